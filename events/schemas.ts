@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+/**
+ * The event contracts: what county and office systems send (the webhook envelope and its two
+ * `data` shapes), what the bus carries (`detail` = validated data + receipt metadata), and the
+ * events the system emits itself. JSON Schema in `events/json-schema/` is generated from these.
+ */
+
+export const WEBHOOK_TYPES = ['progress.submitted', 'event.registered'] as const;
+export type WebhookType = (typeof WEBHOOK_TYPES)[number];
+
+/** The `source` of every event this system puts on its bus. */
+export const EVENT_SOURCE = 'jining.supervision';
+
+const IsoInstant = z.iso.datetime({ offset: true });
+const IsoDate = z.iso.date();
+const Id = z.string().min(1).max(128);
+
+export const Period = z
+  .string()
+  .regex(/^\d{4}-(?:Q[1-4]|0[1-9]|1[0-2])$/, 'period is YYYY-Qn (quarter) or YYYY-MM (month)');
+
+export const Metric = z.strictObject({
+  kpiId: Id,
+  value: z.number().finite().nonnegative(),
+});
+
+export const Evidence = z.strictObject({
+  title: z.string().min(1).max(200),
+  url: z.url({ protocol: /^https$/, error: 'evidence url must be https' }).max(2048),
+});
+
+export const ProgressStatus = z.enum(['not_started', 'in_progress', 'completed', 'blocked']);
+
+export const ProgressSubmittedData = z
+  .strictObject({
+    planId: Id,
+    taskId: Id,
+    orgId: Id,
+    reportedAt: IsoInstant,
+    period: Period,
+    status: ProgressStatus,
+    percentComplete: z.number().min(0).max(100).optional(),
+    metrics: z.array(Metric).max(50).default([]),
+    /** Milestones of the task this unit has completed, cumulative as of `reportedAt`. */
+    completedMilestoneIds: z.array(Id).max(50).optional(),
+    summary: z.string().max(2000).default(''),
+    evidence: z.array(Evidence).max(20).default([]),
+  })
+  .superRefine((d, ctx) => {
+    const seen = new Set<string>();
+    d.metrics.forEach((m, i) => {
+      if (seen.has(m.kpiId)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'kpiId'], message: `kpiId ${m.kpiId} appears twice` });
+      seen.add(m.kpiId);
+    });
+  });
+export type ProgressSubmittedData = z.infer<typeof ProgressSubmittedData>;
+
+export const EVENT_CATEGORIES = ['marathon', 'games', 'series', 'fitness_activity', 'competition', 'training', 'other'] as const;
+export const EVENT_LEVELS = ['international', 'national', 'provincial', 'municipal', 'county'] as const;
+export const EVENT_STATUSES = ['planned', 'held', 'cancelled'] as const;
+
+export const EventRegisteredData = z
+  .strictObject({
+    planId: Id,
+    eventId: Id,
+    orgId: Id,
+    name: z.string().min(1).max(200),
+    category: z.enum(EVENT_CATEGORIES),
+    level: z.enum(EVENT_LEVELS),
+    startDate: IsoDate,
+    endDate: IsoDate,
+    venue: z.string().min(1).max(200),
+    expectedParticipants: z.number().int().nonnegative().optional(),
+    actualParticipants: z.number().int().nonnegative().optional(),
+    taskIds: z.array(Id).max(27).default([]),
+    status: z.enum(EVENT_STATUSES),
+  })
+  .refine((d) => d.endDate >= d.startDate, { path: ['endDate'], message: 'endDate is before startDate' });
+export type EventRegisteredData = z.infer<typeof EventRegisteredData>;
+
+export const ProgressSubmittedEnvelope = z.strictObject({
+  type: z.literal('progress.submitted'),
+  timestamp: IsoInstant,
+  data: ProgressSubmittedData,
+});
+export const EventRegisteredEnvelope = z.strictObject({
+  type: z.literal('event.registered'),
+  timestamp: IsoInstant,
+  data: EventRegisteredData,
+});
+
+/** The body of `POST /v1/webhooks/{sourceId}`. */
+export const WebhookEnvelope = z.discriminatedUnion('type', [ProgressSubmittedEnvelope, EventRegisteredEnvelope]);
+export type WebhookEnvelope = z.infer<typeof WebhookEnvelope>;
+
+/** What ingestion adds to the validated data before it goes on the bus. */
+export const Receipt = z.object({
+  sourceId: Id,
+  webhookId: Id,
+  receivedAt: IsoInstant,
+  /** The sender's envelope `timestamp`. */
+  timestamp: IsoInstant,
+});
+export type Receipt = z.infer<typeof Receipt>;
+
+export const ProgressSubmittedDetail = z.object({ ...ProgressSubmittedData.shape, ...Receipt.shape });
+export type ProgressSubmittedDetail = z.infer<typeof ProgressSubmittedDetail>;
+export const EventRegisteredDetail = z.object({ ...EventRegisteredData.shape, ...Receipt.shape });
+export type EventRegisteredDetail = z.infer<typeof EventRegisteredDetail>;
+
+/** Emitted by the aggregation job after it stores a day's snapshot. */
+export const KpiSnapshotCreatedDetail = z.object({
+  planId: Id,
+  date: IsoDate,
+  createdAt: IsoInstant,
+  summary: z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int(), done: z.number().int() }),
+});
+export type KpiSnapshotCreatedDetail = z.infer<typeof KpiSnapshotCreatedDetail>;
+
+export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant'] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+export const ReminderItem = z.object({
+  key: z.string().min(1),
+  kind: z.enum(REMINDER_KINDS),
+  taskId: Id,
+  milestoneId: Id.optional(),
+  /** For escalations: the unit the item is overdue at. */
+  subjectOrgId: Id.optional(),
+  dueDate: IsoDate,
+  title: z.string(),
+  daysOverdue: z.number().int().optional(),
+  workdaysOverdue: z.number().int().optional(),
+  daysLeft: z.number().int().optional(),
+  period: z.string().optional(),
+});
+export type ReminderItem = z.infer<typeof ReminderItem>;
+
+/** One digest (one notification) for one recipient unit from one reminder run. */
+export const ReminderDueDetail = z.object({
+  digestId: z.string().min(1),
+  planId: Id,
+  orgId: Id,
+  date: IsoDate,
+  items: z.array(ReminderItem).min(1),
+  text: z.string().min(1),
+});
+export type ReminderDueDetail = z.infer<typeof ReminderDueDetail>;
+
+/** An EventBridge event as SQS delivers it to the consumers (the rule's target is the queue). */
+export function eventBridgeEnvelope<T extends z.ZodType>(detail: T) {
+  return z.object({
+    version: z.string().optional(),
+    id: z.string(),
+    'detail-type': z.string(),
+    source: z.string(),
+    time: z.string(),
+    account: z.string().optional(),
+    region: z.string().optional(),
+    resources: z.array(z.string()).optional(),
+    detail,
+  });
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+/** A calendar date (no time) in the plan's time zone, e.g. `2023-12-31`. */
+export const LocalDate = z.iso.date();
+export type LocalDate = z.infer<typeof LocalDate>;
+
+export const TaskId = z.string().regex(/^T\d{2}$/, 'taskId is T01…T99');
+export const KpiId = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, 'kpiId is lower-case kebab');
+export const MilestoneId = z.string().regex(/^T\d{2}-M\d{1,2}$/, 'milestoneId is T01-M1…');
+export const OrgId = z.string().regex(/^[0-9a-z-]{2,40}$/);
+
+/** A numeric target. `between` is met inside [min, max]. */
+export const Target = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('>='), value: z.number().nonnegative() }),
+  z.object({ op: z.literal('<='), value: z.number().nonnegative() }),
+  z.object({ op: z.literal('between'), min: z.number().nonnegative(), max: z.number().nonnegative() }),
+]).refine((t) => t.op !== 'between' || t.min <= t.max, { message: 'between needs min ≤ max' });
+export type Target = z.infer<typeof Target>;
+
+/**
+ * How the city figure of a KPI is built from what units report or register.
+ * - `sum_latest`: sum over units of each unit's latest cumulative figure.
+ * - `latest_of_org`: the latest figure reported by one unit (e.g. a city-wide rank).
+ * - `count_held_events`: the number of held sports events linked to the task (optionally by category).
+ */
+export const Aggregation = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sum_latest') }),
+  z.object({ kind: z.literal('latest_of_org'), orgId: OrgId }),
+  z.object({
+    kind: z.literal('count_held_events'),
+    categories: z.array(z.enum(['marathon', 'games', 'series', 'fitness_activity', 'competition', 'training', 'other'])).optional(),
+  }),
+]);
+export type Aggregation = z.infer<typeof Aggregation>;
+
+export const Kpi = z.object({
+  kpiId: KpiId,
+  taskId: TaskId,
+  name: z.string().min(1),
+  unit: z.string().min(1),
+  target: Target,
+  aggregation: Aggregation,
+  /** `linear`: the expected figure grows with elapsed time (序时进度); `none`: judged only at the deadline. */
+  pace: z.enum(['linear', 'none']).default('linear'),
+  /** Optional per-unit quota (e.g. 8421: 8 primary schools per county), shown in the per-unit breakdown. */
+  perOrgTarget: z.number().nonnegative().optional(),
+  /** The notice's own words the target comes from. */
+  source: z.string().min(1),
+});
+export type Kpi = z.infer<typeof Kpi>;
+
+export const Milestone = z.object({
+  milestoneId: MilestoneId,
+  title: z.string().min(1),
+  dueDate: LocalDate,
+  /** True when the date is ours, not printed in the notice. */
+  assumption: z.boolean().default(false),
+});
+export type Milestone = z.infer<typeof Milestone>;
+
+export const ReportingCycle = z.object({
+  cycle: z.enum(['monthly', 'quarterly']),
+  /** Day of the period's last month by which the report for that period is due (1–28). */
+  dueDay: z.number().int().min(1).max(28),
+});
+export type ReportingCycle = z.infer<typeof ReportingCycle>;
+
+export const Task = z.object({
+  taskId: TaskId,
+  sectionId: z.string().min(1),
+  title: z.string().min(1),
+  text: z.string().min(1),
+  leadOrgIds: z.array(OrgId).min(1),
+  supportOrgIds: z.array(OrgId).default([]),
+  /** The notice names no unit per item: true marks our editable default assignment. */
+  orgAssignmentAssumed: z.boolean().default(true),
+  dueDate: LocalDate,
+  milestones: z.array(Milestone).default([]),
+  kpis: z.array(Kpi).default([]),
+  reporting: ReportingCycle,
+});
+export type Task = z.infer<typeof Task>;
+
+export const Section = z.object({
+  sectionId: z.string().min(1),
+  number: z.number().int().positive(),
+  title: z.string().min(1),
+});
+export type Section = z.infer<typeof Section>;
+
+/** Thresholds for the traffic light (红黄绿灯). */
+export const StatusConfig = z.object({
+  /** Yellow when progress trails the elapsed share of the period by more than this (0–1). */
+  paceMargin: z.number().min(0).max(1).default(0.1),
+  /** Yellow when the due date is this many days away or fewer and the item is not done. */
+  dueSoonDays: z.number().int().min(0).default(7),
+});
+export type StatusConfig = z.infer<typeof StatusConfig>;
+
+/** Reminder policy (催办); every threshold per plan. */
+export const ReminderConfig = z.object({
+  dueSoonDays: z.array(z.number().int().positive()).default([7, 3, 1]),
+  escalateAfterWorkdays: z.number().int().positive().default(3),
+  escalateEveryWorkdays: z.number().int().positive().default(3),
+  stagnantDays: z.number().int().positive().default(30),
+  includeSupportOrgs: z.boolean().default(false),
+});
+export type ReminderConfig = z.infer<typeof ReminderConfig>;
+
+export const Plan = z
+  .object({
+    planId: z.string().regex(/^[a-z0-9-]{3,64}$/),
+    title: z.string().min(1),
+    year: z.number().int().min(2000).max(2100),
+    documentNumber: z.string().min(1),
+    issuer: z.string().min(1),
+    /** The issue date exactly as printed on the notice. */
+    issueDatePrinted: z.string().min(1),
+    /** Data-quality flags a reader should see (e.g. a printed date that contradicts the year). */
+    flags: z.array(z.object({ field: z.string(), message: z.string() })).default([]),
+    timeZone: z.string().min(1),
+    /** First day of the period the expected pace is measured from. */
+    startDate: LocalDate,
+    sections: z.array(Section).min(1),
+    tasks: z.array(Task).min(1),
+    status: StatusConfig.default({ paceMargin: 0.1, dueSoonDays: 7 }),
+    reminders: ReminderConfig.default({
+      dueSoonDays: [7, 3, 1],
+      escalateAfterWorkdays: 3,
+      escalateEveryWorkdays: 3,
+      stagnantDays: 30,
+      includeSupportOrgs: false,
+    }),
+  })
+  .superRefine((plan, ctx) => {
+    const sectionIds = new Set(plan.sections.map((s) => s.sectionId));
+    const taskIds = new Set<string>();
+    const kpiIds = new Set<string>();
+    const milestoneIds = new Set<string>();
+    plan.tasks.forEach((task, i) => {
+      if (taskIds.has(task.taskId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'taskId'], message: `duplicate taskId ${task.taskId}` });
+      taskIds.add(task.taskId);
+      if (!sectionIds.has(task.sectionId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'sectionId'], message: `unknown section ${task.sectionId}` });
+      task.kpis.forEach((kpi, j) => {
+        if (kpiIds.has(kpi.kpiId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'kpiId'], message: `duplicate kpiId ${kpi.kpiId}` });
+        kpiIds.add(kpi.kpiId);
+        if (kpi.taskId !== task.taskId) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'taskId'], message: `kpi ${kpi.kpiId} sits under ${task.taskId} but names ${kpi.taskId}` });
+      });
+      task.milestones.forEach((m, j) => {
+        if (milestoneIds.has(m.milestoneId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j], message: `duplicate milestoneId ${m.milestoneId}` });
+        milestoneIds.add(m.milestoneId);
+        if (!m.milestoneId.startsWith(`${task.taskId}-`)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j], message: `milestone ${m.milestoneId} must start with ${task.taskId}-` });
+        if (m.dueDate > task.dueDate) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j, 'dueDate'], message: 'milestone due after its task' });
+      });
+    });
+  });
+export type Plan = z.infer<typeof Plan>;
+export type PlanInput = z.input<typeof Plan>;

@@ -1,0 +1,66 @@
+import type { EventRegisteredDetail, ProgressSubmittedDetail } from '../../events/schemas.js';
+import type { UnitTaskState } from '../status/light.js';
+
+/** A unit's current cumulative figure for a KPI: from its report with the latest (reportedAt, webhookId). */
+export interface KpiFigure {
+  kpiId: string;
+  orgId: string;
+  value: number;
+  reportedAt: string;
+  webhookId: string;
+}
+
+/** A unit's current standing on a task, from its latest report. */
+export interface UnitTaskRecord extends UnitTaskState {
+  taskId: string;
+  webhookId: string;
+  period: string;
+}
+
+/** A registered sports event as stored (latest `timestamp` per (sourceId, eventId) wins). */
+export type SportsEventRecord = EventRegisteredDetail;
+
+/** Every current figure and unit status of a plan: what aggregation, reminders and the read API need. */
+export interface PlanState {
+  figures: KpiFigure[];
+  units: UnitTaskRecord[];
+}
+
+/** A report as kept in the immutable audit trail. */
+export type StoredReport = ProgressSubmittedDetail;
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque to callers above the store; the read API signs it into a cursor. */
+  lastKey?: Record<string, unknown>;
+}
+
+export type ApplyOutcome = 'applied' | 'duplicate';
+
+export interface ApplyResult {
+  outcome: ApplyOutcome;
+  /** Current records this message changed (0 when everything it says is older than what is stored). */
+  changed: number;
+}
+
+/** Writes of the consumers. Every write is idempotent and order-independent. */
+export interface ProgressWriter {
+  applyProgress(report: ProgressSubmittedDetail): Promise<ApplyResult>;
+}
+
+export interface EventWriter {
+  registerEvent(event: EventRegisteredDetail): Promise<ApplyResult>;
+}
+
+/** Reads over the aggregates. None of them grows with the number of reports. */
+export interface PlanStateReader {
+  loadPlanState(planId: string): Promise<PlanState>;
+  listEvents(planId: string): Promise<SportsEventRecord[]>;
+  /** (taskId, orgId) pairs that have sent any report for `period`. */
+  reportedUnits(planId: string, period: string): Promise<Array<{ taskId: string; orgId: string }>>;
+}
+
+/** Reads over the audit trail (newest first). */
+export interface ReportReader {
+  listReports(planId: string, taskId: string, options: { limit: number; startKey?: Record<string, unknown> }): Promise<Page<StoredReport>>;
+}

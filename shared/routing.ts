@@ -1,0 +1,26 @@
+/**
+ * One source of truth for which detail-type goes to which queue and which function consumes it.
+ * `infra/` builds its EventBridge rules and SQS event sources from this; the local runtime routes
+ * its in-process bus with the same table.
+ */
+export const QUEUES = {
+  progress: { detailTypes: ['progress.submitted'], consumer: 'apply-progress', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
+  events: { detailTypes: ['event.registered'], consumer: 'register-event', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
+  delivery: { detailTypes: ['reminder.due'], consumer: 'deliver-notification', batchSize: 5, maxReceiveCount: 5, visibilityTimeoutSeconds: 360 },
+} as const;
+
+export type QueueName = keyof typeof QUEUES;
+
+/** The function timeout each queue's visibility timeout is sized against (≥ 6×, per AWS guidance). */
+export const CONSUMER_TIMEOUT_SECONDS: Record<QueueName, number> = { progress: 30, events: 30, delivery: 60 };
+
+export function queuesFor(detailType: string): QueueName[] {
+  return (Object.keys(QUEUES) as QueueName[]).filter((q) => (QUEUES[q].detailTypes as readonly string[]).includes(detailType));
+}
+
+/** Scheduled jobs, in the plan's time zone. */
+export const SCHEDULES = {
+  'aggregate-kpis': { cron: { minute: 0, hour: 1 }, expression: 'cron(0 1 * * ? *)', timeZone: 'Asia/Shanghai' },
+  'send-reminders': { cron: { minute: 0, hour: 9 }, expression: 'cron(0 9 * * ? *)', timeZone: 'Asia/Shanghai' },
+} as const;
+export type ScheduleName = keyof typeof SCHEDULES;
