@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getPlan, listPlans, allKpis } from '../../shared/plan/catalog.js';
+import { getPlan, listPlans } from '../../shared/plan/catalog.js';
 import { Plan } from '../../shared/plan/schema.js';
 import { jiningSports2023 } from '../../shared/plan/plans/jining-sports-2023.js';
 
