@@ -64,3 +64,8 @@ export interface PlanStateReader {
 export interface ReportReader {
   listReports(planId: string, taskId: string, options: { limit: number; startKey?: Record<string, unknown> }): Promise<Page<StoredReport>>;
 }
+
+/** The whole audit trail of a task, for reconcile only (grows with reports; never on a schedule's hot path). */
+export interface AuditTrailReader {
+  auditTrail(planId: string, taskId: string): Promise<StoredReport[]>;
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { WEBHOOK_TYPES, WebhookEnvelope, type Receipt } from '../../events/schemas.js';
+import type { EventBus } from '../../shared/ports/bus.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import type { SourceRegistry, WebhookSource } from '../../shared/ports/sources.js';
+import type { WebhookReceipts } from '../../shared/ports/webhook-receipts.js';
+import { checkPlanReferences } from '../../shared/ingest/plan-references.js';
+import { unlimited, type RateLimiter } from '../../shared/ingest/rate-limiter.js';
+import { errorResponse, jsonResponse, zodIssues } from '../../shared/http/json-response.js';
+
+/** Bodies larger than this are refused before they are parsed. */
+export const MAX_BODY_BYTES = 256 * 1024;
+const WEBHOOK_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const UNIX_SECONDS = /^\d{1,12}$/;
+const PATH = /^\/v1\/webhooks\/([^/]+)\/?$/;
+
+export interface IngestDeps {
+  sources: SourceRegistry;
+  receipts: WebhookReceipts;
+  bus: EventBus;
+  /** The real clock: stamps `receivedAt`. (Signature timestamps are checked against the real clock by standardwebhooks.) */
+  clock: Clock;
+  logger: Logger;
+  rateLimiter?: RateLimiter;
+}
+
+const unauthorized = () => errorResponse(401, 'unauthorized', 'signature missing or invalid, or timestamp outside the accepted window');
+
+function verified(source: WebhookSource, body: string, headers: Record<string, string>): boolean {
+  // During rotation a source has two secrets; the sender may sign with either (or both).
+  for (const secret of source.secrets) {
+    try {
+      new Webhook(secret).verify(body, headers, { jsonParse: false });
+      return true;
+    } catch (err) {
+      if (!(err instanceof WebhookVerificationError)) throw err;
+    }
+  }
+  return false;
+}
+
+/**
+ * `POST /v1/webhooks/{sourceId}`: verify (Standard Webhooks), validate, authorise, check plan
+ * references, deduplicate by webhook-id, and answer 202 only once the event is on the bus.
+ */
+export function createIngestWebhookHandler(deps: IngestDeps) {
+  const limiter = deps.rateLimiter ?? unlimited;
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const sourceId = event.pathParameters?.sourceId ?? PATH.exec(event.rawPath)?.[1];
+    if (!sourceId) return errorResponse(404, 'not_found', 'no such route');
+    if (event.requestContext.http.method !== 'POST') return errorResponse(405, 'method_not_allowed', 'use POST', undefined, { allow: 'POST' });
+
+    const headers = event.headers ?? {};
+    const contentType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (contentType !== 'application/json') return errorResponse(415, 'unsupported_media_type', 'content-type must be application/json');
+
+    const rawBody = event.body ?? '';
+    const bodyBytes = event.isBase64Encoded ? Math.floor((rawBody.length * 3) / 4) : Buffer.byteLength(rawBody, 'utf8');
+    if (bodyBytes > MAX_BODY_BYTES) return errorResponse(413, 'payload_too_large', `body exceeds ${MAX_BODY_BYTES} bytes`);
+    const body = event.isBase64Encoded ? Buffer.from(rawBody, 'base64').toString('utf8') : rawBody;
+
+    const source = await deps.sources.get(sourceId);
+    if (!source) return errorResponse(404, 'unknown_source', `unknown source ${sourceId}`);
+
+    const webhookId = headers['webhook-id'] ?? '';
+    const timestamp = headers['webhook-timestamp'] ?? '';
+    const signature = headers['webhook-signature'] ?? '';
+    if (!WEBHOOK_ID.test(webhookId) || !UNIX_SECONDS.test(timestamp) || signature === '') return unauthorized();
+    if (!verified(source, body, { 'webhook-id': webhookId, 'webhook-timestamp': timestamp, 'webhook-signature': signature })) {
+      deps.logger.warn('webhook signature rejected', { sourceId, webhookId });
+      return unauthorized();
+    }
+    // Limited after authentication, so that nobody but the source itself can spend its budget.
+    const limit = limiter.take(sourceId);
+    if (!limit.ok) {
+      return errorResponse(429, 'rate_limited', 'too many requests from this source', undefined, { 'retry-after': String(limit.retryAfterSeconds) });
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return errorResponse(400, 'malformed_json', 'body is not valid JSON');
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return errorResponse(400, 'invalid_body', 'body must be a JSON object');
+    const type = (json as { type?: unknown }).type;
+    if (!(WEBHOOK_TYPES as readonly unknown[]).includes(type)) {
+      return errorResponse(400, 'unknown_type', `type must be one of ${WEBHOOK_TYPES.join(', ')}`, [{ path: 'type', message: `unknown type ${JSON.stringify(type)}` }]);
+    }
+    const parsed = WebhookEnvelope.safeParse(json);
+    if (!parsed.success) return errorResponse(400, 'invalid_body', 'the body does not match the contract', zodIssues(parsed.error.issues));
+    const envelope = parsed.data;
+
+    if (!source.types.includes(envelope.type)) return errorResponse(403, 'type_not_allowed', `source ${sourceId} may not send ${envelope.type}`);
+    if (!source.orgIds.includes(envelope.data.orgId)) return errorResponse(403, 'org_not_allowed', `source ${sourceId} may not report for ${envelope.data.orgId}`);
+
+    const referenceIssues = checkPlanReferences(envelope);
+    if (referenceIssues.length > 0) return errorResponse(422, 'unknown_reference', 'the message names what the plan does not have', referenceIssues);
+
+    const receipt: Receipt = { sourceId, webhookId, receivedAt: deps.clock.now().toISOString(), timestamp: envelope.timestamp };
+    const bodyHash = createHash('sha256').update(body).digest('base64');
+    let claim;
+    try {
+      claim = await deps.receipts.claim({ sourceId, webhookId, bodyHash, receivedAt: receipt.receivedAt });
+    } catch (err) {
+      deps.logger.error('receipt store unavailable', { sourceId, webhookId, error: (err as Error).name });
+      return errorResponse(503, 'unavailable', 'not accepted: try again', undefined, { 'retry-after': '1' });
+    }
+    if (claim.kind === 'conflict') return errorResponse(409, 'webhook_id_conflict', `webhook-id ${webhookId} was already used for a different body`);
+    if (claim.kind === 'published') {
+      deps.logger.info('exact resend acknowledged', { sourceId, webhookId });
+      return jsonResponse(202, { id: webhookId });
+    }
+
+    try {
+      await deps.bus.publish([{ detailType: envelope.type, detail: { ...envelope.data, ...receipt } }]);
+    } catch (err) {
+      deps.logger.error('bus did not take the event', { sourceId, webhookId, error: (err as Error).message });
+      return errorResponse(503, 'bus_unavailable', 'not accepted: the event bus did not take the event; retry with the same webhook-id', undefined, { 'retry-after': '1' });
+    }
+    try {
+      await deps.receipts.markPublished(sourceId, webhookId);
+    } catch (err) {
+      // The event is on the bus: the answer is 202. A later resend may publish again; consumers are idempotent.
+      deps.logger.warn('could not mark receipt published', { sourceId, webhookId, error: (err as Error).name });
+    }
+    deps.logger.info('webhook accepted', { sourceId, webhookId, type: envelope.type, orgId: envelope.data.orgId });
+    return jsonResponse(202, { id: webhookId });
+  };
+}

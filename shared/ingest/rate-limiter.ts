@@ -1,0 +1,28 @@
+/**
+ * A per-source token bucket. In Lambda it limits per warm instance (the HTTP API's own throttling is
+ * the account-wide guard); locally it is the only limit.
+ */
+export interface RateLimiter {
+  take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number };
+}
+
+export function tokenBucket(options: { ratePerSecond: number; burst: number; now?: () => number }): RateLimiter {
+  const now = options.now ?? Date.now;
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return {
+    take(key) {
+      const t = now();
+      const b = buckets.get(key) ?? { tokens: options.burst, at: t };
+      b.tokens = Math.min(options.burst, b.tokens + ((t - b.at) / 1000) * options.ratePerSecond);
+      b.at = t;
+      buckets.set(key, b);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return { ok: true };
+      }
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / options.ratePerSecond)) };
+    },
+  };
+}
+
+export const unlimited: RateLimiter = { take: () => ({ ok: true }) };

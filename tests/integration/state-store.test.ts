@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
+import { SummingCapacityMeter } from '../../shared/adapters/dynamodb/capacity.js';
+import { replayReports } from '../../shared/kpi/reconcile.js';
+import type { PlanState } from '../../shared/ports/state.js';
+import { createTestTable } from '../helpers/dynamodb.js';
+import { progressReport, sportsEvent } from '../helpers/reports.js';
+
+let table: Awaited<ReturnType<typeof createTestTable>>;
+beforeAll(async () => {
+  table = await createTestTable();
+});
+afterAll(async () => table.drop());
+
+/** Each test works on its own plan id so that tests don't see each other's items. */
+let planSeq = 0;
+const freshPlan = () => `p${++planSeq}-${Date.now()}`;
+
+function normalise(state: PlanState) {
+  return {
+    figures: state.figures.map((f) => `${f.kpiId}|${f.orgId}|${f.value}|${f.webhookId}`).sort(),
+    units: state.units.map((u) => `${u.taskId}|${u.orgId}|${u.status}|${u.percentComplete}|${u.webhookId}`).sort(),
+  };
+}
+
+describe('DynamoStateStore against DynamoDB Local', () => {
+  it('applies a report: audit row, unit figure, unit task status, period marker', async () => {
+    const store = new DynamoStateStore(table.doc, table.tableName);
+    const planId = freshPlan();
+    const r = progressReport({ planId });
+    expect(await store.applyProgress(r)).toEqual({ outcome: 'applied', changed: 2 });
+    const state = await store.loadPlanState(planId);
+    expect(state.figures).toEqual([{ kpiId: 'sports-clubs', orgId: '370811', value: 40, reportedAt: r.reportedAt, webhookId: 'msg_1' }]);
+    expect(state.units).toMatchObject([{ taskId: 'T08', orgId: '370811', status: 'in_progress', percentComplete: 40, period: '2023-06' }]);
+    expect(await store.reportedUnits(planId, '2023-06')).toEqual([{ taskId: 'T08', orgId: '370811' }]);
+    expect(await store.reportedUnits(planId, '2023-07')).toEqual([]);
+    const page = await store.listReports(planId, 'T08', { limit: 10 });
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({ webhookId: 'msg_1', summary: '新增俱乐部5家', sourceId: 'rencheng' });
+  });
+
+  it('a redelivered report changes nothing and is recognised as a duplicate', async () => {
+    const store = new DynamoStateStore(table.doc, table.tableName);
+    const planId = freshPlan();
+    await store.applyProgress(progressReport({ planId }));
+    expect(await store.applyProgress(progressReport({ planId }))).toEqual({ outcome: 'duplicate', changed: 0 });
+    expect((await store.listReports(planId, 'T08', { limit: 10 })).items).toHaveLength(1);
+  });
+
+  it('an older report arriving later is kept in the audit trail and changes no current figure', async () => {
+    const store = new DynamoStateStore(table.doc, table.tableName);
+    const planId = freshPlan();
+    await store.applyProgress(progressReport({ planId, webhookId: 'new', reportedAt: '2023-07-20T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 55 }] }));
+    const late = await store.applyProgress(progressReport({ planId, webhookId: 'old', reportedAt: '2023-06-20T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 40 }] }));
+    expect(late).toEqual({ outcome: 'applied', changed: 0 });
+    const state = await store.loadPlanState(planId);
+    expect(state.figures.map((f) => f.value)).toEqual([55]);
+    const trail = await store.auditTrail(planId, 'T08');
+    expect(trail.map((r) => r.webhookId)).toEqual(['old', 'new']);
+    const newestFirst = await store.listReports(planId, 'T08', { limit: 10 });
+    expect(newestFirst.items.map((r) => r.webhookId)).toEqual(['new', 'old']);
+  });
+
+  it('orders by instant, not by the written offset, and breaks ties by webhookId', async () => {
+    const store = new DynamoStateStore(table.doc, table.tableName);
+    const planId = freshPlan();
+    // 10:00+08:00 is 02:00Z; 03:00Z is later even though "03:00" < "10:00" as written.
+    await store.applyProgress(progressReport({ planId, webhookId: 'a', reportedAt: '2023-06-20T03:00:00Z', metrics: [{ kpiId: 'sports-clubs', value: 3 }] }));
+    await store.applyProgress(progressReport({ planId, webhookId: 'b', reportedAt: '2023-06-20T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 2 }] }));
+    expect((await store.loadPlanState(planId)).figures.map((f) => f.value)).toEqual([3]);
+    // Same instant: the greater webhookId wins, whatever the arrival order.
+    await store.applyProgress(progressReport({ planId, webhookId: 'z', reportedAt: '2023-06-20T11:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 9 }] }));
+    await store.applyProgress(progressReport({ planId, webhookId: 'y', reportedAt: '2023-06-20T03:00:00Z', metrics: [{ kpiId: 'sports-clubs', value: 8 }] }));
+    expect((await store.loadPlanState(planId)).figures.map((f) => f.value)).toEqual([9]);
+  });
+
+  it('pages through the audit trail newest first', async () => {
+    const store = new DynamoStateStore(table.doc, table.tableName);
+    const planId = freshPlan();
+    for (let i = 0; i < 5; i++) {
+      await store.applyProgress(progressReport({ planId, webhookId: `w${i}`, reportedAt: `2023-06-2${i}T10:00:00+08:00` }));
+    }
+    const first = await store.listReports(planId, 'T08', { limit: 2 });
+    expect(first.items.map((r) => r.webhookId)).toEqual(['w4', 'w3']);
+    expect(first.lastKey).toBeDefined();
+    const second = await store.listReports(planId, 'T08', { limit: 2, startKey: first.lastKey });
+    expect(second.items.map((r) => r.webhookId)).toEqual(['w2', 'w1']);
+    const third = await store.listReports(planId, 'T08', { limit: 2, startKey: second.lastKey });
+    expect(third.items.map((r) => r.webhookId)).toEqual(['w0']);
+  });
+
+  it('upserts events by (source, eventId): the latest timestamp wins, an older update is ignored', async () => {
+    const store = new DynamoStateStore(table.doc, table.tableName);
+    const planId = freshPlan();
+    await store.registerEvent(sportsEvent({ planId, status: 'held', webhookId: 'e2', timestamp: '2023-11-06T08:00:00+08:00' }));
+    expect(await store.registerEvent(sportsEvent({ planId, status: 'planned', webhookId: 'e1', timestamp: '2023-10-01T08:00:00+08:00' }))).toEqual({
+      outcome: 'duplicate',
+      changed: 0,
+    });
+    // Same eventId from another source is another event.
+    await store.registerEvent(sportsEvent({ planId, sourceId: 'other', webhookId: 'e3' }));
+    const events = await store.listEvents(planId);
+    expect(events.map((e) => `${e.sourceId}:${e.status}`).sort()).toEqual(['mass-sports:held', 'other:planned']);
+  });
+
+  it('writes at most 4 capacity units for a one-metric report (ReturnConsumedCapacity)', async () => {
+    const meter = new SummingCapacityMeter();
+    const store = new DynamoStateStore(table.doc, table.tableName, meter);
+    await store.applyProgress(progressReport({ planId: freshPlan() }));
+    expect(meter.sum().write).toBeGreaterThan(0);
+    expect(meter.sum().write).toBeLessThanOrEqual(4);
+  });
+
+  it('property: any interleaving, duplication and reordering yields the aggregates of the deduplicated set in reportedAt order', async () => {
+    const store = new DynamoStateStore(table.doc, table.tableName);
+    const orgs = ['370811', '370812', '370826'];
+    const reportArb = fc.record({
+      org: fc.constantFrom(...orgs),
+      day: fc.integer({ min: 1, max: 28 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      value: fc.integer({ min: 0, max: 300 }),
+      status: fc.constantFrom('not_started', 'in_progress', 'completed', 'blocked') as fc.Arbitrary<'not_started' | 'in_progress' | 'completed' | 'blocked'>,
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(reportArb, { minLength: 1, maxLength: 8, selector: (r) => `${r.org}${r.day}${r.hour}` }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.infiniteStream(fc.nat()),
+        async (specs, dupIdx, shuffleStream) => {
+          const planId = freshPlan();
+          const reports = specs.map((s, i) =>
+            progressReport({
+              planId,
+              orgId: s.org,
+              webhookId: `w${i}`,
+              reportedAt: `2023-05-${String(s.day).padStart(2, '0')}T${String(s.hour).padStart(2, '0')}:00:00+08:00`,
+              status: s.status,
+              percentComplete: s.value % 101,
+              metrics: [{ kpiId: 'sports-clubs', value: s.value }],
+            }),
+          );
+          const deliveries = [...reports, ...dupIdx.map((i) => reports[i % reports.length]!)];
+          const it = shuffleStream[Symbol.iterator]();
+          for (let i = deliveries.length - 1; i > 0; i--) {
+            const j = it.next().value % (i + 1);
+            [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
+          }
+          // Deliver in concurrent waves, as parallel consumers would.
+          for (let i = 0; i < deliveries.length; i += 3) await Promise.all(deliveries.slice(i, i + 3).map((r) => store.applyProgress(r)));
+          const ordered = [...reports].sort((a, b) => Date.parse(a.reportedAt) - Date.parse(b.reportedAt));
+          expect(normalise(await store.loadPlanState(planId))).toEqual(normalise(replayReports(ordered)));
+          expect((await store.auditTrail(planId, 'T08')).length).toBe(reports.length);
+        },
+      ),
+      { numRuns: process.env.LONG ? 200 : 25 },
+    );
+  });
+});
