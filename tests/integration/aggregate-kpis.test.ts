@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createAggregateKpisHandler } from '../../functions/aggregate-kpis/app.js';
+import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
+import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
+import { SummingCapacityMeter } from '../../shared/adapters/dynamodb/capacity.js';
+import { fixedClock } from '../../shared/ports/clock.js';
+import type { BusEvent } from '../../shared/ports/bus.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { planStatePk, kpiFigureSk } from '../../shared/adapters/dynamodb/keys.js';
+import { createTestTable } from '../helpers/dynamodb.js';
+import { progressReport, sportsEvent } from '../helpers/reports.js';
+
+const PLAN = 'jining-sports-2023';
+const logger = new Logger({ logLevel: 'SILENT' });
+let table: Awaited<ReturnType<typeof createTestTable>>;
+
+beforeAll(async () => {
+  table = await createTestTable();
+});
+afterAll(async () => table.drop());
+
+function setup(meter?: SummingCapacityMeter) {
+  const state = new DynamoStateStore(table.doc, table.tableName, meter);
+  const snapshots = new DynamoSnapshotStore(table.doc, table.tableName, meter);
+  const published: BusEvent[] = [];
+  const handler = createAggregateKpisHandler({
+    reader: state,
+    auditTrail: state,
+    snapshots,
+    bus: { publish: async (events) => void published.push(...events) },
+    clock: fixedClock('2023-07-01T01:00:00+08:00'),
+    logger,
+  });
+  return { state, snapshots, published, handler };
+}
+
+describe('aggregate-kpis against DynamoDB Local', () => {
+  it('stores one snapshot per day (a re-run replaces it), keeps history, and emits kpi.snapshot.created', async () => {
+    const { state, snapshots, published, handler } = setup();
+    await state.applyProgress(progressReport({ webhookId: 'a', orgId: '370811', metrics: [{ kpiId: 'sports-clubs', value: 40 }] }));
+    await state.applyProgress(progressReport({ webhookId: 'b', orgId: '370812', metrics: [{ kpiId: 'sports-clubs', value: 60 }] }));
+    await state.registerEvent(sportsEvent({ status: 'held' }));
+
+    const first = await handler({ planId: PLAN });
+    expect(first.runs).toMatchObject([{ planId: PLAN, date: '2023-07-01', mode: 'snapshot', kpis: 21 }]);
+    await state.applyProgress(progressReport({ webhookId: 'c', orgId: '370811', reportedAt: '2023-06-30T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 45 }] }));
+    await handler({ planId: PLAN });
+    await handler({ planId: PLAN, now: '2023-07-02T01:00:00+08:00' });
+
+    const stored = await snapshots.listSnapshots(PLAN, '2023-07-01', '2023-07-31');
+    expect(stored.map((s) => s.date)).toEqual(['2023-07-01', '2023-07-02']);
+    const clubs = stored[0]!.view.kpis.find((k) => k.kpiId === 'sports-clubs')!;
+    expect(clubs.value).toBe(105); // the re-run replaced the day's snapshot: 45 + 60
+    expect(clubs.byOrg.map((o) => [o.orgId, o.value])).toEqual([
+      ['370811', 45],
+      ['370812', 60],
+    ]);
+    expect(stored[0]!.view.kpis.find((k) => k.kpiId === 'marathon-held')).toMatchObject({ value: 1, status: 'done' });
+    expect(published).toHaveLength(3);
+    expect(published[0]).toMatchObject({ detailType: 'kpi.snapshot.created', detail: { planId: PLAN, date: '2023-07-01' } });
+    expect(stored[0]!.view.sections.reduce((n, s) => n + s.tasks, 0)).toBe(27);
+  });
+
+  it('reads the same capacity whether the plan has 1 or 30 reports per unit (flat in reports)', async () => {
+    const meter = new SummingCapacityMeter();
+    const { state, handler } = setup(meter);
+    const run = async () => {
+      meter.reset();
+      await handler({ planId: PLAN });
+      return meter.totals.get('queryPlanState')!.read;
+    };
+    const before = await run();
+    for (let i = 0; i < 30; i++) {
+      await state.applyProgress(progressReport({ webhookId: `flat-${i}`, reportedAt: `2023-05-${String(i + 1).padStart(2, '0')}T09:00:00+08:00` }));
+    }
+    expect(await run()).toBe(before);
+  });
+
+  it('reconcile recomputes from the audit trail and reports drift', async () => {
+    const { state, handler } = setup();
+    await state.applyProgress(progressReport({ webhookId: 'r1', orgId: '370829', metrics: [{ kpiId: 'sports-clubs', value: 12 }] }));
+    const clean = await handler({ planId: PLAN, mode: 'reconcile' });
+    expect(clean.runs[0]!.drift).toEqual([]);
+    // Corrupt an aggregate behind the system's back.
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { pk: planStatePk(PLAN), sk: kpiFigureSk('sports-clubs', '370829'), kind: 'figure', kpiId: 'sports-clubs', orgId: '370829', value: 99, reportedAt: '2023-06-20T10:00:00+08:00', webhookId: 'r1', order: 'x' },
+      }),
+    );
+    const drifted = await handler({ planId: PLAN, mode: 'reconcile' });
+    expect(drifted.runs[0]!.drift).toEqual([{ kind: 'figure', key: 'sports-clubs#370829', stored: { value: 99, webhookId: 'r1' }, expected: { value: 12, webhookId: 'r1' } }]);
+  });
+
+  it('rejects an unknown plan and a malformed event', async () => {
+    const { handler } = setup();
+    await expect(handler({ planId: 'nope' })).rejects.toThrow(/unknown plan nope/);
+    await expect(handler({ now: 'yesterday' })).rejects.toThrow();
+  });
+});
