@@ -29,11 +29,24 @@ export interface IngestDeps {
 
 const unauthorized = () => errorResponse(401, 'unauthorized', 'signature missing or invalid, or timestamp outside the accepted window');
 
+/** Verifiers per secret: decoding a secret costs as much as the HMAC itself, so do it once. */
+const verifiers = new Map<string, Webhook>();
+
+function verifierFor(secret: string): Webhook {
+  let v = verifiers.get(secret);
+  if (!v) {
+    if (verifiers.size > 1000) verifiers.clear();
+    v = new Webhook(secret);
+    verifiers.set(secret, v);
+  }
+  return v;
+}
+
 function verified(source: WebhookSource, body: string, headers: Record<string, string>): boolean {
   // During rotation a source has two secrets; the sender may sign with either (or both).
   for (const secret of source.secrets) {
     try {
-      new Webhook(secret).verify(body, headers, { jsonParse: false });
+      verifierFor(secret).verify(body, headers, { jsonParse: false });
       return true;
     } catch (err) {
       if (!(err instanceof WebhookVerificationError)) throw err;
