@@ -9,7 +9,7 @@ export const KpiId = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, 'kpiId is
 export const MilestoneId = z.string().regex(/^T\d{2}-M\d{1,2}$/, 'milestoneId is T01-M1…');
 export const OrgId = z.string().regex(/^[0-9a-z-]{2,40}$/);
 
-/** A numeric target. `between` is met inside [min, max]. */
+/** A numeric target. `between` (力争 min–max) is met from `min` on; `max` is the upper aim, and exceeding it is not a failure. */
 export const Target = z.discriminatedUnion('op', [
   z.object({ op: z.literal('>='), value: z.number().nonnegative() }),
   z.object({ op: z.literal('<='), value: z.number().nonnegative() }),

@@ -28,7 +28,8 @@ export function meetsTarget(kpi: Pick<Kpi, 'target'>, value: number): boolean {
     case '<=':
       return value <= t.value;
     case 'between':
-      return value >= t.min && value <= t.max;
+      // 力争 min–max: the range is an aim; reaching min meets it and going past max is better still.
+      return value >= t.min;
   }
 }
 

@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import type { Kpi, Milestone, StatusConfig } from '../../shared/plan/schema.js';
+import { elapsedShare } from '../../shared/status/kpi.js';
+import { completedMilestones, isTaskDone, taskLight, taskProgress, type TaskLightInput, type UnitTaskState } from '../../shared/status/light.js';
+import { getPlan, findTask } from '../../shared/plan/catalog.js';
+
+/**
+ * A small period chosen so the arithmetic is exact: 2023-01-01 … 2023-01-20 is 20 days, so on
+ * 2023-01-10 the elapsed share is exactly 0.5; with paceMargin 0.25 the pace threshold is 0.25.
+ */
+const START = '2023-01-01';
+const DUE = '2023-01-20';
+const STATUS: StatusConfig = { paceMargin: 0.25, dueSoonDays: 3 };
+
+function kpi(kpiId: string, pace: 'linear' | 'none' = 'linear'): Kpi {
+  return {
+    kpiId,
+    taskId: 'T01',
+    name: kpiId,
+    unit: '个',
+    target: { op: '>=', value: 100 },
+    aggregation: { kind: 'sum_latest' },
+    pace,
+    source: 'test',
+  };
+}
+
+function milestone(milestoneId: string, dueDate: string): Milestone {
+  return { milestoneId, title: milestoneId, dueDate, assumption: false };
+}
+
+function unit(orgId: string, status: UnitTaskState['status'], extra: Partial<UnitTaskState> = {}): UnitTaskState {
+  return { orgId, status, reportedAt: '2023-01-01T09:00:00+08:00', ...extra };
+}
+
+interface Case {
+  today: string;
+  leads?: string[];
+  milestones?: Milestone[];
+  kpis?: Kpi[];
+  kpiProgress?: Record<string, number>;
+  units?: UnitTaskState[];
+  status?: StatusConfig;
+}
+
+function input(c: Case): TaskLightInput {
+  return {
+    plan: { startDate: START, status: c.status ?? STATUS },
+    task: { dueDate: DUE, leadOrgIds: c.leads ?? ['lead-a'], milestones: c.milestones ?? [], kpis: c.kpis ?? [] },
+    kpiProgress: new Map(Object.entries(c.kpiProgress ?? {})),
+    units: c.units ?? [],
+    today: c.today,
+  };
+}
+
+/** A lead that is exactly on pace for `today` (so only the date rules can turn the light). */
+function onPace(today: string): UnitTaskState[] {
+  return [unit('lead-a', 'in_progress', { percentComplete: elapsedShare(START, DUE, today) * 100 })];
+}
+
+describe('taskLight: the due date', () => {
+  // dueSoonDays = 3: yellow from 2023-01-17 (3 days left) to the due date, red from the day after.
+  it.each([
+    ['2023-01-15', 'green', '5 days left'],
+    ['2023-01-16', 'green', 'dueSoonDays + 1 days left'],
+    ['2023-01-17', 'yellow', 'exactly dueSoonDays left'],
+    ['2023-01-19', 'yellow', 'the day before'],
+    ['2023-01-20', 'yellow', 'on the due date'],
+    ['2023-01-21', 'red', 'the day after'],
+    ['2023-03-01', 'red', 'long after'],
+  ] as const)('%s → %s (%s)', (today, light, _why) => {
+    expect(taskLight(input({ today, units: onPace(today) })).light).toBe(light);
+  });
+
+  it('says why: the days left, or since when it is overdue', () => {
+    expect(taskLight(input({ today: '2023-01-19', units: onPace('2023-01-19') })).reasons).toEqual(['task due in 1 day(s)']);
+    expect(taskLight(input({ today: '2023-01-21', units: onPace('2023-01-21') })).reasons).toEqual(['task overdue since 2023-01-20']);
+  });
+
+  it('dueSoonDays 0 makes only the due date itself yellow', () => {
+    const status = { paceMargin: 0.25, dueSoonDays: 0 };
+    expect(taskLight(input({ today: '2023-01-19', status, units: onPace('2023-01-19') })).light).toBe('green');
+    expect(taskLight(input({ today: '2023-01-20', status, units: onPace('2023-01-20') })).light).toBe('yellow');
+  });
+});
+
+describe('taskLight: the expected pace (序时进度)', () => {
+  // On 2023-01-10 expected = 0.5, threshold = 0.5 - 0.25 = 0.25.
+  const today = '2023-01-10';
+
+  it('computes the expected share of the period', () => {
+    expect(taskLight(input({ today })).expected).toBe(0.5);
+  });
+
+  it.each([
+    [0.5, 'green', 'on pace'],
+    [0.3, 'green', 'behind but within the margin'],
+    [0.25, 'green', 'exactly expected − paceMargin'],
+    [0.2499, 'yellow', 'just below expected − paceMargin'],
+    [0, 'yellow', 'nothing done'],
+  ] as const)('KPI progress %s → %s (%s)', (progress, light, _why) => {
+    const result = taskLight(input({ today, kpis: [kpi('k1')], kpiProgress: { k1: progress } }));
+    expect(result.progress).toBe(progress);
+    expect(result.light).toBe(light);
+  });
+
+  it.each([
+    [25, 'green', 'exactly expected − paceMargin'],
+    [24, 'yellow', 'below expected − paceMargin'],
+  ] as const)('lead percentComplete %s%% → %s (%s)', (percentComplete, light, _why) => {
+    const result = taskLight(input({ today, units: [unit('lead-a', 'in_progress', { percentComplete })] }));
+    expect(result.light).toBe(light);
+  });
+
+  it('with the real plan’s thresholds (margin 0.1) on T08 at 2023-06-01: the boundary is exact', () => {
+    const plan = getPlan('jining-sports-2023')!;
+    const task = findTask(plan, 'T08')!; // two linear KPIs: sports-associations, sports-clubs
+    const day = '2023-06-01'; // before its milestone T08-M1 (2023-06-30), so only the pace rule applies
+    const threshold = elapsedShare(plan.startDate, task.dueDate, day) - plan.status.paceMargin;
+    const at = (share: number) =>
+      taskLight({ plan, task, kpiProgress: new Map(task.kpis.map((k) => [k.kpiId, share])), units: [], today: day });
+    expect(at(threshold).progress).toBe(threshold);
+    expect(at(threshold).light).toBe('green');
+    expect(at(threshold - 1e-9).light).toBe('yellow');
+    expect(at(threshold).expected).toBe(152 / 365);
+  });
+
+  it('an early date with no progress is still green (expected − margin is negative)', () => {
+    expect(taskLight(input({ today: '2023-01-01' })).light).toBe('green');
+  });
+
+  it('a KPI progress above 1 counts as 1 (one over-achieved KPI cannot hide another)', () => {
+    const result = taskLight(input({ today, kpis: [kpi('k1'), kpi('k2')], kpiProgress: { k1: 3, k2: 0 } }));
+    expect(result.progress).toBe(0.5);
+  });
+
+  it('reports the pace reason with both shares', () => {
+    const result = taskLight(input({ today, kpis: [kpi('k1')], kpiProgress: { k1: 0.1 } }));
+    expect(result.reasons).toEqual(['progress 10% behind expected 50%']);
+  });
+});
+
+describe('taskLight: milestones', () => {
+  const m = milestone('T01-M1', '2023-01-08');
+
+  it.each([
+    ['2023-01-04', 'green', 'well before the milestone'],
+    ['2023-01-05', 'yellow', 'milestone exactly dueSoonDays away'],
+    ['2023-01-08', 'yellow', 'on the milestone date'],
+    ['2023-01-09', 'red', 'the day after an open milestone'],
+  ] as const)('%s → %s (%s)', (today, light, _why) => {
+    expect(taskLight(input({ today, milestones: [m], units: onPace(today) })).light).toBe(light);
+  });
+
+  it('an overdue milestone names itself as the reason', () => {
+    expect(taskLight(input({ today: '2023-01-09', milestones: [m], units: onPace('2023-01-09') })).reasons).toEqual(['T01-M1 overdue since 2023-01-08']);
+  });
+
+  it('a milestone a lead unit completed is not red after its date', () => {
+    const today = '2023-01-09';
+    const units = [unit('lead-a', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] })];
+    expect(taskLight(input({ today, milestones: [m], units })).light).toBe('green');
+  });
+
+  it('a milestone only a support unit claims is still open', () => {
+    const today = '2023-01-09';
+    const units = [unit('lead-a', 'in_progress', { percentComplete: 50 }), unit('support-b', 'in_progress', { completedMilestoneIds: ['T01-M1'] })];
+    expect(taskLight(input({ today, milestones: [m], units })).light).toBe('red');
+    expect(completedMilestones({ leadOrgIds: ['lead-a'] }, units)).toEqual(new Set());
+  });
+
+  it('one open overdue milestone is red even when the other one is completed', () => {
+    const m2 = milestone('T01-M2', '2023-01-07');
+    const units = [unit('lead-a', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] })];
+    const result = taskLight(input({ today: '2023-01-09', milestones: [m, m2], units }));
+    expect(result.light).toBe('red');
+    expect(result.reasons).toEqual(['T01-M2 overdue since 2023-01-07']);
+  });
+});
+
+describe('done (办结)', () => {
+  it('is done when every lead completed, even past the due date and an open milestone', () => {
+    const result = taskLight(
+      input({
+        today: '2023-02-15',
+        leads: ['lead-a', 'lead-b'],
+        milestones: [milestone('T01-M1', '2023-01-08')],
+        units: [unit('lead-a', 'completed'), unit('lead-b', 'completed')],
+      }),
+    );
+    expect(result.light).toBe('done');
+    expect(result.progress).toBe(1);
+  });
+
+  it('is not done while one of two leads has not completed', () => {
+    const units = [unit('lead-a', 'completed'), unit('lead-b', 'in_progress', { percentComplete: 90 })];
+    expect(isTaskDone({ leadOrgIds: ['lead-a', 'lead-b'] }, units)).toBe(false);
+    expect(taskLight(input({ today: '2023-01-21', leads: ['lead-a', 'lead-b'], units })).light).toBe('red');
+  });
+
+  it('a support unit’s `completed` does not make the task done', () => {
+    const units = [unit('lead-a', 'in_progress', { percentComplete: 40 }), unit('support-b', 'completed')];
+    expect(isTaskDone({ leadOrgIds: ['lead-a'] }, units)).toBe(false);
+    expect(taskLight(input({ today: '2023-01-21', units })).light).toBe('red');
+  });
+
+  it('is not done with no report at all, nor with a lead that reports blocked or 100% in progress', () => {
+    expect(isTaskDone({ leadOrgIds: ['lead-a'] }, [])).toBe(false);
+    expect(isTaskDone({ leadOrgIds: ['lead-a'] }, [unit('lead-a', 'blocked')])).toBe(false);
+    expect(isTaskDone({ leadOrgIds: ['lead-a'] }, [unit('lead-a', 'in_progress', { percentComplete: 100 })])).toBe(false);
+  });
+
+  it('a lead that completed counts as done before any KPI figure (the unit decides 办结)', () => {
+    const result = taskLight(input({ today: '2023-01-10', kpis: [kpi('k1')], kpiProgress: {}, units: [unit('lead-a', 'completed')] }));
+    expect(result.light).toBe('done');
+  });
+});
+
+describe('taskProgress', () => {
+  const task = (leadOrgIds: string[], kpis: Kpi[]) => ({ dueDate: DUE, milestones: [], leadOrgIds, kpis });
+
+  it('averages the linear KPIs and ignores the deadline-only ones', () => {
+    const p = taskProgress({ task: task(['lead-a'], [kpi('k1'), kpi('k2'), kpi('k3', 'none')]), kpiProgress: new Map([['k1', 0.5], ['k2', 0.25], ['k3', 0]]), units: [] });
+    expect(p).toBe(0.375);
+  });
+
+  it('counts a linear KPI with no figure as 0', () => {
+    const p = taskProgress({ task: task(['lead-a'], [kpi('k1'), kpi('k2')]), kpiProgress: new Map([['k1', 0.5]]), units: [] });
+    expect(p).toBe(0.25);
+  });
+
+  it('without linear KPIs uses the leads’ percentComplete: missing = 0, completed = 1, capped at 100, supports ignored', () => {
+    const fourLeads = task(['a', 'b', 'c', 'd'], [kpi('k1', 'none')]);
+    const units = [
+      unit('a', 'in_progress', { percentComplete: 50 }),
+      unit('b', 'completed', { percentComplete: 10 }),
+      unit('c', 'in_progress', { percentComplete: null }),
+      unit('support', 'completed'),
+    ];
+    expect(taskProgress({ task: fourLeads, kpiProgress: new Map([['k1', 1]]), units })).toBe(0.375);
+    expect(taskProgress({ task: task(['a'], []), kpiProgress: new Map(), units: [unit('a', 'in_progress', { percentComplete: 150 })] })).toBe(1);
+  });
+});
+
+describe('elapsedShare', () => {
+  it.each([
+    ['2022-12-31', 0, 'before the start'],
+    ['2023-01-01', 1 / 20, 'the first day counts as elapsed'],
+    ['2023-01-10', 0.5, 'half way'],
+    ['2023-01-20', 1, 'on the due date'],
+    ['2023-02-01', 1, 'after the due date'],
+  ] as const)('%s → %s (%s)', (today, share, _why) => {
+    expect(elapsedShare(START, DUE, today)).toBe(share);
+  });
+
+  it('spans the whole plan year: 1/365 on 1 January, 1 on 31 December', () => {
+    expect(elapsedShare('2023-01-01', '2023-12-31', '2023-01-01')).toBe(1 / 365);
+    expect(elapsedShare('2023-01-01', '2023-12-31', '2023-07-02')).toBe(183 / 365);
+    expect(elapsedShare('2023-01-01', '2023-12-31', '2023-12-31')).toBe(1);
+  });
+
+  it('is 1 when the due date precedes the start', () => {
+    expect(elapsedShare('2023-06-01', '2023-05-01', '2023-01-01')).toBe(1);
+  });
+});
