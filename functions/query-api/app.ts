@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { renderOpenApiJson } from '../../shared/api/openapi.js';
+import {
+  DEFAULT_EVENTS_LIMIT,
+  DEFAULT_REPORTS_LIMIT,
+  DEFAULT_SNAPSHOT_DAYS,
+  MAX_SNAPSHOT_DAYS,
+  type EventsQuery,
+  type SnapshotsQuery,
+  type TaskQuery,
+} from '../../shared/api/query-params.js';
+import type { EventsResponse, KpisResponse, OverdueResponse, SnapshotsResponse, TaskResponse } from '../../shared/api/responses.js';
+import { OPENAPI_PATH, READ_ROUTES, matchTemplate, type ReadRoute } from '../../shared/api/routes.js';
+import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
+import { errorResponse, jsonResponse, type ErrorIssue } from '../../shared/http/json-response.js';
+import { evaluatePlan, type PlanView } from '../../shared/kpi/evaluate-plan.js';
+import { findTask, getPlan } from '../../shared/plan/catalog.js';
+import type { Plan, Task } from '../../shared/plan/schema.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import type { SnapshotStore } from '../../shared/ports/snapshots.js';
+import type { PlanStateReader, ReportReader, SportsEventRecord } from '../../shared/ports/state.js';
+import { addDays, daysBetween, localDateOf } from '../../shared/time/local-date.js';
+import { cursorCodec, InvalidCursorError, type CursorCodec } from './cursor.js';
+import { ApiError, InvalidCursorParamError, InvalidQueryError, NotFoundError } from './errors.js';
+import { overdueItems } from './overdue.js';
+import { kpiItem, planBody, rankingsBody, snapshotItem, taskDetail } from './views.js';
+
+export interface QueryApiDeps {
+  reader: PlanStateReader;
+  reports: ReportReader;
+  snapshots: SnapshotStore;
+  /** The business clock: the lights are judged as of its date in the plan's time zone. */
+  clock: Clock;
+  calendar: WorkdayCalendar;
+  /** HMAC-SHA256 key of the page cursors (≥ 16 bytes). */
+  cursorKey: Uint8Array | string;
+  logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  /**
+   * Local runtime only (the HTTP API's authorizer guards the routes in AWS): false → 401, the same
+   * answer for a missing, malformed or wrong token. `GET /v1/openapi.json` is never guarded.
+   */
+  authorize?: (event: APIGatewayProxyEventV2) => boolean;
+}
+
+type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const ReportsCursor = z.strictObject({ v: z.literal(1), r: z.literal('reports'), p: z.string(), t: z.string(), k: z.record(z.string(), z.unknown()) });
+const EventsCursor = z.strictObject({ v: z.literal(1), r: z.literal('events'), p: z.string(), f: z.string(), o: z.number().int().nonnegative() });
+
+let openApiText: string | undefined;
+
+/**
+ * The read API (`GET /v1/plans/{planId}/…`, `GET /v1/openapi.json`). Routes on the method and the raw
+ * path (not API Gateway's pathParameters), validates every query parameter, and evaluates the plan
+ * live from the current aggregates with the pure `evaluatePlan`.
+ */
+export function createQueryApiHandler(deps: QueryApiDeps): Handler {
+  const cursors = cursorCodec(deps.cursorKey);
+
+  async function serve(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath;
+
+    if (path === OPENAPI_PATH || path === `${OPENAPI_PATH}/`) {
+      if (method !== 'GET') return methodNotAllowed();
+      openApiText ??= renderOpenApiJson();
+      return { ...jsonResponse(200, null), body: openApiText };
+    }
+
+    // Before routing, so that an unauthenticated caller learns nothing about which paths exist.
+    if (deps.authorize && !deps.authorize(event)) {
+      return errorResponse(401, 'unauthorized', 'a valid bearer token is required', undefined, { 'www-authenticate': 'Bearer' });
+    }
+
+    for (const route of READ_ROUTES) {
+      const params = matchTemplate(route.path, path);
+      if (!params) continue;
+      if (method !== 'GET') return methodNotAllowed();
+      const body = await dispatch(route, params, event);
+      return jsonResponse(200, body);
+    }
+    throw new NotFoundError('not_found', `no route ${path}`);
+  }
+
+  async function dispatch(route: ReadRoute, params: Record<string, string>, event: APIGatewayProxyEventV2): Promise<unknown> {
+    const plan = getPlan(params.planId ?? '');
+    if (!plan) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
+    const query = parseQuery(route.query, event);
+    const today = localDateOf(deps.clock.now(), plan.timeZone);
+
+    switch (route.operationId) {
+      case 'getPlan':
+        return planBody(plan, await evaluate(plan, today));
+      case 'listKpis': {
+        const view = await evaluate(plan, today);
+        return { planId: plan.planId, asOf: view.asOf, kpis: view.kpis.map((k) => kpiItem(plan, k)) } satisfies KpisResponse;
+      }
+      case 'getTask': {
+        const task = findTask(plan, params.taskId ?? '');
+        if (!task) throw new NotFoundError('task_not_found', `plan ${plan.planId} has no task ${params.taskId}`);
+        return taskRoute(plan, task, today, query as TaskQuery);
+      }
+      case 'listOverdue': {
+        const asOf = (query as { asOf?: string }).asOf ?? today;
+        // Whether a task or milestone is done depends only on the units' statuses: no events needed.
+        const view = await evaluate(plan, asOf, { withEvents: false });
+        return { planId: plan.planId, asOf, items: overdueItems(view, deps.calendar) } satisfies OverdueResponse;
+      }
+      case 'listRankings':
+        return rankingsBody(await evaluate(plan, today));
+      case 'listEvents':
+        return eventsRoute(plan, query as EventsQuery);
+      case 'listSnapshots':
+        return snapshotsRoute(plan, today, query as SnapshotsQuery);
+    }
+  }
+
+  /** One Query for the plan's state and (when needed) one for its events — both flat in the number of reports. */
+  async function evaluate(plan: Plan, today: string, options: { withEvents: boolean } = { withEvents: true }): Promise<PlanView> {
+    const [state, events] = await Promise.all([
+      deps.reader.loadPlanState(plan.planId),
+      options.withEvents ? deps.reader.listEvents(plan.planId) : Promise.resolve<SportsEventRecord[]>([]),
+    ]);
+    return evaluatePlan(plan, state, events, today);
+  }
+
+  async function taskRoute(plan: Plan, task: Task, today: string, query: TaskQuery): Promise<TaskResponse> {
+    let startKey: Record<string, unknown> | undefined;
+    if (query.cursor !== undefined) {
+      const c = decodeCursor(cursors, ReportsCursor, query.cursor);
+      if (c.p !== plan.planId || c.t !== task.taskId) throw new InvalidCursorParamError();
+      startKey = c.k;
+    }
+    // Only a task with an event-counted KPI needs the events of the plan.
+    const withEvents = task.kpis.some((k) => k.aggregation.kind === 'count_held_events');
+    const [view, page] = await Promise.all([
+      evaluate(plan, today, { withEvents }),
+      deps.reports.listReports(plan.planId, task.taskId, { limit: query.limit ?? DEFAULT_REPORTS_LIMIT, ...(startKey ? { startKey } : {}) }),
+    ]);
+    const nextCursor = page.lastKey ? cursors.encode({ v: 1, r: 'reports', p: plan.planId, t: task.taskId, k: page.lastKey }) : null;
+    return { ...taskDetail(plan, task, view), reports: { items: page.items, nextCursor } };
+  }
+
+  async function eventsRoute(plan: Plan, query: EventsQuery): Promise<EventsResponse> {
+    if (query.from && query.to && query.from > query.to) throw new InvalidQueryError([{ path: 'from', message: 'from is after to' }]);
+    const filters = { orgId: query.orgId, status: query.status, category: query.category, taskId: query.taskId, from: query.from, to: query.to };
+    const fingerprint = createHash('sha256').update(JSON.stringify(filters)).digest('base64url').slice(0, 22);
+    let offset = 0;
+    if (query.cursor !== undefined) {
+      const c = decodeCursor(cursors, EventsCursor, query.cursor);
+      if (c.p !== plan.planId || c.f !== fingerprint) throw new InvalidCursorParamError();
+      offset = c.o;
+    }
+    const limit = query.limit ?? DEFAULT_EVENTS_LIMIT;
+    const all = (await deps.reader.listEvents(plan.planId))
+      .filter(
+        (e) =>
+          (query.orgId === undefined || e.orgId === query.orgId) &&
+          (query.status === undefined || e.status === query.status) &&
+          (query.category === undefined || e.category === query.category) &&
+          (query.taskId === undefined || e.taskIds.includes(query.taskId)) &&
+          (query.from === undefined || e.startDate >= query.from) &&
+          (query.to === undefined || e.startDate <= query.to),
+      )
+      .sort((a, b) => b.startDate.localeCompare(a.startDate) || a.sourceId.localeCompare(b.sourceId) || a.eventId.localeCompare(b.eventId));
+    const items = all.slice(offset, offset + limit);
+    const next = offset + limit;
+    return { items, nextCursor: next < all.length ? cursors.encode({ v: 1, r: 'events', p: plan.planId, f: fingerprint, o: next }) : null };
+  }
+
+  async function snapshotsRoute(plan: Plan, today: string, query: SnapshotsQuery): Promise<SnapshotsResponse> {
+    const to = query.to ?? (query.from !== undefined && addDays(query.from, MAX_SNAPSHOT_DAYS - 1) < today ? addDays(query.from, MAX_SNAPSHOT_DAYS - 1) : today);
+    const from = query.from ?? addDays(to, -(DEFAULT_SNAPSHOT_DAYS - 1));
+    if (from > to) throw new InvalidQueryError([{ path: 'from', message: `from ${from} is after to ${to}` }]);
+    if (daysBetween(from, to) + 1 > MAX_SNAPSHOT_DAYS) throw new InvalidQueryError([{ path: 'to', message: `the range is limited to ${MAX_SNAPSHOT_DAYS} days` }]);
+    const snapshots = await deps.snapshots.listSnapshots(plan.planId, from, to);
+    return { planId: plan.planId, from, to, items: snapshots.map(snapshotItem) };
+  }
+
+  return async (event) => {
+    try {
+      return await serve(event);
+    } catch (err) {
+      if (err instanceof ApiError) return errorResponse(err.statusCode, err.code, err.message, err.issues);
+      deps.logger.error('query failed', { path: event.rawPath, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      return errorResponse(500, 'internal_error', 'the request could not be served');
+    }
+  };
+}
+
+function methodNotAllowed(): APIGatewayProxyStructuredResultV2 {
+  return errorResponse(405, 'method_not_allowed', 'use GET', undefined, { allow: 'GET' });
+}
+
+function parseQuery(schema: z.ZodObject, event: APIGatewayProxyEventV2): Record<string, unknown> {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (parsed.success) return parsed.data;
+  const issues: ErrorIssue[] = [];
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) issues.push({ path: key, message: 'unknown query parameter' });
+    } else {
+      issues.push({ path: issue.path.map(String).join('.'), message: issue.message });
+    }
+  }
+  throw new InvalidQueryError(issues);
+}
+
+function decodeCursor<T extends z.ZodType>(codec: CursorCodec, schema: T, cursor: string): z.infer<T> {
+  let payload: unknown;
+  try {
+    payload = codec.decode(cursor);
+  } catch (err) {
+    if (err instanceof InvalidCursorError) throw new InvalidCursorParamError();
+    throw err;
+  }
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new InvalidCursorParamError();
+  return parsed.data;
+}

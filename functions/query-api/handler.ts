@@ -1,0 +1,44 @@
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
+import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
+import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
+import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { createQueryApiHandler } from './app.js';
+
+const logger = new Logger({ serviceName: 'query-api' });
+const doc = documentClient();
+const tableName = requireEnv('TABLE_NAME');
+const cursorSecretArn = requireEnv('CURSOR_SECRET_ARN');
+const secrets = new SecretsManagerClient({});
+const state = new DynamoStateStore(doc, tableName);
+
+/** The cursor key is fetched once per container (the secret's value is never logged). */
+let app: Promise<(event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>> | undefined;
+
+async function build() {
+  const out = await secrets.send(new GetSecretValueCommand({ SecretId: cursorSecretArn }));
+  const cursorKey = out.SecretString;
+  if (!cursorKey) throw new Error('cursor secret has no SecretString');
+  return createQueryApiHandler({
+    reader: state,
+    reports: state,
+    snapshots: new DynamoSnapshotStore(doc, tableName),
+    clock: systemClock,
+    calendar: chineseWorkdayCalendar((year) => logger.warn('no holiday data for year; using Monday–Friday', { year })),
+    cursorKey,
+    logger,
+  });
+}
+
+export const handler = middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  app ??= build().catch((err: unknown) => {
+    app = undefined; // retry on the next invocation rather than poison the container
+    throw err;
+  });
+  return (await app)(event);
+}).use(injectLambdaContext(logger));

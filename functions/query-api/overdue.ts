@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { OverdueItem } from '../../shared/api/responses.js';
+import { workdaysBetween, type WorkdayCalendar } from '../../shared/calendar/workdays.js';
+import type { PlanView } from '../../shared/kpi/evaluate-plan.js';
+import { daysBetween } from '../../shared/time/local-date.js';
+
+type Overdue = z.infer<typeof OverdueItem>;
+
+/**
+ * Tasks and milestones past due and not done (逾期) as of `view.asOf`: a task whose due date is before
+ * the date and whose light is not `done`, and each of its milestones not completed whose due date is
+ * before the date. `orgIds` are the lead units whose latest report does not say `completed`. Sorted
+ * most overdue first, then by task and milestone.
+ */
+export function overdueItems(view: PlanView, calendar: WorkdayCalendar): Overdue[] {
+  const asOf = view.asOf;
+  const items: Overdue[] = [];
+  const item = (taskId: string, title: string, dueDate: string, orgIds: string[], milestoneId?: string): Overdue => ({
+    taskId,
+    ...(milestoneId === undefined ? {} : { milestoneId }),
+    title,
+    dueDate,
+    daysOverdue: daysBetween(dueDate, asOf),
+    workdaysOverdue: workdaysBetween(calendar, dueDate, asOf),
+    orgIds,
+  });
+  for (const t of view.tasks) {
+    if (t.status === 'done') continue;
+    const open = t.byOrg.filter((o) => o.role === 'lead' && o.status !== 'completed').map((o) => o.orgId);
+    for (const m of t.milestones) {
+      if (!m.completed && m.dueDate < asOf) items.push(item(t.taskId, m.title, m.dueDate, open, m.milestoneId));
+    }
+    if (t.dueDate < asOf) items.push(item(t.taskId, t.title, t.dueDate, open));
+  }
+  return items.sort(
+    (a, b) => b.daysOverdue - a.daysOverdue || a.taskId.localeCompare(b.taskId) || (a.milestoneId ?? '').localeCompare(b.milestoneId ?? ''),
+  );
+}

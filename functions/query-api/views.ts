@@ -1,0 +1,113 @@
+import type { KpiView, PlanView, TaskView } from '../../shared/kpi/evaluate-plan.js';
+import { orgName } from '../../shared/org/directory.js';
+import type { PlanSnapshot } from '../../shared/ports/snapshots.js';
+import type { Plan, Task } from '../../shared/plan/schema.js';
+import type { z } from 'zod';
+import type { KpiItem, PlanResponse, RankingsResponse, SnapshotItem, TaskSummary } from '../../shared/api/responses.js';
+
+/** Shapes the evaluated plan (`evaluatePlan`) into the read API's response bodies. */
+
+export function sectionRef(plan: Plan, sectionId: string): z.infer<typeof TaskSummary>['section'] {
+  const s = plan.sections.find((x) => x.sectionId === sectionId);
+  return { sectionId, number: s?.number ?? 0, title: s?.title ?? sectionId };
+}
+
+export function taskSummary(plan: Plan, t: TaskView): z.infer<typeof TaskSummary> {
+  return {
+    taskId: t.taskId,
+    section: sectionRef(plan, t.sectionId),
+    title: t.title,
+    dueDate: t.dueDate,
+    leadOrgIds: t.leadOrgIds,
+    supportOrgIds: t.supportOrgIds,
+    status: t.status,
+    progress: t.progress,
+    expected: t.expected,
+    reasons: t.reasons,
+  };
+}
+
+export function planBody(plan: Plan, view: PlanView): PlanResponse {
+  return {
+    planId: plan.planId,
+    title: plan.title,
+    year: plan.year,
+    documentNumber: plan.documentNumber,
+    issuer: plan.issuer,
+    timeZone: plan.timeZone,
+    startDate: plan.startDate,
+    flags: plan.flags,
+    asOf: view.asOf,
+    expected: view.expected,
+    summary: view.summary,
+    sections: view.sections,
+    tasks: view.tasks.map((t) => taskSummary(plan, t)),
+  };
+}
+
+export function kpiItem(plan: Plan, k: KpiView): z.infer<typeof KpiItem> {
+  const pace = plan.tasks.find((t) => t.taskId === k.taskId)?.kpis.find((x) => x.kpiId === k.kpiId)?.pace ?? 'linear';
+  return {
+    kpiId: k.kpiId,
+    taskId: k.taskId,
+    name: k.name,
+    unit: k.unit,
+    target: k.target,
+    aggregation: k.aggregation,
+    pace,
+    value: k.value,
+    progress: k.progress,
+    expected: k.expected,
+    status: k.status,
+    byOrg: k.byOrg.map((f) => ({ orgId: f.orgId, name: orgName(f.orgId), value: f.value, reportedAt: f.reportedAt, ...(f.perOrgTarget === undefined ? {} : { perOrgTarget: f.perOrgTarget }) })),
+  };
+}
+
+export function taskDetail(plan: Plan, task: Task, view: PlanView) {
+  const t = view.tasks.find((x) => x.taskId === task.taskId);
+  if (!t) throw new Error(`evaluated plan lacks ${task.taskId}`);
+  return {
+    planId: plan.planId,
+    asOf: view.asOf,
+    ...taskSummary(plan, t),
+    text: task.text,
+    orgAssignmentAssumed: task.orgAssignmentAssumed,
+    reporting: task.reporting,
+    milestones: t.milestones,
+    kpis: view.kpis.filter((k) => k.taskId === task.taskId).map((k) => kpiItem(plan, k)),
+    byOrg: t.byOrg.map((o) => ({ orgId: o.orgId, name: orgName(o.orgId), role: o.role, status: o.status, percentComplete: o.percentComplete, reportedAt: o.reportedAt, period: o.period })),
+  };
+}
+
+export function rankingsBody(view: PlanView): RankingsResponse {
+  return {
+    planId: view.planId,
+    asOf: view.asOf,
+    orgs: view.ranking.map((r) => ({
+      orgId: r.orgId,
+      name: r.name,
+      kind: r.kind,
+      rank: r.rank,
+      score: r.score,
+      items: r.items,
+      green: r.green,
+      yellow: r.yellow,
+      red: r.red,
+      done: r.done,
+      overdue: r.overdue,
+    })),
+  };
+}
+
+export function snapshotItem(s: PlanSnapshot): z.infer<typeof SnapshotItem> {
+  const v = s.view;
+  return {
+    date: s.date,
+    createdAt: s.createdAt,
+    expected: v.expected,
+    summary: v.summary,
+    kpis: v.kpis.map((k) => ({ kpiId: k.kpiId, value: k.value, progress: k.progress, status: k.status })),
+    tasks: v.tasks.map((t) => ({ taskId: t.taskId, status: t.status, progress: t.progress })),
+    sections: v.sections,
+  };
+}

@@ -1,0 +1,301 @@
+import { z } from 'zod';
+import { WebhookEnvelope } from '../../events/schemas.js';
+import { Plan, TaskId } from '../plan/schema.js';
+import { WebhookSource } from '../ports/sources.js';
+import { ErrorResponse, WebhookAccepted } from './responses.js';
+import { OPENAPI_PATH, READ_ROUTES, WEBHOOK_PATH } from './routes.js';
+
+/**
+ * The OpenAPI 3.1 document of the whole HTTP API — the read routes and the webhook — generated from
+ * the zod schemas (`z.toJSONSchema`, JSON Schema 2020-12, which OpenAPI 3.1 uses as is).
+ * `scripts/generate-openapi.ts` writes it to `docs/openapi.json`; the query API serves the same
+ * text at `GET /v1/openapi.json`.
+ */
+
+export const API_VERSION = '1.0.0';
+const REF = (name: string) => `#/components/schemas/${name}`;
+
+type Json = Record<string, unknown>;
+
+/** `z.url({ protocol })` becomes a bare `format: uri`; add the protocol as a pattern (as events/json-schema does). */
+const override: NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override'] = (ctx) => {
+  const def = ctx.zodSchema._zod.def as { format?: string; protocol?: RegExp };
+  if (def.format === 'url' && def.protocol instanceof RegExp) {
+    const protocol = def.protocol.source.replace(/^\^/, '').replace(/\$$/, '');
+    ctx.jsonSchema.pattern = `^(?:${protocol}):`;
+  }
+};
+
+function stripMeta(schema: Json): Json {
+  const { $schema: _s, $id: _i, ...rest } = schema;
+  return rest;
+}
+
+/** Component schemas: responses as the service writes them (`output`), the webhook body as senders write it (`input`). */
+function componentSchemas(): Record<string, Json> {
+  const output = z.registry<{ id: string }>();
+  output.add(ErrorResponse, { id: 'ErrorResponse' });
+  output.add(WebhookAccepted, { id: 'WebhookAccepted' });
+  for (const r of READ_ROUTES) output.add(r.response, { id: r.responseName });
+  const input = z.registry<{ id: string }>();
+  input.add(WebhookEnvelope, { id: 'WebhookEnvelope' });
+  const params = { uri: REF, unrepresentable: 'throw', override, target: 'draft-2020-12' } as const;
+  const out = z.toJSONSchema(output, { ...params, io: 'output' }).schemas as Record<string, Json>;
+  const inp = z.toJSONSchema(input, { ...params, io: 'input' }).schemas as Record<string, Json>;
+  const all: Record<string, Json> = {};
+  for (const [name, schema] of Object.entries({ ...out, ...inp })) all[name] = stripMeta(schema);
+  return all;
+}
+
+/** A single field's JSON Schema (for parameters). */
+function fieldSchema(schema: z.ZodType): Json {
+  return stripMeta(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw', target: 'draft-2020-12' }) as Json);
+}
+
+function queryParameters(query: z.ZodObject): Json[] {
+  return Object.entries(query.shape).map(([name, field]) => {
+    const schema = fieldSchema(field as z.ZodType);
+    const { description, ...rest } = schema;
+    return { name, in: 'query', required: false, ...(description ? { description } : {}), schema: rest };
+  });
+}
+
+const planIdParam = { name: 'planId', in: 'path', required: true, description: 'The plan, e.g. `jining-sports-2023`.', schema: fieldSchema(Plan.shape.planId) };
+const taskIdParam = { name: 'taskId', in: 'path', required: true, description: 'The task, `T01`…`T27`.', schema: fieldSchema(TaskId) };
+const sourceIdParam = { name: 'sourceId', in: 'path', required: true, description: 'The sending system, as registered with the bureau.', schema: fieldSchema(WebhookSource.shape.sourceId) };
+
+function errorExample(code: string, message: string, issues?: Array<{ path: string; message: string }>): Json {
+  return { value: { error: issues ? { code, message, issues } : { code, message } } };
+}
+
+function errorResponse(description: string, examples: Record<string, Json>, headers?: Json): Json {
+  return {
+    description,
+    ...(headers ? { headers } : {}),
+    content: { 'application/json': { schema: { $ref: REF('ErrorResponse') }, examples } },
+  };
+}
+
+const retryAfter = { 'retry-after': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 0 } } };
+
+/** Reusable answers of the read routes. */
+const readResponses: Record<string, Json> = {
+  BadRequest: errorResponse('A query parameter is unknown or invalid, or the cursor was altered or belongs to another listing.', {
+    invalid_query: errorExample('invalid_query', 'the query parameters are invalid', [{ path: 'limit', message: 'Too big: expected number to be <=100' }]),
+    unknown_parameter: errorExample('invalid_query', 'the query parameters are invalid', [{ path: 'page', message: 'unknown query parameter' }]),
+    invalid_cursor: errorExample('invalid_cursor', 'the cursor is not valid for this listing'),
+  }),
+  Unauthorized: errorResponse(
+    'The bearer token is missing, malformed or not accepted (the same answer in every case).',
+    { unauthorized: errorExample('unauthorized', 'a valid bearer token is required') },
+    { 'www-authenticate': { description: '`Bearer`', schema: { type: 'string' } } },
+  ),
+  NotFound: errorResponse('Unknown plan or task.', {
+    plan_not_found: errorExample('plan_not_found', 'no plan nope-2023'),
+    task_not_found: errorExample('task_not_found', 'plan jining-sports-2023 has no task T99'),
+  }),
+  MethodNotAllowed: errorResponse('Only GET is served on this path.', { method_not_allowed: errorExample('method_not_allowed', 'use GET') }, { allow: { schema: { type: 'string' } } }),
+  InternalError: errorResponse('The service failed; retry later.', { internal_error: errorExample('internal_error', 'the request could not be served') }),
+};
+
+const responseRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
+
+function readOperations(): Record<string, Json> {
+  const paths: Record<string, Json> = {};
+  for (const r of READ_ROUTES) {
+    paths[r.path] = {
+      get: {
+        operationId: r.operationId,
+        tags: ['read'],
+        summary: r.summary,
+        description: r.description,
+        security: [{ bearerAuth: [] }],
+        parameters: [planIdParam, ...(r.path.includes('{taskId}') ? [taskIdParam] : []), ...queryParameters(r.query)],
+        responses: {
+          200: { description: 'OK', content: { 'application/json': { schema: { $ref: REF(r.responseName) } } } },
+          400: responseRef('BadRequest'),
+          401: responseRef('Unauthorized'),
+          404: responseRef('NotFound'),
+          405: responseRef('MethodNotAllowed'),
+          500: responseRef('InternalError'),
+        },
+      },
+    };
+  }
+  return paths;
+}
+
+const progressExample = {
+  type: 'progress.submitted',
+  timestamp: '2023-06-20T10:00:05+08:00',
+  data: {
+    planId: 'jining-sports-2023',
+    taskId: 'T08',
+    orgId: '370811',
+    reportedAt: '2023-06-20T10:00:00+08:00',
+    period: '2023-06',
+    status: 'in_progress',
+    percentComplete: 40,
+    metrics: [{ kpiId: 'sports-clubs', value: 40 }],
+    summary: '新增俱乐部5家',
+    evidence: [{ title: '任城区体育俱乐部名录', url: 'https://rencheng.example.gov.cn/clubs.pdf' }],
+  },
+};
+
+const eventExample = {
+  type: 'event.registered',
+  timestamp: '2023-10-01T08:00:00+08:00',
+  data: {
+    planId: 'jining-sports-2023',
+    eventId: 'evt-2023-011',
+    orgId: 'jn-mass-sports',
+    name: '2023济宁国际马拉松',
+    category: 'marathon',
+    level: 'international',
+    startDate: '2023-11-05',
+    endDate: '2023-11-05',
+    venue: '济宁市体育中心',
+    expectedParticipants: 20000,
+    taskIds: ['T13'],
+    status: 'planned',
+  },
+};
+
+function webhookOperation(): Json {
+  const header = (name: string, description: string, schema: Json) => ({ name, in: 'header', required: true, description, schema });
+  return {
+    post: {
+      operationId: 'postWebhook',
+      tags: ['webhook'],
+      summary: 'Push a progress report or a sports event (Standard Webhooks)',
+      description:
+        'Signed with Standard Webhooks: HMAC-SHA256 over `webhook-id.webhook-timestamp.rawBody` with the source secret (`whsec_` + base64; the base64 part is the key). ' +
+        'The timestamp must be within ±5 minutes of the service clock. 202 means the event is durably on the bus; an exact resend (same webhook-id, same body) answers 202 again and is not published twice.',
+      security: [{ webhookSignature: [] }],
+      parameters: [
+        sourceIdParam,
+        header('webhook-id', 'Unique message id; the idempotency key (reuse it, unchanged, when retrying).', { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' }),
+        header('webhook-timestamp', 'Unix seconds when the message was signed.', { type: 'string', pattern: '^\\d{1,12}$' }),
+        header('webhook-signature', 'Space-separated list of `v1,<base64 signature>` (two during secret rotation).', { type: 'string', pattern: '^v1,[A-Za-z0-9+/=]+( v1,[A-Za-z0-9+/=]+)*$' }),
+      ],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { $ref: REF('WebhookEnvelope') },
+            examples: { progress: { value: progressExample }, event: { value: eventExample } },
+          },
+        },
+      },
+      responses: {
+        202: {
+          description: 'Accepted: the event is durably on the bus (or this exact message was already accepted).',
+          content: { 'application/json': { schema: { $ref: REF('WebhookAccepted') }, examples: { accepted: { value: { id: 'msg_2Nq0t3' } } } } },
+        },
+        400: errorResponse('Malformed JSON, unknown `type`, or a schema violation (every violation with its path).', {
+          malformed_json: errorExample('malformed_json', 'body is not valid JSON'),
+          unknown_type: errorExample('unknown_type', 'type must be one of progress.submitted, event.registered', [{ path: 'type', message: 'unknown type "progress.created"' }]),
+          invalid_body: errorExample('invalid_body', 'the body does not match the contract', [
+            { path: 'data.metrics.0.value', message: 'Too small: expected number to be >=0' },
+            { path: 'data.evidence.0.url', message: 'evidence url must be https' },
+          ]),
+        }),
+        401: errorResponse('Signature missing or wrong, or timestamp outside the window (no hint which).', {
+          unauthorized: errorExample('unauthorized', 'signature missing or invalid, or timestamp outside the accepted window'),
+        }),
+        403: errorResponse('The source may not report for that unit, or may not send that type.', {
+          org_not_allowed: errorExample('org_not_allowed', 'source rencheng may not report for 370812'),
+          type_not_allowed: errorExample('type_not_allowed', 'source rencheng may not send event.registered'),
+        }),
+        404: errorResponse('Unknown source.', { unknown_source: errorExample('unknown_source', 'unknown source nosuch') }),
+        409: errorResponse('The webhook-id was already used for a different body.', {
+          webhook_id_conflict: errorExample('webhook_id_conflict', 'webhook-id msg_2Nq0t3 was already used for a different body'),
+        }),
+        413: errorResponse('Body over 256 KiB.', { payload_too_large: errorExample('payload_too_large', 'body exceeds 262144 bytes') }),
+        415: errorResponse('Content type is not application/json.', { unsupported_media_type: errorExample('unsupported_media_type', 'content-type must be application/json') }),
+        422: errorResponse('The message names what the plan does not have.', {
+          unknown_reference: errorExample('unknown_reference', 'the message names what the plan does not have', [{ path: 'data.metrics.0.kpiId', message: 'city-games-held is not a KPI of T08' }]),
+        }),
+        429: errorResponse('Too many requests from this source; retry after `retry-after` seconds.', { rate_limited: errorExample('rate_limited', 'too many requests from this source') }, retryAfter),
+        500: errorResponse('Unexpected failure; retry with the same webhook-id and body.', { internal_error: errorExample('internal_error', 'the request could not be served') }),
+        503: errorResponse(
+          'Not accepted: the receipt store or the event bus did not take the message; retry with the same webhook-id and body.',
+          {
+            unavailable: errorExample('unavailable', 'not accepted: try again'),
+            bus_unavailable: errorExample('bus_unavailable', 'not accepted: the event bus did not take the event; retry with the same webhook-id'),
+          },
+          retryAfter,
+        ),
+      },
+    },
+  };
+}
+
+function openApiOperation(): Json {
+  return {
+    get: {
+      operationId: 'getOpenApi',
+      tags: ['meta'],
+      summary: 'This document',
+      security: [],
+      responses: { 200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } },
+    },
+  };
+}
+
+/** Recursively orders object keys, so the text is stable whatever order the document was built in. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+/** The OpenAPI 3.1 document (keys sorted). */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const doc = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Jining sports bureau supervision API (督查督办)',
+      version: API_VERSION,
+      description:
+        'Read API over the 2023 work plan (plan, KPIs, tasks, overdue list, rankings, events, snapshots) and the signed webhook county systems push to. ' +
+        'Every JSON error is `{ "error": { "code", "message", "issues"? } }`. See docs/api.md.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    tags: [
+      { name: 'read', description: 'Read API (bearer token)' },
+      { name: 'webhook', description: 'Ingestion from county and office systems (Standard Webhooks signature)' },
+      { name: 'meta', description: 'This document' },
+    ],
+    security: [{ bearerAuth: [] }],
+    paths: { ...readOperations(), [WEBHOOK_PATH]: webhookOperation(), [OPENAPI_PATH]: openApiOperation() },
+    components: {
+      schemas: componentSchemas(),
+      responses: readResponses,
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "In AWS, a JWT from the bureau's OIDC provider (HTTP API JWT authorizer; IAM authorization when none is configured). Locally, the `API_TOKEN` value.",
+        },
+        webhookSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description: 'Standard Webhooks signature (with `webhook-id` and `webhook-timestamp`); see the operation description.',
+        },
+      },
+    },
+  };
+  return sortKeys(doc) as Record<string, unknown>;
+}
+
+/** The document as committed in docs/openapi.json: 2-space JSON with a trailing newline. */
+export function renderOpenApiJson(): string {
+  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { EVENT_CATEGORIES, EVENT_STATUSES } from '../../events/schemas.js';
+import { OrgId, TaskId } from '../plan/schema.js';
+
+/**
+ * The query parameters of every read route, validated at the boundary. Each schema is strict: a
+ * parameter a route does not know is a 400, not silently ignored. Values arrive as strings (API
+ * Gateway joins a repeated parameter with commas, which no schema here accepts).
+ */
+
+export const DEFAULT_REPORTS_LIMIT = 20;
+export const MAX_REPORTS_LIMIT = 100;
+export const DEFAULT_EVENTS_LIMIT = 50;
+export const MAX_EVENTS_LIMIT = 200;
+export const DEFAULT_SNAPSHOT_DAYS = 31;
+export const MAX_SNAPSHOT_DAYS = 366;
+export const MAX_CURSOR_LENGTH = 2048;
+
+const DateParam = z.iso.date({ error: 'a date YYYY-MM-DD' });
+
+function limitParam(max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^[1-9]\d{0,5}$/, 'a positive integer')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max))
+    .optional()
+    .meta({ description: `Page size, 1–${max} (default ${fallback}).` });
+}
+
+export const CursorParam = z
+  .string()
+  .min(1)
+  .max(MAX_CURSOR_LENGTH)
+  .optional()
+  .meta({ description: 'The opaque `nextCursor` of the previous page, unchanged.' });
+
+export const PlanQuery = z.strictObject({});
+export const KpisQuery = z.strictObject({});
+export const RankingsQuery = z.strictObject({});
+
+export const TaskQuery = z.strictObject({
+  limit: limitParam(MAX_REPORTS_LIMIT, DEFAULT_REPORTS_LIMIT),
+  cursor: CursorParam,
+});
+export type TaskQuery = z.infer<typeof TaskQuery>;
+
+export const OverdueQuery = z.strictObject({
+  asOf: DateParam.optional().meta({ description: 'The business date to judge against (default: today in the plan time zone).' }),
+});
+export type OverdueQuery = z.infer<typeof OverdueQuery>;
+
+export const EventsQuery = z.strictObject({
+  orgId: OrgId.optional().meta({ description: 'Only events registered by this unit.' }),
+  status: z.enum(EVENT_STATUSES).optional().meta({ description: 'Only events with this status.' }),
+  category: z.enum(EVENT_CATEGORIES).optional().meta({ description: 'Only events of this category.' }),
+  taskId: TaskId.optional().meta({ description: 'Only events linked to this task.' }),
+  from: DateParam.optional().meta({ description: 'Only events starting on or after this date.' }),
+  to: DateParam.optional().meta({ description: 'Only events starting on or before this date.' }),
+  limit: limitParam(MAX_EVENTS_LIMIT, DEFAULT_EVENTS_LIMIT),
+  cursor: CursorParam,
+});
+export type EventsQuery = z.infer<typeof EventsQuery>;
+
+export const SnapshotsQuery = z.strictObject({
+  from: DateParam.optional().meta({ description: `First day (default: ${DEFAULT_SNAPSHOT_DAYS - 1} days before \`to\`).` }),
+  to: DateParam.optional().meta({ description: `Last day (default: today, or ${MAX_SNAPSHOT_DAYS - 1} days after \`from\` if that is earlier). At most ${MAX_SNAPSHOT_DAYS} days in all.` }),
+});
+export type SnapshotsQuery = z.infer<typeof SnapshotsQuery>;

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import { EventRegisteredDetail, ProgressStatus, ProgressSubmittedDetail } from '../../events/schemas.js';
+import { LIGHTS } from '../status/light.js';
+
+/**
+ * The response bodies of every route, as zod: the OpenAPI document is generated from these, and the
+ * tests parse what the handler answers with them, so the document cannot drift from the code.
+ */
+
+const IsoDate = z.iso.date();
+const IsoInstant = z.iso.datetime({ offset: true });
+
+export const Light = z.enum(LIGHTS).meta({ description: '红黄绿灯: green, yellow, red, or done (办结).' });
+
+export const ErrorIssue = z.object({
+  path: z.string().meta({ description: 'Dotted path of the offending field or query parameter (`data.metrics.0.value`, `limit`).' }),
+  message: z.string(),
+});
+
+export const ErrorResponse = z.object({
+  error: z.object({
+    code: z.string().meta({ description: 'Stable, machine-readable code (see docs/api.md).' }),
+    message: z.string().meta({ description: 'Human-readable explanation; do not parse.' }),
+    issues: z.array(ErrorIssue).optional().meta({ description: 'Every violation, when the request was invalid.' }),
+  }),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponse>;
+
+export const LightCounts = z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int(), done: z.number().int() });
+
+export const SectionRef = z.object({ sectionId: z.string(), number: z.number().int(), title: z.string() });
+
+export const SectionSummary = z.object({ ...SectionRef.shape, tasks: z.number().int(), ...LightCounts.shape });
+
+export const Target = z.union([
+  z.object({ op: z.literal('>='), value: z.number() }),
+  z.object({ op: z.literal('<='), value: z.number() }),
+  z.object({ op: z.literal('between'), min: z.number(), max: z.number() }),
+]);
+
+export const TaskSummary = z.object({
+  taskId: z.string(),
+  section: SectionRef,
+  title: z.string(),
+  dueDate: IsoDate,
+  leadOrgIds: z.array(z.string()),
+  supportOrgIds: z.array(z.string()),
+  status: Light,
+  progress: z.number().meta({ description: 'Task progress 0…1 as used by the pace rule.' }),
+  expected: z.number().meta({ description: 'Share of the task period elapsed (序时进度), 0…1.' }),
+  reasons: z.array(z.string()).meta({ description: 'Why the light is not green (or why done).' }),
+});
+
+export const PlanResponse = z.object({
+  planId: z.string(),
+  title: z.string(),
+  year: z.number().int(),
+  documentNumber: z.string(),
+  issuer: z.string(),
+  timeZone: z.string(),
+  startDate: IsoDate,
+  flags: z.array(z.object({ field: z.string(), message: z.string() })),
+  asOf: IsoDate.meta({ description: 'The business date (plan time zone) the lights are judged as of.' }),
+  expected: z.number(),
+  summary: LightCounts,
+  sections: z.array(SectionSummary),
+  tasks: z.array(TaskSummary),
+});
+export type PlanResponse = z.infer<typeof PlanResponse>;
+
+export const KpiOrgFigure = z.object({
+  orgId: z.string(),
+  name: z.string(),
+  value: z.number(),
+  reportedAt: z.string().meta({ description: 'When the unit reported this figure (or held the last counted event).' }),
+  perOrgTarget: z.number().optional(),
+});
+
+export const KpiItem = z.object({
+  kpiId: z.string(),
+  taskId: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  target: Target,
+  aggregation: z.enum(['sum_latest', 'latest_of_org', 'count_held_events']),
+  pace: z.enum(['linear', 'none']),
+  value: z.number().nullable().meta({ description: 'The city figure; null until anything is reported.' }),
+  progress: z.number().nullable().meta({ description: 'Share of the target reached (1 = met).' }),
+  expected: z.number().nullable().meta({ description: 'The figure expected by now at a linear pace; null when judged only at the deadline.' }),
+  status: Light,
+  byOrg: z.array(KpiOrgFigure),
+});
+
+export const KpisResponse = z.object({ planId: z.string(), asOf: IsoDate, kpis: z.array(KpiItem) });
+export type KpisResponse = z.infer<typeof KpisResponse>;
+
+export const MilestoneItem = z.object({
+  milestoneId: z.string(),
+  title: z.string(),
+  dueDate: IsoDate,
+  assumption: z.boolean().meta({ description: 'True when the date is ours, not printed in the notice.' }),
+  completed: z.boolean(),
+});
+
+export const TaskOrgStatus = z.object({
+  orgId: z.string(),
+  name: z.string(),
+  role: z.enum(['lead', 'support']),
+  status: ProgressStatus.nullable().meta({ description: "The unit's latest reported status; null before its first report." }),
+  percentComplete: z.number().nullable(),
+  reportedAt: z.string().nullable(),
+  period: z.string().nullable(),
+});
+
+export const ReportsPage = z.object({
+  items: z.array(ProgressSubmittedDetail).meta({ description: 'Reports, newest `reportedAt` first.' }),
+  nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+});
+
+export const TaskResponse = z.object({
+  planId: z.string(),
+  asOf: IsoDate,
+  ...TaskSummary.shape,
+  text: z.string(),
+  orgAssignmentAssumed: z.boolean(),
+  reporting: z.object({ cycle: z.enum(['monthly', 'quarterly']), dueDay: z.number().int() }),
+  milestones: z.array(MilestoneItem),
+  kpis: z.array(KpiItem),
+  byOrg: z.array(TaskOrgStatus),
+  reports: ReportsPage,
+});
+export type TaskResponse = z.infer<typeof TaskResponse>;
+
+export const OverdueItem = z.object({
+  taskId: z.string(),
+  milestoneId: z.string().optional().meta({ description: 'Present when the overdue item is a milestone of the task.' }),
+  title: z.string(),
+  dueDate: IsoDate,
+  daysOverdue: z.number().int().positive(),
+  workdaysOverdue: z.number().int().nonnegative().meta({ description: 'Workdays after the due date up to asOf (PRC calendar, 调休 included).' }),
+  orgIds: z.array(z.string()).meta({ description: 'Lead units that have not reported the task completed.' }),
+});
+
+export const OverdueResponse = z.object({ planId: z.string(), asOf: IsoDate, items: z.array(OverdueItem) });
+export type OverdueResponse = z.infer<typeof OverdueResponse>;
+
+export const RankingOrg = z.object({
+  orgId: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  rank: z.number().int().positive(),
+  score: z.number().meta({ description: "Share of the unit's items that are green or done (0…1)." }),
+  items: z.number().int(),
+  green: z.number().int(),
+  yellow: z.number().int(),
+  red: z.number().int(),
+  done: z.number().int(),
+  overdue: z.number().int(),
+});
+
+export const RankingsResponse = z.object({ planId: z.string(), asOf: IsoDate, orgs: z.array(RankingOrg) });
+export type RankingsResponse = z.infer<typeof RankingsResponse>;
+
+export const EventsResponse = z.object({
+  items: z.array(EventRegisteredDetail).meta({ description: 'Events, latest startDate first.' }),
+  nextCursor: z.string().nullable(),
+});
+export type EventsResponse = z.infer<typeof EventsResponse>;
+
+export const SnapshotItem = z.object({
+  date: IsoDate,
+  createdAt: IsoInstant,
+  expected: z.number(),
+  summary: LightCounts,
+  kpis: z.array(z.object({ kpiId: z.string(), value: z.number().nullable(), progress: z.number().nullable(), status: Light })),
+  tasks: z.array(z.object({ taskId: z.string(), status: Light, progress: z.number() })),
+  sections: z.array(SectionSummary),
+});
+
+export const SnapshotsResponse = z.object({ planId: z.string(), from: IsoDate, to: IsoDate, items: z.array(SnapshotItem) });
+export type SnapshotsResponse = z.infer<typeof SnapshotsResponse>;
+
+export const WebhookAccepted = z.object({ id: z.string().meta({ description: 'The `webhook-id` that was accepted.' }) });
