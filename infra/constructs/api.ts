@@ -1,0 +1,149 @@
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+  type HttpRoute,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { OidcConfig, StageConfig } from '../config.js';
+import type { EntryResolver } from '../functions.js';
+import { TABLE_ACCESS } from '../permissions.js';
+import { grantSecretValue, grantTableAccess } from './grants.js';
+import { HandlerFunction } from './handler-function.js';
+import { acknowledgeNag } from './nag.js';
+
+/** The webhook route: no authorizer (the function verifies the Standard Webhooks signature). */
+export const WEBHOOK_ROUTE = '/v1/webhooks/{sourceId}';
+/** Read routes served by query-api behind the JWT (or IAM) authorizer. */
+export const READ_ROUTES = [
+  '/v1/plans/{planId}',
+  '/v1/plans/{planId}/kpis',
+  '/v1/plans/{planId}/tasks/{taskId}',
+  '/v1/plans/{planId}/overdue',
+  '/v1/plans/{planId}/rankings',
+  '/v1/plans/{planId}/events',
+  '/v1/plans/{planId}/snapshots',
+] as const;
+/** The API description, public. */
+export const OPENAPI_ROUTE = '/v1/openapi.json';
+
+export interface ApiProps {
+  readonly config: StageConfig;
+  readonly entryFor: EntryResolver;
+  readonly table: ITable;
+  readonly ingest: HandlerFunction;
+  /** JWT authorizer on the read routes when given; IAM authorization otherwise. */
+  readonly oidc?: OidcConfig;
+}
+
+/**
+ * The HTTP API: the webhook route to ingest-webhook, the read routes to query-api, default-stage
+ * throttling and JSON access logs.
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly query: HandlerFunction;
+  readonly cursorSecret: Secret;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.cursorSecret = new Secret(this, 'CursorSecret', {
+      description: 'Key that signs the read API pagination cursors',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: config.dataRemovalPolicy,
+    });
+    acknowledgeNag(this.cursorSecret, 'AwsSolutions-SMG4', 'Only signs short-lived pagination cursors; rotating it merely invalidates open cursors, which an operator can do by regenerating the value. Automatic rotation is not worth a rotation Lambda.');
+
+    this.query = new HandlerFunction(this, 'QueryApi', {
+      name: 'query-api',
+      config,
+      entryFor: props.entryFor,
+      description: 'Read API: plan status, KPIs, tasks, overdue items, rankings, events, snapshots',
+      environment: { TABLE_NAME: props.table.tableName, CURSOR_SECRET_ARN: this.cursorSecret.secretArn },
+    });
+    grantTableAccess(props.table, this.query.role, TABLE_ACCESS['query-api']);
+    grantSecretValue(this.cursorSecret, this.query.role);
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: `Supervision API (${config.stage})`,
+      createDefaultStage: false,
+    });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetention,
+      removalPolicy: config.logRemovalPolicy,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      autoDeploy: true,
+      throttle: config.apiThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const ingestIntegration = new HttpLambdaIntegration('Ingest', props.ingest.function);
+    const queryIntegration = new HttpLambdaIntegration('Query', this.query.function);
+    const readAuthorizer: IHttpRouteAuthorizer = props.oidc
+      ? new HttpJwtAuthorizer('Jwt', props.oidc.issuer, { jwtAudience: [...props.oidc.audience] })
+      : new HttpIamAuthorizer();
+
+    for (const route of this.httpApi.addRoutes({
+      path: WEBHOOK_ROUTE,
+      methods: [HttpMethod.POST],
+      integration: ingestIntegration,
+      authorizer: new HttpNoneAuthorizer(),
+    })) {
+      acknowledgePublicRoute(route, 'Webhooks are authenticated by their Standard Webhooks HMAC signature, verified by ingest-webhook against the source secrets; county systems hold no AWS or OIDC identity.');
+    }
+    for (const path of READ_ROUTES) {
+      this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration: queryIntegration, authorizer: readAuthorizer });
+    }
+    for (const route of this.httpApi.addRoutes({
+      path: OPENAPI_ROUTE,
+      methods: [HttpMethod.GET],
+      integration: queryIntegration,
+      authorizer: new HttpNoneAuthorizer(),
+    })) {
+      acknowledgePublicRoute(route, 'The OpenAPI description of the API is public documentation and carries no data.');
+    }
+  }
+
+  /** The base URL of the default stage. */
+  get url(): string {
+    return this.httpApi.apiEndpoint;
+  }
+}
+
+function acknowledgePublicRoute(route: HttpRoute, reason: string): void {
+  acknowledgeNag(route, 'AwsSolutions-APIG4', reason);
+}

@@ -1,0 +1,99 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config.js';
+import { FUNCTION_SIZING, type EntryResolver, type FunctionName } from '../functions.js';
+
+/** The repository root (this file is `infra/constructs/handler-function.ts`). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const defaultEntryFor: EntryResolver = (name) => join(REPO_ROOT, 'functions', name, 'handler.ts');
+
+/** The newest Node.js runtime aws-cdk-lib 2.276 offers. */
+export const NODE_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * ESM bundles still meet CommonJS dependencies that call `require`; define it for them. The aliased
+ * import cannot collide with names esbuild generates.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __supervisionCreateRequire } from 'node:module'; const require = __supervisionCreateRequire(import.meta.url);";
+
+export interface HandlerFunctionProps {
+  readonly name: FunctionName;
+  readonly config: StageConfig;
+  readonly entryFor: EntryResolver;
+  /** Environment the handler reads, in addition to the common settings. */
+  readonly environment: Record<string, string>;
+  readonly description: string;
+}
+
+/**
+ * One Lambda function of the system: bundled by the locally installed esbuild (never Docker) as
+ * minified ESM with source maps, arm64, on the newest Node.js runtime, with its own log group and
+ * its own role that holds nothing but the right to write to that log group. Every other permission
+ * is granted by the construct that wires the function to a resource.
+ */
+export class HandlerFunction extends Construct {
+  readonly name: FunctionName;
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const { name, config } = props;
+    this.name = name;
+    const sizing = FUNCTION_SIZING[name];
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: config.logRetention,
+      removalPolicy: config.logRemovalPolicy,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${name} (${config.stage})`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entryFor(name),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: NODE_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: sizing.memoryMiB,
+      timeout: Duration.seconds(sizing.timeoutSeconds),
+      description: props.description,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: name,
+        POWERTOOLS_LOG_LEVEL: config.powertoolsLogLevel,
+        POWERTOOLS_METRICS_NAMESPACE: 'JiningSupervision',
+        STAGE: config.stage,
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        // Bundle the AWS SDK clients too: the version is pinned by our lockfile, not the runtime's.
+        externalModules: [],
+      },
+    });
+  }
+}

@@ -1,0 +1,141 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule, type Archive } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../../events/schemas.js';
+import { QUEUES, type QueueName } from '../../shared/routing.js';
+import type { StageConfig } from '../config.js';
+import { WiringError } from '../errors.js';
+import type { EntryResolver } from '../functions.js';
+import { TABLE_ACCESS } from '../permissions.js';
+import { grantTableAccess } from './grants.js';
+import { HandlerFunction } from './handler-function.js';
+import { acknowledgeNag } from './nag.js';
+
+export interface PipelineProps {
+  readonly config: StageConfig;
+  readonly entryFor: EntryResolver;
+  readonly table: ITable;
+}
+
+export interface WorkQueue {
+  readonly queue: Queue;
+  readonly dlq: Queue;
+}
+
+/** Longest time EventBridge keeps retrying a delivery to a queue before it goes to the target DLQ. */
+export const BUS_TARGET_MAX_EVENT_AGE = Duration.hours(24);
+export const BUS_TARGET_RETRY_ATTEMPTS = 185;
+
+/**
+ * The event pipeline: a custom bus with an archive for replay, one SQS queue (with its DLQ) per
+ * consumer, one rule per detail-type from `QUEUES` (shared/routing.ts) whose target has a DLQ and a
+ * retry policy, and the consumers of the progress and events queues.
+ */
+export class Pipeline extends Construct {
+  readonly bus: EventBus;
+  readonly archive: Archive;
+  readonly queues: Record<QueueName, WorkQueue>;
+  /** Events EventBridge could not deliver to a queue. */
+  readonly busTargetDlq: Queue;
+  readonly consumers: HandlerFunction[] = [];
+  readonly rules: Rule[] = [];
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.bus = new EventBus(this, 'Bus', { description: `Supervision events (${config.stage})` });
+    this.archive = this.bus.archive('Archive', {
+      description: 'Every event of this system, for replay',
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: config.archiveRetention,
+    });
+
+    this.busTargetDlq = new Queue(this, 'BusTargetDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(this.busTargetDlq, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue: the DLQ of the EventBridge rule targets (set on each target, not as an SQS redrive policy).');
+
+    const queues = {} as Record<QueueName, WorkQueue>;
+    for (const name of Object.keys(QUEUES) as QueueName[]) {
+      const spec = QUEUES[name];
+      const id = pascal(name);
+      const dlq = new Queue(this, `${id}Dlq`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      const queue = new Queue(this, `${id}Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
+      });
+      queues[name] = { queue, dlq };
+
+      for (const detailType of spec.detailTypes) {
+        const rule = new Rule(this, `${id}${pascal(detailType)}Rule`, {
+          eventBus: this.bus,
+          description: `${detailType} → ${name} queue`,
+          eventPattern: { source: [EVENT_SOURCE], detailType: [detailType] },
+        });
+        rule.addTarget(
+          new SqsQueue(queue, {
+            deadLetterQueue: this.busTargetDlq,
+            retryAttempts: BUS_TARGET_RETRY_ATTEMPTS,
+            maxEventAge: BUS_TARGET_MAX_EVENT_AGE,
+          }),
+        );
+        this.rules.push(rule);
+      }
+    }
+    this.queues = queues;
+
+    for (const [queueName, description] of [
+      ['progress', 'Applies progress reports to the unit figures and task statuses'],
+      ['events', 'Registers sports events'],
+    ] as const) {
+      const consumer = new HandlerFunction(this, pascal(QUEUES[queueName].consumer), {
+        name: QUEUES[queueName].consumer,
+        config,
+        entryFor: props.entryFor,
+        description,
+        environment: { TABLE_NAME: props.table.tableName },
+      });
+      grantTableAccess(props.table, consumer.role, TABLE_ACCESS[consumer.name]);
+      this.subscribe(queueName, consumer);
+    }
+  }
+
+  /** Connects a queue to its consumer: partial batch responses, the batch size from `QUEUES`. */
+  subscribe(queueName: QueueName, consumer: HandlerFunction): void {
+    const spec = QUEUES[queueName];
+    if (consumer.name !== spec.consumer) {
+      throw new WiringError(`queue ${queueName} is consumed by ${spec.consumer}, not ${consumer.name}`);
+    }
+    const functionTimeout = consumer.function.timeout?.toSeconds() ?? 3;
+    if (spec.visibilityTimeoutSeconds < 6 * functionTimeout) {
+      throw new WiringError(`queue ${queueName}: visibility timeout ${spec.visibilityTimeoutSeconds}s must be ≥ 6 × the consumer timeout ${functionTimeout}s`);
+    }
+    consumer.function.addEventSource(
+      new SqsEventSource(this.queues[queueName].queue, { batchSize: spec.batchSize, reportBatchItemFailures: true }),
+    );
+    this.consumers.push(consumer);
+  }
+}
+
+/** `send-reminders` → `SendReminders`, `progress.submitted` → `ProgressSubmitted`. */
+export function pascal(s: string): string {
+  return s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}

@@ -1,0 +1,41 @@
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseOidc, parseStage, stageConfig } from './config.js';
+import type { EntryResolver } from './functions.js';
+import { SupervisionStack } from './stack.js';
+
+export interface CreateAppOptions {
+  /** Passed to `new App` (tests give `outdir` and `context`). */
+  readonly appProps?: AppProps;
+  readonly entryFor?: EntryResolver;
+}
+
+export interface SupervisionApp {
+  readonly app: App;
+  readonly stack: SupervisionStack;
+}
+
+/** `SupervisionDev`, `SupervisionProd`. */
+export function stackName(stage: string): string {
+  return `Supervision${stage[0]!.toUpperCase()}${stage.slice(1)}`;
+}
+
+/**
+ * The CDK app: one stack for the stage given by context `stage` (dev|prod, default dev), the read
+ * API's authorizer from context `oidcIssuer`/`oidcAudience`, cdk-nag's AWS Solutions checks as a
+ * validation plugin. Environment-agnostic: the account and region (and partition, aws-cn too) are
+ * the ones `cdk deploy` targets.
+ */
+export function createApp(options: CreateAppOptions = {}): SupervisionApp {
+  const app = new App(options.appProps);
+  const config = stageConfig(parseStage(app.node.tryGetContext('stage')));
+  const oidc = parseOidc(app.node.tryGetContext('oidcIssuer'), app.node.tryGetContext('oidcAudience'));
+  const stack = new SupervisionStack(app, stackName(config.stage), {
+    config,
+    ...(oidc ? { oidc } : {}),
+    ...(options.entryFor ? { entryFor: options.entryFor } : {}),
+    description: `督查督办 supervision backend (${config.stage})`,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}

@@ -1,0 +1,363 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_SOURCE } from '../../events/schemas.js';
+import { TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.js';
+import { QUEUES, SCHEDULES, type QueueName, type ScheduleName } from '../../shared/routing.js';
+import { OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
+import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
+import { TABLE_ACCESS } from '../../infra/permissions.js';
+import { actionsOf, allStatements, refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Resources, type Synthesized } from './helpers.js';
+
+// One synthesis (dev stage, fixture handlers bundled by esbuild) shared by every test of this file.
+let synth: Synthesized;
+let functions: Resources;
+let queues: Resources;
+const fnIdByName = new Map<FunctionName, string>();
+
+beforeAll(() => {
+  synth = synthesizeWithFixtures();
+  functions = resourcesOf(synth.template, 'AWS::Lambda::Function');
+  queues = resourcesOf(synth.template, 'AWS::SQS::Queue');
+  for (const [id, fn] of Object.entries(functions)) {
+    const env = (fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    fnIdByName.set(env.POWERTOOLS_SERVICE_NAME as FunctionName, id);
+  }
+});
+
+afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
+
+function fnId(name: FunctionName): string {
+  const id = fnIdByName.get(name);
+  if (!id) throw new Error(`no function ${name} in the template`);
+  return id;
+}
+
+/** The Allow statements of the role a function runs with. */
+function roleStatements(name: FunctionName) {
+  const roleId = refId(functions[fnId(name)]!.Properties!.Role)!;
+  const policies = Object.values(resourcesOf(synth.template, 'AWS::IAM::Policy')).filter((p) =>
+    (p.Properties!.Roles as unknown[]).some((r) => refId(r) === roleId),
+  );
+  const role = resourcesOf(synth.template, 'AWS::IAM::Role')[roleId]!;
+  expect(role.Properties!.ManagedPolicyArns ?? []).toEqual([]);
+  return policies.flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] }).Statement);
+}
+
+describe('validation', () => {
+  it('cdk-nag AwsSolutions and the CloudFormation validation report nothing unacknowledged', () => {
+    expect(unacknowledgedFindings(synth.report)).toEqual([]);
+  });
+});
+
+describe('queues', () => {
+  const mappings = () => Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping'));
+
+  it('has one work queue per consumer, each with its DLQ and the maxReceiveCount of shared/routing.ts', () => {
+    expect(mappings()).toHaveLength(Object.keys(QUEUES).length);
+    for (const m of mappings()) {
+      const queueId = refId(m.Properties!.EventSourceArn)!;
+      const redrive = queues[queueId]!.Properties!.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+      expect(redrive, `work queue ${queueId} has a DLQ`).toBeDefined();
+      const dlqId = refId(redrive.deadLetterTargetArn)!;
+      expect(queues[dlqId], `DLQ of ${queueId} is a queue of this stack`).toBeDefined();
+      expect(dlqId).not.toBe(queueId);
+      expect(redrive.maxReceiveCount).toBe(5);
+    }
+  });
+
+  it('consumes every queue with its consumer, the batch size of routing, and ReportBatchItemFailures', () => {
+    for (const name of Object.keys(QUEUES) as QueueName[]) {
+      const spec = QUEUES[name];
+      const m = mappings().find((x) => refId(x.Properties!.FunctionName) === fnId(spec.consumer));
+      expect(m, `${spec.consumer} has an SQS event source`).toBeDefined();
+      expect(m!.Properties!.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(m!.Properties!.BatchSize).toBe(spec.batchSize);
+      const queue = queues[refId(m!.Properties!.EventSourceArn)!]!;
+      expect(queue.Properties!.VisibilityTimeout).toBe(spec.visibilityTimeoutSeconds);
+    }
+  });
+
+  it('sets each work queue visibility timeout to at least 6 × its consumer timeout', () => {
+    for (const m of mappings()) {
+      const queue = queues[refId(m.Properties!.EventSourceArn)!]!;
+      const fn = functions[refId(m.Properties!.FunctionName)!]!;
+      expect(queue.Properties!.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * (fn.Properties!.Timeout as number));
+    }
+  });
+
+  it('encrypts every queue and denies access without TLS', () => {
+    const policies = Object.values(resourcesOf(synth.template, 'AWS::SQS::QueuePolicy'));
+    for (const [id, q] of Object.entries(queues)) {
+      expect(q.Properties!.SqsManagedSseEnabled ?? q.Properties!.KmsMasterKeyId, `${id} encrypted`).toBeTruthy();
+      const tls = policies.some(
+        (p) =>
+          (p.Properties!.Queues as unknown[]).some((r) => refId(r) === id) &&
+          (p.Properties!.PolicyDocument as { Statement: { Effect: string; Condition?: unknown }[] }).Statement.some(
+            (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+          ),
+      );
+      expect(tls, `${id} enforces TLS`).toBe(true);
+    }
+  });
+});
+
+describe('event bus', () => {
+  it('routes each detail-type of routing to its queue, from this system only, with a target DLQ and retries', () => {
+    const rules = Object.values(resourcesOf(synth.template, 'AWS::Events::Rule'));
+    const busId = Object.keys(resourcesOf(synth.template, 'AWS::Events::EventBus'))[0]!;
+    const expected = (Object.keys(QUEUES) as QueueName[]).flatMap((q) => QUEUES[q].detailTypes.map((dt) => ({ q, dt })));
+    expect(rules).toHaveLength(expected.length);
+    for (const { q, dt } of expected) {
+      const rule = rules.find((r) => JSON.stringify((r.Properties!.EventPattern as Record<string, unknown>)['detail-type']) === JSON.stringify([dt]));
+      expect(rule, `rule for ${dt}`).toBeDefined();
+      expect((rule!.Properties!.EventPattern as Record<string, unknown>).source).toEqual([EVENT_SOURCE]);
+      expect(refId(rule!.Properties!.EventBusName)).toBe(busId);
+      const [target] = rule!.Properties!.Targets as { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: Record<string, number> }[];
+      const consumerMapping = Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).find(
+        (m) => refId(m.Properties!.FunctionName) === fnId(QUEUES[q].consumer),
+      )!;
+      expect(refId(target!.Arn)).toBe(refId(consumerMapping.Properties!.EventSourceArn));
+      expect(queues[refId(target!.DeadLetterConfig?.Arn)!], `${dt} target DLQ`).toBeDefined();
+      expect(target!.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 });
+    }
+  });
+
+  it('archives the events of this system for replay', () => {
+    synth.template.hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: { source: [EVENT_SOURCE] },
+      RetentionDays: Match.anyValue(),
+    });
+  });
+});
+
+describe('schedules', () => {
+  it('runs each job of routing in Asia/Shanghai with input {}, a retry policy and a DLQ', () => {
+    const schedules = Object.values(resourcesOf(synth.template, 'AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(Object.keys(SCHEDULES).length);
+    for (const name of Object.keys(SCHEDULES) as ScheduleName[]) {
+      const s = schedules.find((x) => refId((x.Properties!.Target as { Arn: unknown }).Arn) === fnId(name));
+      expect(s, `schedule for ${name}`).toBeDefined();
+      expect(s!.Properties!.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
+      expect(s!.Properties!.ScheduleExpression).toBe(SCHEDULES[name].expression);
+      const target = s!.Properties!.Target as { Input: string; DeadLetterConfig: { Arn: unknown }; RetryPolicy: { MaximumRetryAttempts: number } };
+      expect(target.Input).toBe('{}');
+      expect(queues[refId(target.DeadLetterConfig.Arn)!]).toBeDefined();
+      expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('table', () => {
+  it('is on demand with PITR, TTL on expiresAt, pk/sk strings and no index', () => {
+    synth.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: Match.absent(),
+      LocalSecondaryIndexes: Match.absent(),
+    });
+  });
+
+  it('is not protected from deletion in the dev stage', () => {
+    const [table] = Object.values(resourcesOf(synth.template, 'AWS::DynamoDB::Table'));
+    expect(table!.Properties!.DeletionProtectionEnabled).toBe(false);
+    expect(table!.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('functions', () => {
+  it('deploys the seven handlers on arm64, the newest Node.js runtime, sized, with their own log group', () => {
+    expect([...fnIdByName.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
+    const logGroups = resourcesOf(synth.template, 'AWS::Logs::LogGroup');
+    for (const name of FUNCTION_NAMES) {
+      const p = functions[fnId(name)]!.Properties!;
+      expect(p.Architectures).toEqual(['arm64']);
+      expect(p.Runtime).toBe('nodejs24.x');
+      expect(p.Handler).toBe('index.handler');
+      expect(p.MemorySize).toBe(FUNCTION_SIZING[name].memoryMiB);
+      expect(p.Timeout).toBe(FUNCTION_SIZING[name].timeoutSeconds);
+      const logGroup = logGroups[refId((p.LoggingConfig as { LogGroup: unknown }).LogGroup)!];
+      expect(logGroup?.Properties!.RetentionInDays, `${name} log retention`).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives each handler the environment it reads', () => {
+    const expected: Record<FunctionName, string[]> = {
+      'ingest-webhook': ['TABLE_NAME', 'EVENT_BUS_NAME', 'SOURCES_SECRET_ARN'],
+      'apply-progress': ['TABLE_NAME'],
+      'register-event': ['TABLE_NAME'],
+      'aggregate-kpis': ['TABLE_NAME', 'EVENT_BUS_NAME'],
+      'send-reminders': ['TABLE_NAME', 'EVENT_BUS_NAME'],
+      'deliver-notification': ['TABLE_NAME', 'NOTIFICATION_TOPIC_ARN', 'ROBOT_SECRET_ARN'],
+      'query-api': ['TABLE_NAME', 'CURSOR_SECRET_ARN'],
+    };
+    for (const name of FUNCTION_NAMES) {
+      const vars = (functions[fnId(name)]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      for (const key of expected[name]) expect(vars[key], `${name} ${key}`).toBeDefined();
+      expect(vars).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: name, POWERTOOLS_LOG_LEVEL: 'DEBUG' });
+    }
+  });
+
+  it('bundles each handler as minified ESM with a require shim and a source map', () => {
+    for (const name of FUNCTION_NAMES) {
+      const key = ((functions[fnId(name)]!.Properties!.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+      const dir = join(synth.outdir, `asset.${key}`);
+      expect(existsSync(join(dir, 'index.mjs.map')), `${name} source map`).toBe(true);
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(code).toMatch(/export\s*\{/);
+      expect(code).toContain('//# sourceMappingURL=index.mjs.map');
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it('allows no wildcard action anywhere; the only Deny statements enforce TLS', () => {
+    const statements = allStatements(synth.template);
+    expect(statements.length).toBeGreaterThan(20);
+    const wildcardAllows = statements.filter(({ statement }) => statement.Effect === 'Allow' && actionsOf(statement).some((a) => a.includes('*')));
+    expect(wildcardAllows).toEqual([]);
+    for (const { resource, statement } of statements.filter(({ statement }) => statement.Effect === 'Deny')) {
+      expect(statement.Condition, `Deny in ${resource}`).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+    }
+  });
+
+  it('grants each function exactly its table actions, on the table only', () => {
+    const tableId = Object.keys(resourcesOf(synth.template, 'AWS::DynamoDB::Table'))[0]!;
+    for (const name of FUNCTION_NAMES) {
+      const tableStatements = roleStatements(name).filter((s) => actionsOf(s as never).some((a) => a.startsWith('dynamodb:')));
+      expect(tableStatements, name).toHaveLength(1);
+      expect(actionsOf(tableStatements[0] as never).sort()).toEqual(TABLE_ACCESS[name].actions.map((a) => `dynamodb:${a}`).sort());
+      expect(refId(tableStatements[0]!.Resource)).toBe(tableId);
+    }
+  });
+
+  it('limits ingest-webhook to the WEBHOOK# partitions and deliver-notification to the DELIVERY# ones', () => {
+    const condition = (name: FunctionName) =>
+      roleStatements(name).filter((x) => actionsOf(x as never).some((a) => a.startsWith('dynamodb:')))[0]!.Condition;
+    expect(condition('ingest-webhook')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*'] } });
+    expect(condition('deliver-notification')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERY#*'] } });
+    expect(condition('apply-progress')).toBeUndefined();
+  });
+
+  it('grants only the non-table actions each function uses', () => {
+    const expected: Record<FunctionName, string[]> = {
+      'ingest-webhook': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
+      'apply-progress': ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      'register-event': ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      'aggregate-kpis': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      'send-reminders': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      'deliver-notification': [
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'secretsmanager:GetSecretValue',
+        'sns:Publish',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ],
+      'query-api': ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
+    };
+    for (const name of FUNCTION_NAMES) {
+      const actions = roleStatements(name)
+        .flatMap((s) => actionsOf(s as never))
+        .filter((a) => !a.startsWith('dynamodb:'));
+      expect([...new Set(actions)].sort(), name).toEqual(expected[name]);
+      for (const s of roleStatements(name)) expect(JSON.stringify(s.Resource), `${name} resource`).not.toBe('"*"');
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = () => Object.values(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Route'));
+  const integrationTarget = (routeTarget: unknown): string => {
+    // Target: { Fn::Join: ['', ['integrations/', { Ref: integrationId }]] }
+    const parts = (routeTarget as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const integration = resourcesOf(synth.template, 'AWS::ApiGatewayV2::Integration')[refId(parts[1])!]!;
+    return refId(integration.Properties!.IntegrationUri)!;
+  };
+
+  it('routes the webhook to ingest-webhook without an authorizer', () => {
+    const r = routes().find((x) => x.Properties!.RouteKey === `POST ${WEBHOOK_ROUTE}`);
+    expect(r).toBeDefined();
+    expect(r!.Properties!.AuthorizationType).toBe('NONE');
+    expect(integrationTarget(r!.Properties!.Target)).toBe(fnId('ingest-webhook'));
+  });
+
+  it('routes the read routes to query-api with IAM authorization when no OIDC issuer is configured', () => {
+    for (const path of READ_ROUTES) {
+      const r = routes().find((x) => x.Properties!.RouteKey === `GET ${path}`);
+      expect(r, path).toBeDefined();
+      expect(r!.Properties!.AuthorizationType).toBe('AWS_IAM');
+      expect(integrationTarget(r!.Properties!.Target)).toBe(fnId('query-api'));
+    }
+    const openapi = routes().find((x) => x.Properties!.RouteKey === `GET ${OPENAPI_ROUTE}`);
+    expect(openapi!.Properties!.AuthorizationType).toBe('NONE');
+    expect(routes()).toHaveLength(READ_ROUTES.length + 2);
+  });
+
+  it('throttles the default stage and writes JSON access logs', () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+    });
+    synth.template.resourcePropertiesCountIs('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() }, 1);
+  });
+});
+
+describe('notifications and monitoring', () => {
+  it('encrypts both topics with rotating customer keys', () => {
+    const keys = resourcesOf(synth.template, 'AWS::KMS::Key');
+    const topics = Object.values(resourcesOf(synth.template, 'AWS::SNS::Topic'));
+    expect(topics).toHaveLength(2);
+    for (const t of topics) {
+      const key = keys[refId(t.Properties!.KmsMasterKeyId)!];
+      expect(key?.Properties!.EnableKeyRotation).toBe(true);
+    }
+  });
+
+  it('alarms on every DLQ, work queue age, function errors and throttles, and API 5xx, to the alarm topic', () => {
+    const alarms = Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Alarm'));
+    const of = (metric: string) => alarms.filter((a) => a.Properties!.MetricName === metric);
+    const dlqIds = Object.entries(queues)
+      .filter(([id]) => !Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).some((m) => refId(m.Properties!.EventSourceArn) === id))
+      .map(([id]) => id);
+    expect(dlqIds).toHaveLength(5); // 3 work-queue DLQs, the bus-target DLQ, the schedule DLQ
+    const depth = of('ApproximateNumberOfMessagesVisible');
+    for (const id of dlqIds) {
+      const alarm = depth.find((a) => JSON.stringify(a.Properties!.Dimensions).includes(`"${id}"`));
+      expect(alarm, `DLQ alarm for ${id}`).toBeDefined();
+      expect(alarm!.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+    expect(of('ApproximateAgeOfOldestMessage')).toHaveLength(Object.keys(QUEUES).length);
+    expect(of('Errors')).toHaveLength(FUNCTION_NAMES.length);
+    expect(of('Throttles')).toHaveLength(FUNCTION_NAMES.length);
+    expect(of('5xx')).toHaveLength(1);
+    const alarmTopicId = Object.entries(resourcesOf(synth.template, 'AWS::SNS::Topic')).find(([id]) => id.startsWith('MonitoringAlarmTopic'))![0];
+    for (const a of alarms) expect((a.Properties!.AlarmActions as unknown[]).map(refId)).toEqual([alarmTopicId]);
+    synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('portability', () => {
+  it('hard-codes no partition, region or account', () => {
+    const text = JSON.stringify(synth.template.toJSON());
+    expect(text).not.toMatch(/arn:aws(-cn|-us-gov)?:/);
+    expect(text).not.toMatch(/\b(us|eu|ap|cn|sa|ca|me|af|il|mx)-(north|south|east|west|central|northeast|southeast|northwest)-\d\b/);
+    expect(text).not.toMatch(/\b\d{12}\b/);
+  });
+});

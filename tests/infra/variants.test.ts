@@ -1,0 +1,70 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IncompleteOidcConfigError, UnknownStageError, parseOidc, parseStage } from '../../infra/config.js';
+import { READ_ROUTES, OPENAPI_ROUTE, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { resourcesOf, synthesizeWithFixtures, type Synthesized } from './helpers.js';
+
+const ISSUER = 'https://login.example.gov.cn/realms/jining';
+
+describe('prod stage with an OIDC issuer', () => {
+  let prod: Synthesized;
+  beforeAll(() => {
+    prod = synthesizeWithFixtures({ bundle: false, context: { stage: 'prod', oidcIssuer: ISSUER, oidcAudience: 'supervision, bureau-portal' } });
+  });
+  afterAll(() => rmSync(prod.outdir, { recursive: true, force: true }));
+
+  it('names the stack after the stage', () => {
+    expect(prod.stack.stackName).toBe('SupervisionProd');
+  });
+
+  it('protects the table from deletion and retains it', () => {
+    prod.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+    });
+  });
+
+  it('retains the secrets and the KMS keys', () => {
+    for (const type of ['AWS::SecretsManager::Secret', 'AWS::KMS::Key']) {
+      for (const r of Object.values(resourcesOf(prod.template, type))) expect(r.DeletionPolicy, type).toBe('Retain');
+    }
+  });
+
+  it('logs at INFO', () => {
+    for (const fn of Object.values(resourcesOf(prod.template, 'AWS::Lambda::Function'))) {
+      expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_LOG_LEVEL).toBe('INFO');
+    }
+  });
+
+  it('puts the read routes behind a JWT authorizer of the issuer and audiences', () => {
+    const authorizers = resourcesOf(prod.template, 'AWS::ApiGatewayV2::Authorizer');
+    const [jwtId, jwt] = Object.entries(authorizers)[0]!;
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    expect(jwt.Properties).toMatchObject({ AuthorizerType: 'JWT', JwtConfiguration: { Issuer: ISSUER, Audience: ['supervision', 'bureau-portal'] } });
+    const routes = Object.values(resourcesOf(prod.template, 'AWS::ApiGatewayV2::Route'));
+    for (const path of READ_ROUTES) {
+      const r = routes.find((x) => x.Properties!.RouteKey === `GET ${path}`)!;
+      expect(r.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
+    }
+    for (const key of [`POST ${WEBHOOK_ROUTE}`, `GET ${OPENAPI_ROUTE}`]) {
+      expect(routes.find((x) => x.Properties!.RouteKey === key)!.Properties!.AuthorizationType).toBe('NONE');
+    }
+  });
+});
+
+describe('context parsing', () => {
+  it('defaults to dev and rejects unknown stages', () => {
+    expect(parseStage(undefined)).toBe('dev');
+    expect(parseStage('prod')).toBe('prod');
+    expect(() => parseStage('production')).toThrow(UnknownStageError);
+  });
+
+  it('needs the OIDC issuer and audience together', () => {
+    expect(parseOidc(undefined, undefined)).toBeUndefined();
+    expect(parseOidc(ISSUER, 'a,b')).toEqual({ issuer: ISSUER, audience: ['a', 'b'] });
+    expect(() => parseOidc(ISSUER, undefined)).toThrow(IncompleteOidcConfigError);
+    expect(() => parseOidc(undefined, 'a')).toThrow(IncompleteOidcConfigError);
+  });
+});
