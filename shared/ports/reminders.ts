@@ -29,6 +29,11 @@ export interface DigestCommit {
   escalations: EscalationUpdate[];
   /** The run's instant (UTC ISO); the TTL is counted from it. */
   createdAt: string;
+  /**
+   * Unique per run: makes an SDK retry of this run's transaction idempotent while a concurrent run
+   * with the same content still fails its conditions (and skips the recipient).
+   */
+  runId: string;
 }
 
 /** `conflict`: a claim, escalation state or the digest was written first by another run: nothing was written. */

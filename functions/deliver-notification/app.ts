@@ -1,0 +1,119 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ReminderDueDetail, eventBridgeEnvelope } from '../../events/schemas.js';
+import { channelName, type ChannelKind, type DeliveryChannel, type DeliveryReceipts, type Notifier } from '../../shared/ports/notifier.js';
+import type { JobLogger } from '../../shared/reminders/logger.js';
+
+export const ReminderDueEnvelope = eventBridgeEnvelope(ReminderDueDetail);
+
+/** The SQS body is not a `reminder.due` EventBridge event. */
+export class InvalidReminderMessageError extends Error {
+  override readonly name = 'InvalidReminderMessageError';
+}
+
+/** Some channels did not take the digest; the record fails so SQS retries it (those channels only). */
+export class DeliveryFailedError extends Error {
+  override readonly name = 'DeliveryFailedError';
+  constructor(
+    readonly digestId: string,
+    readonly channels: string[],
+  ) {
+    super(`digest ${digestId} not delivered through ${channels.join(', ')}`);
+  }
+}
+
+/** A unit names a channel kind this function has no sender for. */
+export class NoSenderError extends Error {
+  override readonly name = 'NoSenderError';
+}
+
+export interface DeliverNotificationDeps {
+  /** The channels of a unit (the org directory in AWS; the outbox locally). */
+  channelsFor: (orgId: string) => DeliveryChannel[];
+  senders: Partial<Record<ChannelKind, Notifier>>;
+  receipts: DeliveryReceipts;
+  logger: JobLogger;
+  now?: () => Date;
+}
+
+export interface DeliveryOutcome {
+  digestId: string;
+  sent: string[];
+  alreadySent: string[];
+}
+
+/**
+ * The delivery consumer: one SQS record = one digest. Each of the unit's channels is sent at most
+ * once per digest (delivery receipt); a channel that fails fails the record, and SQS's retry then
+ * sends only through the channels that have not taken it. A bad record fails alone.
+ */
+export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  async function deliver(digest: ReminderDueDetail): Promise<DeliveryOutcome> {
+    const channels = deps.channelsFor(digest.orgId);
+    const outcome: DeliveryOutcome = { digestId: digest.digestId, sent: [], alreadySent: [] };
+    if (channels.length === 0) {
+      deps.logger.warn('unit has no notification channel: digest not delivered', { digestId: digest.digestId, orgId: digest.orgId });
+      return outcome;
+    }
+    const failed: string[] = [];
+    await Promise.all(
+      channels.map(async (channel) => {
+        const name = channelName(channel);
+        const state = await deps.receipts.begin(digest.digestId, name, now());
+        if (state === 'sent') {
+          outcome.alreadySent.push(name);
+          return;
+        }
+        if (state === 'busy') {
+          deps.logger.warn('another delivery is sending this digest through the channel: retry later', { digestId: digest.digestId, channel: name });
+          failed.push(name);
+          return;
+        }
+        try {
+          const sender = deps.senders[channel.kind];
+          if (!sender) throw new NoSenderError(`no sender for channel kind ${channel.kind}`);
+          await sender.send(channel, digest);
+        } catch (err) {
+          await deps.receipts.release(digest.digestId, name);
+          deps.logger.error('channel did not take the digest', {
+            digestId: digest.digestId,
+            orgId: digest.orgId,
+            channel: name,
+            error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+          });
+          failed.push(name);
+          return;
+        }
+        await deps.receipts.complete(digest.digestId, name, now());
+        outcome.sent.push(name);
+      }),
+    );
+    if (failed.length > 0) throw new DeliveryFailedError(digest.digestId, failed.sort());
+    deps.logger.info('digest delivered', { ...outcome, orgId: digest.orgId, items: digest.items.length });
+    return outcome;
+  }
+
+  async function recordHandler(record: SQSRecord): Promise<DeliveryOutcome> {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      throw new InvalidReminderMessageError(`message ${record.messageId} is not JSON`);
+    }
+    const parsed = ReminderDueEnvelope.safeParse(body);
+    if (!parsed.success) {
+      throw new InvalidReminderMessageError(`message ${record.messageId} is not a reminder.due event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+    }
+    return deliver(parsed.data.detail);
+  }
+
+  return async function deliverNotification(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+    // One processor per invocation: its state must not be shared by overlapping calls (local runtime).
+    const processor = new BatchProcessor(EventType.SQS);
+    // throwOnFullBatchFailure: false — a batch whose every record failed reports every record as a
+    // failure (never an empty response, which would acknowledge the whole batch).
+    return processPartialResponse(event, recordHandler, processor, { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
+  };
+}

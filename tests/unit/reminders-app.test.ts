@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { ReminderDueDetail } from '../../events/schemas.js';
+import { createSendRemindersHandler, type SendRemindersDeps } from '../../functions/send-reminders/app.js';
+import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
+import { fixedClock } from '../../shared/ports/clock.js';
+import { UnknownPlanError } from '../../shared/reminders/errors.js';
+import { dayOfWeek } from '../../shared/time/local-date.js';
+import { BUREAU, FakeStateReader, InMemoryReminderStore, LEAD, LEAD_2, RecordingBus, at9, recordingLogger, testPlan } from './reminders.fakes.js';
+
+function setup(overrides: Partial<SendRemindersDeps> & { plan?: ReturnType<typeof testPlan> } = {}) {
+  const plan = overrides.plan ?? testPlan();
+  const reader = new FakeStateReader();
+  const store = new InMemoryReminderStore();
+  const bus = new RecordingBus();
+  const logger = recordingLogger();
+  const metrics: string[] = [];
+  const handler = createSendRemindersHandler({
+    reader,
+    store,
+    bus,
+    clock: fixedClock(at9('2023-10-09')),
+    logger,
+    emitMetric: (line) => metrics.push(line),
+    catalog: { getPlan: (id) => (id === plan.planId ? plan : undefined), listPlans: () => [plan] },
+    ...overrides,
+  });
+  return { plan, reader, store, bus, logger, metrics, handler };
+}
+
+describe('send-reminders: exactly once', () => {
+  it('a second run on the same day sends nothing new (schedule firing twice, retry, manual run)', async () => {
+    const { handler, bus, store } = setup();
+    const first = await handler({ now: at9('2023-10-09') });
+    const run1 = first.runs[0];
+    expect(run1).toMatchObject({ planId: 'test-plan', date: '2023-10-09', workday: true, skippedAlreadySent: 0 });
+    expect(run1?.sent).toBeGreaterThan(0);
+    expect(bus.events).toHaveLength(run1?.digests ?? -1);
+
+    const second = await handler({ now: '2023-10-09T15:30:00+08:00' });
+    expect(second.runs[0]).toMatchObject({ date: '2023-10-09', sent: 0, digests: 0, skippedAlreadySent: run1?.sent });
+    expect(bus.events).toHaveLength(run1?.digests ?? -1);
+    expect(store.commits).toBe(run1?.digests);
+  });
+
+  it('one digest per recipient unit per run, listing all its items most urgent first', async () => {
+    const { handler, bus, reader } = setup();
+    reader.set({ taskId: 'T01', orgId: LEAD, status: 'in_progress', reportedAt: '2023-09-04T17:00:00Z' });
+    await handler({ now: at9('2023-10-09') });
+    const digests = bus.digests();
+    expect(bus.events.every((e) => e.detailType === 'reminder.due')).toBe(true);
+    expect(digests.map((d) => d.orgId).sort()).toEqual([BUREAU, LEAD].sort());
+    for (const d of digests) expect(ReminderDueDetail.safeParse(d).success).toBe(true);
+    const lead = digests.find((d) => d.orgId === LEAD);
+    expect(lead?.digestId).toBe(`test-plan#2023-10-09#${LEAD}`);
+    expect(lead?.items.map((i) => i.kind)).toEqual(['overdue', 'due_soon', 'stagnant']);
+    expect(lead?.text).toContain('群众体育科');
+    expect(lead?.text).toContain('共 3 项待办——逾期 1 项，临期 1 项，进度停滞 1 项');
+    expect(lead?.text).toContain('国庆节前后事项');
+    const bureau = digests.find((d) => d.orgId === BUREAU);
+    expect(bureau?.items.map((i) => [i.kind, i.subjectOrgId])).toEqual([['escalation', LEAD]]);
+  });
+
+  it('a threshold passed on a non-workday is sent on the next workday run, once', async () => {
+    // T01 is due 2023-10-12: its 7-day threshold (10-05) falls in the National Day holiday.
+    const { handler, bus } = setup();
+    const dueSoon = () => bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'due_soon' && i.taskId === 'T01' && !i.milestoneId).map((i) => `${d.date} ${i.key}`));
+    for (const date of ['2023-10-05', '2023-10-06']) {
+      const out = await handler({ now: at9(date) });
+      expect(out.runs[0]).toMatchObject({ workday: false, sent: 0, digests: 0 });
+    }
+    await handler({ now: at9('2023-10-07') });
+    await handler({ now: at9('2023-10-08') });
+    await handler({ now: at9('2023-10-09') });
+    await handler({ now: at9('2023-10-09') });
+    await handler({ now: at9('2023-10-10') });
+    await handler({ now: at9('2023-10-11') });
+    expect(dueSoon()).toEqual([`2023-10-07 due_soon#T01#${LEAD}#d7`, `2023-10-09 due_soon#T01#${LEAD}#d3`, `2023-10-11 due_soon#T01#${LEAD}#d1`]);
+  });
+
+  it('overdue every workday after the due date, none on holidays, until done', async () => {
+    const { handler, bus, reader } = setup();
+    const overdueDates = () => bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'overdue' && i.milestoneId === 'T01-M1').map(() => d.date));
+    for (const date of ['2023-09-28', '2023-09-29', '2023-10-01', '2023-10-06', '2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10']) await handler({ now: at9(date) });
+    expect(overdueDates()).toEqual(['2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10']);
+    reader.set({ taskId: 'T01', orgId: LEAD, status: 'in_progress', reportedAt: '2023-10-10T08:00:00Z', completedMilestoneIds: ['T01-M1'] });
+    await handler({ now: at9('2023-10-11') });
+    expect(overdueDates()).toEqual(['2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10']);
+  });
+
+  it('escalation repeats every 3 workdays until the item is done', async () => {
+    const { handler, bus, reader } = setup();
+    const escalations = () => bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'escalation' && i.milestoneId === 'T01-M1').map(() => `${d.orgId} ${d.date}`));
+    const days = ['2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10', '2023-10-11', '2023-10-12', '2023-10-13', '2023-10-16', '2023-10-17', '2023-10-18'];
+    for (const date of days) await handler({ now: at9(date) });
+    expect(escalations()).toEqual([`${BUREAU} 2023-10-09`, `${BUREAU} 2023-10-12`, `${BUREAU} 2023-10-17`]);
+    // Done: every lead unit completed the task.
+    reader.set({ taskId: 'T01', orgId: LEAD, status: 'completed', reportedAt: '2023-10-18T08:00:00Z' });
+    for (const date of ['2023-10-19', '2023-10-20', '2023-10-23', '2023-10-24']) await handler({ now: at9(date) });
+    expect(escalations()).toHaveLength(3);
+    expect(bus.digests().filter((d) => d.date >= '2023-10-19').flatMap((d) => d.items).filter((i) => i.taskId === 'T01')).toEqual([]);
+  });
+
+  it('escalation across New Year 2024: the first three workdays of January', async () => {
+    const { handler, bus } = setup();
+    const t02 = () => bus.digests().flatMap((d) => d.items.filter((i) => i.milestoneId === 'T02-M1' && (i.kind === 'overdue' || i.kind === 'escalation')).map((i) => `${d.date} ${i.kind}`));
+    for (const date of ['2023-12-29', '2023-12-30', '2023-12-31', '2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04']) await handler({ now: at9(date) });
+    expect(t02()).toEqual(['2024-01-02 overdue', '2024-01-03 overdue', '2024-01-04 escalation', '2024-01-04 overdue']);
+  });
+
+  it('report_missing once per period, and not after the unit reported', async () => {
+    const { handler, bus, reader } = setup();
+    const chased = () => bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'report_missing').map((i) => `${d.date} ${i.taskId} ${d.orgId} ${i.period}`));
+    reader.markReported('2023-Q3', 'T02', LEAD_2);
+    for (const date of ['2023-09-22', '2023-09-25', '2023-09-26', '2023-09-27']) await handler({ now: at9(date) });
+    expect(chased()).toEqual([`2023-09-25 T01 ${LEAD} 2023-09`]);
+  });
+
+  it('stagnant once per stagnation: again only after a newer report goes stale', async () => {
+    const { handler, bus, reader } = setup();
+    const stagnant = () => bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'stagnant').map((i) => `${d.date} ${i.key}`));
+    reader.set({ taskId: 'T02', orgId: LEAD_2, status: 'in_progress', reportedAt: '2023-10-09T02:00:00Z' });
+    for (const date of ['2023-11-07', '2023-11-08', '2023-11-09']) await handler({ now: at9(date) });
+    reader.set({ taskId: 'T02', orgId: LEAD_2, status: 'in_progress', reportedAt: '2023-11-09T02:00:00Z' });
+    for (const date of ['2023-11-10', '2023-12-08', '2023-12-11']) await handler({ now: at9(date) });
+    expect(stagnant()).toEqual([`2023-11-08 stagnant#T02#${LEAD_2}#2023-10-09`, `2023-12-11 stagnant#T02#${LEAD_2}#2023-11-09`]);
+  });
+});
+
+describe('send-reminders: run flow', () => {
+  it('does nothing on a non-workday, not even a read', async () => {
+    const { handler, reader, store, bus, logger } = setup();
+    const out = await handler({ now: at9('2023-10-01') });
+    expect(out.runs).toEqual([expect.objectContaining({ date: '2023-10-01', workday: false, sent: 0, digests: 0 })]);
+    expect(reader.loads).toBe(0);
+    expect(store.lookups).toHaveLength(0);
+    expect(bus.events).toHaveLength(0);
+    expect(logger.records.some((r) => r.message.includes('not a workday'))).toBe(true);
+  });
+
+  it('works on make-up workdays (Sat 2023-10-07)', async () => {
+    const { handler } = setup();
+    const out = await handler({ now: at9('2023-10-07') });
+    expect(out.runs[0]).toMatchObject({ workday: true });
+    expect(out.runs[0]?.sent).toBeGreaterThan(0);
+  });
+
+  it('uses the business date in the plan time zone, and the clock when no `now` is given', async () => {
+    // 2023-10-08T16:30Z is 2023-10-09 00:30 in Shanghai.
+    const { handler } = setup({ clock: fixedClock('2023-10-08T16:30:00Z') });
+    const out = await handler({});
+    expect(out.runs[0]?.date).toBe('2023-10-09');
+  });
+
+  it('reads claims once per run, with exactly the candidate keys (not the reports)', async () => {
+    const { handler, store } = setup();
+    await handler({ now: at9('2023-10-09') });
+    expect(store.lookups).toHaveLength(1);
+    expect(store.lookups[0]?.keys).toContain(`overdue#T01-M1#${LEAD}#2023-10-09`);
+    expect(store.lookups[0]?.escalations).toEqual([{ item: 'T01-M1', orgId: LEAD }]);
+  });
+
+  it('re-publishes digests left queued by a run that died before publishing', async () => {
+    const { handler, bus, store } = setup();
+    bus.failNext = 1;
+    await expect(handler({ now: at9('2023-10-09') })).rejects.toThrow('bus unavailable');
+    expect(bus.events).toHaveLength(0);
+    const queued = await store.queuedDigests('test-plan', '2023-10-09');
+    expect(queued.length).toBeGreaterThan(0);
+
+    const retry = await handler({ now: at9('2023-10-09') });
+    expect(retry.runs[0]).toMatchObject({ republished: queued.length, sent: 0, digests: 0 });
+    expect(bus.digests().map((d) => d.digestId).sort()).toEqual(queued.map((d) => d.digestId).sort());
+    expect(await store.queuedDigests('test-plan', '2023-10-09')).toEqual([]);
+
+    await handler({ now: at9('2023-10-09') });
+    expect(bus.events).toHaveLength(queued.length);
+  });
+
+  it('skips a recipient a concurrent run claimed first, and still serves the others', async () => {
+    const { handler, bus, store, logger } = setup();
+    store.beforeCommit = (commit) => {
+      if (commit.digest.orgId === BUREAU) store.claim('test-plan', `escalation#T01-M1#${LEAD}#2023-10-09`);
+    };
+    const out = await handler({ now: at9('2023-10-09') });
+    expect(out.runs[0]).toMatchObject({ conflicts: 1, digests: 1 });
+    expect(bus.digests().map((d) => d.orgId)).toEqual([LEAD]);
+    expect(logger.records.some((r) => r.level === 'warn' && r.attributes.some((a) => a.orgId === BUREAU))).toBe(true);
+  });
+
+  it('counts items by kind in the summary', async () => {
+    const { handler } = setup();
+    const out = await handler({ now: at9('2023-10-09') });
+    expect(out.runs[0]?.byKind).toEqual({ due_soon: 1, overdue: 1, escalation: 1, report_missing: 0, stagnant: 0 });
+    expect(out.runs[0]?.sent).toBe(3);
+    expect(out.runs[0]?.digests).toBe(2);
+  });
+
+  it('rejects an unknown plan and an invalid `now`', async () => {
+    const { handler } = setup();
+    await expect(handler({ planId: 'nope' })).rejects.toBeInstanceOf(UnknownPlanError);
+    await expect(handler({ now: 'yesterday' })).rejects.toThrow(/invalid run input/);
+  });
+
+  it('a calendar without the year: logs a warning, emits the CalendarYearMissing metric, falls back to Monday–Friday', async () => {
+    const mondayToFriday: WorkdayCalendar = { coversYear: () => false, isWorkday: (d) => dayOfWeek(d) !== 0 && dayOfWeek(d) !== 6 };
+    const { handler, logger, metrics } = setup({ calendar: mondayToFriday });
+    const sat = await handler({ now: at9('2023-10-07') });
+    expect(sat.runs[0]?.workday).toBe(false);
+    expect(logger.records.some((r) => r.level === 'warn' && r.message.includes('calendar lacks a year'))).toBe(true);
+    expect(metrics).toHaveLength(1);
+    const emf = JSON.parse(metrics[0] ?? '{}');
+    expect(emf).toMatchObject({ CalendarYearMissing: 1, year: 2023, _aws: { CloudWatchMetrics: [{ Metrics: [{ Name: 'CalendarYearMissing', Unit: 'Count' }] }] } });
+    // Said again on the next run (a warm Lambda must not go quiet).
+    await handler({ now: at9('2023-10-09') });
+    expect(metrics).toHaveLength(2);
+  });
+
+  it('runs every plan of the real catalog by default', async () => {
+    const reader = new FakeStateReader();
+    const store = new InMemoryReminderStore();
+    const bus = new RecordingBus();
+    const handler = createSendRemindersHandler({ reader, store, bus, clock: fixedClock(at9('2023-12-25')), logger: recordingLogger() });
+    const out = await handler();
+    expect(out.runs.map((r) => r.planId)).toEqual(['jining-sports-2023']);
+    expect(out.runs[0]?.byKind.report_missing).toBeGreaterThan(0);
+    // One digest per unit.
+    const orgs = bus.digests().map((d) => d.orgId);
+    expect(new Set(orgs).size).toBe(orgs.length);
+    const again = await handler();
+    expect(again.runs[0]).toMatchObject({ sent: 0, digests: 0 });
+  });
+});
