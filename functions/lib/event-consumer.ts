@@ -30,7 +30,6 @@ export interface ConsumerOptions<T> {
  */
 export function createEventConsumer<T>(options: ConsumerOptions<T>) {
   const envelope = eventBridgeEnvelope(options.detail);
-  const processor = new BatchProcessor(EventType.SQS);
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
@@ -55,6 +54,8 @@ export function createEventConsumer<T>(options: ConsumerOptions<T>) {
     }
   };
 
+  // A processor per invocation: it holds the batch's state, so overlapping invocations (the local
+  // runtime, tests) must not share one.
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, recordHandler, processor, context ? { context } : undefined);
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), context ? { context } : undefined);
 }

@@ -152,24 +152,30 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
     return items.map((it) => stripKeys(it) as StoredReport);
   }
 
-  private async put(
+  private put(
     operation: string,
     item: Record<string, unknown>,
     condition?: string,
     names?: Record<string, string>,
     values?: Record<string, unknown>,
   ): Promise<boolean> {
+    return this.conditionalWrite(
+      operation,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...capacityOption(this.meter),
+      }),
+    );
+  }
+
+  /** Sends a write; false when its condition failed (a duplicate or an older message), which is not an error. */
+  private async conditionalWrite(operation: string, command: PutCommand | UpdateCommand): Promise<boolean> {
     try {
-      const out = await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ...capacityOption(this.meter),
-        }),
-      );
+      const out = await this.doc.send(command as PutCommand);
       this.meter?.record(operation, 'write', out.ConsumedCapacity);
       return true;
     } catch (err) {
@@ -182,7 +188,7 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
   }
 
   /** Sets `attributes` on (pk, sk) only if the stored order is older than `order`. */
-  private async advance(operation: string, pk: string, sk: string, order: string, attributes: Record<string, unknown>): Promise<boolean> {
+  private advance(operation: string, pk: string, sk: string, order: string, attributes: Record<string, unknown>): Promise<boolean> {
     const names: Record<string, string> = { '#order': 'order' };
     const values: Record<string, unknown> = { ':order': order };
     const sets = ['#order = :order'];
@@ -191,27 +197,18 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
       values[`:a${i}`] = v;
       sets.push(`#a${i} = :a${i}`);
     });
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk, sk },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: NEWER,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ...capacityOption(this.meter),
-        }),
-      );
-      this.meter?.record(operation, 'write', out.ConsumedCapacity);
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) {
-        this.meter?.record(operation, 'write', (err as { ConsumedCapacity?: undefined }).ConsumedCapacity);
-        return false;
-      }
-      throw err;
-    }
+    return this.conditionalWrite(
+      operation,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk, sk },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: NEWER,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...capacityOption(this.meter),
+      }),
+    );
   }
 
   private async queryAll(operation: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Row[]> {

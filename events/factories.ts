@@ -1,0 +1,47 @@
+import type { EventRegisteredDetail, ProgressSubmittedDetail } from './schemas.js';
+
+/**
+ * Bus details (validated data + receipt) with sensible defaults, for tests and benchmarks.
+ */
+/** A valid progress report detail (as on the bus) with sensible defaults. */
+export function progressReport(overrides: Partial<ProgressSubmittedDetail> = {}): ProgressSubmittedDetail {
+  return {
+    planId: 'jining-sports-2023',
+    taskId: 'T08',
+    orgId: '370811',
+    reportedAt: '2023-06-20T10:00:00+08:00',
+    period: '2023-06',
+    status: 'in_progress',
+    percentComplete: 40,
+    metrics: [{ kpiId: 'sports-clubs', value: 40 }],
+    summary: '新增俱乐部5家',
+    evidence: [],
+    sourceId: 'rencheng',
+    webhookId: 'msg_1',
+    receivedAt: '2023-06-20T02:00:01.000Z',
+    timestamp: '2023-06-20T10:00:00+08:00',
+    ...overrides,
+  };
+}
+
+export function sportsEvent(overrides: Partial<EventRegisteredDetail> = {}): EventRegisteredDetail {
+  return {
+    planId: 'jining-sports-2023',
+    eventId: 'evt-1',
+    orgId: 'jn-mass-sports',
+    name: '2023济宁国际马拉松',
+    category: 'marathon',
+    level: 'international',
+    startDate: '2023-11-05',
+    endDate: '2023-11-05',
+    venue: '济宁市体育中心',
+    taskIds: ['T13'],
+    status: 'planned',
+    sourceId: 'mass-sports',
+    webhookId: 'msg_e1',
+    receivedAt: '2023-10-01T00:00:00.000Z',
+    timestamp: '2023-10-01T08:00:00+08:00',
+    ...overrides,
+  };
+}
+
