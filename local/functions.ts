@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAggregateKpisHandler } from '../functions/aggregate-kpis/app.js';
+import { createApplyProgressHandler } from '../functions/apply-progress/app.js';
+import { createDeliverNotificationHandler } from '../functions/deliver-notification/app.js';
+import { createIngestWebhookHandler } from '../functions/ingest-webhook/app.js';
+import { createQueryApiHandler } from '../functions/query-api/app.js';
+import { createRegisterEventHandler } from '../functions/register-event/app.js';
+import { createSendRemindersHandler } from '../functions/send-reminders/app.js';
+import { DynamoDeliveryReceipts } from '../shared/adapters/dynamodb/delivery-receipts.js';
+import { DynamoReminderStore } from '../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoSnapshotStore } from '../shared/adapters/dynamodb/snapshot-store.js';
+import { DynamoStateStore } from '../shared/adapters/dynamodb/state-store.js';
+import { DynamoWebhookReceipts } from '../shared/adapters/dynamodb/webhook-receipts.js';
+import type { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
+import { chineseWorkdayCalendar } from '../shared/calendar/workdays.js';
+import type { JobLogger } from '../shared/reminders/logger.js';
+import { tokenBucket } from '../shared/ingest/rate-limiter.js';
+import { systemClock, type Clock } from '../shared/ports/clock.js';
+import { staticSourceRegistry, type WebhookSource } from '../shared/ports/sources.js';
+import type { FunctionsFactory } from './runtime.js';
+
+export interface LocalWiring {
+  /**
+   * A new document client over DynamoDB Local. Each function of each environment gets its own, as each
+   * Lambda environment has its own SDK client (its own sockets and retry quota).
+   */
+  documentClient: () => DynamoDBDocumentClient;
+  tableName: string;
+  sources: readonly WebhookSource[];
+  /** The business clock (CLOCK): jobs, lights and reminders run on it. Webhook signatures use the real clock. */
+  clock: Clock;
+  /** The local notification channel (every unit's reminders land here). */
+  outbox: OutboxNotifier;
+  /** Signs the read API's page cursors. */
+  cursorSecret: string;
+  rateLimit?: { ratePerSecond: number; burst: number };
+}
+
+function logger(serviceName: string): Logger {
+  return new Logger({ serviceName });
+}
+
+/** The slice of the Powertools logger the jobs use (`JobLogger`). */
+function jobLogger(l: Logger): JobLogger {
+  return {
+    info: (message, attributes) => l.info(message, ...(attributes ? [attributes as LogAttributes] : [])),
+    warn: (message, attributes) => l.warn(message, ...(attributes ? [attributes as LogAttributes] : [])),
+    error: (message, attributes) => l.error(message, ...(attributes ? [attributes as LogAttributes] : [])),
+  };
+}
+
+/**
+ * The real functions, built from their `app.ts` factories with the adapters over DynamoDB Local, the
+ * in-process bus and the outbox, and wrapped like their Lambda entries (middy + Powertools logger).
+ */
+export function localFunctions(w: LocalWiring): FunctionsFactory {
+  return ({ bus, isAuthorized, onRecordFailure }) => {
+    const stores = () => {
+      const doc = w.documentClient();
+      return { doc, state: new DynamoStateStore(doc, w.tableName), snapshots: new DynamoSnapshotStore(doc, w.tableName) };
+    };
+    const calendarLog = logger('workdays');
+    const calendar = chineseWorkdayCalendar((year) => calendarLog.warn('no holiday data for year; using Monday–Friday', { year }));
+
+    const ingestLog = logger('ingest-webhook');
+    const ingest = middy(
+      createIngestWebhookHandler({
+        sources: staticSourceRegistry(w.sources),
+        receipts: new DynamoWebhookReceipts(w.documentClient(), w.tableName),
+        bus,
+        clock: systemClock,
+        logger: ingestLog,
+        ...(w.rateLimit ? { rateLimiter: tokenBucket(w.rateLimit) } : {}),
+      }),
+    ).use(injectLambdaContext(ingestLog));
+
+    const queryLog = logger('query-api');
+    const q = stores();
+    const query = middy(
+      createQueryApiHandler({
+        reader: q.state,
+        reports: q.state,
+        snapshots: q.snapshots,
+        clock: w.clock,
+        calendar,
+        cursorKey: createHash('sha256').update(`cursor:${w.cursorSecret}`).digest(),
+        logger: queryLog,
+        authorize: (event) => isAuthorized(event.headers),
+      }),
+    ).use(injectLambdaContext(queryLog));
+
+    const progressLog = logger('apply-progress');
+    const progress = middy(createApplyProgressHandler({ writer: stores().state, logger: progressLog, onFailure: onRecordFailure })).use(injectLambdaContext(progressLog));
+
+    const eventsLog = logger('register-event');
+    const events = middy(createRegisterEventHandler({ writer: stores().state, logger: eventsLog, onFailure: onRecordFailure })).use(injectLambdaContext(eventsLog));
+
+    const deliveryLog = logger('deliver-notification');
+    const delivery = middy(
+      createDeliverNotificationHandler({
+        channelsFor: () => [{ kind: 'outbox' }],
+        senders: { outbox: w.outbox },
+        receipts: new DynamoDeliveryReceipts(w.documentClient(), w.tableName),
+        logger: jobLogger(deliveryLog),
+        now: () => w.clock.now(),
+      }),
+    ).use(injectLambdaContext(deliveryLog));
+
+    const aggregateLog = logger('aggregate-kpis');
+    const a = stores();
+    const aggregate = middy(
+      createAggregateKpisHandler({ reader: a.state, auditTrail: a.state, snapshots: a.snapshots, bus, clock: w.clock, logger: aggregateLog }),
+    ).use(injectLambdaContext(aggregateLog));
+
+    const remindersLog = logger('send-reminders');
+    const r = stores();
+    const reminders = middy(
+      createSendRemindersHandler({ reader: r.state, store: new DynamoReminderStore(r.doc, w.tableName), bus, clock: w.clock, calendar, logger: jobLogger(remindersLog) }),
+    ).use(injectLambdaContext(remindersLog));
+
+    return {
+      http: { ingest, query },
+      queues: { progress, events, delivery },
+      jobs: { 'aggregate-kpis': aggregate, 'send-reminders': reminders },
+    };
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * `npm start`: the whole system on this machine — DynamoDB Local (Java 17+), the table, the
+ * in-process bus and queues, the schedules, and the HTTP API on 127.0.0.1:$PORT. See local/README.md.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
+import { offsetClock, systemClock } from '../shared/ports/clock.js';
+import { listPlans } from '../shared/plan/catalog.js';
+import { ConfigError, loadSources, readConfig } from './config.js';
+import { JavaMissingError, assertJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { injectDynamoDbFaults } from './faults.js';
+import { localFunctions } from './functions.js';
+import { startRuntime, type Runtime } from './runtime.js';
+import { ensureTable } from './table.js';
+import { startWatchdog } from './watchdog.js';
+
+const progress = (line: string) => process.stderr.write(`[local] ${line}\n`);
+
+/** What is running, so that a signal at any point stops exactly that. */
+const running: { ddb?: DynamoDbLocal; watchdog?: ChildProcess; clients: DynamoDBClient[]; runtime?: Runtime } = { clients: [] };
+let stopping = false;
+
+class StopRequested extends Error {
+  override readonly name = 'StopRequested';
+}
+
+function checkpoint(): void {
+  if (stopping) throw new StopRequested('stop requested while starting');
+}
+
+async function shutdown(): Promise<void> {
+  await running.runtime?.stop();
+  for (const c of running.clients) c.destroy();
+  await running.ddb?.stop();
+  const w = running.watchdog;
+  if (w?.pid !== undefined && w.exitCode === null && w.signalCode === null) {
+    try {
+      process.kill(w.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = readConfig();
+  const sources = await loadSources(config.sourcesFile);
+  progress(`DATA_DIR=${config.dataDir} PORT=${config.port} SOURCES_FILE=${config.sourcesFile} (${sources.length} source(s): ${sources.map((s) => s.sourceId).join(', ')})`);
+  const clock = config.clockStart ? offsetClock(config.clockStart) : systemClock;
+  if (config.clockStart) progress(`business clock starts at ${config.clockStart.toISOString()} and runs on (webhook timestamps are checked against the real clock)`);
+  if (Object.keys(config.faults).length > 0) progress(`FAULT INJECTION ON: ${JSON.stringify(config.faults)}`);
+
+  assertJava();
+  progress('starting DynamoDB Local…');
+  const ddb = await startDynamoDbLocal({ dbPath: join(config.dataDir, 'dynamodb') });
+  running.ddb = ddb;
+  const javaPid = ddb.process.pid ?? -1;
+  // Stop Java even if this process dies without stopping it (kill -9, crash).
+  running.watchdog = startWatchdog(process.pid, javaPid, config.dataDir);
+  process.once('exit', () => {
+    if (ddb.process.exitCode === null && ddb.process.signalCode === null) ddb.process.kill('SIGKILL');
+  });
+  progress(`DynamoDB Local on ${ddb.endpoint} (pid ${javaPid}), data in ${join(config.dataDir, 'dynamodb')}`);
+  ddb.process.once('exit', (code, signal) => {
+    if (stopping) return;
+    stopping = true;
+    progress(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`}): stopping`);
+    void shutdown()
+      .catch(() => undefined)
+      .finally(() => process.exit(1));
+  });
+  checkpoint();
+
+  const newClient = () => {
+    const c = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    if (config.faults.dynamodb) injectDynamoDbFaults(c, config.faults.dynamodb);
+    running.clients.push(c);
+    return c;
+  };
+  const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  running.clients.push(client);
+  const table = await ensureTable(client, config.tableName);
+  progress(`table ${config.tableName}: ${table === 'created' ? 'created from shared/adapters/dynamodb/table-definition.ts' : 'exists'}`);
+  progress(`plans are code (shared/plan/catalog.ts), nothing to seed: ${listPlans().map((p) => p.planId).join(', ')}`);
+  checkpoint();
+
+  const outbox = new OutboxNotifier({ file: join(config.dataDir, 'outbox.jsonl'), now: () => clock.now() });
+  const runtime = await startRuntime(
+    {
+      port: config.port,
+      dataDir: config.dataDir,
+      apiToken: config.apiToken,
+      clock,
+      faults: config.faults,
+      visibilityTimeoutMs: config.visibilityTimeoutMs,
+      consumerConcurrency: config.consumerConcurrency,
+      outbox: { list: async () => outbox.list() },
+      log: progress,
+    },
+    localFunctions({
+      documentClient: () => DynamoDBDocumentClient.from(newClient(), { marshallOptions: { removeUndefinedValues: true } }),
+      tableName: config.tableName,
+      sources,
+      clock,
+      outbox,
+      cursorSecret: config.apiToken,
+      ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
+    }),
+  );
+  running.runtime = runtime;
+  checkpoint();
+
+  const next = runtime.scheduler.nextRuns();
+  progress(`schedules (Asia/Shanghai, business clock): ${Object.entries(next).map(([k, v]) => `${k} next at ${v}`).join('; ')}`);
+  progress(`API token: ${config.apiToken}   (Authorization: Bearer ${config.apiToken})`);
+  progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`listening on ${runtime.url}`);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopping) {
+    progress(`${signal} again: exiting now`);
+    process.exit(1);
+  }
+  stopping = true;
+  progress(`${signal}: stopping (finishing in-flight work)…`);
+  const force = setTimeout(() => {
+    progress('did not stop within 60 s: exiting');
+    process.exit(1);
+  }, 60_000);
+  force.unref();
+  // While starting, main() notices `stopping` at its next checkpoint and stops what it started.
+  if (!running.runtime) return;
+  shutdown().then(
+    () => {
+      progress('stopped');
+      process.exit(0);
+    },
+    (err: unknown) => {
+      progress(`error while stopping: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+main().catch(async (err: unknown) => {
+  if (err instanceof StopRequested) {
+    await shutdown().catch(() => undefined);
+    progress('stopped');
+    process.exit(0);
+  }
+  if (err instanceof JavaMissingError || err instanceof ConfigError) {
+    progress(err.message);
+  } else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
+    progress(`port already in use: ${(err as Error).message}. Set PORT to a free port.`);
+  } else {
+    progress(`failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  await shutdown().catch(() => undefined);
+  process.exit(1);
+});

@@ -1,0 +1,331 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { Clock } from '../shared/ports/clock.js';
+import type { EventBus } from '../shared/ports/bus.js';
+import { CONSUMER_TIMEOUT_SECONDS, QUEUES, SCHEDULES, type QueueName, type ScheduleName } from '../shared/routing.js';
+import { bearerAuthorizer } from './auth.js';
+import { MAX_BODY_BYTES, PayloadTooLargeError, discardBody, readBody } from './body.js';
+import { LocalEventBus } from './bus.js';
+import { QueueConsumer } from './consumer.js';
+import type { Faults } from './faults.js';
+import { errorBody, toApiGatewayEvent, writeApiGatewayResult, writeJson, type RouteMatch } from './http-event.js';
+import { lambdaContext, withTimeout } from './lambda-context.js';
+import { jsonLinesOutbox, type OutboxReader } from './outbox-reader.js';
+import { LocalQueue } from './queue.js';
+import { FUNCTION_NAMES, type HttpFunction, type JobEvent, type LocalFunctions } from './registry.js';
+import { LocalScheduler } from './scheduler.js';
+
+export interface RuntimeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** Queues persist under `<dataDir>/queues`; the outbox is `<dataDir>/outbox.jsonl`. */
+  dataDir: string;
+  apiToken: string;
+  /** The business clock: schedules fire on it, jobs run as of it by default. */
+  clock: Clock;
+  region?: string;
+  /** Local visibility timeout for every queue (SQS's is minutes; short here so retries are quick). Default 2 s. */
+  visibilityTimeoutMs?: number;
+  /**
+   * Execution environments per queue consumer (concurrent batches). Default 4. With a functions
+   * factory, each environment gets its own instance of the functions (the factory is called once per
+   * environment, the first instance also serves HTTP and the jobs), so a handler never runs two
+   * invocations at once, as in Lambda. With a plain functions object there is one environment.
+   */
+  consumerConcurrency?: number;
+  faults?: Faults;
+  /** `POST /v1/admin/drain` gives up with 504 after this. Default 30 s. */
+  drainTimeoutMs?: number;
+  /** API Gateway's integration timeout. Default 29 s. */
+  httpTimeoutMs?: number;
+  maxBodyBytes?: number;
+  /** Arm the schedules of `SCHEDULES`. Default true. */
+  schedules?: boolean;
+  outbox?: OutboxReader;
+  log?: (line: string) => void;
+}
+
+/** What the runtime gives the functions it hosts. */
+export interface RuntimeServices {
+  bus: EventBus;
+  clock: Clock;
+  queues: Record<QueueName, LocalQueue>;
+  /** `Authorization: Bearer <API_TOKEN>`, compared in constant time. */
+  isAuthorized: (headers: Record<string, string | undefined>) => boolean;
+  /** A queue handler tells why it failed a record; the reason is kept with the record if it goes to the DLQ. */
+  onRecordFailure: (messageId: string, reason: string) => void;
+}
+
+export type FunctionsFactory = (services: RuntimeServices) => LocalFunctions | Promise<LocalFunctions>;
+
+export interface Runtime {
+  url: string;
+  port: number;
+  bus: LocalEventBus;
+  queues: Record<QueueName, LocalQueue>;
+  scheduler: LocalScheduler;
+  /** Stops accepting, finishes in-flight requests, jobs and batches, closes the queue logs. */
+  stop(): Promise<void>;
+}
+
+export class NotWiredError extends Error {
+  override readonly name = 'NotWiredError';
+  constructor(what: string) {
+    super(`${what} is not wired into the local runtime`);
+  }
+}
+
+const JobBody = z.looseObject({ now: z.iso.datetime({ offset: true }).optional() });
+const JOB_TIMEOUT_MS = 15 * 60_000;
+
+/**
+ * The whole system on one machine, minus DynamoDB: an HTTP server shaped like the HTTP API, the
+ * in-process bus, SQS-like queues with their consumers, and the schedules, hosting `functions`.
+ */
+export async function startRuntime(options: RuntimeOptions, functions: LocalFunctions | FunctionsFactory): Promise<Runtime> {
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'local';
+  const log = options.log ?? ((line: string) => console.error(`[local] ${line}`));
+  const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 2_000;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
+  const httpTimeoutMs = options.httpTimeoutMs ?? 29_000;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const outbox = options.outbox ?? jsonLinesOutbox(join(options.dataDir, 'outbox.jsonl'));
+  const isAuthorized = bearerAuthorizer(options.apiToken);
+
+  const queueNames = Object.keys(QUEUES) as QueueName[];
+  const queues = {} as Record<QueueName, LocalQueue>;
+  for (const name of queueNames) {
+    queues[name] = await LocalQueue.open({ name, dir: join(options.dataDir, 'queues'), maxReceiveCount: QUEUES[name].maxReceiveCount, visibilityTimeoutMs });
+    const d = queues[name].depth();
+    if (d.visible + d.dead > 0) log(`queue ${name}: ${d.visible} message(s) waiting, ${d.dead} dead letter(s) from the last run`);
+  }
+  const bus = new LocalEventBus({ queues, region, faultShare: options.faults?.eventbridge ?? 0 });
+  const reasons = new Map<string, string>();
+  const onRecordFailure = (messageId: string, reason: string) => {
+    if (reasons.size > 10_000) reasons.clear();
+    reasons.set(messageId, reason);
+  };
+  const takeReason = (messageId: string) => {
+    const r = reasons.get(messageId);
+    reasons.delete(messageId);
+    return r;
+  };
+  const services: RuntimeServices = { bus, clock: options.clock, queues, isAuthorized, onRecordFailure };
+  const environments =
+    typeof functions === 'function'
+      ? await Promise.all(Array.from({ length: Math.max(1, options.consumerConcurrency ?? 4) }, () => functions(services)))
+      : [functions];
+  const fns = environments[0]!;
+
+  const consumers: QueueConsumer[] = [];
+  for (const name of queueNames) {
+    const handlers = environments.map((env) => env.queues[name]).filter((h) => h !== undefined);
+    if (handlers.length === 0) {
+      log(`queue ${name}: no consumer wired (${QUEUES[name].consumer}); its messages wait`);
+      continue;
+    }
+    consumers.push(
+      new QueueConsumer({
+        queue: queues[name],
+        handlers,
+        functionName: QUEUES[name].consumer,
+        batchSize: QUEUES[name].batchSize,
+        timeoutMs: CONSUMER_TIMEOUT_SECONDS[name] * 1000,
+        region,
+        log,
+        takeReason,
+      }),
+    );
+  }
+
+  const runningJobs = new Set<Promise<unknown>>();
+  const runJob = (name: ScheduleName, event: JobEvent): Promise<unknown> => {
+    const job = fns.jobs[name];
+    if (!job) return Promise.reject(new NotWiredError(name));
+    const p = withTimeout(job(event, lambdaContext(name, JOB_TIMEOUT_MS, region)), name, JOB_TIMEOUT_MS);
+    runningJobs.add(p);
+    void p.catch(() => undefined).finally(() => runningJobs.delete(p));
+    return p;
+  };
+  const scheduler = new LocalScheduler({ clock: options.clock, run: (name, now) => runJob(name, { now }), names: (Object.keys(SCHEDULES) as ScheduleName[]).filter((n) => fns.jobs[n]), log });
+
+  const idle = () => queueNames.every((n) => queues[n].isEmpty()) && runningJobs.size === 0;
+  const drain = async (): Promise<boolean> => {
+    const deadline = Date.now() + drainTimeoutMs;
+    while (!idle()) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return true;
+  };
+  const status = () => ({
+    queues: Object.fromEntries(queueNames.map((n) => [n, { ...queues[n].depth(), consumer: fns.queues[n] ? QUEUES[n].consumer : null }])),
+    schedules: scheduler.nextRuns(),
+    businessTime: options.clock.now().toISOString(),
+    faults: options.faults ?? {},
+  });
+
+  async function invokeHttp(fn: HttpFunction | undefined, name: string, req: IncomingMessage, res: ServerResponse, route: RouteMatch, body: Buffer): Promise<void> {
+    if (!fn) return writeJson(res, 501, errorBody('not_implemented', new NotWiredError(name).message));
+    const event = toApiGatewayEvent(req, body, route, req.headers.host ?? `${host}`);
+    let result;
+    try {
+      result = await withTimeout(fn(event, lambdaContext(name, httpTimeoutMs, region)), name, httpTimeoutMs);
+    } catch (err) {
+      log(`${name} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+      const timedOut = err instanceof Error && err.name === 'InvocationTimeoutError';
+      return writeJson(res, timedOut ? 503 : 500, { message: timedOut ? 'Service Unavailable' : 'Internal Server Error' });
+    }
+    writeApiGatewayResult(res, result);
+  }
+
+  async function admin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
+    if (!isAuthorized(req.headers as Record<string, string | undefined>)) {
+      return writeJson(res, 401, errorBody('unauthorized', 'a valid bearer token is required'), { 'www-authenticate': 'Bearer' });
+    }
+    const method = req.method ?? 'GET';
+    const job = /^\/v1\/admin\/jobs\/([^/]+)$/.exec(path)?.[1];
+    if (method === 'POST' && job !== undefined) {
+      if (!(job in SCHEDULES)) return writeJson(res, 404, errorBody('not_found', `no job ${job}; jobs: ${Object.keys(SCHEDULES).join(', ')}`));
+      let parsed: z.infer<typeof JobBody>;
+      try {
+        parsed = JobBody.parse(body.length > 0 ? JSON.parse(body.toString('utf8')) : {});
+      } catch {
+        return writeJson(res, 400, errorBody('invalid_request', 'body must be a JSON object, e.g. {} or { "now": "<ISO-8601 instant with offset>" }'));
+      }
+      const now = parsed.now ?? options.clock.now().toISOString();
+      try {
+        const summary = await runJob(job as ScheduleName, { ...parsed, now });
+        return writeJson(res, 200, { job, now, summary: summary ?? null });
+      } catch (err) {
+        if (err instanceof NotWiredError) return writeJson(res, 501, errorBody('not_implemented', err.message));
+        log(`job ${job} failed: ${err instanceof Error ? err.stack : String(err)}`);
+        return writeJson(res, 500, errorBody('job_failed', err instanceof Error ? err.message : String(err)));
+      }
+    }
+    if (method === 'POST' && path === '/v1/admin/drain') {
+      if (await drain()) return writeJson(res, 200, { drained: true, ...status() });
+      return writeJson(res, 504, { ...errorBody('drain_timeout', `queues not empty after ${drainTimeoutMs} ms`), ...status() });
+    }
+    if (method === 'GET' && path === '/v1/admin/outbox') return writeJson(res, 200, { items: await outbox.list() });
+    if (method === 'GET' && path === '/v1/admin/dlq') {
+      const byQueue = Object.fromEntries(
+        queueNames.map((n) => [
+          n,
+          queues[n].deadLetters().map((d) => ({
+            messageId: d.messageId,
+            reason: d.reason,
+            receiveCount: d.receiveCount,
+            sentAt: new Date(d.sentTimestamp).toISOString(),
+            deadAt: new Date(d.deadAt).toISOString(),
+            message: parseOr(d.body),
+          })),
+        ]),
+      );
+      return writeJson(res, 200, { queues: byQueue, total: Object.values(byQueue).reduce((s, l) => s + l.length, 0) });
+    }
+    if (method === 'POST' && path === '/v1/admin/dlq/redrive') {
+      let moved = 0;
+      for (const n of queueNames) moved += await queues[n].redrive();
+      if (moved > 0) log(`redrove ${moved} dead letter(s)`);
+      return writeJson(res, 200, { moved });
+    }
+    if (method === 'GET' && path === '/v1/admin/status') return writeJson(res, 200, status());
+    return writeJson(res, 404, errorBody('not_found', `no admin route ${method} ${path}`));
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    let body: Buffer;
+    try {
+      body = await readBody(req, maxBodyBytes);
+    } catch (err) {
+      if (err instanceof PayloadTooLargeError) {
+        discardBody(req);
+        return writeJson(res, 413, errorBody('payload_too_large', `request body is over ${maxBodyBytes} bytes`), { connection: 'close' });
+      }
+      throw err;
+    }
+    if (method === 'GET' && path === '/health') return writeJson(res, 200, { status: 'ok' });
+    if (path === '/v1/admin' || path.startsWith('/v1/admin/')) return admin(req, res, path, body);
+    const webhook = /^\/v1\/webhooks\/([^/]+)$/.exec(path);
+    if (method === 'POST' && webhook?.[1]) {
+      return invokeHttp(fns.http.ingest, FUNCTION_NAMES.ingest, req, res, { routeKey: 'POST /v1/webhooks/{sourceId}', pathParameters: { sourceId: safeDecode(webhook[1]) } }, body);
+    }
+    if (method === 'GET' && path === '/v1/openapi.json') return invokeHttp(fns.http.query, FUNCTION_NAMES.query, req, res, { routeKey: 'GET /v1/openapi.json' }, body);
+    if (method === 'GET' && path.startsWith('/v1/')) {
+      return invokeHttp(fns.http.query, FUNCTION_NAMES.query, req, res, { routeKey: 'GET /v1/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/'.length)) } }, body);
+    }
+    return writeJson(res, 404, { message: 'Not Found' });
+  }
+
+  let stopping = false;
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    if (stopping) return writeJson(res, 503, { message: 'Service Unavailable' }, { connection: 'close' });
+    const p = route(req, res)
+      .catch((err: unknown) => {
+        log(`request ${req.method} ${req.url} failed: ${err instanceof Error ? err.stack : String(err)}`);
+        if (!res.headersSent) writeJson(res, 500, { message: 'Internal Server Error' });
+        else res.destroy();
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  });
+  server.requestTimeout = 60_000;
+
+  for (const c of consumers) c.start();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await Promise.all(consumers.map((c) => c.stop()));
+    await Promise.all(queueNames.map((n) => queues[n].close()));
+    throw err;
+  }
+  if (options.schedules ?? true) scheduler.start();
+  const port = (server.address() as AddressInfo).port;
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      stopping = true;
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      await Promise.all([...inFlight]);
+      await scheduler.stop();
+      await Promise.all([...runningJobs].map((p) => p.catch(() => undefined)));
+      await Promise.all(consumers.map((c) => c.stop()));
+      await Promise.all(queueNames.map((n) => queues[n].close()));
+      server.closeAllConnections();
+      await closed;
+    })());
+
+  return { url: `http://${host}:${port}`, port, bus, queues, scheduler, stop };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function parseOr(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
