@@ -296,6 +296,13 @@ describe('HTTP API', () => {
     expect(integrationTarget(r!.Properties!.Target)).toBe(fnId('ingest-webhook'));
   });
 
+  it('configures no CORS: no browser origin may call the webhook (or any) route', () => {
+    const apis = Object.values(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Api'));
+    expect(apis).toHaveLength(1);
+    expect(apis[0]!.Properties!.CorsConfiguration).toBeUndefined();
+    expect(routes().some((x) => String(x.Properties!.RouteKey).startsWith('OPTIONS '))).toBe(false);
+  });
+
   it('routes the read routes to query-api with IAM authorization when no OIDC issuer is configured', () => {
     for (const path of READ_ROUTES) {
       const r = routes().find((x) => x.Properties!.RouteKey === `GET ${path}`);
