@@ -71,11 +71,17 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     if (contentType !== 'application/json') return errorResponse(415, 'unsupported_media_type', 'content-type must be application/json');
 
     const rawBody = event.body ?? '';
-    const bodyBytes = event.isBase64Encoded ? Math.floor((rawBody.length * 3) / 4) : Buffer.byteLength(rawBody, 'utf8');
+    const bodyBytes = Buffer.byteLength(rawBody, event.isBase64Encoded ? 'base64' : 'utf8');
     if (bodyBytes > MAX_BODY_BYTES) return errorResponse(413, 'payload_too_large', `body exceeds ${MAX_BODY_BYTES} bytes`);
     const body = event.isBase64Encoded ? Buffer.from(rawBody, 'base64').toString('utf8') : rawBody;
 
-    const source = await deps.sources.get(sourceId);
+    let source: WebhookSource | undefined;
+    try {
+      source = await deps.sources.get(sourceId);
+    } catch (err) {
+      deps.logger.error('source registry unavailable', { sourceId, error: (err as Error).name });
+      return errorResponse(503, 'unavailable', 'not accepted: try again', undefined, { 'retry-after': '1' });
+    }
     if (!source) return errorResponse(404, 'unknown_source', `unknown source ${sourceId}`);
 
     const webhookId = headers['webhook-id'] ?? '';

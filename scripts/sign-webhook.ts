@@ -1,0 +1,207 @@
+/**
+ * For integrators: sign a JSON file as a source (Standard Webhooks) and print the curl command that
+ * sends it, or send it.
+ *
+ *   npm run sign -- --source rencheng --file events/samples/valid/progress-t08-rencheng.json
+ *   npm run sign -- --source rencheng --file report.json --send
+ *
+ * Options: --source <sourceId> (required), --file <path> (required), --secret <whsec_…> (default: the
+ * source's first secret in the sources file), --sources <path> (default config/sources.local.json),
+ * --url <base> (default http://127.0.0.1:3000), --id <webhook-id> (default msg_<random>),
+ * --timestamp <unix seconds> (default now), --send.
+ *
+ * The file's exact bytes are signed and sent (`--data-binary`): re-serialising the JSON would break
+ * the signature. The secret is never printed.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Webhook } from 'standardwebhooks';
+import { SourcesFile } from '../shared/ports/sources.js';
+
+export class SignUsageError extends Error {
+  override readonly name = 'SignUsageError';
+}
+
+export interface SignOptions {
+  sourceId: string;
+  file: string;
+  secret?: string;
+  sourcesFile: string;
+  url: string;
+  id: string;
+  timestampSeconds?: number;
+  send: boolean;
+}
+
+export interface SignedRequest {
+  url: string;
+  headers: { 'content-type': string; 'webhook-id': string; 'webhook-timestamp': string; 'webhook-signature': string };
+  body: Buffer;
+}
+
+const USAGE =
+  'usage: npm run sign -- --source <sourceId> --file <body.json> [--secret whsec_…] [--sources config/sources.local.json] [--url http://127.0.0.1:3000] [--id msg_…] [--timestamp <unix s>] [--send]';
+const WEBHOOK_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export function parseSignArgs(argv: readonly string[]): SignOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        source: { type: 'string' },
+        file: { type: 'string' },
+        secret: { type: 'string' },
+        sources: { type: 'string', default: 'config/sources.local.json' },
+        url: { type: 'string', default: 'http://127.0.0.1:3000' },
+        id: { type: 'string' },
+        timestamp: { type: 'string' },
+        send: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    // parseArgs quotes the offending argument, which may be a secret: name the problem only.
+    const code = (err as { code?: string }).code ?? 'invalid arguments';
+    throw new SignUsageError(`${code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'unknown option' : 'invalid arguments'}\n${USAGE}`);
+  }
+  if (!values.source) throw new SignUsageError(`--source is required\n${USAGE}`);
+  if (!values.file) throw new SignUsageError(`--file is required\n${USAGE}`);
+  const id = values.id ?? `msg_${randomBytes(12).toString('hex')}`;
+  if (!WEBHOOK_ID.test(id)) throw new SignUsageError('--id must be 1–128 characters of A–Z a–z 0–9 _ . : -');
+  let timestampSeconds: number | undefined;
+  if (values.timestamp !== undefined) {
+    if (!/^\d{1,12}$/.test(values.timestamp)) throw new SignUsageError('--timestamp must be unix seconds');
+    timestampSeconds = Number(values.timestamp);
+  }
+  let url: URL;
+  try {
+    url = new URL(values.url);
+  } catch {
+    throw new SignUsageError(`--url is not a URL: ${values.url}`);
+  }
+  return {
+    sourceId: values.source,
+    file: values.file,
+    ...(values.secret === undefined ? {} : { secret: values.secret }),
+    sourcesFile: values.sources,
+    url: url.href.replace(/\/+$/, ''),
+    id,
+    ...(timestampSeconds === undefined ? {} : { timestampSeconds }),
+    send: values.send,
+  };
+}
+
+/** The source's first (current) secret from a sources file. Errors never quote the file's content. */
+export async function secretFromSourcesFile(path: string, sourceId: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new SignUsageError(`cannot read the sources file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass --sources <file> or --secret whsec_…`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new SignUsageError(`the sources file ${path} is not valid JSON`);
+  }
+  const parsed = SourcesFile.safeParse(json);
+  if (!parsed.success) {
+    throw new SignUsageError(`the sources file ${path} is invalid at ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+  }
+  const found = parsed.data.sources.find((s) => s.sourceId === sourceId);
+  if (!found) {
+    throw new SignUsageError(`source "${sourceId}" is not in ${path} (known: ${parsed.data.sources.map((s) => s.sourceId).join(', ') || 'none'})`);
+  }
+  return found.secrets[0]!;
+}
+
+/** Signs `body` (exact bytes, UTF-8) as `sourceId` and returns what to send where. */
+export function buildSignedRequest(input: { sourceId: string; body: Buffer; secret: string; id: string; url: string; timestampSeconds?: number }): SignedRequest {
+  const text = input.body.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(input.body)) throw new SignUsageError('the file is not valid UTF-8: send JSON encoded as UTF-8');
+  let webhook: Webhook;
+  try {
+    if (!/^whsec_[A-Za-z0-9+/=]+$/.test(input.secret)) throw new Error('format');
+    webhook = new Webhook(input.secret);
+  } catch {
+    throw new SignUsageError('the secret is not a Standard Webhooks secret (whsec_ followed by base64)');
+  }
+  const ts = input.timestampSeconds ?? Math.floor(Date.now() / 1000);
+  return {
+    url: `${input.url.replace(/\/+$/, '')}/v1/webhooks/${encodeURIComponent(input.sourceId)}`,
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': input.id,
+      'webhook-timestamp': String(ts),
+      'webhook-signature': webhook.sign(input.id, new Date(ts * 1000), text),
+    },
+    body: input.body,
+  };
+}
+
+/** A POSIX-shell single-quoted word. */
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:@=,+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function curlCommand(request: SignedRequest, file: string): string {
+  const lines = [`curl -sS -i -X POST ${shellQuote(request.url)}`];
+  for (const [name, value] of Object.entries(request.headers)) lines.push(`  -H ${shellQuote(`${name}: ${value}`)}`);
+  lines.push(`  --data-binary ${shellQuote(`@${file}`)}`);
+  return lines.join(' \\\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const options = parseSignArgs(argv);
+  let body: Buffer;
+  try {
+    body = await readFile(options.file);
+  } catch (err) {
+    throw new SignUsageError(`cannot read --file ${options.file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const secret = options.secret ?? (await secretFromSourcesFile(resolve(options.sourcesFile), options.sourceId));
+  const request = buildSignedRequest({
+    sourceId: options.sourceId,
+    body,
+    secret,
+    id: options.id,
+    url: options.url,
+    ...(options.timestampSeconds === undefined ? {} : { timestampSeconds: options.timestampSeconds }),
+  });
+  if (!options.send) {
+    console.log(`# ${options.file} signed as source ${options.sourceId}; the signature is valid for 5 minutes from webhook-timestamp.`);
+    console.log(curlCommand(request, options.file));
+    return 0;
+  }
+  let res: Response;
+  try {
+    res = await fetch(request.url, { method: 'POST', headers: request.headers, body: new Uint8Array(request.body) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    throw new SignUsageError(`could not reach ${request.url}${cause ? ` (${cause})` : ''}: is the local runtime running (npm start)?`);
+  }
+  const text = await res.text();
+  console.log(`HTTP ${res.status} ${res.statusText}`);
+  if (res.headers.get('retry-after')) console.log(`retry-after: ${res.headers.get('retry-after')}`);
+  console.log(text);
+  return res.ok ? 0 : 1;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err instanceof SignUsageError ? `sign: ${err.message}` : `sign: ${(err as Error).name}: ${(err as Error).message}`);
+      process.exitCode = 2;
+    },
+  );
+}

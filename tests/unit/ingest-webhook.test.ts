@@ -1,0 +1,719 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { createIngestWebhookHandler, MAX_BODY_BYTES, type IngestDeps } from '../../functions/ingest-webhook/app.js';
+import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
+import { EventRegisteredDetail, EVENT_SOURCE, ProgressSubmittedDetail } from '../../events/schemas.js';
+import { BusPublishError } from '../../shared/ports/bus.js';
+import { fixedClock } from '../../shared/ports/clock.js';
+import { staticSourceRegistry, type SourceRegistry, type WebhookSource } from '../../shared/ports/sources.js';
+import { tokenBucket } from '../../shared/ingest/rate-limiter.js';
+import { buildSignedRequest } from '../../scripts/sign-webhook.js';
+import {
+  fixedSecret,
+  InMemoryWebhookReceipts,
+  RecordingBus,
+  recordingLogger,
+  responseJson,
+  sampleBody,
+  signature,
+  signedEvent,
+  signHeaders,
+  source,
+  webhookEvent,
+} from '../helpers/webhooks.js';
+
+/** The real clock as the tests pretend it is (signatures are checked against it). */
+const NOW = new Date('2023-06-25T02:20:00.000Z');
+const NOW_S = NOW.getTime() / 1000;
+/** The business clock that stamps `receivedAt` (deliberately not the same instant as NOW). */
+const RECEIVED_AT = '2023-06-25T02:20:00.250Z';
+const BUS_NAME = 'supervision-bus';
+
+const SECRET = fixedSecret('rencheng-secret');
+const NEW_SECRET = fixedSecret('rencheng-secret-2024');
+const RETIRED_SECRET = fixedSecret('rencheng-secret-2022');
+const T08 = sampleBody('valid/progress-t08-rencheng.json');
+
+const eventBridge = mockClient(EventBridgeClient);
+
+function setup(options: { sources?: WebhookSource[]; registry?: SourceRegistry; rateLimiter?: IngestDeps['rateLimiter']; bus?: 'recording' | 'eventbridge' } = {}) {
+  const receipts = new InMemoryWebhookReceipts();
+  const recording = new RecordingBus();
+  const bus = options.bus === 'eventbridge' ? new EventBridgeBus(new EventBridgeClient({ region: 'cn-north-1' }), BUS_NAME) : recording;
+  const log = recordingLogger();
+  const sources = options.registry ?? staticSourceRegistry(options.sources ?? [source({ secrets: [SECRET] })]);
+  const handler = createIngestWebhookHandler({
+    sources,
+    receipts,
+    bus,
+    clock: fixedClock(RECEIVED_AT),
+    logger: log.logger,
+    ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+  });
+  return { handler, receipts, bus: recording, log };
+}
+
+/** A mutation of a JSON body, kept as the exact bytes that get signed. */
+function edit(body: string, change: (json: { type: string; timestamp: string; data: Record<string, unknown> }) => void): string {
+  const json = JSON.parse(body);
+  change(json);
+  return JSON.stringify(json);
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(NOW);
+  eventBridge.reset();
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('202: accepted once the event is on the bus', () => {
+  it('publishes through EventBridge PutEvents: source, bus name, detail-type = type, detail = validated data + receipt', async () => {
+    const { handler, receipts } = setup({ bus: 'eventbridge' });
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_t08_0625' }));
+
+    expect(res.statusCode).toBe(202);
+    expect(res.headers?.['content-type']).toMatch(/^application\/json/);
+    expect(responseJson(res)).toEqual({ id: 'msg_t08_0625' });
+
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls).toHaveLength(1);
+    const entries = calls[0]!.args[0].input.Entries!;
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ Source: 'jining.supervision', EventBusName: BUS_NAME, DetailType: 'progress.submitted' });
+    expect(EVENT_SOURCE).toBe('jining.supervision');
+    const sent = JSON.parse(T08);
+    const detail = JSON.parse(entries[0]!.Detail!);
+    expect(detail).toEqual({
+      ...sent.data,
+      sourceId: 'rencheng',
+      webhookId: 'msg_t08_0625',
+      receivedAt: RECEIVED_AT,
+      timestamp: '2023-06-25T10:15:00+08:00',
+    });
+    // What the consumers parse.
+    expect(ProgressSubmittedDetail.safeParse(detail).success).toBe(true);
+    expect(receipts.records.get('rencheng#msg_t08_0625')?.status).toBe('published');
+  });
+
+  it('publishes the validated data: defaults filled in (metrics, summary, evidence), nothing else added', async () => {
+    const body = sampleBody('valid/progress-minimal-quarterly.json');
+    const { handler, bus } = setup({ sources: [source({ sourceId: 'general-office', orgIds: ['jn-general-office'], secrets: [SECRET] })] });
+    const res = await handler(signedEvent({ sourceId: 'general-office', body, secrets: SECRET, id: 'msg_min' }));
+    expect(res.statusCode).toBe(202);
+    expect(bus.events).toEqual([
+      {
+        detailType: 'progress.submitted',
+        detail: {
+          planId: 'jining-sports-2023',
+          taskId: 'T26',
+          orgId: 'jn-general-office',
+          reportedAt: '2023-03-25T08:00:00Z',
+          period: '2023-Q1',
+          status: 'not_started',
+          metrics: [],
+          summary: '',
+          evidence: [],
+          sourceId: 'general-office',
+          webhookId: 'msg_min',
+          receivedAt: RECEIVED_AT,
+          timestamp: '2023-03-25T08:00:00Z',
+        },
+      },
+    ]);
+  });
+
+  it('publishes an event.registered with detail-type event.registered', async () => {
+    const body = sampleBody('valid/event-marathon-2023-held.json');
+    const { handler } = setup({ bus: 'eventbridge', sources: [source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })] });
+    const res = await handler(signedEvent({ sourceId: 'mass-sports', body, secrets: SECRET, id: 'msg_marathon' }));
+    expect(res.statusCode).toBe(202);
+    const entry = eventBridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
+    expect(entry.DetailType).toBe('event.registered');
+    const detail = JSON.parse(entry.Detail!);
+    expect(detail).toEqual({ ...JSON.parse(body).data, sourceId: 'mass-sports', webhookId: 'msg_marathon', receivedAt: RECEIVED_AT, timestamp: '2023-10-30T18:00:00+08:00' });
+    expect(EventRegisteredDetail.safeParse(detail).success).toBe(true);
+  });
+
+  const validDir = fileURLToPath(new URL('../../events/samples/valid/', import.meta.url));
+  it.each(readdirSync(validDir).filter((f) => f.endsWith('.json')))('accepts the valid sample %s', async (file) => {
+    const body = sampleBody(`valid/${file}`);
+    const json = JSON.parse(body);
+    const { handler, bus } = setup({ sources: [source({ sourceId: 'city', orgIds: [json.data.orgId], secrets: [SECRET] })] });
+    const res = await handler(signedEvent({ sourceId: 'city', body, secrets: SECRET, id: `msg_${file.replace(/\W/g, '_')}` }));
+    expect(res.statusCode).toBe(202);
+    expect(bus.events).toHaveLength(1);
+    expect(bus.events[0]!.detailType).toBe(json.type);
+  });
+
+  it('accepts content-type with parameters, the source id from rawPath, and a base64-encoded body (verified on the decoded bytes)', async () => {
+    const { handler, bus } = setup();
+    const headers = { ...signHeaders({ secrets: SECRET, id: 'msg_b64', body: T08 }), 'content-type': 'Application/JSON; charset=utf-8' };
+    const res = await handler(
+      webhookEvent({ sourceId: 'rencheng', body: Buffer.from(T08, 'utf8').toString('base64'), isBase64Encoded: true, headers, noPathParameters: true }),
+    );
+    expect(res.statusCode).toBe(202);
+    expect(bus.events).toHaveLength(1);
+  });
+
+  it('a request built by the sign command (scripts/sign-webhook.ts) is accepted', async () => {
+    const { handler, bus } = setup();
+    const signed = buildSignedRequest({ sourceId: 'rencheng', body: Buffer.from(T08), secret: SECRET, id: 'msg_cli', url: 'http://127.0.0.1:3000' });
+    expect(signed.url).toBe('http://127.0.0.1:3000/v1/webhooks/rencheng');
+    const res = await handler(webhookEvent({ sourceId: 'rencheng', body: T08, headers: signed.headers }));
+    expect(res.statusCode).toBe(202);
+    expect(bus.events).toHaveLength(1);
+  });
+});
+
+describe('duplicates: webhook-id is the idempotency key', () => {
+  it('an exact resend answers 202 again and publishes nothing new', async () => {
+    const { handler, bus, receipts } = setup({ bus: 'eventbridge' });
+    const event = signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_dup' });
+    expect((await handler(event)).statusCode).toBe(202);
+    // Resent a minute later, re-signed with a new timestamp (what a retrying sender does).
+    vi.setSystemTime(NOW.getTime() + 60_000);
+    const again = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_dup' }));
+    expect(again.statusCode).toBe(202);
+    expect(responseJson(again)).toEqual({ id: 'msg_dup' });
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+    expect(bus.events).toHaveLength(0);
+    expect(receipts.claims.map((c) => c.result)).toEqual(['new', 'published']);
+  });
+
+  it('409 for the same webhook-id with a different body; nothing is published', async () => {
+    const { handler, bus, receipts } = setup();
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_same' }))).statusCode).toBe(202);
+    const changed = edit(T08, (j) => {
+      j.data.percentComplete = 50;
+    });
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body: changed, secrets: SECRET, id: 'msg_same' }));
+    expect(res.statusCode).toBe(409);
+    expect(responseJson(res).error?.code).toBe('webhook_id_conflict');
+    expect(bus.events).toHaveLength(1);
+    expect(receipts.records.size).toBe(1);
+  });
+
+  it('the same body re-serialised (different bytes) under the same id is a different body: 409', async () => {
+    const { handler, bus } = setup();
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_bytes' }))).statusCode).toBe(202);
+    const compact = JSON.stringify(JSON.parse(T08));
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: compact, secrets: SECRET, id: 'msg_bytes' }))).statusCode).toBe(409);
+    expect(bus.events).toHaveLength(1);
+  });
+
+  it('webhook-ids are per source: two sources may use the same id', async () => {
+    const other = source({ sourceId: 'yanzhou', orgIds: ['370812'], secrets: [NEW_SECRET] });
+    const { handler, bus } = setup({ sources: [source({ secrets: [SECRET] }), other] });
+    const yanzhouBody = edit(T08, (j) => {
+      j.data.orgId = '370812';
+    });
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_1' }))).statusCode).toBe(202);
+    expect((await handler(signedEvent({ sourceId: 'yanzhou', body: yanzhouBody, secrets: NEW_SECRET, id: 'msg_1' }))).statusCode).toBe(202);
+    expect(bus.events.map((e) => e.detail.sourceId)).toEqual(['rencheng', 'yanzhou']);
+  });
+});
+
+describe('400: malformed JSON, unknown type, schema violations (every path)', () => {
+  it.each([
+    ['not JSON at all', 'this is not json', 'malformed_json'],
+    ['truncated JSON', T08.slice(0, 100), 'malformed_json'],
+    ['an empty body', '', 'malformed_json'],
+    ['a JSON array', '[]', 'invalid_body'],
+    ['a JSON string', '"progress.submitted"', 'invalid_body'],
+    ['JSON null', 'null', 'invalid_body'],
+  ])('%s → 400 %s, nothing claimed or published', async (_name, body, code) => {
+    const { handler, bus, receipts } = setup();
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'msg_bad' }));
+    expect(res.statusCode).toBe(400);
+    expect(responseJson(res).error?.code).toBe(code);
+    expect(bus.events).toHaveLength(0);
+    expect(receipts.claims).toHaveLength(0);
+  });
+
+  it.each([['event.updated'], [null], [42], ['PROGRESS.SUBMITTED']])('type %j → 400 unknown_type with the path "type"', async (type) => {
+    const { handler, bus } = setup();
+    const body = edit(T08, (j) => {
+      (j as { type: unknown }).type = type;
+    });
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'msg_type' }));
+    expect(res.statusCode).toBe(400);
+    const error = responseJson(res).error!;
+    expect(error.code).toBe('unknown_type');
+    expect(error.issues).toEqual([{ path: 'type', message: expect.any(String) }]);
+    expect(bus.events).toHaveLength(0);
+  });
+
+  it('a missing type → 400 unknown_type', async () => {
+    const { handler } = setup();
+    const body = edit(T08, (j) => {
+      delete (j as { type?: string }).type;
+    });
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'msg_type' }));
+    expect(res.statusCode).toBe(400);
+    expect(responseJson(res).error?.code).toBe('unknown_type');
+  });
+
+  const expected = JSON.parse(sampleBody('invalid/expected.json')) as Record<string, { reason: string; issues: Array<{ path: Array<string | number> }> }>;
+  const schemaCases = Object.entries(expected).filter(([file]) => file !== 'unknown-type.json');
+  it.each(schemaCases)('invalid sample %s → 400 with every violation and its path', async (file, want) => {
+    const body = sampleBody(`invalid/${file}`);
+    const orgId = (JSON.parse(body) as { data?: { orgId?: string } }).data?.orgId ?? '370811';
+    const { handler, bus, receipts } = setup({ sources: [source({ sourceId: 'city', orgIds: [orgId], secrets: [SECRET] })] });
+    const res = await handler(signedEvent({ sourceId: 'city', body, secrets: SECRET, id: 'msg_invalid' }));
+    expect(res.statusCode).toBe(400);
+    const error = responseJson(res).error!;
+    expect(error.code).toBe('invalid_body');
+    expect(error.issues?.map((i) => i.path).sort()).toEqual(want.issues.map((i) => i.path.join('.')).sort());
+    for (const issue of error.issues ?? []) expect(issue.message).not.toBe('');
+    expect(bus.events).toHaveLength(0);
+    expect(receipts.claims).toHaveLength(0);
+  });
+
+  it('the unknown-type sample → 400 unknown_type', async () => {
+    const { handler } = setup({ sources: [source({ sourceId: 'city', orgIds: ['jn-mass-sports'], secrets: [SECRET] })] });
+    const res = await handler(signedEvent({ sourceId: 'city', body: sampleBody('invalid/unknown-type.json'), secrets: SECRET, id: 'msg_u' }));
+    expect(res.statusCode).toBe(400);
+    expect(responseJson(res).error?.code).toBe('unknown_type');
+  });
+
+  it('several violations in one body are all reported', async () => {
+    const { handler } = setup();
+    const body = edit(T08, (j) => {
+      j.data.period = '2023-13';
+      j.data.status = 'done';
+      j.data.percentComplete = -1;
+      (j.data.metrics as Array<{ value: unknown }>)[1]!.value = Number.MAX_VALUE * -1;
+      (j.data.evidence as Array<{ url: string }>)[0]!.url = 'http://example.gov.cn/a.pdf';
+    });
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'msg_many' }));
+    expect(res.statusCode).toBe(400);
+    expect(
+      responseJson(res)
+        .error?.issues?.map((i) => i.path)
+        .sort(),
+    ).toEqual(['data.evidence.0.url', 'data.metrics.1.value', 'data.percentComplete', 'data.period', 'data.status']);
+  });
+});
+
+describe('401: signature missing or wrong, or timestamp outside ±5 minutes — no hint which', () => {
+  async function unauthorizedBody(headers: Record<string, string | undefined>, body = T08) {
+    const { handler, bus, receipts, log } = setup();
+    const res = await handler(webhookEvent({ sourceId: 'rencheng', body, headers }));
+    expect(res.statusCode).toBe(401);
+    expect(bus.events).toHaveLength(0);
+    expect(receipts.claims).toHaveLength(0);
+    expect(log.text()).not.toContain(SECRET);
+    return res.body;
+  }
+
+  it('every failing part answers the same 401 body', async () => {
+    const good = signHeaders({ secrets: SECRET, id: 'msg_401', body: T08 });
+    const bodies = [
+      await unauthorizedBody({ ...good, 'webhook-id': undefined }),
+      await unauthorizedBody({ ...good, 'webhook-timestamp': undefined }),
+      await unauthorizedBody({ ...good, 'webhook-signature': undefined }),
+      await unauthorizedBody({ ...good, 'webhook-signature': '' }),
+      await unauthorizedBody({ 'webhook-id': undefined, 'webhook-timestamp': undefined, 'webhook-signature': undefined }),
+      await unauthorizedBody({ ...good, 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` }),
+      await unauthorizedBody({ ...good, 'webhook-timestamp': 'yesterday' }),
+      await unauthorizedBody({ ...good, 'webhook-id': 'msg with spaces' }),
+      await unauthorizedBody({ ...good, 'webhook-id': 'x'.repeat(129) }),
+      await unauthorizedBody(signHeaders({ secrets: SECRET, id: 'msg_401', body: T08, timestampSeconds: NOW_S - 6 * 60 })),
+      await unauthorizedBody(signHeaders({ secrets: SECRET, id: 'msg_401', body: T08, timestampSeconds: NOW_S + 6 * 60 })),
+    ];
+    expect(new Set(bodies).size).toBe(1);
+    expect(JSON.parse(bodies[0]!)).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+  });
+
+  it('a signature 6 minutes old is refused; the same message signed now is accepted', async () => {
+    const { handler, bus } = setup();
+    const old = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_time', timestampSeconds: NOW_S - 360 }));
+    expect(old.statusCode).toBe(401);
+    const fresh = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_time' }));
+    expect(fresh.statusCode).toBe(202);
+    expect(bus.events).toHaveLength(1);
+  });
+
+  it('the window is ±5 minutes inclusive, against the real clock (Date.now)', async () => {
+    const { handler } = setup();
+    const at = (offset: number, id: string) => handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id, timestampSeconds: NOW_S + offset }));
+    expect((await at(-300, 'msg_a')).statusCode).toBe(202);
+    expect((await at(300, 'msg_b')).statusCode).toBe(202);
+    expect((await at(-301, 'msg_c')).statusCode).toBe(401);
+    expect((await at(301, 'msg_d')).statusCode).toBe(401);
+    // A message signed "now" is stale once the real clock has moved on six minutes.
+    const event = signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_e' });
+    vi.setSystemTime(NOW.getTime() + 6 * 60_000);
+    expect((await handler(event)).statusCode).toBe(401);
+  });
+
+  it('authentication comes before parsing: an unsigned malformed body is 401, not 400', async () => {
+    await unauthorizedBody({}, '{not json');
+  });
+
+  it('a valid signature for another source is refused', async () => {
+    const other = source({ sourceId: 'yanzhou', orgIds: ['370812'], secrets: [NEW_SECRET] });
+    const { handler } = setup({ sources: [source({ secrets: [SECRET] }), other] });
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: NEW_SECRET, id: 'msg_x' }));
+    expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('rotation: a source with two secrets', () => {
+  const rotating = () => setup({ sources: [source({ secrets: [SECRET, NEW_SECRET] })] });
+
+  it.each([
+    ['the old (still listed) secret', [SECRET]],
+    ['the new secret', [NEW_SECRET]],
+    ['both, space-separated', [SECRET, NEW_SECRET]],
+    ['both, new first', [NEW_SECRET, SECRET]],
+    ['a retired secret and the new one', [RETIRED_SECRET, NEW_SECRET]],
+  ])('a signature by %s is accepted', async (_name, secrets) => {
+    const { handler, bus } = rotating();
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets, id: 'msg_rot' }));
+    expect(res.statusCode).toBe(202);
+    expect(bus.events).toHaveLength(1);
+  });
+
+  it('a body signed with a secret no longer in the list is refused', async () => {
+    const { handler, bus } = setup({ sources: [source({ secrets: [NEW_SECRET] })] });
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_old' }))).statusCode).toBe(401);
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: RETIRED_SECRET, id: 'msg_old' }))).statusCode).toBe(401);
+    expect(bus.events).toHaveLength(0);
+  });
+
+  it('after the rotation completes, the old secret stops working', async () => {
+    let current = [source({ secrets: [SECRET, NEW_SECRET] })];
+    const registry: SourceRegistry = { get: async (id) => current.find((s) => s.sourceId === id) };
+    const { handler } = setup({ registry });
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_r1' }))).statusCode).toBe(202);
+    current = [source({ secrets: [NEW_SECRET] })];
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_r2' }))).statusCode).toBe(401);
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: NEW_SECRET, id: 'msg_r2' }))).statusCode).toBe(202);
+  });
+});
+
+describe('403: the source may not report for that org, or may not send that type', () => {
+  it('org not allowed', async () => {
+    const { handler, bus, receipts } = setup();
+    const body = edit(T08, (j) => {
+      j.data.orgId = '370812';
+    });
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'msg_org' }));
+    expect(res.statusCode).toBe(403);
+    expect(responseJson(res).error?.code).toBe('org_not_allowed');
+    expect(bus.events).toHaveLength(0);
+    expect(receipts.claims).toHaveLength(0);
+  });
+
+  it('type not allowed', async () => {
+    const { handler, bus } = setup({ sources: [source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], types: ['progress.submitted'], secrets: [SECRET] })] });
+    const res = await handler(signedEvent({ sourceId: 'mass-sports', body: sampleBody('valid/event-marathon-2023-held.json'), secrets: SECRET, id: 'msg_t' }));
+    expect(res.statusCode).toBe(403);
+    expect(responseJson(res).error?.code).toBe('type_not_allowed');
+    expect(bus.events).toHaveLength(0);
+  });
+});
+
+describe('404, 405, 413, 415', () => {
+  it('404 for an unknown source (before any signature check)', async () => {
+    const { handler } = setup();
+    const res = await handler(signedEvent({ sourceId: 'atlantis', body: T08, secrets: SECRET, id: 'msg_404' }));
+    expect(res.statusCode).toBe(404);
+    expect(responseJson(res).error?.code).toBe('unknown_source');
+  });
+
+  it('404 when the path names no source', async () => {
+    const { handler } = setup();
+    const event = webhookEvent({ sourceId: 'rencheng', body: T08, noPathParameters: true });
+    event.rawPath = '/v1/webhooks/';
+    expect((await handler(event)).statusCode).toBe(404);
+  });
+
+  it('405 for another method, with Allow: POST', async () => {
+    const { handler } = setup();
+    const res = await handler(webhookEvent({ sourceId: 'rencheng', method: 'GET' }));
+    expect(res.statusCode).toBe(405);
+    expect(res.headers?.allow).toBe('POST');
+  });
+
+  it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/jsonp'], [undefined]])('415 for content-type %s', async (contentType) => {
+    const { handler, bus } = setup();
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_415', headers: { 'content-type': contentType } }));
+    expect(res.statusCode).toBe(415);
+    expect(responseJson(res).error?.code).toBe('unsupported_media_type');
+    expect(bus.events).toHaveLength(0);
+  });
+
+  it('413 over 256 KiB, before the source is even looked up', async () => {
+    const get = vi.fn(async () => source({ secrets: [SECRET] }));
+    const { handler } = setup({ registry: { get } });
+    const res = await handler(webhookEvent({ sourceId: 'rencheng', body: 'x'.repeat(MAX_BODY_BYTES + 1) }));
+    expect(res.statusCode).toBe(413);
+    expect(responseJson(res).error?.code).toBe('payload_too_large');
+    expect(get).not.toHaveBeenCalled();
+  });
+
+  it('counts bytes, not characters: 87,382 Chinese characters are over 256 KiB', async () => {
+    const { handler } = setup();
+    const body = '中'.repeat(Math.ceil(MAX_BODY_BYTES / 3) + 1);
+    expect(body.length).toBeLessThan(MAX_BODY_BYTES);
+    expect((await handler(webhookEvent({ sourceId: 'rencheng', body }))).statusCode).toBe(413);
+  });
+
+  it('exactly 256 KiB is not too large (it goes on to the signature check)', async () => {
+    const { handler } = setup();
+    expect((await handler(webhookEvent({ sourceId: 'rencheng', body: 'x'.repeat(MAX_BODY_BYTES) }))).statusCode).toBe(401);
+  });
+
+  it('a base64-encoded body over 256 KiB decoded is 413', async () => {
+    const { handler } = setup();
+    const body = Buffer.alloc(MAX_BODY_BYTES + 1, 'x').toString('base64');
+    expect((await handler(webhookEvent({ sourceId: 'rencheng', body, isBase64Encoded: true }))).statusCode).toBe(413);
+  });
+
+  // The limit counts decoded bytes, padding excluded: exactly 256 KiB (349,528 base64 chars with '==')
+  // is not too large (and, unsigned, is refused as unauthorised instead).
+  it('a base64-encoded body of exactly 256 KiB is not too large', async () => {
+    const { handler } = setup();
+    const body = Buffer.alloc(MAX_BODY_BYTES, 'x').toString('base64');
+    expect((await handler(webhookEvent({ sourceId: 'rencheng', body, isBase64Encoded: true }))).statusCode).toBe(401);
+  });
+});
+
+describe('422: the message names what the plan does not have', () => {
+  async function unknownReference(body: string, sourceOverrides: Partial<WebhookSource> = {}) {
+    const { handler, bus, receipts } = setup({ sources: [source({ secrets: [SECRET], ...sourceOverrides })] });
+    const res = await handler(signedEvent({ sourceId: sourceOverrides.sourceId ?? 'rencheng', body, secrets: SECRET, id: 'msg_422' }));
+    expect(res.statusCode).toBe(422);
+    expect(bus.events).toHaveLength(0);
+    expect(receipts.claims).toHaveLength(0);
+    const error = responseJson(res).error!;
+    expect(error.code).toBe('unknown_reference');
+    return error.issues!;
+  }
+
+  it('unknown plan', async () => {
+    const issues = await unknownReference(
+      edit(T08, (j) => {
+        j.data.planId = 'jining-sports-2022';
+      }),
+    );
+    expect(issues).toEqual([{ path: 'data.planId', message: expect.stringContaining('jining-sports-2022') }]);
+  });
+
+  it('unknown task', async () => {
+    const issues = await unknownReference(
+      edit(T08, (j) => {
+        j.data.taskId = 'T99';
+      }),
+    );
+    expect(issues).toEqual([{ path: 'data.taskId', message: expect.stringContaining('T99') }]);
+  });
+
+  it('a KPI that is not the task’s, and a KPI counted from events, each with its path', async () => {
+    const issues = await unknownReference(
+      edit(T08, (j) => {
+        j.data.metrics = [
+          { kpiId: 'sports-clubs', value: 48 },
+          { kpiId: 'lottery-sales', value: 1 },
+          { kpiId: 'marathon-held', value: 1 },
+        ];
+      }),
+    );
+    expect(issues).toEqual([
+      { path: 'data.metrics.1.kpiId', message: expect.stringContaining('lottery-sales') },
+      { path: 'data.metrics.2.kpiId', message: expect.stringContaining('marathon-held') },
+    ]);
+  });
+
+  it('a KPI counted from registered events, reported on its own task (T13 marathon-held)', async () => {
+    const issues = await unknownReference(
+      edit(T08, (j) => {
+        j.data.taskId = 'T13';
+        j.data.metrics = [{ kpiId: 'marathon-held', value: 1 }];
+      }),
+    );
+    expect(issues).toEqual([{ path: 'data.metrics.0.kpiId', message: expect.stringContaining('event.registered') }]);
+  });
+
+  it('a milestone of another task', async () => {
+    const issues = await unknownReference(
+      edit(T08, (j) => {
+        j.data.completedMilestoneIds = ['T08-M1', 'T10-M1'];
+      }),
+    );
+    expect(issues).toEqual([{ path: 'data.completedMilestoneIds.1', message: expect.stringContaining('T10-M1') }]);
+  });
+
+  it('an unknown taskIds entry of a sports event', async () => {
+    const body = edit(sampleBody('valid/event-marathon-2023-held.json'), (j) => {
+      j.data.taskIds = ['T13', 'T99'];
+    });
+    const issues = await unknownReference(body, { sourceId: 'mass-sports', orgIds: ['jn-mass-sports'] });
+    expect(issues).toEqual([{ path: 'data.taskIds.1', message: expect.stringContaining('T99') }]);
+  });
+});
+
+describe('429: per-source rate limit with Retry-After', () => {
+  it('refuses past the burst, names when to retry, and recovers with time', async () => {
+    let t = 1_000_000;
+    const { handler, bus } = setup({ rateLimiter: tokenBucket({ ratePerSecond: 0.5, burst: 2, now: () => t }) });
+    const send = (id: string) => handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id }));
+    expect((await send('msg_r1')).statusCode).toBe(202);
+    expect((await send('msg_r2')).statusCode).toBe(202);
+    const limited = await send('msg_r3');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers?.['retry-after']).toBe('2');
+    expect(responseJson(limited).error?.code).toBe('rate_limited');
+    expect(bus.events).toHaveLength(2);
+    t += 2000;
+    expect((await send('msg_r3')).statusCode).toBe(202);
+    expect(bus.events).toHaveLength(3);
+  });
+
+  it('unauthenticated requests do not spend a source’s budget', async () => {
+    const t = 1_000_000;
+    const { handler } = setup({ rateLimiter: tokenBucket({ ratePerSecond: 1, burst: 1, now: () => t }) });
+    for (let i = 0; i < 5; i++) {
+      const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: RETIRED_SECRET, id: `msg_x${i}` }));
+      expect(res.statusCode).toBe(401);
+    }
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_ok' }))).statusCode).toBe(202);
+  });
+
+  it('buckets are per source', async () => {
+    const t = 1_000_000;
+    const other = source({ sourceId: 'yanzhou', orgIds: ['370812'], secrets: [NEW_SECRET] });
+    const { handler } = setup({ sources: [source({ secrets: [SECRET] }), other], rateLimiter: tokenBucket({ ratePerSecond: 1, burst: 1, now: () => t }) });
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_1' }))).statusCode).toBe(202);
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_2' }))).statusCode).toBe(429);
+    const yanzhou = edit(T08, (j) => {
+      j.data.orgId = '370812';
+    });
+    expect((await handler(signedEvent({ sourceId: 'yanzhou', body: yanzhou, secrets: NEW_SECRET, id: 'msg_1' }))).statusCode).toBe(202);
+  });
+});
+
+describe('5xx only when the bus did not take the event', () => {
+  it('a partially failed PutEvents (FailedEntryCount 1) → 503 with Retry-After; a retry with the same id publishes', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] })
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-2' }] });
+    const { handler, receipts, log } = setup({ bus: 'eventbridge' });
+    const first = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_503' }));
+    expect(first.statusCode).toBe(503);
+    expect(first.headers?.['retry-after']).toBe('1');
+    expect(responseJson(first).error?.code).toBe('bus_unavailable');
+    expect(receipts.records.get('rencheng#msg_503')?.status).toBe('pending');
+    expect(log.records.some((r) => r.level === 'error' && JSON.stringify(r.extra).includes('InternalFailure'))).toBe(true);
+
+    const retry = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_503' }));
+    expect(retry.statusCode).toBe(202);
+    expect(receipts.claims.map((c) => c.result)).toEqual(['new', 'pending']);
+    expect(receipts.records.get('rencheng#msg_503')?.status).toBe('published');
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.args[0].input).toEqual(calls[0]!.args[0].input);
+
+    // And now it is an exact resend.
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_503' }))).statusCode).toBe(202);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
+  });
+
+  it('a PutEvents call that throws (throttled) → 503', async () => {
+    eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const { handler } = setup({ bus: 'eventbridge' });
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_thr' }));
+    expect(res.statusCode).toBe(503);
+  });
+
+  it('the receipt store failing → 503, nothing published', async () => {
+    const { handler, receipts, bus } = setup();
+    receipts.failClaimsWith = Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_rs' }));
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('1');
+    expect(bus.events).toHaveLength(0);
+  });
+
+  it('the receipt not marked published after the bus took the event → still 202 (the event is on the bus); a resend republishes', async () => {
+    const { handler, receipts, bus, log } = setup();
+    receipts.failMarkWith = new Error('timeout');
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_mk' }))).statusCode).toBe(202);
+    expect(bus.events).toHaveLength(1);
+    expect(log.records.some((r) => r.level === 'warn')).toBe(true);
+    receipts.failMarkWith = undefined;
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_mk' }))).statusCode).toBe(202);
+    expect(bus.events).toHaveLength(2);
+  });
+
+  // When the source registry throws (Secrets Manager unavailable, or a malformed sources secret) the
+  // answer is the contract's JSON error with Retry-After, like the receipt store's failure above.
+  it('the source registry failing → 503 in the error shape, with Retry-After, nothing published', async () => {
+    const registry: SourceRegistry = {
+      get: async () => {
+        throw Object.assign(new Error('Secrets Manager can’t find the specified secret.'), { name: 'ResourceNotFoundException' });
+      },
+    };
+    const { handler, bus, receipts } = setup({ registry });
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_sm' }));
+    expect(bus.events).toHaveLength(0);
+    expect(receipts.claims).toHaveLength(0);
+    expect(res.statusCode).toBe(503);
+    expect(responseJson(res).error?.code).toBe('unavailable');
+    expect(res.headers?.['retry-after']).toBe('1');
+  });
+});
+
+describe('EventBridgeBus', () => {
+  it('a failed entry is a BusPublishError with the count and error codes', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ EventId: 'e-1' }, { ErrorCode: 'ThrottlingException' }] });
+    const bus = new EventBridgeBus(new EventBridgeClient({ region: 'cn-north-1' }), BUS_NAME);
+    const error = await bus
+      .publish([
+        { detailType: 'progress.submitted', detail: { a: 1 } },
+        { detailType: 'progress.submitted', detail: { a: 2 } },
+      ])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BusPublishError);
+    expect((error as BusPublishError).failedCount).toBe(1);
+    expect((error as BusPublishError).message).toContain('ThrottlingException');
+  });
+
+  it('sends at most 10 entries per PutEvents call', async () => {
+    const bus = new EventBridgeBus(new EventBridgeClient({ region: 'cn-north-1' }), BUS_NAME);
+    await bus.publish(Array.from({ length: 23 }, (_, i) => ({ detailType: 'reminder.due', detail: { i } })));
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 3]);
+    expect(calls.flatMap((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).i))).toEqual(Array.from({ length: 23 }, (_, i) => i));
+  });
+});
+
+describe('secrets never leave the function', () => {
+  it('no response or log line of any path contains a secret or a valid signature’s key material', async () => {
+    const secrets = [SECRET, NEW_SECRET];
+    const { handler, log, receipts } = setup({ sources: [source({ secrets })] });
+    receipts.failMarkWith = new Error('timeout');
+    const bodies: string[] = [];
+    const run = async (event: ReturnType<typeof webhookEvent>) => bodies.push((await handler(event)).body ?? '');
+    await run(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_s1' }));
+    await run(signedEvent({ sourceId: 'rencheng', body: T08, secrets: RETIRED_SECRET, id: 'msg_s2' }));
+    await run(signedEvent({ sourceId: 'rencheng', body: '{', secrets: SECRET, id: 'msg_s3' }));
+    await run(signedEvent({ sourceId: 'rencheng', body: edit(T08, (j) => void (j.data.orgId = '1')), secrets: SECRET, id: 'msg_s4' }));
+    await run(webhookEvent({ sourceId: 'rencheng', body: T08, headers: { 'webhook-id': 'm', 'webhook-timestamp': String(NOW_S), 'webhook-signature': signature(SECRET, 'n', NOW_S, T08) } }));
+    const everything = bodies.join('\n') + log.text();
+    for (const s of [...secrets, RETIRED_SECRET]) {
+      expect(everything).not.toContain(s);
+      expect(everything).not.toContain(s.slice('whsec_'.length));
+    }
+  });
+});
