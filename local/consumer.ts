@@ -84,9 +84,14 @@ export class QueueConsumer {
         if (own !== undefined && reason === BATCH_ITEM_FAILURE_REASON) failed.set(id, `${BATCH_ITEM_FAILURE_REASON}: ${own}`);
       }
     } catch (err) {
-      for (const m of batch) this.options.takeReason?.(m.messageId);
+      // The whole batch failed (e.g. Powertools' FullBatchFailureError): keep each record's own reason.
       const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      failed = new Map(batch.map((m) => [m.messageId, reason]));
+      failed = new Map(
+        batch.map((m) => {
+          const own = this.options.takeReason?.(m.messageId);
+          return [m.messageId, own === undefined ? reason : `${reason}: ${own}`];
+        }),
+      );
     }
     for (const m of batch) {
       const reason = failed.get(m.messageId);

@@ -56,10 +56,30 @@ export async function startLocal(options: { dataDir: string; env?: Record<string
     child,
     output: () => ({ stdout, stderr }),
     kill: async (signal) => {
+      // tsx runs local/main.ts in a child process of its own: a SIGKILL (which tsx cannot forward) must
+      // reach that process too, or the runtime lives on as an orphan. Java and the watchdog are left
+      // alone, as a real kill -9 of the runtime would leave them.
+      if (signal === 'SIGKILL' && child.pid !== undefined) {
+        for (const pid of descendants(child.pid).filter(isRuntimeProcess)) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      }
       child.kill(signal);
       return exited;
     },
   };
+}
+
+function isRuntimeProcess(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith('local/main.ts'));
+  } catch {
+    return false;
+  }
 }
 
 function statOf(pid: number): { ppid: number; state: string } | undefined {
