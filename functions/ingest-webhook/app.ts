@@ -79,7 +79,8 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     try {
       source = await deps.sources.get(sourceId);
     } catch (err) {
-      deps.logger.error('source registry unavailable', { sourceId, error: (err as Error).name });
+      // The registry's own messages never carry secret material (see SecretsSourceRegistry).
+      deps.logger.error('source registry unavailable', { sourceId, error: `${(err as Error).name}: ${(err as Error).message}` });
       return errorResponse(503, 'unavailable', 'not accepted: try again', undefined, { 'retry-after': '1' });
     }
     if (!source) return errorResponse(404, 'unknown_source', `unknown source ${sourceId}`);
