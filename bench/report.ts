@@ -12,6 +12,7 @@ export function renderMarkdown(r: any): string {
     `| pipeline: progress events/s end to end (HTTP → bus → queue → consumer → DynamoDB Local → drained) | ${r.pipeline.eventsPerSecond} |`,
     `| pipeline: PutItem/s ceiling, same DynamoDB Local, same SDK, concurrency ${r.pipeline.concurrency} | ${r.pipeline.ceilingPerSecond} |`,
     `| **pipeline.ratio** | **${r.pipeline.ratio}** |`,
+    `| pipeline: the same against its write bound (ceiling ÷ ${r.pipeline.writesPerEvent} writes per event = ${r.pipeline.writeBoundPerSecond}/s) | ${r.pipeline.ratioToWriteBound} |`,
     `| **capacity.wcuPerProgressEvent** (consumer + ingest receipt) | **${r.capacity.wcuPerProgressEvent}** (${r.capacity.wcuPerProgressEventConsumer} + ${r.capacity.wcuPerProgressEventIngest}) |`,
     `| capacity: WCU per event.registered | ${r.capacity.wcuPerEventRegistered} |`,
     `| **capacity.reminderReadsGrowth** (1× → 100× reports) | **${r.capacity.reminderReadsGrowth}** |`,
