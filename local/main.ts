@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../shared/adapters/aws/clients.js';
 import { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
 import { offsetClock, systemClock } from '../shared/ports/clock.js';
 import { listPlans } from '../shared/plan/catalog.js';
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       log: progress,
     },
     localFunctions({
-      documentClient: () => DynamoDBDocumentClient.from(newClient(), { marshallOptions: { removeUndefinedValues: true } }),
+      documentClient: () => documentClient(newClient()),
       tableName: config.tableName,
       sources,
       clock,

@@ -1,10 +1,9 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { DingtalkNotifier } from '../../shared/adapters/notify/dingtalk.js';
 import { fetchHttpClient } from '../../shared/adapters/notify/http.js';
@@ -14,23 +13,17 @@ import { WecomNotifier } from '../../shared/adapters/notify/wecom.js';
 import { channelsFromDirectory } from '../../shared/reminders/channels.js';
 import { createDeliverNotificationHandler } from './app.js';
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
-
 const logger = new Logger({ serviceName: 'deliver-notification' });
-const tableName = requiredEnv('TABLE_NAME');
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const tableName = requireEnv('TABLE_NAME');
+const doc = documentClient();
 const http = fetchHttpClient();
 // Robot URLs are read once and cached in the function; they are never logged.
-const robots = new SecretsManagerRobotDirectory(new SecretsManagerClient({}), requiredEnv('ROBOT_SECRET_ARN'));
+const robots = new SecretsManagerRobotDirectory(new SecretsManagerClient({}), requireEnv('ROBOT_SECRET_ARN'));
 
 const app = createDeliverNotificationHandler({
   channelsFor: (orgId) => channelsFromDirectory(orgId),
   senders: {
-    sns: new SnsNotifier(new SNSClient({}), requiredEnv('NOTIFICATION_TOPIC_ARN')),
+    sns: new SnsNotifier(new SNSClient({}), requireEnv('NOTIFICATION_TOPIC_ARN')),
     wecom: new WecomNotifier(http, robots),
     dingtalk: new DingtalkNotifier(http, robots),
   },
