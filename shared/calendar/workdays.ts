@@ -13,26 +13,28 @@ export interface WorkdayCalendar {
   coversYear(year: number): boolean;
 }
 
-/** Years the package has holiday data for: a covered year has statutory holidays on weekdays. */
-function findCoveredYears(): Set<number> {
-  const years = new Set<number>();
-  for (let y = 2000; y <= 2100; y++) {
-    if (chineseDays.getHolidaysInRange(`${y}-01-01`, `${y}-12-31`, false).length > 0) years.add(y);
+/**
+ * Whether the package has holiday data for a year (a covered year has statutory holidays on
+ * weekdays), looked up once per year and only for the years actually asked about.
+ */
+const coverage = new Map<number, boolean>();
+
+function packageCovers(year: number): boolean {
+  let covered = coverage.get(year);
+  if (covered === undefined) {
+    covered = chineseDays.getHolidaysInRange(`${year}-01-01`, `${year}-12-31`, false).length > 0;
+    coverage.set(year, covered);
   }
-  return years;
+  return covered;
 }
 
-let covered: Set<number> | undefined;
-
 export function chineseWorkdayCalendar(onMissingYear: (year: number) => void = () => {}): WorkdayCalendar {
-  covered ??= findCoveredYears();
-  const years = covered;
   const warned = new Set<number>();
   return {
-    coversYear: (year) => years.has(year),
+    coversYear: packageCovers,
     isWorkday(date) {
       const year = yearOf(date);
-      if (!years.has(year)) {
+      if (!packageCovers(year)) {
         if (!warned.has(year)) {
           warned.add(year);
           onMissingYear(year);
