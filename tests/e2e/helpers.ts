@@ -34,17 +34,8 @@ export async function tempDataDir(prefix: string): Promise<string> {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** A small seeded PRNG (mulberry32), so that a failing run can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmark's seeded PRNG (mulberry32), so that a failing run can be replayed. */
+export { seeded as seededRandom } from '../../bench/load.js';
 
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];
