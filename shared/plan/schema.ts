@@ -44,6 +44,14 @@ export const Kpi = z.object({
   pace: z.enum(['linear', 'none']).default('linear'),
   /** Optional per-unit quota (e.g. 8421: 8 primary schools per county), shown in the per-unit breakdown. */
   perOrgTarget: z.number().nonnegative().optional(),
+  /**
+   * The units whose reports count for this KPI; a subset of the task's lead and support units. Absent: all
+   * of the task's units. A report of the KPI from any other unit is refused at ingest (422) and ignored by
+   * evaluation, so that a unit cannot move a figure it does not own.
+   */
+  reportingOrgIds: z.array(OrgId).min(1).optional(),
+  /** A rank (1 = first, lower is better): reported values must be integers ≥ 1. */
+  rank: z.boolean().optional(),
   /** The notice's own words the target comes from. */
   source: z.string().min(1),
 });
@@ -145,6 +153,10 @@ export const Plan = z
         if (kpiIds.has(kpi.kpiId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'kpiId'], message: `duplicate kpiId ${kpi.kpiId}` });
         kpiIds.add(kpi.kpiId);
         if (kpi.taskId !== task.taskId) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'taskId'], message: `kpi ${kpi.kpiId} sits under ${task.taskId} but names ${kpi.taskId}` });
+        const units = new Set([...task.leadOrgIds, ...task.supportOrgIds]);
+        (kpi.reportingOrgIds ?? []).forEach((orgId, k) => {
+          if (!units.has(orgId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'reportingOrgIds', k], message: `${orgId} is not a unit of ${task.taskId}` });
+        });
       });
       task.milestones.forEach((m, j) => {
         if (milestoneIds.has(m.milestoneId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j], message: `duplicate milestoneId ${m.milestoneId}` });

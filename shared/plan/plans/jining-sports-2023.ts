@@ -119,6 +119,7 @@ export const jiningSports2023: PlanInput = {
           taskId: 'T07',
           name: "公共体育场馆免费低收费开放补助资金全省排名",
           unit: "名",
+          rank: true,
           target: { op: '<=', value: 3 },
           aggregation: { kind: 'latest_of_org', orgId: 'jn-mass-sports' },
           pace: 'none',
