@@ -1,25 +1,32 @@
 import type { KpiFigure, PlanState, StoredReport, UnitTaskRecord } from '../ports/state.js';
+import { reportOrder } from './order.js';
 
-/** The last-writer-wins order of a report: (reportedAt as an instant, webhookId). */
-export function reportOrder(r: Pick<StoredReport, 'reportedAt' | 'webhookId'>): string {
-  return `${new Date(r.reportedAt).toISOString()}#${r.webhookId}`;
-}
+export { reportOrder };
 
 /**
  * The current state a set of reports implies, computed from scratch: for each (KPI, unit) and
- * (task, unit), the report with the greatest order wins. Duplicates and arrival order do not matter.
+ * (task, unit), the report with the greatest order wins; a unit's completed milestones come from the
+ * greatest report that carries the set (a report without `completedMilestoneIds` changes nothing).
+ * Duplicates and arrival order do not matter. Rows of any age replay: the order is rebuilt from the
+ * row's own reportedAt, sourceId and webhookId, never from its key.
  */
 export function replayReports(reports: Iterable<StoredReport>): PlanState {
   const figures = new Map<string, { order: string; figure: KpiFigure }>();
   const units = new Map<string, { order: string; unit: UnitTaskRecord }>();
+  const milestones = new Map<string, { order: string; ids: string[] }>();
   for (const r of reports) {
     const order = reportOrder(r);
     for (const m of r.metrics) {
       const key = `${m.kpiId}#${r.orgId}`;
       const cur = figures.get(key);
       if (!cur || cur.order < order) {
-        figures.set(key, { order, figure: { kpiId: m.kpiId, orgId: r.orgId, value: m.value, reportedAt: r.reportedAt, webhookId: r.webhookId } });
+        figures.set(key, { order, figure: { kpiId: m.kpiId, orgId: r.orgId, value: m.value, reportedAt: r.reportedAt, sourceId: r.sourceId, webhookId: r.webhookId } });
       }
+    }
+    if (r.completedMilestoneIds !== undefined) {
+      const key = `${r.taskId}#${r.orgId}`;
+      const cur = milestones.get(key);
+      if (!cur || cur.order < order) milestones.set(key, { order, ids: r.completedMilestoneIds });
     }
     const key = `${r.taskId}#${r.orgId}`;
     const cur = units.get(key);
@@ -31,14 +38,16 @@ export function replayReports(reports: Iterable<StoredReport>): PlanState {
           orgId: r.orgId,
           status: r.status,
           percentComplete: r.percentComplete ?? null,
-          completedMilestoneIds: r.completedMilestoneIds ?? [],
+          completedMilestoneIds: [],
           period: r.period,
           reportedAt: r.reportedAt,
+          sourceId: r.sourceId,
           webhookId: r.webhookId,
         },
       });
     }
   }
+  for (const [key, v] of units) v.unit.completedMilestoneIds = milestones.get(key)?.ids ?? [];
   return { figures: [...figures.values()].map((v) => v.figure), units: [...units.values()].map((v) => v.unit) };
 }
 
@@ -67,7 +76,12 @@ export function findDrift(stored: PlanState, expected: PlanState): Drift[] {
     stored.units,
     expected.units,
     (u) => `${u.taskId}#${u.orgId}`,
-    (u) => ({ status: u.status, percentComplete: u.percentComplete ?? null, webhookId: u.webhookId }),
+    (u) => ({
+      status: u.status,
+      percentComplete: u.percentComplete ?? null,
+      completedMilestoneIds: [...(u.completedMilestoneIds ?? [])].sort(),
+      webhookId: u.webhookId,
+    }),
   );
   return drift;
 }

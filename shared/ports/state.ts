@@ -7,12 +7,16 @@ export interface KpiFigure {
   orgId: string;
   value: number;
   reportedAt: string;
+  /** The sending source (absent on records written before the order carried it). */
+  sourceId?: string;
   webhookId: string;
 }
 
 /** A unit's current standing on a task, from its latest report. */
 export interface UnitTaskRecord extends UnitTaskState {
   taskId: string;
+  /** The sending source (absent on records written before the order carried it). */
+  sourceId?: string;
   webhookId: string;
   period: string;
 }

@@ -19,8 +19,10 @@ const freshPlan = () => `p${++planSeq}-${Date.now()}`;
 
 function normalise(state: PlanState) {
   return {
-    figures: state.figures.map((f) => `${f.kpiId}|${f.orgId}|${f.value}|${f.webhookId}`).sort(),
-    units: state.units.map((u) => `${u.taskId}|${u.orgId}|${u.status}|${u.percentComplete}|${u.webhookId}`).sort(),
+    figures: state.figures.map((f) => `${f.kpiId}|${f.orgId}|${f.value}|${f.sourceId}|${f.webhookId}`).sort(),
+    units: state.units
+      .map((u) => `${u.taskId}|${u.orgId}|${u.status}|${u.percentComplete}|${[...(u.completedMilestoneIds ?? [])].sort().join('+')}|${u.sourceId}|${u.webhookId}`)
+      .sort(),
   };
 }
 
@@ -31,7 +33,7 @@ describe('DynamoStateStore against DynamoDB Local', () => {
     const r = progressReport({ planId });
     expect(await store.applyProgress(r)).toEqual({ outcome: 'applied', changed: 2 });
     const state = await store.loadPlanState(planId);
-    expect(state.figures).toEqual([{ kpiId: 'sports-clubs', orgId: '370811', value: 40, reportedAt: r.reportedAt, webhookId: 'msg_1' }]);
+    expect(state.figures).toEqual([{ kpiId: 'sports-clubs', orgId: '370811', value: 40, reportedAt: r.reportedAt, sourceId: 'rencheng', webhookId: 'msg_1' }]);
     expect(state.units).toMatchObject([{ taskId: 'T08', orgId: '370811', status: 'in_progress', percentComplete: 40, period: '2023-06' }]);
     expect(await store.reportedUnits(planId, '2023-06')).toEqual([{ taskId: 'T08', orgId: '370811' }]);
     expect(await store.reportedUnits(planId, '2023-07')).toEqual([]);
@@ -112,6 +114,37 @@ describe('DynamoStateStore against DynamoDB Local', () => {
     expect(meter.sum().write).toBeLessThanOrEqual(4);
   });
 
+  it('two sources that reuse one webhook-id for the same instant: both reports reach the audit trail, the greater source wins the tie', async () => {
+    const store = new DynamoStateStore(table.doc, table.tableName);
+    const planId = freshPlan();
+    const at = '2023-06-20T10:00:00+08:00';
+    const a = progressReport({ planId, orgId: '370811', sourceId: 'vendor-a', webhookId: 'rpt-20230620', reportedAt: at, metrics: [{ kpiId: 'sports-clubs', value: 10 }] });
+    const b = progressReport({ planId, orgId: '370811', sourceId: 'vendor-b', webhookId: 'rpt-20230620', reportedAt: at, metrics: [{ kpiId: 'sports-clubs', value: 20 }] });
+    expect((await store.applyProgress(b)).outcome).toBe('applied');
+    expect((await store.applyProgress(a)).outcome).toBe('applied');
+    const trail = await store.auditTrail(planId, 'T08');
+    expect(trail.map((r) => r.sourceId).sort()).toEqual(['vendor-a', 'vendor-b']);
+    expect((await store.loadPlanState(planId)).figures.map((f) => [f.sourceId, f.value])).toEqual([['vendor-b', 20]]);
+    expect(normalise(await store.loadPlanState(planId))).toEqual(normalise(replayReports(trail)));
+  });
+
+  it('completedMilestoneIds: absent changes nothing, present is the whole set — in either arrival order', async () => {
+    const june = (planId: string) => progressReport({ planId, webhookId: 'june', reportedAt: '2023-06-20T10:00:00+08:00', completedMilestoneIds: ['T08-M1'] });
+    const july = (planId: string) => progressReport({ planId, webhookId: 'july', reportedAt: '2023-07-20T10:00:00+08:00', period: '2023-07' });
+    const august = (planId: string) => progressReport({ planId, webhookId: 'aug', reportedAt: '2023-08-20T10:00:00+08:00', period: '2023-08', completedMilestoneIds: [] });
+    const store = new DynamoStateStore(table.doc, table.tableName);
+    for (const order of [[june, july], [july, june]]) {
+      const planId = freshPlan();
+      for (const r of order) await store.applyProgress(r(planId));
+      const [unit] = (await store.loadPlanState(planId)).units;
+      expect(unit).toMatchObject({ webhookId: 'july', completedMilestoneIds: ['T08-M1'] });
+    }
+    // An explicit empty set un-completes.
+    const planId = freshPlan();
+    for (const r of [august, june, july]) await store.applyProgress(r(planId));
+    expect((await store.loadPlanState(planId)).units[0]!.completedMilestoneIds).toEqual([]);
+  });
+
   it('property: any interleaving, duplication and reordering yields the aggregates of the deduplicated set in reportedAt order', async () => {
     const store = new DynamoStateStore(table.doc, table.tableName);
     const orgs = ['370811', '370812', '370826'];
@@ -121,19 +154,25 @@ describe('DynamoStateStore against DynamoDB Local', () => {
       hour: fc.integer({ min: 0, max: 23 }),
       value: fc.integer({ min: 0, max: 300 }),
       status: fc.constantFrom('not_started', 'in_progress', 'completed', 'blocked') as fc.Arbitrary<'not_started' | 'in_progress' | 'completed' | 'blocked'>,
+      // Two county systems that derive webhook-ids from the instant: the same id, the same reportedAt.
+      source: fc.constantFrom('vendor-a', 'vendor-b'),
+      // Absent (no change), empty (un-complete everything) or the set.
+      milestones: fc.option(fc.subarray(['T08-M1']), { nil: undefined }),
     });
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(reportArb, { minLength: 1, maxLength: 8, selector: (r) => `${r.org}${r.day}${r.hour}` }),
+        fc.uniqueArray(reportArb, { minLength: 1, maxLength: 8, selector: (r) => `${r.org}${r.day}${r.hour}${r.source}` }),
         fc.array(fc.nat(), { maxLength: 6 }),
         fc.infiniteStream(fc.nat()),
         async (specs, dupIdx, shuffleStream) => {
           const planId = freshPlan();
-          const reports = specs.map((s, i) =>
+          const reports = specs.map((s) =>
             progressReport({
               planId,
               orgId: s.org,
-              webhookId: `w${i}`,
+              sourceId: s.source,
+              webhookId: `w${s.day}-${s.hour}`,
+              ...(s.milestones === undefined ? {} : { completedMilestoneIds: s.milestones }),
               reportedAt: `2023-05-${String(s.day).padStart(2, '0')}T${String(s.hour).padStart(2, '0')}:00:00+08:00`,
               status: s.status,
               percentComplete: s.value % 101,

@@ -126,7 +126,7 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
 
   const report = progressReport({ webhookId: 'msg_audit', reportedAt: '2023-06-20T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 40 }, { kpiId: 'sports-associations', value: 12 }] });
   const auditPk = taskAuditPk(report.planId, report.taskId);
-  const auditSk = reportSk(utcInstant(report.reportedAt), report.webhookId);
+  const auditSk = reportSk(utcInstant(report.reportedAt), report.sourceId, report.webhookId);
 
   /** Every key any command touched, with the command's name and condition. */
   function touched(): Array<{ command: string; pk: unknown; sk: unknown; condition?: string }> {

@@ -83,10 +83,11 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
     const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
     const audit = puts.find((p) => String(p.Item?.sk).startsWith('REPORT#'))!;
     expect(audit.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(audit.Item?.sk).toBe('REPORT#2023-06-20T02:00:00.000Z#w9');
+    // The source is part of the audit key and of the order: two sources may reuse a webhook-id.
+    expect(audit.Item?.sk).toBe('REPORT#2023-06-20T02:00:00.000Z#rencheng#w9');
     for (const call of ddb.commandCalls(UpdateCommand)) {
       expect(call.args[0].input.ConditionExpression).toBe('attribute_not_exists(pk) OR #order < :order');
-      expect(call.args[0].input.ExpressionAttributeValues?.[':order']).toBe('2023-06-20T02:00:00.000Z#w9');
+      expect(call.args[0].input.ExpressionAttributeValues?.[':order']).toBe('2023-06-20T02:00:00.000Z#rencheng#w9');
     }
   });
 });

@@ -4,7 +4,10 @@ export const planStatePk = (planId: string) => `PLAN#${planId}#STATE`;
 export const kpiFigureSk = (kpiId: string, orgId: string) => `KPI#${kpiId}#ORG#${orgId}`;
 export const unitTaskSk = (taskId: string, orgId: string) => `TASK#${taskId}#ORG#${orgId}`;
 export const taskAuditPk = (planId: string, taskId: string) => `PLAN#${planId}#TASK#${taskId}`;
-export const reportSk = (reportedAtUtc: string, webhookId: string) => `REPORT#${reportedAtUtc}#${webhookId}`;
+/** An audit row: one per (source, webhook-id) — two sources may use the same webhook-id for the same instant. */
+export const reportSk = (reportedAtUtc: string, sourceId: string, webhookId: string) => `REPORT#${reportedAtUtc}#${sourceId}#${webhookId}`;
+/** A unit's completed milestones on a task: a register of its own, moved only by reports that carry the set. */
+export const unitMilestonesSk = (taskId: string, orgId: string) => `MILESTONES#${taskId}#ORG#${orgId}`;
 export const periodPk = (planId: string, period: string) => `PLAN#${planId}#PERIOD#${period}`;
 export const eventsPk = (planId: string) => `PLAN#${planId}#EVENT`;
 export const eventSk = (sourceId: string, eventId: string) => `EVENT#${sourceId}#${eventId}`;
@@ -18,7 +21,4 @@ export function utcInstant(iso: string): string {
   return new Date(iso).toISOString();
 }
 
-/** The last-writer-wins order of a message: its instant, ties broken by webhook id. */
-export function lwwOrder(instant: string, webhookId: string): string {
-  return `${utcInstant(instant)}#${webhookId}`;
-}
+export { messageOrder as lwwOrder } from '../../kpi/order.js';

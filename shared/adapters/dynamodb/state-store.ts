@@ -25,6 +25,7 @@ import {
   planStatePk,
   reportSk,
   taskAuditPk,
+  unitMilestonesSk,
   unitTaskSk,
   utcInstant,
 } from './keys.js';
@@ -47,11 +48,10 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
   ) {}
 
   async applyProgress(report: ProgressSubmittedDetail): Promise<ApplyResult> {
-    const { planId, taskId, orgId, webhookId } = report;
-    const order = lwwOrder(report.reportedAt, webhookId);
+    const { planId, taskId, orgId, sourceId, webhookId } = report;
+    const order = lwwOrder(report.reportedAt, sourceId, webhookId);
     const reportedAtUtc = utcInstant(report.reportedAt);
-    const writes: Array<Promise<boolean>> = [
-      this.put('putReport', { pk: taskAuditPk(planId, taskId), sk: reportSk(reportedAtUtc, webhookId), kind: 'report', ...report }, 'attribute_not_exists(pk)'),
+    const current = [
       ...report.metrics.map((m) =>
         this.advance('updateFigure', planStatePk(planId), kpiFigureSk(m.kpiId, orgId), order, {
           kind: 'figure',
@@ -60,6 +60,7 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
           taskId,
           value: m.value,
           reportedAt: report.reportedAt,
+          sourceId,
           webhookId,
         }),
       ),
@@ -69,21 +70,36 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
         orgId,
         status: report.status,
         percentComplete: report.percentComplete ?? null,
-        completedMilestoneIds: report.completedMilestoneIds ?? [],
         period: report.period,
         reportedAt: report.reportedAt,
+        sourceId,
         webhookId,
       }),
-      this.put('putPeriodMarker', { pk: periodPk(planId, report.period), sk: unitTaskSk(taskId, orgId), taskId, orgId }),
+      // Absent = no change; present = the unit's whole set. A register of its own keeps that
+      // order-independent: a later report without the field must not clear it, and an earlier
+      // report with it, arriving late, must not be shadowed by one that did not carry it.
+      ...(report.completedMilestoneIds === undefined
+        ? []
+        : [
+            this.advance('updateMilestones', planStatePk(planId), unitMilestonesSk(taskId, orgId), order, {
+              kind: 'milestones',
+              taskId,
+              orgId,
+              completedMilestoneIds: report.completedMilestoneIds,
+            }),
+          ]),
     ];
-    const [recorded, ...rest] = await Promise.all(writes);
-    // The period marker always "changes" (unconditional put); count only the current records.
-    const changed = rest.slice(0, -1).filter(Boolean).length;
-    return { outcome: recorded ? 'applied' : 'duplicate', changed };
+    const [recorded, marked, ...rest] = await Promise.all([
+      this.put('putReport', { pk: taskAuditPk(planId, taskId), sk: reportSk(reportedAtUtc, sourceId, webhookId), kind: 'report', ...report }, 'attribute_not_exists(pk)'),
+      this.put('putPeriodMarker', { pk: periodPk(planId, report.period), sk: unitTaskSk(taskId, orgId), taskId, orgId }),
+      ...current,
+    ]);
+    void marked; // the period marker always "changes" (an unconditional put): only current records count
+    return { outcome: recorded ? 'applied' : 'duplicate', changed: rest.filter(Boolean).length };
   }
 
   async registerEvent(event: EventRegisteredDetail): Promise<ApplyResult> {
-    const order = lwwOrder(event.timestamp, event.webhookId);
+    const order = lwwOrder(event.timestamp, event.sourceId, event.webhookId);
     const written = await this.put(
       'putEvent',
       { pk: eventsPk(event.planId), sk: eventSk(event.sourceId, event.eventId), kind: 'event', ...event, order },
@@ -98,21 +114,30 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
     const items = await this.queryAll('queryPlanState', { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': planStatePk(planId) } });
     const figures: KpiFigure[] = [];
     const units: UnitTaskRecord[] = [];
+    const milestones = new Map<string, string[]>();
     for (const it of items) {
       if (it.kind === 'figure') {
-        figures.push({ kpiId: it.kpiId, orgId: it.orgId, value: it.value, reportedAt: it.reportedAt, webhookId: it.webhookId });
+        figures.push({ kpiId: it.kpiId, orgId: it.orgId, value: it.value, reportedAt: it.reportedAt, sourceId: it.sourceId, webhookId: it.webhookId });
+      } else if (it.kind === 'milestones') {
+        milestones.set(`${it.taskId}#${it.orgId}`, it.completedMilestoneIds ?? []);
       } else if (it.kind === 'unitTask') {
         units.push({
           taskId: it.taskId,
           orgId: it.orgId,
           status: it.status,
           percentComplete: it.percentComplete ?? null,
+          // Rows written before the milestone register carried the set themselves.
           completedMilestoneIds: it.completedMilestoneIds ?? [],
           period: it.period,
           reportedAt: it.reportedAt,
+          sourceId: it.sourceId,
           webhookId: it.webhookId,
         });
       }
+    }
+    for (const u of units) {
+      const set = milestones.get(`${u.taskId}#${u.orgId}`);
+      if (set) u.completedMilestoneIds = set;
     }
     return { figures, units };
   }
