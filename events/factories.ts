@@ -5,6 +5,7 @@ import type { EventRegisteredDetail, ProgressSubmittedDetail } from './schemas.j
  */
 /** A valid progress report detail (as on the bus) with sensible defaults. */
 export function progressReport(overrides: Partial<ProgressSubmittedDetail> = {}): ProgressSubmittedDetail {
+  const reportedAt = overrides.reportedAt ?? '2023-06-20T10:00:00+08:00';
   return {
     planId: 'jining-sports-2023',
     taskId: 'T08',
@@ -18,13 +19,16 @@ export function progressReport(overrides: Partial<ProgressSubmittedDetail> = {})
     evidence: [],
     sourceId: 'rencheng',
     webhookId: 'msg_1',
-    receivedAt: '2023-06-20T02:00:01.000Z',
-    timestamp: '2023-06-20T10:00:00+08:00',
+    // Received a second after it was made, unless said otherwise: the consumers refuse a report
+    // made later than its receipt.
+    receivedAt: afterOneSecond(reportedAt),
+    timestamp: reportedAt,
     ...overrides,
   };
 }
 
 export function sportsEvent(overrides: Partial<EventRegisteredDetail> = {}): EventRegisteredDetail {
+  const timestamp = overrides.timestamp ?? '2023-10-01T08:00:00+08:00';
   return {
     planId: 'jining-sports-2023',
     eventId: 'evt-1',
@@ -39,9 +43,13 @@ export function sportsEvent(overrides: Partial<EventRegisteredDetail> = {}): Eve
     status: 'planned',
     sourceId: 'mass-sports',
     webhookId: 'msg_e1',
-    receivedAt: '2023-10-01T00:00:00.000Z',
-    timestamp: '2023-10-01T08:00:00+08:00',
+    receivedAt: afterOneSecond(timestamp),
+    timestamp,
     ...overrides,
   };
 }
 
+
+function afterOneSecond(instant: string): string {
+  return new Date(Date.parse(instant) + 1000).toISOString();
+}

@@ -12,7 +12,17 @@ export type WebhookType = (typeof WEBHOOK_TYPES)[number];
 /** The `source` of every event this system puts on its bus. */
 export const EVENT_SOURCE = 'jining.supervision';
 
-const IsoInstant = z.iso.datetime({ offset: true });
+/** Real UTC offsets run from −12:00 to +14:00; anything else is a typo that would sort wrongly. */
+const OFFSET = /(?:([+-])(\d{2}):(\d{2})|Z)$/;
+function plausibleOffset(value: string): boolean {
+  const m = OFFSET.exec(value);
+  if (!m || !m[1]) return true;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return m[1] === '+' ? minutes <= 14 * 60 : minutes <= 12 * 60;
+}
+const IsoInstant = z.iso
+  .datetime({ offset: true })
+  .refine(plausibleOffset, { message: 'UTC offset must be between -12:00 and +14:00' });
 const IsoDate = z.iso.date();
 const Id = z.string().min(1).max(128);
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ProgressSubmittedDetail } from '../../events/schemas.js';
-import { checkPlanReferences } from '../../shared/ingest/plan-references.js';
+import { checkMessage } from '../../shared/ingest/message-checks.js';
 import type { ProgressWriter } from '../../shared/ports/state.js';
 import { createEventConsumer, UnappliableMessageError } from '../lib/event-consumer.js';
 
@@ -18,8 +18,10 @@ export function createApplyProgressHandler(deps: ApplyProgressDeps) {
     logger: deps.logger,
     onFailure: deps.onFailure,
     apply: async (report) => {
-      const { timestamp, ...data } = report;
-      const issues = checkPlanReferences({ type: 'progress.submitted', timestamp, data });
+      const { timestamp, sourceId: _s, webhookId: _w, receivedAt, ...data } = report;
+      // The same checks as at ingest, against the receipt time: a message that slipped past (an
+      // older ingest, an archive replay) still never moves a figure.
+      const issues = checkMessage({ type: 'progress.submitted', timestamp, data }, { receivedAt: new Date(receivedAt) });
       if (issues.length > 0) throw new UnappliableMessageError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
       return deps.writer.applyProgress(report);
     },

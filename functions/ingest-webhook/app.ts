@@ -7,7 +7,7 @@ import type { EventBus } from '../../shared/ports/bus.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { SourceRegistry, WebhookSource } from '../../shared/ports/sources.js';
 import type { WebhookReceipts } from '../../shared/ports/webhook-receipts.js';
-import { checkPlanReferences } from '../../shared/ingest/plan-references.js';
+import { checkMessage, issueStatus } from '../../shared/ingest/message-checks.js';
 import { unlimited, type RateLimiter } from '../../shared/ingest/rate-limiter.js';
 import { errorResponse, jsonResponse, zodIssues } from '../../shared/http/json-response.js';
 
@@ -26,6 +26,14 @@ export interface IngestDeps {
   logger: Logger;
   rateLimiter?: RateLimiter;
 }
+
+const ISSUE_MESSAGES: Record<string, string> = {
+  unknown_reference: 'the message names what the plan does not have',
+  unit_not_assigned: 'the unit is not assigned to what the message reports on',
+  time_out_of_range: 'a time in the message is in the future or outside the plan\'s years',
+  invalid_period: 'the period is not one this task reports for at the time of the report',
+  invalid_body: 'a value is not one the KPI can take',
+};
 
 const unauthorized = () => errorResponse(401, 'unauthorized', 'signature missing or invalid, or timestamp outside the accepted window');
 
@@ -117,10 +125,15 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     if (!source.types.includes(envelope.type)) return errorResponse(403, 'type_not_allowed', `source ${sourceId} may not send ${envelope.type}`);
     if (!source.orgIds.includes(envelope.data.orgId)) return errorResponse(403, 'org_not_allowed', `source ${sourceId} may not report for ${envelope.data.orgId}`);
 
-    const referenceIssues = checkPlanReferences(envelope);
-    if (referenceIssues.length > 0) return errorResponse(422, 'unknown_reference', 'the message names what the plan does not have', referenceIssues);
+    const receivedAt = deps.clock.now();
+    const issues = checkMessage(envelope, { receivedAt });
+    if (issues.length > 0) {
+      const { status, code } = issueStatus(issues);
+      deps.logger.info('webhook refused', { sourceId, webhookId, code, paths: issues.map((i) => i.path) });
+      return errorResponse(status, code, ISSUE_MESSAGES[code] ?? 'the message cannot be accepted', issues);
+    }
 
-    const receipt: Receipt = { sourceId, webhookId, receivedAt: deps.clock.now().toISOString(), timestamp: envelope.timestamp };
+    const receipt: Receipt = { sourceId, webhookId, receivedAt: receivedAt.toISOString(), timestamp: envelope.timestamp };
     const bodyHash = createHash('sha256').update(body).digest('base64');
     let claim;
     try {

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { EventRegisteredDetail } from '../../events/schemas.js';
-import { checkPlanReferences } from '../../shared/ingest/plan-references.js';
+import { checkMessage } from '../../shared/ingest/message-checks.js';
 import type { EventWriter } from '../../shared/ports/state.js';
 import { createEventConsumer, UnappliableMessageError } from '../lib/event-consumer.js';
 
@@ -18,8 +18,10 @@ export function createRegisterEventHandler(deps: RegisterEventDeps) {
     logger: deps.logger,
     onFailure: deps.onFailure,
     apply: async (event) => {
-      const { timestamp, ...data } = event;
-      const issues = checkPlanReferences({ type: 'event.registered', timestamp, data });
+      const { timestamp, sourceId: _s, webhookId: _w, receivedAt, ...data } = event;
+      // The same checks as at ingest, against the receipt time: a message that slipped past (an
+      // older ingest, an archive replay) still never moves a figure.
+      const issues = checkMessage({ type: 'event.registered', timestamp, data }, { receivedAt: new Date(receivedAt) });
       if (issues.length > 0) throw new UnappliableMessageError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
       return deps.writer.registerEvent(event);
     },

@@ -3,6 +3,8 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 export interface ErrorIssue {
   path: string;
   message: string;
+  /** Set when the issues of one answer have different causes (e.g. `unit_not_assigned`, `invalid_period`). */
+  code?: string;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } as const;

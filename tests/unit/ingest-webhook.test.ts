@@ -39,7 +39,7 @@ const T08 = sampleBody('valid/progress-t08-rencheng.json');
 
 const eventBridge = mockClient(EventBridgeClient);
 
-function setup(options: { sources?: WebhookSource[]; registry?: SourceRegistry; rateLimiter?: IngestDeps['rateLimiter']; bus?: 'recording' | 'eventbridge' } = {}) {
+function setup(options: { sources?: WebhookSource[]; registry?: SourceRegistry; rateLimiter?: IngestDeps['rateLimiter']; bus?: 'recording' | 'eventbridge'; receivedAt?: string } = {}) {
   const receipts = new InMemoryWebhookReceipts();
   const recording = new RecordingBus();
   const bus = options.bus === 'eventbridge' ? new EventBridgeBus(new EventBridgeClient({ region: 'cn-north-1' }), BUS_NAME) : recording;
@@ -49,7 +49,7 @@ function setup(options: { sources?: WebhookSource[]; registry?: SourceRegistry; 
     sources,
     receipts,
     bus,
-    clock: fixedClock(RECEIVED_AT),
+    clock: fixedClock(options.receivedAt ?? RECEIVED_AT),
     logger: log.logger,
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
   });
@@ -131,13 +131,15 @@ describe('202: accepted once the event is on the bus', () => {
 
   it('publishes an event.registered with detail-type event.registered', async () => {
     const body = sampleBody('valid/event-marathon-2023-held.json');
-    const { handler } = setup({ bus: 'eventbridge', sources: [source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })] });
+    // Received after the sender's own timestamp: a message from the future is refused (422).
+    const receivedAt = '2023-10-30T10:00:00.000Z';
+    const { handler } = setup({ bus: 'eventbridge', receivedAt, sources: [source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })] });
     const res = await handler(signedEvent({ sourceId: 'mass-sports', body, secrets: SECRET, id: 'msg_marathon' }));
     expect(res.statusCode).toBe(202);
     const entry = eventBridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
     expect(entry.DetailType).toBe('event.registered');
     const detail = JSON.parse(entry.Detail!);
-    expect(detail).toEqual({ ...JSON.parse(body).data, sourceId: 'mass-sports', webhookId: 'msg_marathon', receivedAt: RECEIVED_AT, timestamp: '2023-10-30T18:00:00+08:00' });
+    expect(detail).toEqual({ ...JSON.parse(body).data, sourceId: 'mass-sports', webhookId: 'msg_marathon', receivedAt, timestamp: '2023-10-30T18:00:00+08:00' });
     expect(EventRegisteredDetail.safeParse(detail).success).toBe(true);
   });
 
@@ -145,7 +147,9 @@ describe('202: accepted once the event is on the bus', () => {
   it.each(readdirSync(validDir).filter((f) => f.endsWith('.json')))('accepts the valid sample %s', async (file) => {
     const body = sampleBody(`valid/${file}`);
     const json = JSON.parse(body);
-    const { handler, bus } = setup({ sources: [source({ sourceId: 'city', orgIds: [json.data.orgId], secrets: [SECRET] })] });
+    // Received one minute after the sample's own timestamp (samples are dated across the year).
+    const receivedAt = new Date(new Date(json.timestamp).getTime() + 60_000).toISOString();
+    const { handler, bus } = setup({ receivedAt, sources: [source({ sourceId: 'city', orgIds: [json.data.orgId], secrets: [SECRET] })] });
     const res = await handler(signedEvent({ sourceId: 'city', body, secrets: SECRET, id: `msg_${file.replace(/\W/g, '_')}` }));
     expect(res.statusCode).toBe(202);
     expect(bus.events).toHaveLength(1);
@@ -489,8 +493,8 @@ describe('404, 405, 413, 415', () => {
 });
 
 describe('422: the message names what the plan does not have', () => {
-  async function unknownReference(body: string, sourceOverrides: Partial<WebhookSource> = {}) {
-    const { handler, bus, receipts } = setup({ sources: [source({ secrets: [SECRET], ...sourceOverrides })] });
+  async function unknownReference(body: string, sourceOverrides: Partial<WebhookSource> = {}, receivedAt?: string) {
+    const { handler, bus, receipts } = setup({ receivedAt, sources: [source({ secrets: [SECRET], ...sourceOverrides })] });
     const res = await handler(signedEvent({ sourceId: sourceOverrides.sourceId ?? 'rencheng', body, secrets: SECRET, id: 'msg_422' }));
     expect(res.statusCode).toBe(422);
     expect(bus.events).toHaveLength(0);
@@ -506,7 +510,7 @@ describe('422: the message names what the plan does not have', () => {
         j.data.planId = 'jining-sports-2022';
       }),
     );
-    expect(issues).toEqual([{ path: 'data.planId', message: expect.stringContaining('jining-sports-2022') }]);
+    expect(issues).toEqual([{ code: 'unknown_reference', path: 'data.planId', message: expect.stringContaining('jining-sports-2022') }]);
   });
 
   it('unknown task', async () => {
@@ -515,7 +519,7 @@ describe('422: the message names what the plan does not have', () => {
         j.data.taskId = 'T99';
       }),
     );
-    expect(issues).toEqual([{ path: 'data.taskId', message: expect.stringContaining('T99') }]);
+    expect(issues).toEqual([{ code: 'unknown_reference', path: 'data.taskId', message: expect.stringContaining('T99') }]);
   });
 
   it('a KPI that is not the task’s, and a KPI counted from events, each with its path', async () => {
@@ -529,8 +533,8 @@ describe('422: the message names what the plan does not have', () => {
       }),
     );
     expect(issues).toEqual([
-      { path: 'data.metrics.1.kpiId', message: expect.stringContaining('lottery-sales') },
-      { path: 'data.metrics.2.kpiId', message: expect.stringContaining('marathon-held') },
+      { code: 'unknown_reference', path: 'data.metrics.1.kpiId', message: expect.stringContaining('lottery-sales') },
+      { code: 'unknown_reference', path: 'data.metrics.2.kpiId', message: expect.stringContaining('marathon-held') },
     ]);
   });
 
@@ -538,10 +542,12 @@ describe('422: the message names what the plan does not have', () => {
     const issues = await unknownReference(
       edit(T08, (j) => {
         j.data.taskId = 'T13';
+        j.data.orgId = 'jn-mass-sports';
         j.data.metrics = [{ kpiId: 'marathon-held', value: 1 }];
       }),
+      { orgIds: ['jn-mass-sports'] },
     );
-    expect(issues).toEqual([{ path: 'data.metrics.0.kpiId', message: expect.stringContaining('event.registered') }]);
+    expect(issues).toEqual([{ code: 'unknown_reference', path: 'data.metrics.0.kpiId', message: expect.stringContaining('event.registered') }]);
   });
 
   it('a milestone of another task', async () => {
@@ -550,15 +556,129 @@ describe('422: the message names what the plan does not have', () => {
         j.data.completedMilestoneIds = ['T08-M1', 'T10-M1'];
       }),
     );
-    expect(issues).toEqual([{ path: 'data.completedMilestoneIds.1', message: expect.stringContaining('T10-M1') }]);
+    expect(issues).toEqual([{ code: 'unknown_reference', path: 'data.completedMilestoneIds.1', message: expect.stringContaining('T10-M1') }]);
   });
 
   it('an unknown taskIds entry of a sports event', async () => {
     const body = edit(sampleBody('valid/event-marathon-2023-held.json'), (j) => {
       j.data.taskIds = ['T13', 'T99'];
     });
-    const issues = await unknownReference(body, { sourceId: 'mass-sports', orgIds: ['jn-mass-sports'] });
-    expect(issues).toEqual([{ path: 'data.taskIds.1', message: expect.stringContaining('T99') }]);
+    const issues = await unknownReference(body, { sourceId: 'mass-sports', orgIds: ['jn-mass-sports'] }, '2023-10-30T10:00:00.000Z');
+    expect(issues).toEqual([{ code: 'unknown_reference', path: 'data.taskIds.1', message: expect.stringContaining('T99') }]);
+  });
+});
+
+describe('integrity: a well-formed but wrong message is refused before anything is stored', () => {
+  async function refused(body: string, options: { status?: number; sourceId?: string; orgIds?: string[]; receivedAt?: string } = {}) {
+    const sourceId = options.sourceId ?? 'rencheng';
+    const { handler, bus, receipts } = setup({ receivedAt: options.receivedAt, sources: [source({ sourceId, secrets: [SECRET], ...(options.orgIds ? { orgIds: options.orgIds } : {}) })] });
+    const res = await handler(signedEvent({ sourceId, body, secrets: SECRET, id: 'msg_integrity' }));
+    expect(res.statusCode).toBe(options.status ?? 422);
+    expect(bus.events).toHaveLength(0);
+    expect(receipts.claims).toHaveLength(0);
+    return responseJson(res).error! as { code: string; issues: Array<{ code?: string; path: string; message: string }> };
+  }
+  const withData = (patch: Record<string, unknown>, base = T08) =>
+    edit(base, (j) => {
+      Object.assign(j.data, patch);
+    });
+
+  it('a report dated in the future (2099) → 422 time_out_of_range at data.reportedAt', async () => {
+    const error = await refused(withData({ reportedAt: '2099-01-01T00:00:00Z' }));
+    expect(error.code).toBe('time_out_of_range');
+    expect(error.issues.map((i) => i.path)).toEqual(['data.reportedAt']);
+  });
+
+  it('local time mislabelled Z (10:00 Beijing sent as 10:00Z, received 02:20Z) → 422', async () => {
+    const error = await refused(withData({ reportedAt: '2023-06-25T10:00:00Z' }));
+    expect(error.issues).toEqual([{ code: 'time_out_of_range', path: 'data.reportedAt', message: expect.stringContaining('later than the time of receipt') }]);
+  });
+
+  it('an envelope timestamp in the future → 422 at timestamp', async () => {
+    const body = edit(T08, (j) => {
+      j.timestamp = '2023-06-25T10:30:00+08:00';
+    });
+    const error = await refused(body);
+    expect(error.issues.map((i) => [i.code, i.path])).toEqual([['time_out_of_range', 'timestamp']]);
+  });
+
+  it('a sender clock up to 5 minutes ahead is tolerated; 5 minutes and a second is not', async () => {
+    const ahead = (ms: number) => new Date(Date.parse(RECEIVED_AT) + ms).toISOString();
+    const { handler } = setup();
+    const ok = await handler(signedEvent({ sourceId: 'rencheng', body: withData({ reportedAt: ahead(5 * 60_000) }), secrets: SECRET, id: 'msg_skew_ok' }));
+    expect(ok.statusCode).toBe(202);
+    const late = await refused(withData({ reportedAt: ahead(5 * 60_000 + 1000) }));
+    expect(late.code).toBe('time_out_of_range');
+  });
+
+  it('an absurd UTC offset (+23:59) is a contract violation → 400 at data.reportedAt', async () => {
+    const error = await refused(withData({ reportedAt: '2023-06-24T10:00:00+23:59' }), { status: 400 });
+    expect(error.code).toBe('invalid_body');
+    expect(error.issues.map((i) => i.path)).toContain('data.reportedAt');
+  });
+
+  it('a report from outside the plan’s years ± 1 → 422', async () => {
+    const error = await refused(withData({ reportedAt: '2021-06-25T10:00:00+08:00' }));
+    expect(error.issues).toEqual([{ code: 'time_out_of_range', path: 'data.reportedAt', message: expect.stringContaining('2022–2024') }]);
+  });
+
+  it.each([
+    ['2023-12', 'a June report for December (it would silence December’s 催报)', 'has not begun'],
+    ['2023-07', 'a June report for July', 'has not begun'],
+    ['2023-Q2', 'a quarter for a monthly task (T08)', 'monthly'],
+    ['2022-06', 'a period of another year', "plan's year"],
+  ])('period %s: %s → 422 invalid_period at data.period', async (period, _what, says) => {
+    const error = await refused(withData({ period }));
+    expect(error.code).toBe('invalid_period');
+    expect(error.issues).toEqual([{ code: 'invalid_period', path: 'data.period', message: expect.stringContaining(says) }]);
+  });
+
+  it('a period that began earlier the same year is accepted (a late May report sent in June)', async () => {
+    const { handler, bus } = setup();
+    const res = await handler(signedEvent({ sourceId: 'rencheng', body: withData({ period: '2023-05' }), secrets: SECRET, id: 'msg_may' }));
+    expect(res.statusCode).toBe(202);
+    expect(bus.events).toHaveLength(1);
+  });
+
+  it('a unit not assigned to the task (高新区 on T17, the 11 counties’ 8421) → 422 unit_not_assigned at data.orgId', async () => {
+    const body = withData({ taskId: 'T17', orgId: 'jn-zone-gaoxin', metrics: [{ kpiId: '8421-primary-schools', value: 500 }] });
+    const error = await refused(body, { orgIds: ['jn-zone-gaoxin'] });
+    expect(error.code).toBe('unit_not_assigned');
+    expect(error.issues).toEqual([{ code: 'unit_not_assigned', path: 'data.orgId', message: 'jn-zone-gaoxin is not a lead or support unit of T17' }]);
+  });
+
+  it('a unit of the task reporting a KPI that only other units report (the lead office on a county quota) → 422 at the metric', async () => {
+    const body = withData({ taskId: 'T17', orgId: 'jn-youth-sports', metrics: [{ kpiId: '8421-primary-schools', value: 88 }] });
+    const error = await refused(body, { orgIds: ['jn-youth-sports'] });
+    expect(error.issues).toEqual([{ code: 'unit_not_assigned', path: 'data.metrics.0.kpiId', message: '8421-primary-schools is not reported by jn-youth-sports' }]);
+  });
+
+  it('an event linked to a task of another unit → 422 unit_not_assigned at data.taskIds.n', async () => {
+    const body = edit(sampleBody('valid/event-marathon-2023-held.json'), (j) => {
+      j.data.taskIds = ['T13', 'T22'];
+    });
+    const error = await refused(body, { sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], receivedAt: '2023-10-30T10:00:00.000Z' });
+    expect(error.issues).toEqual([{ code: 'unit_not_assigned', path: 'data.taskIds.1', message: 'T22 is not a task of jn-mass-sports' }]);
+  });
+
+  it.each([[0], [2.5]])('a rank KPI reported as %s → 400 at the value (a rank is a whole number from 1)', async (value) => {
+    const body = withData({ taskId: 'T07', orgId: 'jn-mass-sports', metrics: [{ kpiId: 'venue-subsidy-rank', value }] });
+    const error = await refused(body, { status: 400, orgIds: ['jn-mass-sports'] });
+    expect(error.code).toBe('invalid_body');
+    expect(error.issues).toEqual([{ code: 'invalid_value', path: 'data.metrics.0.value', message: expect.stringContaining('rank') }]);
+  });
+
+  it('every issue of a message is listed at once, each with its own code', async () => {
+    const body = withData({ taskId: 'T17', orgId: 'jn-zone-gaoxin', period: '2023-12', completedMilestoneIds: ['T08-M1'] });
+    const error = await refused(body, { orgIds: ['jn-zone-gaoxin'] });
+    expect(error.issues.map((i) => [i.code, i.path])).toEqual([
+      ['invalid_period', 'data.period'],
+      ['unit_not_assigned', 'data.orgId'],
+      ['unknown_reference', 'data.metrics.0.kpiId'],
+      ['unknown_reference', 'data.metrics.1.kpiId'],
+      ['unknown_reference', 'data.completedMilestoneIds.0'],
+    ]);
+    expect(error.code).toBe('invalid_period');
   });
 });
 

@@ -378,6 +378,7 @@ export const jiningSports2023: PlanInput = {
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
           perOrgTarget: 8,
+          reportingOrgIds: [...COUNTY_IDS],
           source: "每个县市区选拔体育基础较好的8所小学",
         },
         {
@@ -389,6 +390,7 @@ export const jiningSports2023: PlanInput = {
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
           perOrgTarget: 4,
+          reportingOrgIds: [...COUNTY_IDS],
           source: "4所初中",
         },
         {
@@ -400,6 +402,7 @@ export const jiningSports2023: PlanInput = {
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
           perOrgTarget: 2,
+          reportingOrgIds: [...COUNTY_IDS],
           source: "2所高中",
         },
         {
@@ -411,6 +414,7 @@ export const jiningSports2023: PlanInput = {
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
           perOrgTarget: 1,
+          reportingOrgIds: [...COUNTY_IDS],
           source: "与1所县级业余体校建立本区域的青少年体育训练体系",
         },
       ],

@@ -1,0 +1,122 @@
+import type { WebhookEnvelope } from '../../events/schemas.js';
+import { getPlan } from '../plan/catalog.js';
+import type { Plan, Task } from '../plan/schema.js';
+import { isTaskUnit, reportsKpi } from '../plan/units.js';
+import { cycleOfPeriod, periodStartDate } from '../time/period.js';
+import { localDateOf, yearOf } from '../time/local-date.js';
+
+/**
+ * What a well-formed message may still get wrong, checked against the plan and the receipt time at
+ * ingest (→ 4xx, nothing stored) and again by the consumers (→ dead letter), so that a plausible
+ * but wrong message never moves a figure:
+ *
+ * - `unknown_reference`: an unknown plan or task, a KPI that is not the task's (or is counted from
+ *   registered events), a milestone of another task, a linked task that does not exist;
+ * - `unit_not_assigned`: a unit reporting on a task it is not a lead or support unit of, a figure
+ *   for a KPI the unit does not report, an event linked to another unit's task;
+ * - `time_out_of_range`: an instant later than the receipt plus the allowed skew (it would win
+ *   last-writer-wins forever), or outside the plan's year ± 1;
+ * - `invalid_period`: a period of another year, of the wrong cycle for the task, or not yet begun
+ *   on the report's own date (it would mark a future period as reported and silence its 催报);
+ * - `invalid_value`: a value the KPI cannot take (a rank below 1 or with a fraction) — a 400.
+ */
+export type MessageIssueCode = 'unknown_reference' | 'unit_not_assigned' | 'time_out_of_range' | 'invalid_period' | 'invalid_value';
+
+export interface MessageIssue {
+  code: MessageIssueCode;
+  path: string;
+  message: string;
+}
+
+/** How far a sender's clock may run ahead of ours (the same window Standard Webhooks allows). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** Instants are accepted from the year before the plan's to the year after (late December reports, early drafts). */
+export const PLAN_YEAR_MARGIN = 1;
+
+export interface CheckOptions {
+  /** When the message was received: nothing it says may be later than this plus the skew. */
+  receivedAt: Date;
+  plans?: (planId: string) => Plan | undefined;
+}
+
+export function checkMessage(envelope: WebhookEnvelope, options: CheckOptions): MessageIssue[] {
+  const plans = options.plans ?? getPlan;
+  const data = envelope.data;
+  const plan = plans(data.planId);
+  if (!plan) return [{ code: 'unknown_reference', path: 'data.planId', message: `unknown plan ${data.planId}` }];
+  const issues: MessageIssue[] = [];
+  const latest = options.receivedAt.getTime() + MAX_CLOCK_SKEW_MS;
+  const checkInstant = (path: string, value: string) => {
+    const at = new Date(value);
+    if (at.getTime() > latest) {
+      issues.push({ code: 'time_out_of_range', path, message: `${value} is later than the time of receipt (${options.receivedAt.toISOString()}); send the time the report was made, with its real UTC offset` });
+      return;
+    }
+    checkYear(path, value, yearOf(localDateOf(at, plan.timeZone)));
+  };
+  const checkYear = (path: string, value: string, year: number) => {
+    if (Math.abs(year - plan.year) > PLAN_YEAR_MARGIN) {
+      issues.push({ code: 'time_out_of_range', path, message: `${value} is outside the plan's years ${plan.year - PLAN_YEAR_MARGIN}–${plan.year + PLAN_YEAR_MARGIN}` });
+    }
+  };
+  checkInstant('timestamp', envelope.timestamp);
+
+  if (envelope.type === 'progress.submitted') {
+    const d = envelope.data;
+    const task = plan.tasks.find((t) => t.taskId === d.taskId);
+    if (!task) return [...issues, { code: 'unknown_reference', path: 'data.taskId', message: `plan ${plan.planId} has no task ${d.taskId}` }];
+    const before = issues.length;
+    checkInstant('data.reportedAt', d.reportedAt);
+    if (issues.length === before) checkPeriod(plan, task, d.period, localDateOf(new Date(d.reportedAt), plan.timeZone), issues);
+    const assigned = isTaskUnit(task, d.orgId);
+    if (!assigned) issues.push({ code: 'unit_not_assigned', path: 'data.orgId', message: `${d.orgId} is not a lead or support unit of ${task.taskId}` });
+    d.metrics.forEach((m, i) => {
+      const kpi = task.kpis.find((k) => k.kpiId === m.kpiId);
+      if (!kpi) {
+        issues.push({ code: 'unknown_reference', path: `data.metrics.${i}.kpiId`, message: `${m.kpiId} is not a KPI of ${task.taskId}` });
+      } else if (kpi.aggregation.kind === 'count_held_events') {
+        issues.push({ code: 'unknown_reference', path: `data.metrics.${i}.kpiId`, message: `${m.kpiId} is counted from registered events (event.registered), not reported` });
+      } else {
+        if (assigned && !reportsKpi(task, kpi, d.orgId)) {
+          issues.push({ code: 'unit_not_assigned', path: `data.metrics.${i}.kpiId`, message: `${m.kpiId} is not reported by ${d.orgId}` });
+        }
+        if (kpi.rank && (!Number.isInteger(m.value) || m.value < 1)) {
+          issues.push({ code: 'invalid_value', path: `data.metrics.${i}.value`, message: `${m.kpiId} is a rank: a whole number from 1 (first)` });
+        }
+      }
+    });
+    (d.completedMilestoneIds ?? []).forEach((id, i) => {
+      if (!task.milestones.some((m) => m.milestoneId === id)) {
+        issues.push({ code: 'unknown_reference', path: `data.completedMilestoneIds.${i}`, message: `${id} is not a milestone of ${task.taskId}` });
+      }
+    });
+  } else {
+    const d = envelope.data;
+    checkYear('data.startDate', d.startDate, yearOf(d.startDate));
+    checkYear('data.endDate', d.endDate, yearOf(d.endDate));
+    d.taskIds.forEach((taskId, i) => {
+      const task = plan.tasks.find((t) => t.taskId === taskId);
+      if (!task) issues.push({ code: 'unknown_reference', path: `data.taskIds.${i}`, message: `plan ${plan.planId} has no task ${taskId}` });
+      else if (!isTaskUnit(task, d.orgId)) issues.push({ code: 'unit_not_assigned', path: `data.taskIds.${i}`, message: `${taskId} is not a task of ${d.orgId}` });
+    });
+  }
+  return issues;
+}
+
+function checkPeriod(plan: Plan, task: Task, period: string, reportedOn: string, issues: MessageIssue[]): void {
+  const cycle = cycleOfPeriod(period);
+  const expected = task.reporting.cycle === 'monthly' ? 'YYYY-MM (monthly)' : 'YYYY-Qn (quarterly)';
+  if (cycle !== task.reporting.cycle) {
+    issues.push({ code: 'invalid_period', path: 'data.period', message: `${task.taskId} is reported ${task.reporting.cycle}: period must be ${expected}` });
+  } else if (yearOf(period) !== plan.year) {
+    issues.push({ code: 'invalid_period', path: 'data.period', message: `period ${period} is not of the plan's year ${plan.year}` });
+  } else if (periodStartDate(period) > reportedOn) {
+    issues.push({ code: 'invalid_period', path: 'data.period', message: `period ${period} has not begun on the report's date ${reportedOn}` });
+  }
+}
+
+/** The HTTP answer for a list of issues: 400 when a value is impossible, else 422 with the first issue's code. */
+export function issueStatus(issues: readonly MessageIssue[]): { status: 400 | 422; code: string } {
+  if (issues.some((i) => i.code === 'invalid_value')) return { status: 400, code: 'invalid_body' };
+  return { status: 422, code: issues[0]!.code };
+}
