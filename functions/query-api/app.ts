@@ -18,6 +18,7 @@ import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { errorResponse, jsonResponse, type ErrorIssue } from '../../shared/http/json-response.js';
 import { evaluatePlan, type PlanView } from '../../shared/kpi/evaluate-plan.js';
 import { findTask, getPlan } from '../../shared/plan/catalog.js';
+import { PLAN_YEAR_MARGIN, planSpan, withinPlanSpan } from '../../shared/plan/span.js';
 import type { Plan, Task } from '../../shared/plan/schema.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { SnapshotStore } from '../../shared/ports/snapshots.js';
@@ -89,6 +90,7 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
     const plan = getPlan(params.planId ?? '');
     if (!plan) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
     const query = parseQuery(route.query, event);
+    checkDatesWithinPlan(plan, query);
     const today = localDateOf(deps.clock.now(), plan.timeZone);
 
     switch (route.operationId) {
@@ -208,6 +210,18 @@ function parseQuery(schema: z.ZodObject, event: APIGatewayProxyEventV2): Record<
   }
   throw new InvalidQueryError(issues);
 }
+
+/** Every date parameter (`asOf`, `from`, `to`) must lie within the plan's span (shared/plan/span.ts). */
+function checkDatesWithinPlan(plan: Plan, query: Record<string, unknown>): void {
+  const { first, last } = planSpan(plan);
+  const issues: ErrorIssue[] = [];
+  for (const key of DATE_PARAMS) {
+    const value = query[key];
+    if (typeof value === 'string' && !withinPlanSpan(plan, value)) issues.push({ path: key, message: `a date from ${first} to ${last} (the plan's year ± ${PLAN_YEAR_MARGIN})` });
+  }
+  if (issues.length > 0) throw new InvalidQueryError(issues);
+}
+const DATE_PARAMS = ['asOf', 'from', 'to'] as const;
 
 function decodeCursor<T extends z.ZodType>(codec: CursorCodec, schema: T, cursor: string): z.infer<T> {
   let payload: unknown;

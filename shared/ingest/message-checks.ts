@@ -1,6 +1,7 @@
 import type { WebhookEnvelope } from '../../events/schemas.js';
 import { getPlan } from '../plan/catalog.js';
 import type { Plan, Task } from '../plan/schema.js';
+import { PLAN_YEAR_MARGIN } from '../plan/span.js';
 import { isTaskUnit, reportsKpi } from '../plan/units.js';
 import { cycleOfPeriod, periodStartDate } from '../time/period.js';
 import { localDateOf, yearOf } from '../time/local-date.js';
@@ -30,8 +31,6 @@ export interface MessageIssue {
 
 /** How far a sender's clock may run ahead of ours (the same window Standard Webhooks allows). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
-/** Instants are accepted from the year before the plan's to the year after (late December reports, early drafts). */
-export const PLAN_YEAR_MARGIN = 1;
 
 export interface CheckOptions {
   /** When the message was received: nothing it says may be later than this plus the skew. */

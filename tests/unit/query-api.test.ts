@@ -365,6 +365,23 @@ describe('GET /v1/plans/{planId}/overdue', () => {
       expect(err.issues).toEqual([{ path: 'asOf', message: expect.any(String) }]);
     }
   });
+
+  it('refuses an asOf beyond the plan’s year ± 1 at once (9999-12-31 used to walk the calendar for 15 s and answer 500)', async () => {
+    const { handler, store } = setup();
+    for (const asOf of ['9999-12-31', '2025-01-01', '2021-12-31']) {
+      const err = expectError(await handler(request(`${P}/overdue`, { asOf })), 400, 'invalid_query');
+      expect(err.issues).toEqual([{ path: 'asOf', message: 'a date from 2022-01-01 to 2024-12-31 (the plan\'s year ± 1)' }]);
+    }
+    expect(store.calls.loadPlanState).toBe(0);
+    for (const asOf of ['2022-01-01', '2024-12-31']) expect((await handler(request(`${P}/overdue`, { asOf }))).statusCode).toBe(200);
+  });
+
+  it('holds every date parameter to the plan’s span: events and snapshots from/to', async () => {
+    const { handler } = setup();
+    const err = expectError(await handler(request(`${P}/events`, { from: '0001-01-01', to: '9999-12-31' })), 400, 'invalid_query');
+    expect(err.issues?.map((i) => i.path)).toEqual(['from', 'to']);
+    expectError(await handler(request(`${P}/snapshots`, { to: '2030-01-01' })), 400, 'invalid_query');
+  });
 });
 
 describe('GET /v1/plans/{planId}/rankings', () => {
