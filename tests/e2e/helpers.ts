@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { SourcesFile } from '../../shared/ports/sources.js';
+import { messageOrder } from '../../shared/kpi/order.js';
 import { descendants, isRunning, startLocal, waitUntil, type LocalProcess } from './local-process.js';
 
 /**
@@ -309,8 +310,8 @@ function isoWithOffset(utcMs: number, offsetHours: number): string {
   return `${local}${offsetHours === 0 ? '+00:00' : `+${String(offsetHours).padStart(2, '0')}:00`}`;
 }
 
-/** The last-writer-wins order of a report, as the consumers compare it: (reportedAt in UTC, webhookId). */
-export const reportOrder = (r: { reportedAt: string; id?: string; webhookId?: string }) => `${new Date(r.reportedAt).toISOString()}#${r.id ?? r.webhookId}`;
+/** The last-writer-wins order of a report, as the consumers compare it (shared/kpi/order.ts). */
+export const reportOrder = (r: { reportedAt: string; sourceId: string; id?: string; webhookId?: string }) => messageOrder(r.reportedAt, r.sourceId, r.id ?? r.webhookId ?? '');
 
 /** Per unit, the value of its latest report by (reportedAt, webhookId). */
 export function expectedFigures(reports: readonly PlannedReport[]): Map<string, number> {
