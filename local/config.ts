@@ -12,7 +12,8 @@ export interface LocalConfig {
   port: number;
   dataDir: string;
   sourcesFile: string;
-  apiToken: string;
+  /** API_TOKEN; unset → a random token kept in DATA_DIR (see local/api-token.ts). */
+  apiToken?: string;
   /** Where the business clock starts (CLOCK); undefined = the real clock. */
   clockStart?: Date;
   faults: Faults;
@@ -53,7 +54,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     port: int(env, 'PORT', 3000, 0, 65535),
     dataDir: resolve(env.DATA_DIR || '.data'),
     sourcesFile: resolve(env.SOURCES_FILE || 'config/sources.local.json'),
-    apiToken: env.API_TOKEN || 'dev-token',
+    // Unset: a random token kept in DATA_DIR (local/api-token.ts), never a well-known one.
+    apiToken: env.API_TOKEN || undefined,
     faults,
     visibilityTimeoutMs: int(env, 'VISIBILITY_TIMEOUT_MS', 2_000, 10, 12 * 3600_000),
     consumerConcurrency: int(env, 'CONSUMER_CONCURRENCY', 4, 1, 64),

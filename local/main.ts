@@ -3,11 +3,13 @@
  * in-process bus and queues, the schedules, and the HTTP API on 127.0.0.1:$PORT. See local/README.md.
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../shared/adapters/aws/clients.js';
 import { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
 import { offsetClock, systemClock } from '../shared/ports/clock.js';
+import { resolveApiToken } from './api-token.js';
 import { listPlans } from '../shared/plan/catalog.js';
 import { ConfigError, loadSources, readConfig } from './config.js';
 import { JavaMissingError, assertJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
@@ -49,6 +51,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = readConfig();
   const sources = await loadSources(config.sourcesFile);
+  await mkdir(config.dataDir, { recursive: true });
+  const apiToken = await resolveApiToken(config.apiToken, config.dataDir);
   progress(`DATA_DIR=${config.dataDir} PORT=${config.port} SOURCES_FILE=${config.sourcesFile} (${sources.length} source(s): ${sources.map((s) => s.sourceId).join(', ')})`);
   const clock = config.clockStart ? offsetClock(config.clockStart) : systemClock;
   if (config.clockStart) progress(`business clock starts at ${config.clockStart.toISOString()} and runs on (webhook timestamps are checked against the real clock)`);
@@ -93,7 +97,7 @@ async function main(): Promise<void> {
     {
       port: config.port,
       dataDir: config.dataDir,
-      apiToken: config.apiToken,
+      apiToken: apiToken.token,
       clock,
       faults: config.faults,
       visibilityTimeoutMs: config.visibilityTimeoutMs,
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
       sources,
       clock,
       outbox,
-      cursorSecret: config.apiToken,
+      cursorSecret: apiToken.token,
       ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
     }),
   );
@@ -116,7 +120,8 @@ async function main(): Promise<void> {
 
   const next = runtime.scheduler.nextRuns();
   progress(`schedules (Asia/Shanghai, business clock): ${Object.entries(next).map(([k, v]) => `${k} next at ${v}`).join('; ')}`);
-  progress(`API token: ${config.apiToken}   (Authorization: Bearer ${config.apiToken})`);
+  const where = { env: 'from API_TOKEN', file: `kept in ${apiToken.file}`, generated: `generated now, kept in ${apiToken.file}` }[apiToken.origin];
+  progress(`API token (${where}): ${apiToken.token}   (Authorization: Bearer ${apiToken.token})`);
   progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`listening on ${runtime.url}`);
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../shared/ports/clock.js';
 import type { EventBus } from '../shared/ports/bus.js';
 import { CONSUMER_TIMEOUT_SECONDS, QUEUES, SCHEDULES, type QueueName, type ScheduleName } from '../shared/routing.js';
 import { bearerAuthorizer } from './auth.js';
+import { allowedHost } from './host-check.js';
 import { MAX_BODY_BYTES, PayloadTooLargeError, discardBody, readBody } from './body.js';
 import { LocalEventBus } from './bus.js';
 import { QueueConsumer } from './consumer.js';
@@ -239,6 +240,10 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!allowedHost(req.headers.host, (server.address() as AddressInfo).port)) {
+      discardBody(req);
+      return writeJson(res, 403, errorBody('host_not_allowed', 'the local runtime answers only requests to localhost, 127.0.0.1 or [::1]'), { connection: 'close' });
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     const path = new URL(req.url ?? '/', 'http://local').pathname;
     let body: Buffer;

@@ -11,7 +11,6 @@ describe('readConfig', () => {
       port: 3000,
       dataDir: resolve('.data'),
       sourcesFile: resolve('config/sources.local.json'),
-      apiToken: 'dev-token',
       faults: {},
       visibilityTimeoutMs: 2000,
       consumerConcurrency: 4,
