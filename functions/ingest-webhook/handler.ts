@@ -5,7 +5,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
-import { SecretsSourceRegistry } from '../../shared/adapters/aws/secrets-source-registry.js';
+import { SecretsSourceRegistry, SOURCES_REFRESH_FAILED_METRIC } from '../../shared/adapters/aws/secrets-source-registry.js';
+import { emfLine } from '../../shared/reminders/metrics.js';
 import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
 import { tokenBucket } from '../../shared/ingest/rate-limiter.js';
 import { systemClock } from '../../shared/ports/clock.js';
@@ -14,7 +15,13 @@ import { createIngestWebhookHandler } from './app.js';
 const logger = new Logger({ serviceName: 'ingest-webhook' });
 
 const app = createIngestWebhookHandler({
-  sources: new SecretsSourceRegistry(new SecretsManagerClient({}), requireEnv('SOURCES_SECRET_ARN')),
+  sources: new SecretsSourceRegistry(new SecretsManagerClient({}), requireEnv('SOURCES_SECRET_ARN'), undefined, undefined, {
+    // Serve the last good copy and say so: a metric with an alarm (infra/constructs/monitoring.ts).
+    onStale: ({ error, staleForMs }) => {
+      logger.warn('sources secret refresh failed; serving the last good copy', { error: `${error.name}: ${error.message}`, staleForMs });
+      console.log(emfLine({ name: SOURCES_REFRESH_FAILED_METRIC, dimensions: { Service: 'ingest-webhook' }, properties: { staleForMs }, at: new Date() }));
+    },
+  }),
   receipts: new DynamoWebhookReceipts(documentClient(), requireEnv('TABLE_NAME')),
   bus: new EventBridgeBus(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
   clock: systemClock,

@@ -5,6 +5,7 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  Metric,
   TextWidget,
   TreatMissingData,
   type IMetric,
@@ -14,6 +15,8 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SOURCES_REFRESH_FAILED_METRIC } from '../../shared/adapters/aws/secrets-source-registry.js';
+import { METRICS_NAMESPACE } from '../../shared/reminders/metrics.js';
 import type { StageConfig } from '../config.js';
 import { createTopicKey } from './grants.js';
 import type { HandlerFunction } from './handler-function.js';
@@ -89,6 +92,14 @@ export class Monitoring extends Construct {
         description: `${fn.name}: throttled invocations`,
       });
     }
+    this.alarm(
+      'SourcesRefreshFailed',
+      new Metric({ namespace: METRICS_NAMESPACE, metricName: SOURCES_REFRESH_FAILED_METRIC, dimensionsMap: { Service: 'ingest-webhook' }, period: PERIOD, statistic: 'Sum' }),
+      {
+        threshold: 0,
+        description: 'ingest-webhook: the webhook sources secret could not be refreshed; the last good copy is served (up to 24 h, then 503)',
+      },
+    );
     this.alarm('Api5xx', props.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' }), {
       threshold: 0,
       description: 'HTTP API: 5xx responses (senders retry webhooks, readers see errors)',

@@ -112,4 +112,55 @@ describe('SecretsSourceRegistry', () => {
     const { registry: r } = registry();
     await expect(r.get('rencheng')).rejects.toThrow('sources secret is malformed at sources.0.secrets');
   });
+
+  it('a failed refresh keeps serving the last good copy, reports it, and tries again only after the back-off', async () => {
+    sm.on(GetSecretValueCommand)
+      .resolvesOnce(secretString([source({ secrets: [SECRET] })]))
+      .rejectsOnce(new Error('ThrottlingException: Rate exceeded'))
+      .rejectsOnce(new Error('ThrottlingException: Rate exceeded'))
+      .resolves(secretString([source({ secrets: [SECRET, NEXT] })]));
+    const clock = { t: 1_000_000 };
+    const stale: Array<{ message: string; staleForMs: number }> = [];
+    const r = new SecretsSourceRegistry(client, SECRET_ARN, TTL, () => clock.t, {
+      retryAfterMs: 30_000,
+      onStale: ({ error, staleForMs }) => stale.push({ message: error.message, staleForMs }),
+    });
+    expect((await r.get('rencheng'))?.secrets).toEqual([SECRET]);
+    clock.t += TTL + 1;
+    expect((await r.get('rencheng'))?.secrets).toEqual([SECRET]); // refresh failed: still served
+    expect(stale).toEqual([{ message: 'ThrottlingException: Rate exceeded', staleForMs: TTL + 1 }]);
+    clock.t += 10_000;
+    expect((await r.get('rencheng'))?.secrets).toEqual([SECRET]); // within the back-off: no call
+    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    clock.t += 20_000;
+    expect((await r.get('rencheng'))?.secrets).toEqual([SECRET]); // second failure
+    expect(stale).toHaveLength(2);
+    clock.t += 30_000;
+    expect((await r.get('rencheng'))?.secrets).toEqual([SECRET, NEXT]); // recovered
+    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(4);
+  });
+
+  it('a malformed new version of the secret does not take every source down', async () => {
+    sm.on(GetSecretValueCommand)
+      .resolvesOnce(secretString([source({ secrets: [SECRET] })]))
+      .resolves({ SecretString: '{"sources": "oops"}' });
+    const clock = { t: 1_000_000 };
+    const stale: string[] = [];
+    const r = new SecretsSourceRegistry(client, SECRET_ARN, TTL, () => clock.t, { onStale: ({ error }) => stale.push(error.message) });
+    await r.get('rencheng');
+    clock.t += TTL + 1;
+    expect((await r.get('rencheng'))?.secrets).toEqual([SECRET]);
+    expect(stale).toEqual(['sources secret is malformed at sources']);
+  });
+
+  it('beyond the longest allowed staleness, requests fail (a source removed from the secret is not trusted for ever)', async () => {
+    sm.on(GetSecretValueCommand).resolvesOnce(secretString([source({ secrets: [SECRET] })])).rejects(new Error('ServiceUnavailable'));
+    const clock = { t: 1_000_000 };
+    const r = new SecretsSourceRegistry(client, SECRET_ARN, TTL, () => clock.t, { maxStaleMs: 3_600_000, retryAfterMs: 1000 });
+    await r.get('rencheng');
+    clock.t += TTL + 3_600_000;
+    expect((await r.get('rencheng'))?.secrets).toEqual([SECRET]);
+    clock.t += 2000;
+    await expect(r.get('rencheng')).rejects.toThrow('ServiceUnavailable');
+  });
 });
