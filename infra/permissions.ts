@@ -1,3 +1,5 @@
+import { PARTITIONS, type Partition } from '../shared/adapters/dynamodb/keys.js';
+import { WEBHOOK_TYPES } from '../events/schemas.js';
 import type { FunctionName } from './functions.js';
 
 /** DynamoDB actions (without the `dynamodb:` prefix) a function may call on the table. */
@@ -15,13 +17,29 @@ export interface TableAccess {
  * parts (Put → PutItem, Update → UpdateItem, ConditionCheck → ConditionCheckItem).
  */
 export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
-  'ingest-webhook': { actions: ['PutItem', 'GetItem', 'UpdateItem'], leadingKeys: ['WEBHOOK#*'] },
-  'apply-progress': { actions: ['PutItem', 'UpdateItem', 'GetItem'] },
-  'register-event': { actions: ['PutItem', 'UpdateItem', 'GetItem'] },
-  'aggregate-kpis': { actions: ['Query', 'GetItem', 'PutItem'] },
-  // Its digest transaction is made of Puts only (claims, escalation state, outbox).
-  'send-reminders': { actions: ['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+  // Receipts only: claim (conditional Put), mark published (Update).
+  'ingest-webhook': access(['PutItem', 'UpdateItem'], ['webhooks']),
+  // Audit row and period marker (Put), current records (conditional Update).
+  'apply-progress': access(['PutItem', 'UpdateItem'], ['audit', 'state', 'period']),
+  // One conditional Put per event.
+  'register-event': access(['PutItem'], ['events']),
+  // Reads state, events and (reconcile) the audit trail; writes the day's snapshot.
+  'aggregate-kpis': access(['Query', 'PutItem'], ['state', 'events', 'audit', 'snapshots']),
+  // Reads state and period markers; its digest transaction is made of Puts (claims, escalation state, outbox), then marks digests enqueued.
+  'send-reminders': access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'period', 'reminders', 'digests']),
   // Delivery receipts only: claim (Put), complete (Update), release after a failed send (Delete).
-  'deliver-notification': { actions: ['PutItem', 'UpdateItem', 'DeleteItem'], leadingKeys: ['DELIVERY#*'] },
-  'query-api': { actions: ['Query', 'GetItem'] },
+  'deliver-notification': access(['PutItem', 'UpdateItem', 'DeleteItem'], ['deliveries']),
+  // Read-only: plan state, events, the audit trail, snapshots.
+  'query-api': access(['Query'], ['state', 'events', 'audit', 'snapshots']),
+};
+
+function access(actions: readonly TableAction[], partitions: readonly Partition[]): TableAccess {
+  return { actions, leadingKeys: partitions.map((p) => PARTITIONS[p]) };
+}
+
+/** The detail-types each function puts on the bus (its `events:PutEvents` grant is limited to them). */
+export const PUBLISHES: Partial<Record<FunctionName, readonly string[]>> = {
+  'ingest-webhook': WEBHOOK_TYPES,
+  'aggregate-kpis': ['kpi.snapshot.created'],
+  'send-reminders': ['reminder.due'],
 };

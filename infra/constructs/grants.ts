@@ -1,10 +1,12 @@
 import { Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { AccountRootPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../../events/schemas.js';
 import type { TableAccess } from '../permissions.js';
 
 /**
@@ -18,6 +20,20 @@ export function grantTableAccess(table: ITable, role: IRole, access: TableAccess
       actions: access.actions.map((a) => `dynamodb:${a}`),
       resources: [table.tableArn],
       ...(access.leadingKeys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.leadingKeys] } } } : {}),
+    }),
+  );
+}
+
+/**
+ * `events:PutEvents` on the bus, only for the detail-types the function publishes and only with the
+ * system's own source (`events:detail-type` and `events:source` are evaluated per entry).
+ */
+export function grantPutEvents(bus: IEventBus, role: IRole, detailTypes: readonly string[]): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+      conditions: { StringEquals: { 'events:detail-type': [...detailTypes], 'events:source': [EVENT_SOURCE] } },
     }),
   );
 }

@@ -5,8 +5,8 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
-import { TABLE_ACCESS } from '../permissions.js';
-import { grantSecretValue, grantTableAccess } from './grants.js';
+import { PUBLISHES, TABLE_ACCESS } from '../permissions.js';
+import { grantSecretValue, grantPutEvents, grantTableAccess } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 
@@ -50,7 +50,7 @@ export class Ingest extends Construct {
       },
     });
     grantTableAccess(props.table, this.handler.role, TABLE_ACCESS['ingest-webhook']);
-    props.bus.grantPutEventsTo(this.handler.role);
+    grantPutEvents(props.bus, this.handler.role, PUBLISHES['ingest-webhook'] ?? []);
     grantSecretValue(this.sourcesSecret, this.handler.role);
   }
 }

@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import { SCHEDULES, type ScheduleName } from '../../shared/routing.js';
 import type { StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
-import { TABLE_ACCESS } from '../permissions.js';
-import { grantTableAccess } from './grants.js';
+import { PUBLISHES, TABLE_ACCESS } from '../permissions.js';
+import { grantPutEvents, grantTableAccess } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 import { pascal } from './pipeline.js';
@@ -63,7 +63,7 @@ export class Schedules extends Construct {
         environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.bus.eventBusName },
       });
       grantTableAccess(props.table, job.role, TABLE_ACCESS[name]);
-      props.bus.grantPutEventsTo(job.role);
+      grantPutEvents(props.bus, job.role, PUBLISHES[name] ?? []);
       jobs[name] = job;
 
       this.schedules.push(

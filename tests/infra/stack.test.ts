@@ -8,7 +8,7 @@ import { QUEUES, SCHEDULES, type QueueName, type ScheduleName } from '../../shar
 import { OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
-import { TABLE_ACCESS } from '../../infra/permissions.js';
+import { PUBLISHES, TABLE_ACCESS } from '../../infra/permissions.js';
 import { actionsOf, allStatements, refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Resources, type Synthesized } from './helpers.js';
 
 // One synthesis (dev stage, fixture handlers bundled by esbuild) shared by every test of this file.
@@ -240,12 +240,27 @@ describe('least privilege', () => {
     }
   });
 
-  it('limits ingest-webhook to the WEBHOOK# partitions and deliver-notification to the DELIVERY# ones', () => {
+  it('limits every function to its own partitions (dynamodb:LeadingKeys)', () => {
     const condition = (name: FunctionName) =>
       roleStatements(name).filter((x) => actionsOf(x as never).some((a) => a.startsWith('dynamodb:')))[0]!.Condition;
     expect(condition('ingest-webhook')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*'] } });
     expect(condition('deliver-notification')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERY#*'] } });
-    expect(condition('apply-progress')).toBeUndefined();
+    expect(condition('apply-progress')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#TASK#*', 'PLAN#*#STATE', 'PLAN#*#PERIOD#*'] } });
+    expect(condition('register-event')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT'] } });
+    for (const name of FUNCTION_NAMES) expect(condition(name), name).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TABLE_ACCESS[name].leadingKeys!] } });
+  });
+
+  it('lets a function put on the bus only the detail-types it publishes, with the system source', () => {
+    for (const name of FUNCTION_NAMES) {
+      const puts = roleStatements(name).filter((x) => actionsOf(x as never).includes('events:PutEvents'));
+      const types = PUBLISHES[name];
+      if (!types) {
+        expect(puts, name).toEqual([]);
+        continue;
+      }
+      expect(puts, name).toHaveLength(1);
+      expect(puts[0]!.Condition).toEqual({ StringEquals: { 'events:detail-type': [...types], 'events:source': [EVENT_SOURCE] } });
+    }
   });
 
   it('grants only the non-table actions each function uses', () => {
@@ -354,6 +369,9 @@ describe('notifications and monitoring', () => {
     expect(of('Errors')).toHaveLength(FUNCTION_NAMES.length);
     expect(of('Throttles')).toHaveLength(FUNCTION_NAMES.length);
     expect(of('5xx')).toHaveLength(1);
+    expect(of('SourcesRefreshFailed')).toEqual([
+      expect.objectContaining({ Properties: expect.objectContaining({ Namespace: 'JiningSupervision', Dimensions: [{ Name: 'Service', Value: 'ingest-webhook' }], Threshold: 0 }) }),
+    ]);
     const alarmTopicId = Object.entries(resourcesOf(synth.template, 'AWS::SNS::Topic')).find(([id]) => id.startsWith('MonitoringAlarmTopic'))![0];
     for (const a of alarms) expect((a.Properties!.AlarmActions as unknown[]).map(refId)).toEqual([alarmTopicId]);
     synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);

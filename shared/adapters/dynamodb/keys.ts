@@ -22,3 +22,21 @@ export function utcInstant(iso: string): string {
 }
 
 export { messageOrder as lwwOrder } from '../../kpi/order.js';
+
+/**
+ * The table's partitions as IAM `dynamodb:LeadingKeys` patterns (StringLike), one per key builder
+ * above and in the reminder and delivery stores: infra/permissions.ts grants each function exactly the
+ * partitions it touches, and a test checks every builder against its pattern.
+ */
+export const PARTITIONS = {
+  state: 'PLAN#*#STATE',
+  audit: 'PLAN#*#TASK#*',
+  period: 'PLAN#*#PERIOD#*',
+  events: 'PLAN#*#EVENT',
+  snapshots: 'PLAN#*#SNAPSHOT',
+  reminders: 'PLAN#*#REMINDER',
+  digests: 'PLAN#*#DIGEST#*',
+  webhooks: 'WEBHOOK#*',
+  deliveries: 'DELIVERY#*',
+} as const;
+export type Partition = keyof typeof PARTITIONS;

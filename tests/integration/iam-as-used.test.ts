@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAggregateKpisHandler } from '../../functions/aggregate-kpis/app.js';
+import { createApplyProgressHandler } from '../../functions/apply-progress/app.js';
+import { createDeliverNotificationHandler } from '../../functions/deliver-notification/app.js';
+import { createIngestWebhookHandler } from '../../functions/ingest-webhook/app.js';
+import { createQueryApiHandler } from '../../functions/query-api/app.js';
+import { createRegisterEventHandler } from '../../functions/register-event/app.js';
+import { createSendRemindersHandler } from '../../functions/send-reminders/app.js';
+import { FUNCTION_NAMES, type FunctionName } from '../../infra/functions.js';
+import { PUBLISHES, TABLE_ACCESS, type TableAction } from '../../infra/permissions.js';
+import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
+import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
+import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
+import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
+import { OutboxNotifier } from '../../shared/adapters/notify/outbox.js';
+import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
+import type { BusEvent } from '../../shared/ports/bus.js';
+import { fixedClock } from '../../shared/ports/clock.js';
+import { staticSourceRegistry } from '../../shared/ports/sources.js';
+import { createTestTable } from '../helpers/dynamodb.js';
+import { sportsEvent, sqsRecord } from '../helpers/reports.js';
+import { fixedSecret, sampleBody, signedEvent, source } from '../helpers/webhooks.js';
+import { recordingLogger } from '../unit/reminders.fakes.js';
+
+/**
+ * IAM exactly as used: each function runs a typical invocation against DynamoDB Local through a
+ * client that records every call (its action and partition key). Every call must be allowed by the
+ * function's grant in infra/permissions.ts (action and `dynamodb:LeadingKeys` pattern), and every
+ * granted action must be one the function issues — so that a grant nobody uses, or a new key the
+ * grant does not cover, fails here before it fails (or stays too wide) in AWS.
+ */
+
+const logger = new Logger({ logLevel: 'SILENT' });
+let table: Awaited<ReturnType<typeof createTestTable>>;
+const used = new Map<FunctionName, Array<{ action: TableAction; pk: string }>>();
+const published = new Map<FunctionName, string[]>();
+const all: BusEvent[] = [];
+/** A bus that records what `name` publishes. */
+function busFor(name: FunctionName) {
+  const types: string[] = [];
+  published.set(name, types);
+  return { publish: async (events: BusEvent[]) => void events.forEach((e) => (types.push(e.detailType), all.push(e))) };
+}
+
+beforeAll(async () => {
+  table = await createTestTable();
+});
+afterAll(async () => table.drop());
+
+const ACTION_OF: Record<string, TableAction | 'TransactWriteItems'> = {
+  PutItemCommand: 'PutItem',
+  UpdateItemCommand: 'UpdateItem',
+  DeleteItemCommand: 'DeleteItem',
+  GetItemCommand: 'GetItem',
+  QueryCommand: 'Query',
+  BatchGetItemCommand: 'BatchGetItem',
+  TransactWriteItemsCommand: 'TransactWriteItems',
+};
+
+const pkOf = (key: unknown): string => {
+  const pk = (key as { pk?: unknown } | undefined)?.pk;
+  return typeof pk === 'string' ? pk : String((pk as { S?: string } | undefined)?.S);
+};
+
+/** A document client over the test table that records each call for `name`. */
+function clientFor(name: FunctionName): DynamoDBDocumentClient {
+  const calls: Array<{ action: TableAction; pk: string }> = [];
+  used.set(name, calls);
+  // A client of its own: middleware added through a document client lands on its underlying client.
+  const client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      const action = ACTION_OF[context.commandName ?? ''];
+      const input = args.input as Record<string, unknown>;
+      if (!action) throw new Error(`unexpected command ${context.commandName}`);
+      if (action === 'TransactWriteItems') {
+        for (const item of input.TransactItems as Array<Record<string, { Item?: unknown; Key?: unknown }>>) {
+          const [kind, body] = Object.entries(item)[0]!;
+          const part = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' }[kind] as TableAction;
+          calls.push({ action: part, pk: pkOf(body.Item ?? body.Key) });
+        }
+      } else if (action === 'Query') {
+        const values = input.ExpressionAttributeValues as Record<string, unknown>;
+        calls.push({ action, pk: pkOf({ pk: values[':pk'] }) });
+      } else if (action === 'BatchGetItem') {
+        for (const req of Object.values(input.RequestItems as Record<string, { Keys: unknown[] }>)) for (const k of req.Keys) calls.push({ action, pk: pkOf(k) });
+      } else {
+        calls.push({ action, pk: pkOf(input.Item ?? input.Key) });
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'recordTableAccess' },
+  );
+  return doc;
+}
+
+const matches = (pattern: string, pk: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(pk);
+
+describe('IAM grants against what each function does (DynamoDB Local)', () => {
+  it('runs every function through a typical invocation', async () => {
+    const bus = all;
+    const tableName = table.tableName;
+    const SECRET = fixedSecret('iam-secret');
+
+    // ingest → apply-progress → register-event
+    const ingest = createIngestWebhookHandler({
+      sources: staticSourceRegistry([source({ secrets: [SECRET] })]),
+      receipts: new DynamoWebhookReceipts(clientFor('ingest-webhook'), tableName),
+      bus: busFor('ingest-webhook'),
+      clock: fixedClock('2023-06-25T02:20:00Z'),
+      logger,
+    });
+    const body = sampleBody('valid/progress-t08-rencheng.json').replace('"period"', '"completedMilestoneIds": [],\n    "period"');
+    expect((await ingest(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'iam_1' }))).statusCode).toBe(202);
+    const progressDetail = bus.find((e) => e.detailType === 'progress.submitted')!.detail;
+    const apply = createApplyProgressHandler({ writer: new DynamoStateStore(clientFor('apply-progress'), tableName), logger });
+    expect((await apply({ Records: [sqsRecord('progress.submitted', progressDetail, 'p1')] } as never)).batchItemFailures).toEqual([]);
+    const register = createRegisterEventHandler({ writer: new DynamoStateStore(clientFor('register-event'), tableName), logger });
+    expect((await register({ Records: [sqsRecord('event.registered', sportsEvent({ status: 'held' }), 'e1')] } as never)).batchItemFailures).toEqual([]);
+
+    // the jobs
+    const aggregateDoc = clientFor('aggregate-kpis');
+    const aggregate = createAggregateKpisHandler({
+      reader: new DynamoStateStore(aggregateDoc, tableName),
+      auditTrail: new DynamoStateStore(aggregateDoc, tableName),
+      snapshots: new DynamoSnapshotStore(aggregateDoc, tableName),
+      bus: busFor('aggregate-kpis'),
+      clock: fixedClock('2023-07-03T01:00:00+08:00'),
+      logger,
+    });
+    await aggregate({ mode: 'snapshot' } as never);
+    await aggregate({ mode: 'reconcile' } as never);
+    const remindersDoc = clientFor('send-reminders');
+    const reminders = createSendRemindersHandler({
+      reader: new DynamoStateStore(remindersDoc, tableName),
+      store: new DynamoReminderStore(remindersDoc, tableName),
+      bus: busFor('send-reminders'),
+      clock: fixedClock('2023-07-03T09:00:00+08:00'),
+      calendar: chineseWorkdayCalendar(),
+      logger: recordingLogger(),
+    });
+    await reminders({ now: '2023-07-03T09:00:00+08:00' } as never);
+    const digest = bus.find((e) => e.detailType === 'reminder.due');
+    expect(digest, 'the reminder job sent a digest').toBeDefined();
+
+    // delivery: a failed send (the receipt is released), then the retry that succeeds; then the read API
+    const deliveryReceipts = new DynamoDeliveryReceipts(clientFor('deliver-notification'), tableName);
+    const outbox = new OutboxNotifier({ file: `/tmp/iam-outbox-${process.pid}.jsonl`, now: () => new Date() });
+    let down = true;
+    const deliver = createDeliverNotificationHandler({
+      channelsFor: () => [{ kind: 'outbox' }],
+      senders: { outbox: { send: async (channel, d) => (down ? Promise.reject(new Error('channel down')) : outbox.send(channel, d)) } },
+      receipts: deliveryReceipts,
+      logger: recordingLogger(),
+    });
+    expect((await deliver({ Records: [sqsRecord('reminder.due', digest!.detail, 'd1')] } as never)).batchItemFailures).toEqual([{ itemIdentifier: 'd1' }]);
+    down = false;
+    expect((await deliver({ Records: [sqsRecord('reminder.due', digest!.detail, 'd1')] } as never)).batchItemFailures).toEqual([]);
+    const queryDoc = clientFor('query-api');
+    const state = new DynamoStateStore(queryDoc, tableName);
+    const query = createQueryApiHandler({
+      reader: state,
+      reports: state,
+      snapshots: new DynamoSnapshotStore(queryDoc, tableName),
+      clock: fixedClock('2023-07-03T10:00:00+08:00'),
+      calendar: chineseWorkdayCalendar(),
+      cursorKey: 'a-cursor-key-of-32-bytes-or-so!!',
+      logger,
+    });
+    for (const path of ['', '/kpis', '/tasks/T08', '/overdue', '/rankings', '/events', '/snapshots']) {
+      const res = await query({ rawPath: `/v1/plans/jining-sports-2023${path}`, requestContext: { http: { method: 'GET' } }, headers: {} } as never);
+      expect(res.statusCode, path).toBe(200);
+    }
+  });
+
+  it.each(FUNCTION_NAMES)('%s: every call is granted, and every grant is used', (name) => {
+    const calls = used.get(name) ?? [];
+    const grant = TABLE_ACCESS[name];
+    expect(calls.length, `${name} made no table call`).toBeGreaterThan(0);
+    for (const { action, pk } of calls) {
+      expect(grant.actions, `${name} issues ${action}`).toContain(action);
+      expect(grant.leadingKeys?.some((p) => matches(p, pk)), `${name} touches ${pk}, outside ${grant.leadingKeys?.join(', ')}`).toBe(true);
+    }
+    expect([...new Set(calls.map((c) => c.action))].sort(), `${name}: granted but never used`).toEqual([...grant.actions].sort());
+    for (const pattern of grant.leadingKeys ?? []) expect(calls.some((c) => matches(pattern, c.pk)), `${name}: partition ${pattern} granted but never touched`).toBe(true);
+    // events:PutEvents is granted only for what the function publishes.
+    const types = new Set(published.get(name) ?? []);
+    for (const t of types) expect(PUBLISHES[name] ?? [], `${name} publishes ${t}`).toContain(t);
+    if (PUBLISHES[name]) expect(types.size, `${name} may publish but did not`).toBeGreaterThan(0);
+  });
+});
