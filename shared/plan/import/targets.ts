@@ -33,10 +33,11 @@ export interface LeftOverNumber {
 }
 
 const NUM = `(\\d+(?:\\.\\d+)?|[${CHINESE_NUMERAL_CHARS}]+)`;
-const AT_MOST_BEFORE = /(不超过|不高于|控制在|低于|少于|降至|压降至|降低到|降到)\s*$/;
+// 不少于 and 不低于 mean at least: 少于/低于 count as at most only without the 不.
+const AT_MOST_BEFORE = /(不超过|不高于|不多于|控制在|(?<!不)低于|(?<!不)少于|降至|降低到|降到)\s*$/;
 const AT_MOST_AFTER = /^\s*(以内|以下)/;
 const AT_LEAST_AFTER = /^\s*(及以上|以上)/;
-const REACH_VERB = /(达到|达|突破|超过|不少于|不低于|不超过|不高于|控制在|保持在|稳定在|提高到|提升到|增长到|增加到|增至|提高至|提升至|至少)\s*$/;
+const REACH_VERB = /(达到|达|突破|超过|不少于|不低于|不超过|不高于|控制在|保持在|保持|稳定在|提高到|提升到|增长到|增加到|增至|提高至|提升至|至少)\s*$/;
 const LEADING_ADVERBS = /^(?:力争|争取|确保|努力|年内|全年)+/;
 const PER_COUNTY = /(每个县(?:（市、区）|\(市、区\)|市区|区)|各县(?:（市、区）|\(市、区\)|市区)(?:均|各|分别))/;
 const NOUN_END = /(、|，|,|的|建立|建成|实现|达到|开展|形成|纳入|$)/;
@@ -105,6 +106,16 @@ function fullSentenceStart(working: string, at: number): number {
   return 0;
 }
 
+/**
+ * 力争 makes a stretch target when it is the nearest commitment word before the number in its full
+ * sentence: in 力争…10.5亿元；争取第二个… the second target has its own 争取 and is an ordinary one.
+ */
+function isStretch(working: string, at: number): boolean {
+  const before = working.slice(fullSentenceStart(working, at), at);
+  const words = [...before.matchAll(/力争|争取|确保/g)];
+  return words.at(-1)?.[0] === '力争';
+}
+
 function clauseOf(all: Span[], at: number): Span | undefined {
   return all.find((c) => at >= c.start && at < c.end);
 }
@@ -150,7 +161,7 @@ export function findTargets(text: string, working: string, countyCount: number):
       unit: '%',
       target: { op: '>=', value: 100 },
       rank: false,
-      stretch: /力争/.test(working.slice(fullSentenceStart(working, clause.start + at), clause.start + at)),
+      stretch: isStretch(working, clause.start + at),
       relative: false,
       coverage: true,
       source: sentence.text.trim(),
@@ -235,7 +246,7 @@ function build(
     target,
     rank: match.kind === 'rank',
     ...(perCounty ? { perCounty: { perOrgTarget: match.value, counties: countyCount } } : {}),
-    stretch: /力争/.test(working.slice(fullSentenceStart(working, match.start), match.start)),
+    stretch: isStretch(working, match.start),
     relative: match.kind === 'relative',
     coverage: false,
     source: sentence.text.trim(),
