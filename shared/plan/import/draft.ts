@@ -33,6 +33,17 @@ function kpiFrom(taskId: string, n: number, t: FoundTarget, leadOrgId: string): 
 }
 
 /**
+ * Reads one item's text: its dates first (so that 5.19 is not read as a number), then its targets, with
+ * quotes, dates and years masked. Per-county quotas multiply by the directory's counties.
+ */
+export function readItem(text: string, year: number, countyCount = COUNTY_IDS.length) {
+  const working = workingText(text);
+  const dates = findDates(text, working, year);
+  const masked = maskSpans(working, [...dates.consumed, ...yearSpans(working)]);
+  return { dates, found: findTargets(text, masked, countyCount) };
+}
+
+/**
  * Imports a 工作要点 notice: its text (or its file's bytes, UTF-8 or GB18030) in, a draft plan and the
  * review list out. Pure: no file, clock or network. The draft validates against the same schema as a
  * hand-written plan; where the notice is silent (units, aggregation, reporting cycle) it holds a marked
@@ -65,10 +76,7 @@ export function importNotice(input: string | Uint8Array, rawOptions: ImportOptio
 
   const tasks: PlanInput['tasks'] = body.items.map((item, i) => {
     const taskId = `T${String(i + 1).padStart(2, '0')}`;
-    const working = workingText(item.text);
-    const dates = findDates(item.text, working, year);
-    const masked = maskSpans(working, [...dates.consumed, ...yearSpans(working)]);
-    const found = findTargets(item.text, masked, COUNTY_IDS.length);
+    const { dates, found } = readItem(item.text, year);
     rejectedDates.push(...dates.rejected.map((r) => ({ ...r, taskId })));
     leftOver.push(...found.leftOver.map((l) => ({ ...l, taskId })));
 
