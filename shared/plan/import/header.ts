@@ -52,7 +52,7 @@ export function parseHeader(lines: string[]): NoticeHeader {
   // The plan's own title line: the last short line without a full stop before the first section.
   const ownTitle = [...trimmed]
     .reverse()
-    .find((l) => l.length <= 40 && YEAR_IN_TITLE.test(l) && !l.includes('。') && !/[：:]$/.test(l) && !DATE_LINE.test(l.replace(/\s+/g, '')) && !DOC_NUMBER.test(l));
+    .find((l) => l.length <= 40 && YEAR_IN_TITLE.test(l) && !/[。《]|关于印发/.test(l) && !/[：:]$/.test(l) && !DATE_LINE.test(l.replace(/\s+/g, '')) && !DOC_NUMBER.test(l));
   const title = quoted ?? ownTitle;
   if (quoted && ownTitle && quoted !== ownTitle && YEAR_IN_TITLE.test(ownTitle)) {
     notes.push(`通知标题中的《${quoted}》与正文标题“${ownTitle}”不一致，草稿采用前者`);

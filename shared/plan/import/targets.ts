@@ -215,7 +215,8 @@ function build(
 
   let name: string;
   if (perCounty) {
-    const noun = afterText.split(NOUN_END)[0]!.trim();
+    // ''.split(NOUN_END) is [] (the pattern matches the empty string): a quota may end its item.
+    const noun = (afterText.split(NOUN_END)[0] ?? '').trim();
     name = `${noun || trimName(beforeText + afterText)}（每个县（市、区）${match.value}${match.unit}）`;
   } else if (verb) {
     name = trimName(beforeText.slice(0, beforeText.length - verb[0].length)) || trimName(afterText);
