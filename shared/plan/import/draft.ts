@@ -68,6 +68,7 @@ export function importNotice(input: string | Uint8Array, rawOptions: ImportOptio
   const issuerOrgId = ORGS.find((o) => o.name === issuer)?.orgId;
   const leadOrgId = issuerOrgId ?? PLACEHOLDER.unknownOrgId;
   const yearEnd = `${year}-12-31`;
+  const addressees = header.addresseeLine ? resolveAddressees(header.addresseeLine) : [];
 
   const kpiNotes: KpiNote[] = [];
   const rejectedDates: Array<RejectedDate & { taskId: string }> = [];
@@ -147,7 +148,7 @@ export function importNotice(input: string | Uint8Array, rawOptions: ImportOptio
     source: { encoding },
     header: {
       ...(issuerOrgId ? { issuerOrgId } : {}),
-      addressees: header.addresseeLine ? resolveAddressees(header.addresseeLine) : [],
+      addressees,
       sectionIntros: body.sections.filter((s) => s.intro).map((s) => ({ sectionId: `S${s.number}`, text: s.intro })),
     },
     plan,
@@ -159,7 +160,7 @@ export function importNotice(input: string | Uint8Array, rawOptions: ImportOptio
       issuerOrgId,
       headerNotes: header.notes,
       structureNotes: body.notes,
-      addressees: header.addresseeLine ? resolveAddressees(header.addresseeLine) : [],
+      addressees,
       defaultDueTaskIds,
       kpiNotes,
       rejectedDates,
