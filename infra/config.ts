@@ -30,6 +30,11 @@ export interface StageConfig {
   readonly powertoolsLogLevel: 'DEBUG' | 'INFO';
   /** Default-stage throttling of the HTTP API. */
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Throttling of the webhook route alone (all sources together), so that a flood of webhooks cannot
+   * starve the read API, and the reverse. Each source is also held to its own budget by ingest-webhook.
+   */
+  readonly webhookThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   /** How long the bus archive keeps events for replay. */
   readonly archiveRetention: Duration;
 }
@@ -44,6 +49,7 @@ export function stageConfig(stage: StageName): StageConfig {
     logRetention: prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
     powertoolsLogLevel: prod ? 'INFO' : 'DEBUG',
     apiThrottle: prod ? { rateLimit: 100, burstLimit: 200 } : { rateLimit: 20, burstLimit: 40 },
+    webhookThrottle: prod ? { rateLimit: 50, burstLimit: 100 } : { rateLimit: 10, burstLimit: 20 },
     archiveRetention: prod ? Duration.days(400) : Duration.days(30),
   };
 }

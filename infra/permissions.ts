@@ -17,8 +17,8 @@ export interface TableAccess {
  * parts (Put → PutItem, Update → UpdateItem, ConditionCheck → ConditionCheckItem).
  */
 export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
-  // Receipts only: claim (conditional Put), mark published (Update).
-  'ingest-webhook': access(['PutItem', 'UpdateItem'], ['webhooks']),
+  // Receipts: claim (conditional Put), mark published (Update); the shared rate budget (conditional ADD).
+  'ingest-webhook': access(['PutItem', 'UpdateItem'], ['webhooks', 'rates']),
   // Audit row and period marker (Put), current records (conditional Update).
   'apply-progress': access(['PutItem', 'UpdateItem'], ['audit', 'state', 'period']),
   // One conditional Put per event.

@@ -102,7 +102,7 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
       return unauthorized();
     }
     // Limited after authentication, so that nobody but the source itself can spend its budget.
-    const limit = limiter.take(sourceId);
+    const limit = await limiter.take(sourceId);
     if (!limit.ok) {
       return errorResponse(429, 'rate_limited', 'too many requests from this source', undefined, { 'retry-after': String(limit.retryAfterSeconds) });
     }

@@ -8,11 +8,17 @@ import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { SecretsSourceRegistry, SOURCES_REFRESH_FAILED_METRIC } from '../../shared/adapters/aws/secrets-source-registry.js';
 import { emfLine } from '../../shared/reminders/metrics.js';
 import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
+import { DynamoRateBudget } from '../../shared/adapters/dynamodb/rate-budget.js';
 import { tokenBucket } from '../../shared/ingest/rate-limiter.js';
+import { bothLimits, sharedRateLimiter } from '../../shared/ingest/shared-rate-limiter.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createIngestWebhookHandler } from './app.js';
 
 const logger = new Logger({ serviceName: 'ingest-webhook' });
+
+const doc = documentClient();
+const tableName = requireEnv('TABLE_NAME');
+const ratePerSecond = Number(process.env.SOURCE_RATE_PER_SECOND ?? 20);
 
 const app = createIngestWebhookHandler({
   sources: new SecretsSourceRegistry(new SecretsManagerClient({}), requireEnv('SOURCES_SECRET_ARN'), undefined, undefined, {
@@ -22,11 +28,20 @@ const app = createIngestWebhookHandler({
       console.log(emfLine({ name: SOURCES_REFRESH_FAILED_METRIC, dimensions: { Service: 'ingest-webhook' }, properties: { staleForMs }, at: new Date() }));
     },
   }),
-  receipts: new DynamoWebhookReceipts(documentClient(), requireEnv('TABLE_NAME')),
+  receipts: new DynamoWebhookReceipts(doc, tableName),
   bus: new EventBridgeBus(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
   clock: systemClock,
   logger,
-  rateLimiter: tokenBucket({ ratePerSecond: Number(process.env.SOURCE_RATE_PER_SECOND ?? 20), burst: Number(process.env.SOURCE_BURST ?? 40) }),
+  // This instance's bucket first (no write when it already says no), then the budget shared by every
+  // instance of the function through the table.
+  rateLimiter: bothLimits(
+    tokenBucket({ ratePerSecond, burst: Number(process.env.SOURCE_BURST ?? 40) }),
+    sharedRateLimiter({
+      store: new DynamoRateBudget(doc, tableName),
+      ratePerSecond,
+      onStoreError: (err) => logger.warn('shared rate budget unavailable; admitting on the instance limit', { error: err instanceof Error ? err.name : String(err) }),
+    }),
+  ),
 });
 
 export const handler = middy(app).use(injectLambdaContext(logger));

@@ -9,6 +9,7 @@ import {
   type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type { CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -23,6 +24,7 @@ import { acknowledgeNag } from './nag.js';
 
 /** The webhook route: no authorizer (the function verifies the Standard Webhooks signature). */
 export const WEBHOOK_ROUTE = '/v1/webhooks/{sourceId}';
+export const WEBHOOK_ROUTE_KEY = `POST ${WEBHOOK_ROUTE}`;
 /** Read routes served by query-api behind the JWT (or IAM) authorizer. */
 export const READ_ROUTES = [
   '/v1/plans/{planId}',
@@ -124,6 +126,13 @@ export class Api extends Construct {
       authorizer: new HttpNoneAuthorizer(),
     })) {
       acknowledgePublicRoute(route, 'Webhooks are authenticated by their Standard Webhooks HMAC signature, verified by ingest-webhook against the source secrets; county systems hold no AWS or OIDC identity.');
+      // The L2 stage has no per-route settings: set them on the CloudFormation stage (the route must exist first).
+      const cfnStage = this.stage.node.defaultChild as CfnStage;
+      cfnStage.addPropertyOverride(`RouteSettings.${WEBHOOK_ROUTE_KEY}`, {
+        ThrottlingRateLimit: config.webhookThrottle.rateLimit,
+        ThrottlingBurstLimit: config.webhookThrottle.burstLimit,
+      });
+      cfnStage.node.addDependency(route);
     }
     for (const path of READ_ROUTES) {
       this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration: queryIntegration, authorizer: readAuthorizer });

@@ -1,9 +1,12 @@
+export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
 /**
- * A per-source token bucket. In Lambda it limits per warm instance (the HTTP API's own throttling is
- * the account-wide guard); locally it is the only limit.
+ * A per-source limit, taken once per authenticated webhook. `tokenBucket` limits one process (the
+ * local runtime, or one warm Lambda instance); `sharedRateLimiter` (shared-rate-limiter.ts) holds
+ * across Lambda instances.
  */
 export interface RateLimiter {
-  take(key: string): { ok: true } | { ok: false; retryAfterSeconds: number };
+  take(key: string): RateDecision | Promise<RateDecision>;
 }
 
 export function tokenBucket(options: { ratePerSecond: number; burst: number; now?: () => number }): RateLimiter {

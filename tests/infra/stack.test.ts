@@ -243,7 +243,7 @@ describe('least privilege', () => {
   it('limits every function to its own partitions (dynamodb:LeadingKeys)', () => {
     const condition = (name: FunctionName) =>
       roleStatements(name).filter((x) => actionsOf(x as never).some((a) => a.startsWith('dynamodb:')))[0]!.Condition;
-    expect(condition('ingest-webhook')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*'] } });
+    expect(condition('ingest-webhook')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*', 'RATE#*'] } });
     expect(condition('deliver-notification')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERY#*'] } });
     expect(condition('apply-progress')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#TASK#*', 'PLAN#*#STATE', 'PLAN#*#PERIOD#*'] } });
     expect(condition('register-event')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT'] } });
@@ -296,6 +296,13 @@ describe('least privilege', () => {
 });
 
 describe('HTTP API', () => {
+  it('throttles the webhook route on its own, beside the stage default', () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+      RouteSettings: { [`POST ${WEBHOOK_ROUTE}`]: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } },
+    });
+  });
+
   const routes = () => Object.values(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Route'));
   const integrationTarget = (routeTarget: unknown): string => {
     // Target: { Fn::Join: ['', ['integrations/', { Ref: integrationId }]] }

@@ -16,6 +16,8 @@ import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-sto
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
+import { DynamoRateBudget } from '../../shared/adapters/dynamodb/rate-budget.js';
+import { sharedRateLimiter } from '../../shared/ingest/shared-rate-limiter.js';
 import { OutboxNotifier } from '../../shared/adapters/notify/outbox.js';
 import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
 import type { BusEvent } from '../../shared/ports/bus.js';
@@ -108,9 +110,11 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const SECRET = fixedSecret('iam-secret');
 
     // ingest → apply-progress → register-event
+    const ingestDoc = clientFor('ingest-webhook');
     const ingest = createIngestWebhookHandler({
       sources: staticSourceRegistry([source({ secrets: [SECRET] })]),
-      receipts: new DynamoWebhookReceipts(clientFor('ingest-webhook'), tableName),
+      receipts: new DynamoWebhookReceipts(ingestDoc, tableName),
+      rateLimiter: sharedRateLimiter({ store: new DynamoRateBudget(ingestDoc, tableName), ratePerSecond: 20 }),
       bus: busFor('ingest-webhook'),
       clock: fixedClock('2023-06-25T02:20:00Z'),
       logger,

@@ -15,6 +15,9 @@ export const snapshotsPk = (planId: string) => `PLAN#${planId}#SNAPSHOT`;
 export const snapshotSk = (date: string) => `DATE#${date}`;
 export const webhookReceiptPk = (sourceId: string, webhookId: string) => `WEBHOOK#${sourceId}#${webhookId}`;
 export const WEBHOOK_RECEIPT_SK = 'RECEIPT';
+/** The shared per-source rate budget: one counter per time window. */
+export const rateBudgetPk = (sourceId: string) => `RATE#${sourceId}`;
+export const rateBudgetSk = (window: number) => `W#${window}`;
 
 /** An instant normalised to UTC with milliseconds, so that instants sort as strings. */
 export function utcInstant(iso: string): string {
@@ -37,6 +40,7 @@ export const PARTITIONS = {
   reminders: 'PLAN#*#REMINDER',
   digests: 'PLAN#*#DIGEST#*',
   webhooks: 'WEBHOOK#*',
+  rates: 'RATE#*',
   deliveries: 'DELIVERY#*',
 } as const;
 export type Partition = keyof typeof PARTITIONS;
