@@ -334,6 +334,28 @@ describe('Plan rejects inconsistent data with the path of the fault', () => {
     expect(issues.map((i) => i.path)).toEqual([['tasks', 9, 'kpis', 0, 'target']]);
   });
 
+  it('a milestone owner that is not a unit of the task', () => {
+    const issues = issuePaths(
+      mutated((p) => {
+        p.tasks[9]!.milestones![0]!.ownerOrgIds = ['jn-lottery-center'];
+      }),
+    );
+    expect(issues).toEqual([{ path: ['tasks', 9, 'milestones', 0, 'ownerOrgIds', 0], message: 'jn-lottery-center is not a unit of T10' }]);
+  });
+
+  it('a baseline on a flow KPI, and a quota on a KPI that is not summed per unit', () => {
+    const issues = issuePaths(
+      mutated((p) => {
+        p.tasks[21]!.kpis![0]!.baseline = { value: 80000, source: 'x' }; // lottery sales: a flow
+        p.tasks[21]!.kpis![1]!.perOrgTarget = 10; // lottery outlets: latest_of_org
+      }),
+    );
+    expect(issues).toEqual([
+      { path: ['tasks', 21, 'kpis', 0, 'baseline'], message: 'only a stock KPI has a baseline' },
+      { path: ['tasks', 21, 'kpis', 1, 'perOrgTarget'], message: 'a per-unit quota needs sum_latest' },
+    ]);
+  });
+
   it('a malformed taskId', () => {
     const issues = issuePaths(
       mutated((p) => {

@@ -10,7 +10,7 @@ const MID = '2023-01-10';
 const AFTER = '2023-01-21';
 
 function kpi(target: Target, pace: 'linear' | 'none' = 'linear'): Kpi {
-  return { kpiId: 'k', taskId: 'T01', name: 'k', unit: '个', target, aggregation: { kind: 'sum_latest' }, pace, source: 'test' };
+  return { kpiId: 'k', taskId: 'T01', name: 'k', unit: '个', target, aggregation: { kind: 'sum_latest' }, pace, measure: 'flow', stretch: false, assumption: false, source: 'test' };
 }
 
 const atLeast100 = kpi({ op: '>=', value: 100 });

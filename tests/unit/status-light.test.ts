@@ -21,6 +21,9 @@ function kpi(kpiId: string, pace: 'linear' | 'none' = 'linear'): Kpi {
     target: { op: '>=', value: 100 },
     aggregation: { kind: 'sum_latest' },
     pace,
+    measure: 'flow',
+    stretch: false,
+    assumption: false,
     source: 'test',
   };
 }
