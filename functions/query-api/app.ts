@@ -107,8 +107,9 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
       }
       case 'listOverdue': {
         const asOf = (query as { asOf?: string }).asOf ?? today;
-        // Whether a task or milestone is done depends only on the units' statuses: no events needed.
-        const view = await evaluate(plan, asOf, { withEvents: false });
+        // Whether a task or milestone is done depends on the units' statuses, and on held events only
+        // for a milestone that an event completes (`completedBy`).
+        const view = await evaluate(plan, asOf, { withEvents: plan.tasks.some((t) => t.milestones.some((m) => m.completedBy)) });
         return { planId: plan.planId, asOf, items: overdueItems(view, deps.calendar) } satisfies OverdueResponse;
       }
       case 'listRankings':
@@ -137,7 +138,7 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
       startKey = c.k;
     }
     // Only a task with an event-counted KPI needs the events of the plan.
-    const withEvents = task.kpis.some((k) => k.aggregation.kind === 'count_held_events');
+    const withEvents = task.kpis.some((k) => k.aggregation.kind === 'count_held_events') || task.milestones.some((m) => m.completedBy);
     const [view, page] = await Promise.all([
       evaluate(plan, today, { withEvents }),
       deps.reports.listReports(plan.planId, task.taskId, { limit: query.limit ?? DEFAULT_REPORTS_LIMIT, ...(startKey ? { startKey } : {}) }),

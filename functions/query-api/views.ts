@@ -55,11 +55,18 @@ export function kpiItem(plan: Plan, k: KpiView): z.infer<typeof KpiItem> {
     target: k.target,
     aggregation: k.aggregation,
     pace,
+    measure: k.measure,
+    ...(k.baseline ? { baseline: k.baseline } : {}),
+    stretch: k.stretch,
+    assumption: k.assumption,
+    ...(k.note ? { note: k.note } : {}),
     value: k.value,
     progress: k.progress,
     expected: k.expected,
     status: k.status,
-    byOrg: k.byOrg.map((f) => ({ orgId: f.orgId, name: orgName(f.orgId), value: f.value, reportedAt: f.reportedAt, ...(f.perOrgTarget === undefined ? {} : { perOrgTarget: f.perOrgTarget }) })),
+    reasons: k.reasons,
+    ...(k.quota ? { quota: k.quota } : {}),
+    byOrg: k.byOrg.map((f) => ({ ...f, name: orgName(f.orgId) })),
   };
 }
 
@@ -75,7 +82,17 @@ export function taskDetail(plan: Plan, task: Task, view: PlanView) {
     reporting: task.reporting,
     milestones: t.milestones,
     kpis: view.kpis.filter((k) => k.taskId === task.taskId).map((k) => kpiItem(plan, k)),
-    byOrg: t.byOrg.map((o) => ({ orgId: o.orgId, name: orgName(o.orgId), role: o.role, status: o.status, percentComplete: o.percentComplete, reportedAt: o.reportedAt, period: o.period })),
+    byOrg: t.byOrg.map((o) => ({
+      orgId: o.orgId,
+      name: orgName(o.orgId),
+      role: o.role,
+      status: o.status,
+      percentComplete: o.percentComplete,
+      reportedAt: o.reportedAt,
+      period: o.period,
+      light: o.light,
+      reasons: o.reasons,
+    })),
   };
 }
 

@@ -71,9 +71,19 @@ export type PlanResponse = z.infer<typeof PlanResponse>;
 export const KpiOrgFigure = z.object({
   orgId: z.string(),
   name: z.string(),
+  value: z.number().nullable().meta({ description: "The unit's current figure; null for a unit with a quota that has not reported yet." }),
+  reportedAt: z.string().nullable().meta({ description: 'When the unit reported this figure (or held the last counted event); null before its first report.' }),
+  perOrgTarget: z.number().optional().meta({ description: "The unit's own quota (quota KPIs)." }),
+  status: Light.optional().meta({ description: 'Quota KPIs: the unit against its own quota and its own pace.' }),
+  progress: z.number().nullable().optional().meta({ description: "Quota KPIs: share of the unit's quota reached." }),
+  expected: z.number().nullable().optional().meta({ description: 'Quota KPIs: the figure the unit should have by now.' }),
+  reasons: z.array(z.string()).optional().meta({ description: "Quota KPIs: why the unit's status is not green." }),
+});
+
+export const KpiBaseline = z.object({
   value: z.number(),
-  reportedAt: z.string().meta({ description: 'When the unit reported this figure (or held the last counted event).' }),
-  perOrgTarget: z.number().optional(),
+  date: IsoDate.optional().meta({ description: "The date the start value holds on; absent: the plan's start date." }),
+  source: z.string(),
 });
 
 export const KpiItem = z.object({
@@ -84,10 +94,20 @@ export const KpiItem = z.object({
   target: Target,
   aggregation: z.enum(['sum_latest', 'latest_of_org', 'count_held_events']),
   pace: z.enum(['linear', 'none']),
+  measure: z.enum(['flow', 'stock']).meta({ description: '`flow`: starts the year at 0. `stock`: a year-end count, paced only from its baseline (年初基数), never from 0.' }),
+  baseline: KpiBaseline.optional().meta({ description: "A stock's declared start value." }),
+  stretch: z.boolean().meta({ description: '力争: missing the target at the deadline is yellow, not red.' }),
+  assumption: z.boolean().meta({ description: 'True when the target is ours, derived from the notice rather than printed in it; `note` says how.' }),
+  note: z.string().optional(),
   value: z.number().nullable().meta({ description: 'The city figure; null until anything is reported.' }),
-  progress: z.number().nullable().meta({ description: 'Share of the target reached (1 = met).' }),
-  expected: z.number().nullable().meta({ description: 'The figure expected by now at a linear pace; null when judged only at the deadline.' }),
+  progress: z.number().nullable().meta({ description: 'Share of the target reached (1 = met); for a quota KPI, the mean of the units\' shares, each capped at 1.' }),
+  expected: z.number().nullable().meta({ description: 'The figure expected by now (序时进度); null when judged only at the deadline.' }),
   status: Light,
+  reasons: z.array(z.string()).meta({ description: 'Why the status is not green (or why done).' }),
+  quota: z
+    .object({ perOrgTarget: z.number(), units: z.number().int(), met: z.number().int() })
+    .optional()
+    .meta({ description: 'Quota KPIs (e.g. 8421 per county): how many units meet their own quota; done only when all do.' }),
   byOrg: z.array(KpiOrgFigure),
 });
 
@@ -98,7 +118,12 @@ export const MilestoneItem = z.object({
   milestoneId: z.string(),
   title: z.string(),
   dueDate: IsoDate,
-  assumption: z.boolean().meta({ description: 'True when the date is ours, not printed in the notice.' }),
+  assumption: z.boolean().meta({ description: 'True when the date is ours and unconfirmed: it makes the task yellow at worst (节点日期待确认), never red.' }),
+  ownerOrgIds: z.array(z.string()).meta({ description: 'The units whose reports complete the milestone (by default the lead units).' }),
+  completedBy: z
+    .object({ heldEvent: z.object({ categories: z.array(z.string()) }) })
+    .optional()
+    .meta({ description: 'A sports event of one of these categories, registered as held for the task by a unit of the task, completes the milestone.' }),
   completed: z.boolean(),
 });
 
@@ -110,6 +135,8 @@ export const TaskOrgStatus = z.object({
   percentComplete: z.number().nullable(),
   reportedAt: z.string().nullable(),
   period: z.string().nullable(),
+  light: Light.meta({ description: "The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these." }),
+  reasons: z.array(z.string()),
 });
 
 export const ReportsPage = z.object({
@@ -149,7 +176,7 @@ export const RankingOrg = z.object({
   name: z.string(),
   kind: z.string(),
   rank: z.number().int().positive(),
-  score: z.number().meta({ description: "Share of the unit's items that are green or done (0…1)." }),
+  score: z.number().meta({ description: "Share of the unit's items whose own light (see TaskOrgStatus.light) is green or done (0…1)." }),
   items: z.number().int(),
   green: z.number().int(),
   yellow: z.number().int(),

@@ -1,15 +1,21 @@
-import type { Kpi, Plan, Task } from '../plan/schema.js';
+import type { Baseline, Kpi, MilestoneCompletion, Plan, Task } from '../plan/schema.js';
+import { isTaskUnit, kpiReportingUnits, milestoneOwners, reportsKpi } from '../plan/units.js';
 import type { KpiFigure, PlanState, SportsEventRecord, UnitTaskRecord } from '../ports/state.js';
-import { evaluateKpi, elapsedShare } from '../status/kpi.js';
-import { completedMilestones, isTaskDone, taskLight, type Light } from '../status/light.js';
-import { daysBetween } from '../time/local-date.js';
+import { evaluateKpi, evaluateQuotaKpi, elapsedShare, isPaced } from '../status/kpi.js';
+import { completedMilestones, taskLight, unitLight, type Light } from '../status/light.js';
 import { findOrg, orgName } from '../org/directory.js';
 
 export interface KpiOrgFigure {
   orgId: string;
-  value: number;
-  reportedAt: string;
+  /** The unit's current figure; null for a quota unit that has not reported yet. */
+  value: number | null;
+  reportedAt: string | null;
   perOrgTarget?: number;
+  /** Quota KPIs: the unit against its own quota and pace. */
+  status?: Light;
+  progress?: number | null;
+  expected?: number | null;
+  reasons?: string[];
 }
 
 export interface KpiView {
@@ -19,11 +25,19 @@ export interface KpiView {
   unit: string;
   target: Kpi['target'];
   aggregation: Kpi['aggregation']['kind'];
+  measure: Kpi['measure'];
+  baseline?: Baseline;
+  stretch: boolean;
+  assumption: boolean;
+  note?: string;
   /** The city figure; null until anything is reported (count KPIs start at 0). */
   value: number | null;
   progress: number | null;
   expected: number | null;
   status: Light;
+  reasons: string[];
+  /** Quota KPIs: how many of the units with a quota meet it. */
+  quota?: { perOrgTarget: number; units: number; met: number };
   byOrg: KpiOrgFigure[];
 }
 
@@ -34,6 +48,9 @@ export interface TaskOrgView {
   percentComplete: number | null;
   reportedAt: string | null;
   period: string | null;
+  /** The unit's own light on the task (see `unitLight`): what the ranking counts. */
+  light: Light;
+  reasons: string[];
 }
 
 export interface MilestoneView {
@@ -41,6 +58,8 @@ export interface MilestoneView {
   title: string;
   dueDate: string;
   assumption: boolean;
+  ownerOrgIds: string[];
+  completedBy?: MilestoneCompletion;
   completed: boolean;
 }
 
@@ -75,7 +94,7 @@ export interface OrgRanking {
   name: string;
   kind: string;
   rank: number;
-  /** Share of the unit's items that are green or done (0…1). */
+  /** Share of the unit's items whose own light is green or done (0…1). */
   score: number;
   items: number;
   green: number;
@@ -96,13 +115,26 @@ export interface PlanView {
   summary: { green: number; yellow: number; red: number; done: number };
 }
 
-/** The city figure of a KPI and its per-unit breakdown, by the KPI's aggregation. */
-export function aggregateKpi(kpi: Kpi, figures: readonly KpiFigure[], events: readonly SportsEventRecord[]): { value: number | null; byOrg: KpiOrgFigure[] } {
-  const withQuota = (f: Omit<KpiOrgFigure, 'perOrgTarget'>): KpiOrgFigure => (kpi.perOrgTarget === undefined ? f : { ...f, perOrgTarget: kpi.perOrgTarget });
+/**
+ * The city figure of a KPI and its per-unit breakdown, by the KPI's aggregation. Only what may count
+ * does: figures of the KPI's reporting units (`reportsKpi`), events registered by a unit of the task
+ * (`isTaskUnit`) — so that old data from before ingest refused the others cannot move a figure.
+ */
+export function aggregateKpi(
+  task: Pick<Task, 'leadOrgIds' | 'supportOrgIds'>,
+  kpi: Kpi,
+  figures: readonly KpiFigure[],
+  events: readonly SportsEventRecord[],
+): { value: number | null; byOrg: KpiOrgFigure[] } {
+  const withQuota = (f: { orgId: string; value: number; reportedAt: string }): KpiOrgFigure => (kpi.perOrgTarget === undefined ? f : { ...f, perOrgTarget: kpi.perOrgTarget });
   const agg = kpi.aggregation;
   if (agg.kind === 'count_held_events') {
     const counted = events.filter(
-      (e) => e.status === 'held' && e.taskIds.includes(kpi.taskId) && (agg.categories === undefined || agg.categories.includes(e.category)),
+      (e) =>
+        e.status === 'held' &&
+        e.taskIds.includes(kpi.taskId) &&
+        isTaskUnit(task, e.orgId) &&
+        (agg.categories === undefined || agg.categories.includes(e.category)),
     );
     const byOrg = new Map<string, { value: number; reportedAt: string }>();
     for (const e of counted) {
@@ -111,7 +143,7 @@ export function aggregateKpi(kpi: Kpi, figures: readonly KpiFigure[], events: re
     }
     return { value: counted.length, byOrg: sortByOrg([...byOrg].map(([orgId, v]) => withQuota({ orgId, ...v }))) };
   }
-  const mine = figures.filter((f) => f.kpiId === kpi.kpiId);
+  const mine = figures.filter((f) => f.kpiId === kpi.kpiId && reportsKpi(task, kpi, f.orgId));
   const byOrg = sortByOrg(mine.map((f) => withQuota({ orgId: f.orgId, value: f.value, reportedAt: f.reportedAt })));
   if (agg.kind === 'latest_of_org') {
     const f = mine.find((x) => x.orgId === agg.orgId);
@@ -128,20 +160,51 @@ function round(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }
 
-function unitLight(plan: Plan, task: Task, taskLightValue: Light, unit: UnitTaskRecord | undefined, today: string): Light {
-  if (taskLightValue === 'done' || unit?.status === 'completed') return 'done';
-  if (taskLightValue === 'red') return 'red';
-  const expected = elapsedShare(plan.startDate, task.dueDate, today);
-  const progress = (unit?.percentComplete ?? 0) / 100;
-  if (progress < expected - plan.status.paceMargin) return 'yellow';
-  if (daysBetween(today, task.dueDate) <= plan.status.dueSoonDays) return 'yellow';
-  return 'green';
+interface EvaluatedKpi {
+  view: KpiView;
+  paceShare: number | null;
+  /** Quota KPIs that are paced: each quota unit's own pace share. */
+  unitShares?: Map<string, number>;
+}
+
+function evaluateTaskKpi(plan: Plan, task: Task, kpi: Kpi, state: PlanState, events: readonly SportsEventRecord[], today: string): EvaluatedKpi {
+  const base = {
+    kpiId: kpi.kpiId,
+    taskId: kpi.taskId,
+    name: kpi.name,
+    unit: kpi.unit,
+    target: kpi.target,
+    aggregation: kpi.aggregation.kind,
+    measure: kpi.measure,
+    ...(kpi.baseline ? { baseline: kpi.baseline } : {}),
+    stretch: kpi.stretch,
+    assumption: kpi.assumption,
+    ...(kpi.note ? { note: kpi.note } : {}),
+  };
+  if (kpi.perOrgTarget !== undefined) {
+    const figures = new Map(
+      state.figures.filter((f) => f.kpiId === kpi.kpiId && reportsKpi(task, kpi, f.orgId)).map((f) => [f.orgId, { value: f.value, reportedAt: f.reportedAt }]),
+    );
+    const q = evaluateQuotaKpi(plan, { ...kpi, perOrgTarget: kpi.perOrgTarget }, task.dueDate, figures, kpiReportingUnits(task, kpi), today);
+    const byOrg: KpiOrgFigure[] = sortByOrg(
+      q.units.map((u) => ({ orgId: u.orgId, value: u.value, reportedAt: u.reportedAt, perOrgTarget: u.perOrgTarget, status: u.status, progress: u.progress, expected: u.expected, reasons: u.reasons })),
+    );
+    return {
+      view: { ...base, value: q.value, progress: q.progress, expected: q.expected, status: q.status, reasons: q.reasons, quota: { perOrgTarget: kpi.perOrgTarget, units: q.units.length, met: q.met }, byOrg },
+      paceShare: q.paceShare,
+      ...(isPaced(kpi) ? { unitShares: new Map(q.units.map((u) => [u.orgId, Math.min(1, Math.max(0, u.paceShare ?? 0))])) } : {}),
+    };
+  }
+  const { value, byOrg } = aggregateKpi(task, kpi, state.figures, events);
+  const ev = evaluateKpi(plan, kpi, task.dueDate, value, today);
+  return { view: { ...base, value: ev.value, progress: ev.progress, expected: ev.expected, status: ev.status, reasons: ev.reasons, byOrg }, paceShare: ev.paceShare };
 }
 
 /**
  * The whole picture of a plan as of `today` (a date in the plan's time zone): every KPI against its
- * target and pace, every task's light, section roll-ups and the ranking of units. Pure: the same
- * function serves the read API (live) and the daily snapshot.
+ * target and pace, every task's light, each unit's own light on each of its tasks, section roll-ups and
+ * the ranking of units by their own lights. Pure: the same function serves the read API (live) and the
+ * daily snapshot.
  */
 export function evaluatePlan(plan: Plan, state: PlanState, events: readonly SportsEventRecord[], today: string): PlanView {
   const kpis: KpiView[] = [];
@@ -149,34 +212,50 @@ export function evaluatePlan(plan: Plan, state: PlanState, events: readonly Spor
   const ranking = new Map<string, Omit<OrgRanking, 'rank' | 'score' | 'name' | 'kind'>>();
 
   for (const task of plan.tasks) {
+    // Old data may hold reports and events of units not assigned to the task: they count for nothing.
+    const units = state.units.filter((u) => u.taskId === task.taskId && isTaskUnit(task, u.orgId));
+    const taskEvents = events.filter((e) => e.taskIds.includes(task.taskId) && isTaskUnit(task, e.orgId));
     const kpiProgress = new Map<string, number>();
+    const quotaShares = new Map<string, number[]>();
     for (const kpi of task.kpis) {
-      const { value, byOrg } = aggregateKpi(kpi, state.figures, events);
-      const ev = evaluateKpi(plan, kpi, task.dueDate, value, today);
-      if (ev.progress !== null) kpiProgress.set(kpi.kpiId, ev.progress);
-      kpis.push({
-        kpiId: kpi.kpiId,
-        taskId: kpi.taskId,
-        name: kpi.name,
-        unit: kpi.unit,
-        target: kpi.target,
-        aggregation: kpi.aggregation.kind,
-        value: ev.value,
-        progress: ev.progress,
-        expected: ev.expected,
-        status: ev.status,
-        byOrg,
-      });
+      const ev = evaluateTaskKpi(plan, task, kpi, state, taskEvents, today);
+      kpis.push(ev.view);
+      if (ev.paceShare !== null) kpiProgress.set(kpi.kpiId, ev.paceShare);
+      for (const [orgId, share] of ev.unitShares ?? []) quotaShares.set(orgId, [...(quotaShares.get(orgId) ?? []), share]);
     }
-    const units = state.units.filter((u) => u.taskId === task.taskId);
-    const light = taskLight({ plan, task, kpiProgress, units, today });
-    const done = isTaskDone(task, units);
-    const milestonesDone = completedMilestones(task, units);
+    const light = taskLight({ plan, task, kpiProgress, units, events: taskEvents, today });
+    const done = light.light === 'done';
+    const milestonesDone = completedMilestones(task, units, taskEvents);
     const unitByOrg = new Map(units.map((u) => [u.orgId, u]));
     const roles: Array<[string, 'lead' | 'support']> = [
       ...task.leadOrgIds.map((o) => [o, 'lead'] as [string, 'lead']),
       ...task.supportOrgIds.filter((o) => !task.leadOrgIds.includes(o)).map((o) => [o, 'support'] as [string, 'support']),
     ];
+    const byOrg: TaskOrgView[] = roles.map(([orgId, role]) => {
+      const u = unitByOrg.get(orgId);
+      const shares = quotaShares.get(orgId);
+      const own = unitLight({
+        plan,
+        task,
+        kpiProgress,
+        units,
+        events: taskEvents,
+        today,
+        orgId,
+        taskLight: light,
+        ...(shares ? { quotaProgress: shares.reduce((a, b) => a + b, 0) / shares.length } : {}),
+      });
+      return {
+        orgId,
+        role,
+        status: u?.status ?? null,
+        percentComplete: u?.percentComplete ?? null,
+        reportedAt: u?.reportedAt ?? null,
+        period: u?.period ?? null,
+        light: own.light,
+        reasons: own.reasons,
+      };
+    });
     tasks.push({
       taskId: task.taskId,
       sectionId: task.sectionId,
@@ -193,20 +272,18 @@ export function evaluatePlan(plan: Plan, state: PlanState, events: readonly Spor
         title: m.title,
         dueDate: m.dueDate,
         assumption: m.assumption,
+        ownerOrgIds: milestoneOwners(task, m),
+        ...(m.completedBy ? { completedBy: m.completedBy } : {}),
         completed: done || milestonesDone.has(m.milestoneId),
       })),
-      byOrg: roles.map(([orgId, role]) => {
-        const u = unitByOrg.get(orgId);
-        return { orgId, role, status: u?.status ?? null, percentComplete: u?.percentComplete ?? null, reportedAt: u?.reportedAt ?? null, period: u?.period ?? null };
-      }),
+      byOrg,
     });
-    for (const [orgId] of roles) {
-      const l = unitLight(plan, task, light.light, unitByOrg.get(orgId), today);
-      const r = ranking.get(orgId) ?? { orgId, items: 0, green: 0, yellow: 0, red: 0, done: 0, overdue: 0 };
+    for (const o of byOrg) {
+      const r = ranking.get(o.orgId) ?? { orgId: o.orgId, items: 0, green: 0, yellow: 0, red: 0, done: 0, overdue: 0 };
       r.items++;
-      r[l]++;
-      if (l === 'red') r.overdue++;
-      ranking.set(orgId, r);
+      r[o.light]++;
+      if (o.light === 'red') r.overdue++;
+      ranking.set(o.orgId, r);
     }
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_CATEGORIES } from '../../events/schemas.js';
 
 /** A calendar date (no time) in the plan's time zone, e.g. `2023-12-31`. */
 export const LocalDate = z.iso.date();
@@ -28,10 +29,19 @@ export const Aggregation = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('latest_of_org'), orgId: OrgId }),
   z.object({
     kind: z.literal('count_held_events'),
-    categories: z.array(z.enum(['marathon', 'games', 'series', 'fitness_activity', 'competition', 'training', 'other'])).optional(),
+    categories: z.array(z.enum(EVENT_CATEGORIES)).optional(),
   }),
 ]);
 export type Aggregation = z.infer<typeof Aggregation>;
+
+/** A declared start value of a stock KPI: the figure on `date` (default: the plan's start date). */
+export const Baseline = z.object({
+  value: z.number().nonnegative(),
+  date: z.iso.date().optional(),
+  /** Where the figure comes from (e.g. 市体彩中心2022年末统计). */
+  source: z.string().min(1),
+});
+export type Baseline = z.infer<typeof Baseline>;
 
 export const Kpi = z.object({
   kpiId: KpiId,
@@ -42,8 +52,26 @@ export const Kpi = z.object({
   aggregation: Aggregation,
   /** `linear`: the expected figure grows with elapsed time (序时进度); `none`: judged only at the deadline. */
   pace: z.enum(['linear', 'none']).default('linear'),
-  /** Optional per-unit quota (e.g. 8421: 8 primary schools per county), shown in the per-unit breakdown. */
+  /**
+   * `flow`: a figure that starts the year at 0 (sales, events held, schools selected for a new
+   * programme), paced from 0. `stock`: a year-end count of something that already exists (clubs,
+   * lottery outlets): never paced from 0, only from `baseline`, and judged only at the deadline
+   * while no baseline is declared.
+   */
+  measure: z.enum(['flow', 'stock']).default('flow'),
+  /** A stock's declared start value (年初基数): a linear KPI is paced from it to the target. */
+  baseline: Baseline.optional(),
+  /**
+   * A per-unit quota (e.g. 8421: 8 primary schools per county). The KPI is then judged unit by unit:
+   * each reporting unit against its own quota and pace, done only when every one meets it.
+   */
   perOrgTarget: z.number().nonnegative().optional(),
+  /** 力争: the notice asks to strive for the target; missing it at the deadline is yellow, not red. */
+  stretch: z.boolean().default(false),
+  /** True when the target is ours (derived from the notice's wording, not printed as a number). */
+  assumption: z.boolean().default(false),
+  /** Why the target reads as it does, for the office to confirm (e.g. the threshold chosen for an assumption). */
+  note: z.string().min(1).optional(),
   /**
    * The units whose reports count for this KPI; a subset of the task's lead and support units. Absent: all
    * of the task's units. A report of the KPI from any other unit is refused at ingest (422) and ignored by
@@ -57,12 +85,27 @@ export const Kpi = z.object({
 });
 export type Kpi = z.infer<typeof Kpi>;
 
+/**
+ * What else completes a milestone besides an owner's report: a sports event of one of `categories`,
+ * registered as held for the milestone's task by a unit of that task (e.g. the marathon for T13).
+ */
+export const MilestoneCompletion = z.object({
+  heldEvent: z.object({ categories: z.array(z.enum(EVENT_CATEGORIES)).min(1) }),
+});
+export type MilestoneCompletion = z.infer<typeof MilestoneCompletion>;
+
 export const Milestone = z.object({
   milestoneId: MilestoneId,
   title: z.string().min(1),
   dueDate: LocalDate,
-  /** True when the date is ours, not printed in the notice. */
+  /**
+   * True when the date is ours, not printed in the notice, and the office has not confirmed it: such a
+   * date can make its task yellow at worst (节点日期待确认), never red.
+   */
   assumption: z.boolean().default(false),
+  /** The units answerable for the milestone, whose reports complete it. Absent: the task's lead units. */
+  ownerOrgIds: z.array(OrgId).min(1).optional(),
+  completedBy: MilestoneCompletion.optional(),
 });
 export type Milestone = z.infer<typeof Milestone>;
 
@@ -157,12 +200,21 @@ export const Plan = z
         (kpi.reportingOrgIds ?? []).forEach((orgId, k) => {
           if (!units.has(orgId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'reportingOrgIds', k], message: `${orgId} is not a unit of ${task.taskId}` });
         });
+        if (kpi.baseline && kpi.measure !== 'stock') ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'baseline'], message: 'only a stock KPI has a baseline' });
+        if (kpi.perOrgTarget !== undefined && kpi.aggregation.kind !== 'sum_latest') {
+          ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'perOrgTarget'], message: 'a per-unit quota needs sum_latest' });
+        }
       });
       task.milestones.forEach((m, j) => {
         if (milestoneIds.has(m.milestoneId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j], message: `duplicate milestoneId ${m.milestoneId}` });
         milestoneIds.add(m.milestoneId);
         if (!m.milestoneId.startsWith(`${task.taskId}-`)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j], message: `milestone ${m.milestoneId} must start with ${task.taskId}-` });
         if (m.dueDate > task.dueDate) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j, 'dueDate'], message: 'milestone due after its task' });
+        (m.ownerOrgIds ?? []).forEach((orgId, k) => {
+          if (!task.leadOrgIds.includes(orgId) && !task.supportOrgIds.includes(orgId)) {
+            ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j, 'ownerOrgIds', k], message: `${orgId} is not a unit of ${task.taskId}` });
+          }
+        });
       });
     });
   });

@@ -1,4 +1,4 @@
-import type { Kpi, Task } from './schema.js';
+import type { Kpi, Milestone, Task } from './schema.js';
 
 /** Every unit assigned to a task: its lead units, then its support units. */
 export function taskUnits(task: Pick<Task, 'leadOrgIds' | 'supportOrgIds'>): string[] {
@@ -18,4 +18,9 @@ export function kpiReportingUnits(task: Pick<Task, 'leadOrgIds' | 'supportOrgIds
 /** True when a figure the unit reports for the KPI counts. */
 export function reportsKpi(task: Pick<Task, 'leadOrgIds' | 'supportOrgIds'>, kpi: Pick<Kpi, 'reportingOrgIds'>, orgId: string): boolean {
   return kpiReportingUnits(task, kpi).includes(orgId);
+}
+
+/** The units answerable for a milestone, whose reports complete it: its own list, else the task's lead units. */
+export function milestoneOwners(task: Pick<Task, 'leadOrgIds'>, milestone: Pick<Milestone, 'ownerOrgIds'>): string[] {
+  return milestone.ownerOrgIds ?? task.leadOrgIds;
 }

@@ -44,3 +44,9 @@ export function dayOfWeek(date: string): number {
 export function yearOf(date: string): number {
   return Number(date.slice(0, 4));
 }
+
+/** A date as an office writes it: `2023-06-30` → `2023年6月30日`. */
+export function formatChineseDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return `${y}年${m}月${d}日`;
+}

@@ -43,7 +43,8 @@ describe('aggregate-kpis against DynamoDB Local', () => {
     await state.registerEvent(sportsEvent({ status: 'held' }));
 
     const first = await handler({ planId: PLAN });
-    expect(first.runs).toMatchObject([{ planId: PLAN, date: '2023-07-01', mode: 'snapshot', kpis: 21 }]);
+    // 23 KPIs: issue 14 added the T21 and T23 targets.
+    expect(first.runs).toMatchObject([{ planId: PLAN, date: '2023-07-01', mode: 'snapshot', kpis: 23 }]);
     await state.applyProgress(progressReport({ webhookId: 'c', orgId: '370811', reportedAt: '2023-06-30T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 45 }] }));
     await handler({ planId: PLAN });
     await handler({ planId: PLAN, now: '2023-07-02T01:00:00+08:00' });

@@ -84,14 +84,15 @@ describe('evaluatePlan: KPI aggregation', () => {
     expect(kpiOf(evaluatePlan(plan, state, [], '2023-06-30'), 'sports-associations').value).toBe(0.3);
   });
 
-  it('shows the per-county quota of the 8421 KPIs in the breakdown', () => {
+  it('lists every county of a quota KPI in the breakdown, each with its own quota and status', () => {
+    // Issue 14 (2): byOrg shows all 11 counties (not only those that reported), each judged on its own.
     const state: PlanState = { figures: [figure('8421-primary-schools', '370811', 8), figure('8421-primary-schools', '370883', 5)], units: [] };
     const k = kpiOf(evaluatePlan(plan, state, [], '2023-06-30'), '8421-primary-schools');
     expect(k.value).toBe(13);
-    expect(k.byOrg).toEqual([
-      { orgId: '370811', value: 8, reportedAt: '2023-06-20T10:00:00+08:00', perOrgTarget: 8 },
-      { orgId: '370883', value: 5, reportedAt: '2023-06-20T10:00:00+08:00', perOrgTarget: 8 },
-    ]);
+    expect(k.byOrg).toHaveLength(11);
+    expect(k.byOrg.find((f) => f.orgId === '370811')).toMatchObject({ value: 8, reportedAt: '2023-06-20T10:00:00+08:00', perOrgTarget: 8, status: 'done' });
+    expect(k.byOrg.find((f) => f.orgId === '370883')).toMatchObject({ value: 5, perOrgTarget: 8, status: 'green' });
+    expect(k.byOrg.find((f) => f.orgId === '370826')).toMatchObject({ value: null, reportedAt: null, perOrgTarget: 8, status: 'yellow', reasons: ['尚未报送数据，低于序时进度应达到的3.97所'] });
   });
 
   it('latest_of_org takes that unit’s figure only', () => {
@@ -124,7 +125,9 @@ describe('evaluatePlan: KPI aggregation', () => {
   });
 
   it('count_held_events filters by category when the KPI names categories', () => {
-    const events = [sportsEvent(['T13'], 'held', 'marathon'), sportsEvent(['T13'], 'held', 'other'), sportsEvent(['T13'], 'cancelled', 'marathon')];
+    // Registered by 群众体育科, a unit of T13 (issue 13: another unit's event would not count).
+    const mass = 'jn-mass-sports';
+    const events = [sportsEvent(['T13'], 'held', 'marathon', mass), sportsEvent(['T13'], 'held', 'other', mass), sportsEvent(['T13'], 'cancelled', 'marathon', mass)];
     const view = evaluatePlan(plan, EMPTY, events, '2023-12-01');
     expect(kpiOf(view, 'marathon-held')).toMatchObject({ value: 1, status: 'done' });
   });
@@ -173,17 +176,21 @@ describe('evaluatePlan: tasks and section roll-ups', () => {
       units: [
         unitRecord('T01', 'jn-party-office', 'completed'),
         unitRecord('T26', 'jn-general-office', 'in_progress', { percentComplete: 60 }),
-        unitRecord('T08', 'jn-mass-sports', 'in_progress', { completedMilestoneIds: ['T08-M1'] }),
+        unitRecord('T08', 'jn-mass-sports', 'in_progress', { percentComplete: 60, completedMilestoneIds: ['T08-M1'] }),
       ],
     };
     const view = evaluatePlan(plan, state, [], '2023-07-01');
     expect(taskOf(view, 'T01').status).toBe('done');
-    // Both T08 KPIs are met and its milestone is done, but only the lead's `completed` closes it.
-    expect(taskOf(view, 'T08')).toMatchObject({ status: 'green', progress: 1 });
-    expect(taskOf(view, 'T08').milestones).toEqual([{ milestoneId: 'T08-M1', title: '市体育总会换届', dueDate: '2023-06-30', assumption: true, completed: true }]);
-    // T10's 5.19 milestone passed unreported.
+    // Both T08 KPIs are met and its milestone is done, but only the lead's `completed` closes it. Its
+    // KPIs are stocks without a declared baseline (issue 14 (4)): not paced, so the pace is the lead's 60 %.
+    expect(taskOf(view, 'T08')).toMatchObject({ status: 'green', progress: 0.6 });
+    expect(kpiOf(view, 'sports-clubs').status).toBe('done');
+    expect(taskOf(view, 'T08').milestones).toEqual([
+      { milestoneId: 'T08-M1', title: '市体育总会换届', dueDate: '2023-06-30', assumption: true, ownerOrgIds: ['jn-mass-sports'], completed: true },
+    ]);
+    // T10's 5.19 milestone (printed in the notice) passed unreported.
     expect(taskOf(view, 'T10').status).toBe('red');
-    expect(taskOf(view, 'T10').reasons).toContain('T10-M1 overdue since 2023-05-19');
+    expect(taskOf(view, 'T10').reasons).toContain('节点T10-M1（5.19全国太极拳大联动展示活动）已逾期（应于2023年5月19日前完成）');
     // No report and half the year gone.
     expect(taskOf(view, 'T03').status).toBe('yellow');
     // 60 % at the start of July is ahead of 50 % elapsed.
@@ -194,9 +201,10 @@ describe('evaluatePlan: tasks and section roll-ups', () => {
   it('lists each task’s lead and support units with their latest report', () => {
     const state: PlanState = { figures: [], units: [unitRecord('T22', 'jn-lottery-center', 'in_progress', { percentComplete: 40 })] };
     const view = evaluatePlan(plan, state, [], '2023-06-01');
+    // Each with its own light (issue 14 (7)): the lead carries the task's; the support unit its own 40 %.
     expect(taskOf(view, 'T22').byOrg).toEqual([
-      { orgId: 'jn-sports-economy', role: 'lead', status: null, percentComplete: null, reportedAt: null, period: null },
-      { orgId: 'jn-lottery-center', role: 'support', status: 'in_progress', percentComplete: 40, reportedAt: '2023-05-25T10:00:00+08:00', period: '2023-05' },
+      { orgId: 'jn-sports-economy', role: 'lead', status: null, percentComplete: null, reportedAt: null, period: null, light: 'yellow', reasons: ['进度0%，落后于序时进度41.6%'] },
+      { orgId: 'jn-lottery-center', role: 'support', status: 'in_progress', percentComplete: 40, reportedAt: '2023-05-25T10:00:00+08:00', period: '2023-05', light: 'green', reasons: [] },
     ]);
   });
 

@@ -155,6 +155,8 @@ describe('the KPIs of the 2023 plan', () => {
     ['venue-subsidy-rank', 'T07', { op: '<=', value: 3 }, '名'],
     ['enforcement-inspections', 'T25', { op: '>=', value: 3 }, '项'],
     ['inspection-findings-closed', 'T25', { op: '>=', value: 100 }, '%'],
+    ['canal-alliance-cities', 'T21', { op: '>=', value: 5 }, '市'],
+    ['consumer-voucher-rank', 'T23', { op: '<=', value: 5 }, '名'],
   ] as const)('%s (%s) has target %j in %s', (kpiId, taskId, target, unit) => {
     const kpi = byId.get(kpiId);
     expect(kpi, kpiId).toBeDefined();
@@ -197,6 +199,60 @@ describe('the KPIs of the 2023 plan', () => {
     expect(byId.get('provincial-games-events')!.aggregation.kind).toBe('count_held_events');
     expect(byId.get('series-events-held')!.aggregation.kind).toBe('count_held_events');
     expect(byId.get('marathon-held')!.aggregation).toEqual({ kind: 'count_held_events', categories: ['marathon'] });
+  });
+});
+
+describe('issue 14: stretch, assumed and stock targets of the 2023 plan', () => {
+  const plan = loadedPlan();
+  const kpis = allKpis(plan);
+  const byId = new Map(kpis.map((k) => [k.kpiId, k]));
+
+  it('marks stretch (力争) exactly the targets the notice introduces with 力争: T07, T08, T10, T22', () => {
+    const stretch = kpis.filter((k) => k.stretch).map((k) => k.kpiId).sort();
+    expect(stretch).toEqual(
+      ['venue-subsidy-rank', 'sports-associations', 'sports-clubs', 'taichi-national-counties', 'taichi-provincial-counties', 'taichi-training-bases', 'lottery-sales', 'lottery-outlets'].sort(),
+    );
+    for (const k of kpis.filter((x) => x.stretch)) expect(findTask(plan, k.taskId)!.text, k.kpiId).toContain('力争');
+    // 争取 (the prize centre) and 努力争取 (T23) are not 力争.
+    expect(byId.get('lottery-prize-center')!.stretch).toBe(false);
+    expect(byId.get('consumer-voucher-rank')!.stretch).toBe(false);
+  });
+
+  it('flags the derived targets as assumptions, each with a note for the office to confirm', () => {
+    const assumed = kpis.filter((k) => k.assumption).map((k) => k.kpiId).sort();
+    expect(assumed).toEqual(['canal-alliance-cities', 'consumer-voucher-rank', 'inspection-findings-closed', 'series-events-held'].sort());
+    for (const id of assumed) expect(byId.get(id)!.note, id).toMatch(/请督查室确认$/);
+    expect(byId.get('series-events-held')!.note).toContain('等');
+    expect(byId.get('consumer-voucher-rank')!.note).toContain('前5名');
+  });
+
+  it('adds the two missing targets: T21 the alliance of the 5 canal cities, T23 the provincial rank (a rank KPI)', () => {
+    const canal = byId.get('canal-alliance-cities')!;
+    expect(canal).toMatchObject({ taskId: 'T21', aggregation: { kind: 'latest_of_org', orgId: 'jn-sports-economy' }, pace: 'none' });
+    expect(findTask(plan, 'T21')!.text).toContain('沿大运河5市');
+    const voucher = byId.get('consumer-voucher-rank')!;
+    expect(voucher).toMatchObject({ taskId: 'T23', rank: true, pace: 'none', aggregation: { kind: 'latest_of_org', orgId: 'jn-sports-economy' } });
+    expect(findTask(plan, 'T23')!.text).toContain('进入全省第一方阵');
+  });
+
+  it('treats year-end stocks as stocks (never paced from 0) and the new 8421 programme as a flow', () => {
+    for (const id of ['sports-associations', 'sports-clubs', 'taichi-training-bases', 'traditional-sports-schools', 'lottery-outlets']) expect(byId.get(id)!.measure, id).toBe('stock');
+    for (const id of ['lottery-sales', '8421-primary-schools', 'series-events-held']) expect(byId.get(id)!.measure, id).toBe('flow');
+    // No start value is printed in the notice: none is invented.
+    expect(kpis.filter((k) => k.baseline)).toEqual([]);
+  });
+
+  it('counts the 8421 quotas from the 11 counties only', () => {
+    for (const id of ['8421-primary-schools', '8421-junior-schools', '8421-senior-schools', '8421-amateur-schools']) expect(byId.get(id)!.reportingOrgIds, id).toEqual(COUNTY_IDS);
+  });
+
+  it('lets the held marathon and the held city games complete their milestones; lead units own every milestone', () => {
+    const milestones = plan.tasks.flatMap((t) => t.milestones);
+    expect(milestones.filter((m) => m.completedBy).map((m) => [m.milestoneId, m.completedBy!.heldEvent.categories])).toEqual([
+      ['T12-M1', ['games']],
+      ['T13-M1', ['marathon']],
+    ]);
+    expect(milestones.filter((m) => m.ownerOrgIds)).toEqual([]);
   });
 });
 
@@ -332,6 +388,28 @@ describe('Plan rejects inconsistent data with the path of the fault', () => {
       }),
     );
     expect(issues.map((i) => i.path)).toEqual([['tasks', 9, 'kpis', 0, 'target']]);
+  });
+
+  it('a milestone owner that is not a unit of the task', () => {
+    const issues = issuePaths(
+      mutated((p) => {
+        p.tasks[9]!.milestones![0]!.ownerOrgIds = ['jn-lottery-center'];
+      }),
+    );
+    expect(issues).toEqual([{ path: ['tasks', 9, 'milestones', 0, 'ownerOrgIds', 0], message: 'jn-lottery-center is not a unit of T10' }]);
+  });
+
+  it('a baseline on a flow KPI, and a quota on a KPI that is not summed per unit', () => {
+    const issues = issuePaths(
+      mutated((p) => {
+        p.tasks[21]!.kpis![0]!.baseline = { value: 80000, source: 'x' }; // lottery sales: a flow
+        p.tasks[21]!.kpis![1]!.perOrgTarget = 10; // lottery outlets: latest_of_org
+      }),
+    );
+    expect(issues).toEqual([
+      { path: ['tasks', 21, 'kpis', 0, 'baseline'], message: 'only a stock KPI has a baseline' },
+      { path: ['tasks', 21, 'kpis', 1, 'perOrgTarget'], message: 'a per-unit quota needs sum_latest' },
+    ]);
   });
 
   it('a malformed taskId', () => {

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Kpi, Milestone, StatusConfig } from '../../shared/plan/schema.js';
 import { elapsedShare } from '../../shared/status/kpi.js';
-import { completedMilestones, isTaskDone, taskLight, taskProgress, type TaskLightInput, type UnitTaskState } from '../../shared/status/light.js';
+import {
+  completedMilestones,
+  heldEventCompletes,
+  isTaskDone,
+  taskLight,
+  taskProgress,
+  unitLight,
+  type EventRef,
+  type TaskLightInput,
+  type UnitLightInput,
+  type UnitTaskState,
+} from '../../shared/status/light.js';
 import { getPlan, findTask } from '../../shared/plan/catalog.js';
 
 /**
@@ -21,6 +32,9 @@ function kpi(kpiId: string, pace: 'linear' | 'none' = 'linear'): Kpi {
     target: { op: '>=', value: 100 },
     aggregation: { kind: 'sum_latest' },
     pace,
+    measure: 'flow',
+    stretch: false,
+    assumption: false,
     source: 'test',
   };
 }
@@ -36,19 +50,22 @@ function unit(orgId: string, status: UnitTaskState['status'], extra: Partial<Uni
 interface Case {
   today: string;
   leads?: string[];
+  supports?: string[];
   milestones?: Milestone[];
   kpis?: Kpi[];
   kpiProgress?: Record<string, number>;
   units?: UnitTaskState[];
   status?: StatusConfig;
+  events?: EventRef[];
 }
 
 function input(c: Case): TaskLightInput {
   return {
     plan: { startDate: START, status: c.status ?? STATUS },
-    task: { dueDate: DUE, leadOrgIds: c.leads ?? ['lead-a'], milestones: c.milestones ?? [], kpis: c.kpis ?? [] },
+    task: { taskId: 'T01', dueDate: DUE, leadOrgIds: c.leads ?? ['lead-a'], supportOrgIds: c.supports ?? ['support-b'], milestones: c.milestones ?? [], kpis: c.kpis ?? [] },
     kpiProgress: new Map(Object.entries(c.kpiProgress ?? {})),
     units: c.units ?? [],
+    ...(c.events ? { events: c.events } : {}),
     today: c.today,
   };
 }
@@ -72,9 +89,9 @@ describe('taskLight: the due date', () => {
     expect(taskLight(input({ today, units: onPace(today) })).light).toBe(light);
   });
 
-  it('says why: the days left, or since when it is overdue', () => {
-    expect(taskLight(input({ today: '2023-01-19', units: onPace('2023-01-19') })).reasons).toEqual(['task due in 1 day(s)']);
-    expect(taskLight(input({ today: '2023-01-21', units: onPace('2023-01-21') })).reasons).toEqual(['task overdue since 2023-01-20']);
+  it('says why, as the office writes it: the days left, or since when it is overdue', () => {
+    expect(taskLight(input({ today: '2023-01-19', units: onPace('2023-01-19') })).reasons).toEqual(['临近办结时限（2023年1月20日，还有1天）']);
+    expect(taskLight(input({ today: '2023-01-21', units: onPace('2023-01-21') })).reasons).toEqual(['任务已逾期（办结时限2023年1月20日）']);
   });
 
   it('dueSoonDays 0 makes only the due date itself yellow', () => {
@@ -112,13 +129,14 @@ describe('taskLight: the expected pace (序时进度)', () => {
     expect(result.light).toBe(light);
   });
 
-  it('with the real plan’s thresholds (margin 0.1) on T08 at 2023-06-01: the boundary is exact', () => {
+  it('with the real plan’s thresholds (margin 0.1) on T22 at 2023-06-01: the boundary is exact', () => {
+    // Issue 14 (4) changed the example: T08's two KPIs are stocks without a declared baseline and are
+    // no longer paced, so T22 (lottery sales, a flow paced from 0) carries it.
     const plan = getPlan('jining-sports-2023')!;
-    const task = findTask(plan, 'T08')!; // two linear KPIs: sports-associations, sports-clubs
-    const day = '2023-06-01'; // before its milestone T08-M1 (2023-06-30), so only the pace rule applies
+    const task = findTask(plan, 'T22')!;
+    const day = '2023-06-01';
     const threshold = elapsedShare(plan.startDate, task.dueDate, day) - plan.status.paceMargin;
-    const at = (share: number) =>
-      taskLight({ plan, task, kpiProgress: new Map(task.kpis.map((k) => [k.kpiId, share])), units: [], today: day });
+    const at = (share: number) => taskLight({ plan, task, kpiProgress: new Map([['lottery-sales', share]]), units: [], today: day });
     expect(at(threshold).progress).toBe(threshold);
     expect(at(threshold).light).toBe('green');
     expect(at(threshold - 1e-9).light).toBe('yellow');
@@ -136,7 +154,7 @@ describe('taskLight: the expected pace (序时进度)', () => {
 
   it('reports the pace reason with both shares', () => {
     const result = taskLight(input({ today, kpis: [kpi('k1')], kpiProgress: { k1: 0.1 } }));
-    expect(result.reasons).toEqual(['progress 10% behind expected 50%']);
+    expect(result.reasons).toEqual(['进度10%，落后于序时进度50%']);
   });
 });
 
@@ -153,7 +171,7 @@ describe('taskLight: milestones', () => {
   });
 
   it('an overdue milestone names itself as the reason', () => {
-    expect(taskLight(input({ today: '2023-01-09', milestones: [m], units: onPace('2023-01-09') })).reasons).toEqual(['T01-M1 overdue since 2023-01-08']);
+    expect(taskLight(input({ today: '2023-01-09', milestones: [m], units: onPace('2023-01-09') })).reasons).toEqual(['节点T01-M1（T01-M1）已逾期（应于2023年1月8日前完成）']);
   });
 
   it('a milestone a lead unit completed is not red after its date', () => {
@@ -166,7 +184,7 @@ describe('taskLight: milestones', () => {
     const today = '2023-01-09';
     const units = [unit('lead-a', 'in_progress', { percentComplete: 50 }), unit('support-b', 'in_progress', { completedMilestoneIds: ['T01-M1'] })];
     expect(taskLight(input({ today, milestones: [m], units })).light).toBe('red');
-    expect(completedMilestones({ leadOrgIds: ['lead-a'] }, units)).toEqual(new Set());
+    expect(completedMilestones({ taskId: 'T01', leadOrgIds: ['lead-a'], supportOrgIds: ['support-b'], milestones: [m] }, units)).toEqual(new Set());
   });
 
   it('one open overdue milestone is red even when the other one is completed', () => {
@@ -174,7 +192,7 @@ describe('taskLight: milestones', () => {
     const units = [unit('lead-a', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] })];
     const result = taskLight(input({ today: '2023-01-09', milestones: [m, m2], units }));
     expect(result.light).toBe('red');
-    expect(result.reasons).toEqual(['T01-M2 overdue since 2023-01-07']);
+    expect(result.reasons).toEqual(['节点T01-M2（T01-M2）已逾期（应于2023年1月7日前完成）']);
   });
 });
 
@@ -261,5 +279,130 @@ describe('elapsedShare', () => {
 
   it('is 1 when the due date precedes the start', () => {
     expect(elapsedShare('2023-06-01', '2023-05-01', '2023-01-01')).toBe(1);
+  });
+});
+
+describe('issue 14 (1): an assumed (unconfirmed) milestone date never makes a task red', () => {
+  const assumed: Milestone = { ...milestone('T01-M1', '2023-01-08'), title: '培训班', assumption: true };
+
+  it('past its date and open: yellow at worst, with the reason 节点日期待确认', () => {
+    const result = taskLight(input({ today: '2023-01-09', milestones: [assumed], units: onPace('2023-01-09') }));
+    expect(result.light).toBe('yellow');
+    expect(result.reasons).toEqual(['节点日期待确认：T01-M1（培训班）暂定2023年1月8日前完成，尚未报送完成']);
+    // The same date confirmed (printed in the notice) is red.
+    expect(taskLight(input({ today: '2023-01-09', milestones: [{ ...assumed, assumption: false }], units: onPace('2023-01-09') })).light).toBe('red');
+  });
+
+  it('still yields to the task’s own deadline: past the task’s due date the task is red', () => {
+    const result = taskLight(input({ today: '2023-01-21', milestones: [assumed], units: onPace('2023-01-21') }));
+    expect(result.light).toBe('red');
+    expect(result.reasons).toEqual(['任务已逾期（办结时限2023年1月20日）']);
+  });
+
+  it('is due-soon yellow before its date like any milestone, and completed it counts for nothing', () => {
+    expect(taskLight(input({ today: '2023-01-06', milestones: [assumed], units: onPace('2023-01-06') })).reasons).toEqual(['节点T01-M1（培训班）临近完成时限（2023年1月8日，还有2天）']);
+    const units = [unit('lead-a', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] })];
+    expect(taskLight(input({ today: '2023-01-10', milestones: [assumed], units })).light).toBe('green');
+  });
+});
+
+describe('issue 14 (5): a blocked report is never green', () => {
+  const today = '2023-01-10';
+
+  it('a lead that reports blocked on pace: yellow, naming the unit', () => {
+    const result = taskLight(input({ today, leads: ['jn-mass-sports'], units: [unit('jn-mass-sports', 'blocked', { percentComplete: 60 })] }));
+    expect(result.light).toBe('yellow');
+    expect(result.reasons).toEqual(['群众体育科报告工作受阻，需协调解决']);
+  });
+
+  it('a support unit that reports blocked turns the task yellow too; a unit not of the task does not', () => {
+    const lead = unit('lead-a', 'in_progress', { percentComplete: 60 });
+    expect(taskLight(input({ today, supports: ['370811'], units: [lead, unit('370811', 'blocked')] })).reasons).toEqual(['任城区报告工作受阻，需协调解决']);
+    expect(taskLight(input({ today, supports: ['370811'], units: [lead, unit('370812', 'blocked')] })).light).toBe('green');
+  });
+
+  it('blocked does not hide red: an overdue task stays red', () => {
+    expect(taskLight(input({ today: '2023-01-21', units: [unit('lead-a', 'blocked', { percentComplete: 90 })] })).light).toBe('red');
+  });
+
+  it('the blocked unit’s own light is yellow with its reason', () => {
+    const units = [unit('lead-a', 'in_progress', { percentComplete: 60 }), unit('support-b', 'blocked', { percentComplete: 60 })];
+    const i = input({ today, units });
+    const own = unitLight({ ...i, orgId: 'support-b', taskLight: taskLight(i) });
+    expect(own).toMatchObject({ light: 'yellow', reasons: ['本单位报告工作受阻，需协调解决'] });
+  });
+});
+
+describe('issue 14 (6): a held event completes the milestone that names it', () => {
+  const marathon: Milestone = { ...milestone('T01-M1', '2023-01-08'), completedBy: { heldEvent: { categories: ['marathon'] } } };
+  const task = { taskId: 'T01', leadOrgIds: ['lead-a'], supportOrgIds: ['support-b'], milestones: [marathon] };
+  const event = (over: Partial<EventRef> = {}): EventRef => ({ orgId: 'support-b', taskIds: ['T01'], category: 'marathon', status: 'held', ...over });
+
+  it('held, for the task, of the category, by a unit of the task: complete', () => {
+    expect(completedMilestones(task, [], [event()])).toEqual(new Set(['T01-M1']));
+    expect(heldEventCompletes(task, marathon, [event({ orgId: 'lead-a' })])).toBe(true);
+    const result = taskLight(input({ today: '2023-01-09', milestones: [marathon], units: onPace('2023-01-09'), events: [event()] }));
+    expect(result.light).toBe('green');
+  });
+
+  it.each([
+    ['planned', event({ status: 'planned' })],
+    ['cancelled', event({ status: 'cancelled' })],
+    ['of another category', event({ category: 'series' })],
+    ['for another task', event({ taskIds: ['T02'] })],
+    ['by a unit not assigned to the task', event({ orgId: '370811' })],
+  ] as const)('not when the event is %s', (_why, e) => {
+    expect(completedMilestones(task, [], [e])).toEqual(new Set());
+  });
+
+  it('a milestone that names no event is not completed by one', () => {
+    expect(completedMilestones({ ...task, milestones: [milestone('T01-M1', '2023-01-08')] }, [], [event()])).toEqual(new Set());
+  });
+});
+
+describe('issue 14 (7): each unit is judged on its own part', () => {
+  const m = milestone('T01-M1', '2023-01-08');
+  const today = '2023-01-10'; // expected 0.5, threshold 0.25
+  const light = (units: UnitTaskState[], orgId: string, extra: Partial<UnitLightInput> = {}) => {
+    const i = input({ today, milestones: [m], units });
+    return unitLight({ ...i, orgId, taskLight: taskLight(i), ...extra });
+  };
+
+  it('the lead leaving its milestone open makes the task and the lead red, not the support unit on pace', () => {
+    const units = [unit('lead-a', 'in_progress', { percentComplete: 50 }), unit('support-b', 'in_progress', { percentComplete: 50 })];
+    expect(light(units, 'lead-a').light).toBe('red');
+    expect(light(units, 'support-b')).toMatchObject({ light: 'green', reasons: [] });
+  });
+
+  it('a support unit is yellow from its own pace: its own percentComplete, or no report at all', () => {
+    expect(light([unit('support-b', 'in_progress', { percentComplete: 20 })], 'support-b')).toMatchObject({ light: 'yellow', reasons: ['本单位进度20%，落后于序时进度50%'] });
+    expect(light([], 'support-b')).toMatchObject({ light: 'yellow', reasons: ['本单位尚未报送进度，序时进度50%'] });
+  });
+
+  it('a quota unit is paced on its own quota figures, not on percentComplete', () => {
+    expect(light([], 'support-b', { quotaProgress: 0.5 }).light).toBe('green');
+    expect(light([], 'support-b', { quotaProgress: 0.2 })).toMatchObject({ light: 'yellow', reasons: ['本单位任务数完成20%，落后于序时进度50%'] });
+  });
+
+  it('a milestone the support unit owns is its own: red when it leaves it open past a confirmed date', () => {
+    const owned: Milestone = { ...m, ownerOrgIds: ['support-b'] };
+    const i = input({ today, milestones: [owned], units: [unit('support-b', 'in_progress', { percentComplete: 50 })] });
+    expect(unitLight({ ...i, orgId: 'support-b', taskLight: taskLight(i) }).light).toBe('red');
+    // Its report completes it; a lead's report does not (the owner decides).
+    const done = input({
+      today,
+      milestones: [owned],
+      units: [unit('lead-a', 'in_progress', { percentComplete: 50 }), unit('support-b', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] })],
+    });
+    expect(taskLight(done).light).toBe('green');
+    const byLead = input({ today, milestones: [owned], units: [unit('lead-a', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] })] });
+    expect(taskLight(byLead).light).toBe('red');
+  });
+
+  it('after the task’s deadline every unit that has not completed is red; a unit that completed is done', () => {
+    const units = [unit('lead-a', 'in_progress', { percentComplete: 90 }), unit('support-b', 'completed')];
+    const i = input({ today: '2023-01-21', units });
+    expect(unitLight({ ...i, orgId: 'support-b', taskLight: taskLight(i) }).light).toBe('done');
+    expect(unitLight({ ...i, orgId: 'lead-a', taskLight: taskLight(i) }).light).toBe('red');
   });
 });

@@ -123,6 +123,7 @@ export const jiningSports2023: PlanInput = {
           target: { op: '<=', value: 3 },
           aggregation: { kind: 'latest_of_org', orgId: 'jn-mass-sports' },
           pace: 'none',
+          stretch: true,
           source: "争取公共体育场馆免费、低收费补助资金，力争全省前3",
         },
       ],
@@ -149,6 +150,10 @@ export const jiningSports2023: PlanInput = {
           target: { op: '>=', value: 200 },
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
+          // A total of existing associations, not this year's new ones: paced only from a declared
+          // start value (年初基数), which the notice does not give.
+          measure: 'stock',
+          stretch: true,
           source: "力争市县两级体育社团总数达到200个以上",
         },
         {
@@ -159,7 +164,10 @@ export const jiningSports2023: PlanInput = {
           target: { op: '>=', value: 500 },
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
-          source: "各级各类体育俱乐部达500个以上",
+          measure: 'stock',
+          // 力争 governs both figures of the sentence.
+          stretch: true,
+          source: "力争……各级各类体育俱乐部达500个以上",
         },
       ],
     },
@@ -196,6 +204,7 @@ export const jiningSports2023: PlanInput = {
           target: { op: 'between', min: 1, max: 2 },
           aggregation: { kind: 'sum_latest' },
           pace: 'none',
+          stretch: true,
           source: "力争年内再有1-2个县市区成功争创“全国老年太极拳之乡”",
         },
         {
@@ -206,7 +215,9 @@ export const jiningSports2023: PlanInput = {
           target: { op: 'between', min: 2, max: 3 },
           aggregation: { kind: 'sum_latest' },
           pace: 'none',
-          source: "2-3个县市区实现“山东省太极拳之乡”全覆盖",
+          stretch: true,
+          note: "“力争年内”统领以分号并列的三项目标，三项均按力争目标对待",
+          source: "力争年内……2-3个县市区实现“山东省太极拳之乡”全覆盖",
         },
         {
           kpiId: 'taichi-training-bases',
@@ -216,7 +227,11 @@ export const jiningSports2023: PlanInput = {
           target: { op: '>=', value: 50 },
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
-          source: "50个单位达到“山东省太极拳培训基地”验收标准",
+          // Units meeting the standard include those that met it before 2023: a stock.
+          measure: 'stock',
+          stretch: true,
+          note: "“力争年内”统领以分号并列的三项目标，三项均按力争目标对待",
+          source: "力争年内……50个单位达到“山东省太极拳培训基地”验收标准",
         },
       ],
     },
@@ -257,7 +272,8 @@ export const jiningSports2023: PlanInput = {
       dueDate: '2023-12-31',
       reporting: { cycle: 'monthly', dueDay: 25 },
       milestones: [
-        { milestoneId: 'T12-M1', title: "市第16届运动会举办", dueDate: '2023-10-31', assumption: true },
+        // Registering the games (category games, for T12) as held completes it, as the lead's report would.
+        { milestoneId: 'T12-M1', title: "市第16届运动会举办", dueDate: '2023-10-31', assumption: true, completedBy: { heldEvent: { categories: ['games'] } } },
       ],
       kpis: [
         {
@@ -283,7 +299,7 @@ export const jiningSports2023: PlanInput = {
       dueDate: '2023-12-31',
       reporting: { cycle: 'monthly', dueDay: 25 },
       milestones: [
-        { milestoneId: 'T13-M1', title: "济宁国际马拉松比赛举办", dueDate: '2023-11-30', assumption: true },
+        { milestoneId: 'T13-M1', title: "济宁国际马拉松比赛举办", dueDate: '2023-11-30', assumption: true, completedBy: { heldEvent: { categories: ['marathon'] } } },
       ],
       kpis: [
         {
@@ -317,6 +333,8 @@ export const jiningSports2023: PlanInput = {
           target: { op: '>=', value: 7 },
           aggregation: { kind: 'count_held_events' },
           pace: 'linear',
+          assumption: true,
+          note: "通知列举峄山登山、冬季运动会、龙舟赛、“朝圣之路”自行车赛、全国国际跳棋邀请赛、沿黄城市网球挑战赛、环太白湖健步走7项并以“等”结尾，7项系据此推定的下限，请督查室确认",
           source: "峄山登山、冬季运动会、龙舟赛、“朝圣之路”自行车赛事……全国国际跳棋邀请赛，沿黄城市网球挑战赛、环太白湖健步走等品牌赛事（7项）",
         },
       ],
@@ -354,6 +372,7 @@ export const jiningSports2023: PlanInput = {
           target: { op: '>=', value: 30 },
           aggregation: { kind: 'latest_of_org', orgId: 'jn-youth-sports' },
           pace: 'none',
+          measure: 'stock',
           source: "评选30所体育传统特色学校",
         },
       ],
@@ -372,6 +391,8 @@ export const jiningSports2023: PlanInput = {
         {
           kpiId: '8421-primary-schools',
           taskId: 'T17',
+          // Each county reports its own schools against its own quota; the lead office does not.
+          reportingOrgIds: COUNTY_IDS,
           name: "“8421工程”小学",
           unit: "所",
           target: { op: '>=', value: 88 },
@@ -384,6 +405,8 @@ export const jiningSports2023: PlanInput = {
         {
           kpiId: '8421-junior-schools',
           taskId: 'T17',
+          // Each county reports its own schools against its own quota; the lead office does not.
+          reportingOrgIds: COUNTY_IDS,
           name: "“8421工程”初中",
           unit: "所",
           target: { op: '>=', value: 44 },
@@ -396,6 +419,8 @@ export const jiningSports2023: PlanInput = {
         {
           kpiId: '8421-senior-schools',
           taskId: 'T17',
+          // Each county reports its own schools against its own quota; the lead office does not.
+          reportingOrgIds: COUNTY_IDS,
           name: "“8421工程”高中",
           unit: "所",
           target: { op: '>=', value: 22 },
@@ -408,6 +433,8 @@ export const jiningSports2023: PlanInput = {
         {
           kpiId: '8421-amateur-schools',
           taskId: 'T17',
+          // Each county reports its own schools against its own quota; the lead office does not.
+          reportingOrgIds: COUNTY_IDS,
           name: "“8421工程”县级业余体校",
           unit: "所",
           target: { op: '>=', value: 11 },
@@ -483,6 +510,20 @@ export const jiningSports2023: PlanInput = {
       milestones: [
         { milestoneId: 'T21-M1', title: "大运河（山东）城市体育发展联盟成立", dueDate: '2023-09-30', assumption: true },
       ],
+      kpis: [
+        {
+          kpiId: 'canal-alliance-cities',
+          taskId: 'T21',
+          name: "大运河（山东）城市体育发展联盟成员城市",
+          unit: "市",
+          target: { op: '>=', value: 5 },
+          aggregation: { kind: 'latest_of_org', orgId: 'jn-sports-economy' },
+          pace: 'none',
+          assumption: true,
+          note: "通知写明推进“我省沿大运河5市”（枣庄、济宁、泰安、聊城、德州）体育工作协调发展，以5市全部加入联盟为目标，系推定，请督查室确认",
+          source: "推进我省沿大运河5市体育工作创新引领、区域联动、共享协作、全面融合、协调发展",
+        },
+      ],
     },
     {
       taskId: 'T22',
@@ -503,6 +544,7 @@ export const jiningSports2023: PlanInput = {
           target: { op: '>=', value: 90000 },
           aggregation: { kind: 'latest_of_org', orgId: 'jn-lottery-center' },
           pace: 'linear',
+          stretch: true,
           source: "力争体育彩票销量达到9亿元",
         },
         {
@@ -513,7 +555,10 @@ export const jiningSports2023: PlanInput = {
           target: { op: '>=', value: 850 },
           aggregation: { kind: 'latest_of_org', orgId: 'jn-lottery-center' },
           pace: 'linear',
-          source: "渠道规模达到850家",
+          // The outlets open at the start of the year count: paced only from a declared start value.
+          measure: 'stock',
+          stretch: true,
+          source: "力争……渠道规模达到850家",
         },
         {
           kpiId: 'lottery-prize-center',
@@ -537,6 +582,21 @@ export const jiningSports2023: PlanInput = {
       orgAssignmentAssumed: true,
       dueDate: '2023-12-31',
       reporting: { cycle: 'quarterly', dueDay: 25 },
+      kpis: [
+        {
+          kpiId: 'consumer-voucher-rank',
+          taskId: 'T23',
+          name: "2023年度省级体育消费券在我市发放额度全省排名",
+          unit: "名",
+          rank: true,
+          target: { op: '<=', value: 5 },
+          aggregation: { kind: 'latest_of_org', orgId: 'jn-sports-economy' },
+          pace: 'none',
+          assumption: true,
+          note: "“全省第一方阵”通知未界定，暂按全省16市前5名认定，请督查室确认",
+          source: "努力争取2023年度省级体育消费券在我市的发放额度，进入全省第一方阵",
+        },
+      ],
     },
     {
       taskId: 'T24',
@@ -581,6 +641,8 @@ export const jiningSports2023: PlanInput = {
           target: { op: '>=', value: 100 },
           aggregation: { kind: 'latest_of_org', orgId: 'jn-policy-law' },
           pace: 'none',
+          assumption: true,
+          note: "通知要求对发现的问题“对账销号”，未印数值；按全部销号（100%）推定，请督查室确认",
           source: "对发现的问题对账销号",
         },
       ],
