@@ -82,9 +82,9 @@ describe('npm run import-plan', () => {
     expect(out.stdout).toBe('');
     const written = JSON.parse(out.writes.get('draft.json')!);
     expect(ImportDraft.safeParse(written).success).toBe(true);
-    expect(written.check.kpis.same).toHaveLength(16);
+    expect(written.check.kpis.same).toHaveLength(17);
     expect(out.stderr).toContain('核对：草稿 jining-sports-2023 对照现有计划 jining-sports-2023');
-    expect(out.stderr).toContain('指标：相同 16，不同 1，草稿缺 4，草稿多 0');
+    expect(out.stderr).toContain('指标：相同 17，不同 0，草稿缺 6，草稿多 0');
     expect(out.stderr).toContain('草稿已写入 draft.json');
   });
 

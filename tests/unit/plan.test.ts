@@ -142,7 +142,7 @@ describe('the KPIs of the 2023 plan', () => {
     ['taichi-national-counties', 'T10', { op: 'between', min: 1, max: 2 }, '个'],
     ['taichi-provincial-counties', 'T10', { op: 'between', min: 2, max: 3 }, '个'],
     ['taichi-training-bases', 'T10', { op: '>=', value: 50 }, '个'],
-    ['provincial-games-events', 'T11', { op: '>=', value: 11 }, '项'],
+    ['provincial-games-events', 'T11', { op: '>=', value: 11 }, '个'],
     ['series-events-held', 'T14', { op: '>=', value: 7 }, '项'],
     ['traditional-sports-schools', 'T16', { op: '>=', value: 30 }, '所'],
     ['8421-primary-schools', 'T17', { op: '>=', value: 88 }, '所'],

@@ -1,5 +1,7 @@
 import { COUNTY_IDS, ORGS } from '../../org/directory.js';
-import { Plan, type Kpi, type Milestone, type PlanInput } from '../schema.js';
+import { Plan, type Milestone, type PlanInput } from '../schema.js';
+
+type Kpi = PlanInput['tasks'][number]['kpis'] extends (infer K)[] | undefined ? K : never;
 import { resolveAddressees } from './addressees.js';
 import { findDates, type RejectedDate } from './dates.js';
 import { decodeNotice, type NoticeEncoding } from './decode.js';
@@ -28,6 +30,7 @@ function kpiFrom(taskId: string, n: number, t: FoundTarget, leadOrgId: string): 
     pace: oneOff ? 'none' : 'linear',
     ...(t.perCounty ? { perOrgTarget: t.perCounty.perOrgTarget } : {}),
     ...(t.rank ? { rank: true } : {}),
+    ...(t.stretch ? { stretch: true } : {}),
     source: t.source,
   };
 }

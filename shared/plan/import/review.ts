@@ -75,7 +75,7 @@ export function buildReview(input: ReviewInput): ReviewItem[] {
     add(
       'kpi-stretch',
       stretch.map((n) => n.kpiId),
-      '以下指标前有“力争”，属争取性目标（未达到为预警，不算未完成）。计划结构暂无 stretch 字段，草稿记在 kpiNotes 中，请审核后标注。',
+      '以下指标前有“力争”，属争取性目标（未达到为预警，不算未完成），草稿已标注 stretch，请审核确认。',
     );
   }
   // One entry per task: a county quota is printed as one list (8所小学、4所初中、2所高中，与1所…).

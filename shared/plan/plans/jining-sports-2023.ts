@@ -253,7 +253,7 @@ export const jiningSports2023: PlanInput = {
           kpiId: 'provincial-games-events',
           taskId: 'T11',
           name: "省第十三届全民健身运动会承办项目",
-          unit: "项",
+          unit: "个",
           target: { op: '>=', value: 11 },
           aggregation: { kind: 'count_held_events' },
           pace: 'none',
@@ -399,7 +399,6 @@ export const jiningSports2023: PlanInput = {
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
           perOrgTarget: 8,
-          reportingOrgIds: [...COUNTY_IDS],
           source: "每个县市区选拔体育基础较好的8所小学",
         },
         {
@@ -413,7 +412,6 @@ export const jiningSports2023: PlanInput = {
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
           perOrgTarget: 4,
-          reportingOrgIds: [...COUNTY_IDS],
           source: "4所初中",
         },
         {
@@ -427,7 +425,6 @@ export const jiningSports2023: PlanInput = {
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
           perOrgTarget: 2,
-          reportingOrgIds: [...COUNTY_IDS],
           source: "2所高中",
         },
         {
@@ -441,7 +438,6 @@ export const jiningSports2023: PlanInput = {
           aggregation: { kind: 'sum_latest' },
           pace: 'linear',
           perOrgTarget: 1,
-          reportingOrgIds: [...COUNTY_IDS],
           source: "与1所县级业余体校建立本区域的青少年体育训练体系",
         },
       ],
