@@ -24,7 +24,7 @@ import type { Clock } from '../../shared/ports/clock.js';
 import type { SnapshotStore } from '../../shared/ports/snapshots.js';
 import type { PlanStateReader, ReportReader, SportsEventRecord } from '../../shared/ports/state.js';
 import { addDays, daysBetween, localDateOf } from '../../shared/time/local-date.js';
-import { cursorCodec, InvalidCursorError, type CursorCodec } from './cursor.js';
+import { cursorCodec, InvalidCursorError, type CursorCodec, type CursorKey } from './cursor.js';
 import { ApiError, InvalidCursorParamError, InvalidQueryError, NotFoundError } from './errors.js';
 import { overdueItems } from './overdue.js';
 import { kpiItem, planBody, rankingsBody, snapshotItem, taskDetail } from './views.js';
@@ -37,7 +37,8 @@ export interface QueryApiDeps {
   clock: Clock;
   calendar: WorkdayCalendar;
   /** HMAC-SHA256 key of the page cursors (≥ 16 bytes). */
-  cursorKey: Uint8Array | string;
+  /** Signs page cursors; `[current, previous]` during a rotation (both accepted, the current signs). */
+  cursorKey: CursorKey | readonly CursorKey[];
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   /**
    * Local runtime only (the HTTP API's authorizer guards the routes in AWS): false → 401, the same

@@ -16,23 +16,34 @@ export interface CursorCodec {
   decode(cursor: string): unknown;
 }
 
-export function cursorCodec(key: Uint8Array | string): CursorCodec {
-  const secret = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
-  if (secret.length < 16) throw new Error('cursor key must be at least 16 bytes');
-  const sign = (body: string) => createHmac('sha256', secret).update(body, 'utf8').digest();
+export type CursorKey = Uint8Array | string;
+
+/**
+ * `key` signs new cursors; during a key rotation pass `[current, previous]`: cursors signed with either
+ * are accepted, so that a page a reader holds keeps working across the rotation.
+ */
+export function cursorCodec(key: CursorKey | readonly CursorKey[]): CursorCodec {
+  const keys = (Array.isArray(key) ? key : [key]) as readonly CursorKey[];
+  if (keys.length === 0) throw new Error('a cursor key is required');
+  const secrets = keys.map((k) => (typeof k === 'string' ? Buffer.from(k, 'utf8') : Buffer.from(k)));
+  if (secrets.some((s) => s.length < 16)) throw new Error('cursor key must be at least 16 bytes');
+  const sign = (secret: Buffer, body: string) => createHmac('sha256', secret).update(body, 'utf8').digest();
   return {
     encode(payload) {
       const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-      return `${body}.${sign(body).toString('base64url')}`;
+      return `${body}.${sign(secrets[0]!, body).toString('base64url')}`;
     },
     decode(cursor) {
       const parts = cursor.split('.');
       const [body, mac] = parts;
       if (parts.length !== 2 || !body || !mac) throw new InvalidCursorError('malformed cursor');
       const given = Buffer.from(mac, 'base64url');
-      const expected = sign(body);
       // Re-encoding rejects non-canonical base64url (two strings decoding to the same bytes).
-      if (given.length !== expected.length || given.toString('base64url') !== mac || !timingSafeEqual(given, expected)) {
+      const matches = (secret: Buffer) => {
+        const expected = sign(secret, body);
+        return given.length === expected.length && timingSafeEqual(given, expected);
+      };
+      if (given.toString('base64url') !== mac || !secrets.some(matches)) {
         throw new InvalidCursorError('cursor signature mismatch');
       }
       try {

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
@@ -17,13 +17,25 @@ const cursorSecretArn = requireEnv('CURSOR_SECRET_ARN');
 const secrets = new SecretsManagerClient({});
 const state = new DynamoStateStore(doc, tableName);
 
-/** The cursor key is fetched once per container (the secret's value is never logged). */
+/**
+ * The cursor key is fetched once per container (the secret's value is never logged): the current
+ * version signs, and the previous version (Secrets Manager's AWSPREVIOUS stage after a rotation) is
+ * still accepted, so that cursors handed out before the rotation keep working.
+ */
 let app: Promise<(event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>> | undefined;
 
 async function build() {
   const out = await secrets.send(new GetSecretValueCommand({ SecretId: cursorSecretArn }));
-  const cursorKey = out.SecretString;
-  if (!cursorKey) throw new Error('cursor secret has no SecretString');
+  const current = out.SecretString;
+  if (!current) throw new Error('cursor secret has no SecretString');
+  const previous = await secrets
+    .send(new GetSecretValueCommand({ SecretId: cursorSecretArn, VersionStage: 'AWSPREVIOUS' }))
+    .then((p) => p.SecretString)
+    .catch((err: unknown) => {
+      if (err instanceof ResourceNotFoundException) return undefined; // never rotated
+      throw err;
+    });
+  const cursorKey = previous && previous !== current ? [current, previous] : current;
   return createQueryApiHandler({
     reader: state,
     reports: state,

@@ -43,6 +43,17 @@ describe('cursorCodec', () => {
     expect(() => cursorCodec(KEY).decode(cursor)).toThrow(InvalidCursorError);
   });
 
+  it('during a key rotation accepts cursors of the current and the previous key, and signs with the current', () => {
+    const PREVIOUS = 'the-previous-cursor-key-0123456789';
+    const old = cursorCodec(PREVIOUS).encode({ o: 20 });
+    const rotated = cursorCodec([KEY, PREVIOUS]);
+    expect(rotated.decode(old)).toEqual({ o: 20 });
+    const fresh = rotated.encode({ o: 40 });
+    expect(cursorCodec(KEY).decode(fresh)).toEqual({ o: 40 });
+    expect(() => cursorCodec(PREVIOUS).decode(fresh)).toThrow(InvalidCursorError);
+    expect(() => rotated.decode(cursorCodec('a-third-key-never-configured-0123').encode({ o: 1 }))).toThrow(InvalidCursorError);
+  });
+
   it('refuses a key shorter than 16 bytes', () => {
     expect(() => cursorCodec('short')).toThrow(/16 bytes/);
   });

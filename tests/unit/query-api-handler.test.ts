@@ -32,6 +32,8 @@ function request(path: string, query?: Record<string, string>): APIGatewayProxyE
   } as unknown as APIGatewayProxyEventV2;
 }
 
+const PREVIOUS_KEY = 'cursor-secret-before-rotation-0123';
+
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 let handler: Handler;
 
@@ -40,6 +42,8 @@ beforeAll(async () => {
   process.env.CURSOR_SECRET_ARN = 'arn:aws:secretsmanager:cn-north-1:000000000000:secret:cursor';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   secrets.on(GetSecretValueCommand).resolves({ SecretString: 'cursor-secret-0123456789abcdef' });
+  // The key was rotated once: cursors signed with the previous version are still accepted.
+  secrets.on(GetSecretValueCommand, { SecretId: process.env.CURSOR_SECRET_ARN, VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: PREVIOUS_KEY });
   ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => {
     const pk = input.ExpressionAttributeValues[':pk'];
     if (pk?.endsWith('#TASK#T08')) {
@@ -61,7 +65,8 @@ describe('query-api Lambda entry', () => {
     const next = await handler(request('/v1/plans/jining-sports-2023/tasks/T08', { limit: '1', cursor }), context);
     expect(next.statusCode).toBe(200);
 
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    // Once per container: the current version and the previous one.
+    expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.VersionStage)).toEqual([undefined, 'AWSPREVIOUS']);
     const queries = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
     expect(queries.every((q) => q.TableName === 'supervision' && q.KeyConditionExpression?.startsWith('pk = :pk'))).toBe(true);
     const pks = queries.map((q) => q.ExpressionAttributeValues?.[':pk']);
@@ -73,5 +78,14 @@ describe('query-api Lambda entry', () => {
       [false, 1],
     ]);
     expect(reportQueries[1]?.ExclusiveStartKey).toEqual({ pk: 'PLAN#jining-sports-2023#TASK#T08', sk: 'REPORT#x' });
+  });
+
+  it('accepts a cursor signed with the previous version of the key (after a rotation)', async () => {
+    const { cursorCodec } = await import('../../functions/query-api/cursor.js');
+    const old = cursorCodec(PREVIOUS_KEY).encode({ v: 1, r: 'reports', p: 'jining-sports-2023', t: 'T08', k: { pk: 'PLAN#jining-sports-2023#TASK#T08', sk: 'REPORT#x' } });
+    const res = await handler(request('/v1/plans/jining-sports-2023/tasks/T08', { limit: '1', cursor: old }), context);
+    expect(res.statusCode).toBe(200);
+    const forged = cursorCodec('a-key-the-service-never-had-0123').encode({ v: 1, r: 'reports', p: 'jining-sports-2023', t: 'T08', k: { pk: 'PLAN#jining-sports-2023#TASK#T08', sk: 'REPORT#x' } });
+    expect((await handler(request('/v1/plans/jining-sports-2023/tasks/T08', { limit: '1', cursor: forged }), context)).statusCode).toBe(400);
   });
 });
