@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus, Rule, type Archive } from 'aws-cdk-lib/aws-events';
+import { EventBus, Match as EventMatch, Rule, type Archive } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -30,6 +30,9 @@ export interface WorkQueue {
 export const BUS_TARGET_MAX_EVENT_AGE = Duration.hours(24);
 export const BUS_TARGET_RETRY_ATTEMPTS = 185;
 
+/** Detail-types the archive does not keep (a replay must not resend them). */
+export const NOT_ARCHIVED = ['reminder.due'] as const;
+
 /**
  * The event pipeline: a custom bus with an archive for replay, one SQS queue (with its DLQ) per
  * consumer, one rule per detail-type from `QUEUES` (shared/routing.ts) whose target has a DLQ and a
@@ -49,9 +52,11 @@ export class Pipeline extends Construct {
     const { config } = props;
 
     this.bus = new EventBus(this, 'Bus', { description: `Supervision events (${config.stage})` });
+    // Reminders are left out: a replay (to rebuild aggregates from the reports) must never send a unit
+    // last month's 催办 again. Replaying reports and events is safe: the consumers are idempotent.
     this.archive = this.bus.archive('Archive', {
-      description: 'Every event of this system, for replay',
-      eventPattern: { source: [EVENT_SOURCE] },
+      description: 'Every event of this system but reminders, for replay',
+      eventPattern: { source: [EVENT_SOURCE], detailType: EventMatch.anythingBut(...NOT_ARCHIVED) },
       retention: config.archiveRetention,
     });
 

@@ -125,9 +125,9 @@ describe('event bus', () => {
     }
   });
 
-  it('archives the events of this system for replay', () => {
+  it('archives the events of this system for replay, but not reminders (a replay must not resend 催办)', () => {
     synth.template.hasResourceProperties('AWS::Events::Archive', {
-      EventPattern: { source: [EVENT_SOURCE] },
+      EventPattern: { source: [EVENT_SOURCE], 'detail-type': [{ 'anything-but': ['reminder.due'] }] },
       RetentionDays: Match.anyValue(),
     });
   });
