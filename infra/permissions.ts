@@ -21,8 +21,8 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   'ingest-webhook': access(['PutItem', 'UpdateItem'], ['webhooks', 'rates']),
   // Audit row and period marker (Put), current records (conditional Update).
   'apply-progress': access(['PutItem', 'UpdateItem'], ['audit', 'state', 'period']),
-  // One conditional Put per event.
-  'register-event': access(['PutItem'], ['events']),
+  // An update of a known event is a conditional Put; a new one a transaction of its Put and its source's counter (Update).
+  'register-event': access(['PutItem', 'UpdateItem'], ['events']),
   // Reads state, events and (reconcile) the audit trail; writes the day's snapshot.
   'aggregate-kpis': access(['Query', 'PutItem'], ['state', 'events', 'audit', 'snapshots']),
   // Reads state and period markers; its digest transaction is made of Puts (claims, escalation state, outbox), then marks digests enqueued.

@@ -11,6 +11,8 @@ export const unitMilestonesSk = (taskId: string, orgId: string) => `MILESTONES#$
 export const periodPk = (planId: string, period: string) => `PLAN#${planId}#PERIOD#${period}`;
 export const eventsPk = (planId: string) => `PLAN#${planId}#EVENT`;
 export const eventSk = (sourceId: string, eventId: string) => `EVENT#${sourceId}#${eventId}`;
+/** How many distinct events a source has registered for the plan (held to MAX_EVENTS_PER_SOURCE). */
+export const eventCountSk = (sourceId: string) => `COUNT#${sourceId}`;
 export const snapshotsPk = (planId: string) => `PLAN#${planId}#SNAPSHOT`;
 export const snapshotSk = (date: string) => `DATE#${date}`;
 export const webhookReceiptPk = (sourceId: string, webhookId: string) => `WEBHOOK#${sourceId}#${webhookId}`;
