@@ -52,8 +52,14 @@ export const ProgressSubmittedData = z
     status: ProgressStatus,
     percentComplete: z.number().min(0).max(100).optional(),
     metrics: z.array(Metric).max(50).default([]),
-    /** Milestones of the task this unit has completed, cumulative as of `reportedAt`. */
-    completedMilestoneIds: z.array(Id).max(50).optional(),
+    completedMilestoneIds: z
+      .array(Id)
+      .max(50)
+      .optional()
+      .meta({
+        description:
+          'Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it.',
+      }),
     summary: z.string().max(2000).default(''),
     evidence: z.array(Evidence).max(20).default([]),
   })

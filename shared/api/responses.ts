@@ -15,6 +15,10 @@ export const Light = z.enum(LIGHTS).meta({ description: '红黄绿灯: green, ye
 export const ErrorIssue = z.object({
   path: z.string().meta({ description: 'Dotted path of the offending field or query parameter (`data.metrics.0.value`, `limit`).' }),
   message: z.string(),
+  code: z
+    .string()
+    .optional()
+    .meta({ description: 'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `invalid_value`).' }),
 });
 
 export const ErrorResponse = z.object({
