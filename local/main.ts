@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const next = runtime.scheduler.nextRuns();
   progress(`schedules (Asia/Shanghai, business clock): ${Object.entries(next).map(([k, v]) => `${k} next at ${v}`).join('; ')}`);
   const where = { env: 'from API_TOKEN', file: `kept in ${apiToken.file}`, generated: `generated now, kept in ${apiToken.file}` }[apiToken.origin];
-  progress(`API token (${where}): ${apiToken.token}   (Authorization: Bearer ${apiToken.token})`);
+  progress(`API token: ${apiToken.token}   (${where}; Authorization: Bearer ${apiToken.token})`);
   progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`listening on ${runtime.url}`);
 }

@@ -91,7 +91,9 @@ describe('integrity through the local runtime', () => {
     await api.drain();
     const primary = await api.kpi('8421-primary-schools');
     expect(primary.value).toBeNull();
-    expect(primary.byOrg).toEqual([]);
+    // The quota breakdown lists the 11 counties, none with a figure; the zone is not among them.
+    expect(primary.byOrg.map((f) => f.orgId)).not.toContain('jn-zone-gaoxin');
+    expect(primary.byOrg.filter((f) => f.value !== null)).toEqual([]);
     expect(await api.reports('T17')).toEqual([]);
     const events = await api.get<{ items: unknown[] }>(`/v1/plans/${PLAN_ID}/events`);
     expect(events.items).toEqual([]);
