@@ -5,10 +5,7 @@
  *   npm run sign -- --source rencheng --file events/samples/valid/progress-t08-rencheng.json
  *   npm run sign -- --source rencheng --file report.json --send
  *
- * Options: --source <sourceId> (required), --file <path> (required), --secret <whsec_…> (default: the
- * source's first secret in the sources file), --sources <path> (default config/sources.local.json),
- * --url <base> (default http://127.0.0.1:3000), --id <webhook-id> (default msg_<random>),
- * --timestamp <unix seconds> (default now), --send.
+ * Options: `npm run sign -- --help`.
  *
  * The file's exact bytes are signed and sent (`--data-binary`): re-serialising the JSON would break
  * the signature. The secret is never printed.
@@ -17,9 +14,9 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { SourcesFile } from '../shared/ports/sources.js';
+import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
 
 export class SignUsageError extends Error {
   override readonly name = 'SignUsageError';
@@ -42,35 +39,39 @@ export interface SignedRequest {
   body: Buffer;
 }
 
-const USAGE =
-  'usage: npm run sign -- --source <sourceId> --file <body.json> [--secret whsec_…] [--sources config/sources.local.json] [--url http://127.0.0.1:3000] [--id msg_…] [--timestamp <unix s>] [--send]';
 const WEBHOOK_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
-export function parseSignArgs(argv: readonly string[]): SignOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        source: { type: 'string' },
-        file: { type: 'string' },
-        secret: { type: 'string' },
-        sources: { type: 'string', default: 'config/sources.local.json' },
-        url: { type: 'string', default: 'http://127.0.0.1:3000' },
-        id: { type: 'string' },
-        timestamp: { type: 'string' },
-        send: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    // parseArgs quotes the offending argument, which may be a secret: name the problem only.
-    const code = (err as { code?: string }).code ?? 'invalid arguments';
-    throw new SignUsageError(`${code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'unknown option' : 'invalid arguments'}\n${USAGE}`);
-  }
-  if (!values.source) throw new SignUsageError(`--source is required\n${USAGE}`);
-  if (!values.file) throw new SignUsageError(`--file is required\n${USAGE}`);
+export const SIGN_CLI = {
+  command: 'npm run sign -- --source <sourceId> --file <body.json>',
+  summary:
+    'Signs a JSON file as a webhook source (Standard Webhooks) and prints the curl command that sends it, or sends it (--send).\n' +
+    "The file's exact bytes are signed; the secret is never printed.",
+  options: {
+    source: { type: 'string' },
+    file: { type: 'string' },
+    secret: { type: 'string' },
+    sources: { type: 'string', default: 'config/sources.local.json' },
+    url: { type: 'string', default: 'http://127.0.0.1:3000' },
+    id: { type: 'string' },
+    timestamp: { type: 'string' },
+    send: { type: 'boolean', default: false },
+  },
+  optionHelp: [
+    ['--source <sourceId>', 'the sending system (required)'],
+    ['--file <path>', 'the JSON body to sign (required)'],
+    ['--secret <whsec_…>', "the signing secret (default: the source's first secret in --sources)"],
+    ['--sources <path>', 'sources file (default config/sources.local.json)'],
+    ['--url <base>', 'the API (default http://127.0.0.1:3000)'],
+    ['--id <webhook-id>', 'the idempotency key (default msg_<random>)'],
+    ['--timestamp <unix s>', 'signing time (default now)'],
+    ['--send', 'send it and print the answer instead of the curl command'],
+  ],
+} as const;
+
+/** Checks what parseArgs cannot: required options and their formats. */
+export function signOptions(values: CommandLineValues<typeof SIGN_CLI.options>): SignOptions {
+  if (!values.source) throw new SignUsageError('--source is required');
+  if (!values.file) throw new SignUsageError('--file is required');
   const id = values.id ?? `msg_${randomBytes(12).toString('hex')}`;
   if (!WEBHOOK_ID.test(id)) throw new SignUsageError('--id must be 1–128 characters of A–Z a–z 0–9 _ . : -');
   let timestampSeconds: number | undefined;
@@ -158,7 +159,14 @@ export function curlCommand(request: SignedRequest, file: string): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const options = parseSignArgs(argv);
+  const values = readCommandLine(SIGN_CLI, argv);
+  let options: SignOptions;
+  try {
+    options = signOptions(values);
+  } catch (err) {
+    if (err instanceof SignUsageError) exitUsage(SIGN_CLI, `sign: ${err.message}`);
+    throw err;
+  }
   let body: Buffer;
   try {
     body = await readFile(options.file);
