@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Webhook } from 'standardwebhooks';
+import { signWebhook, WebhookSecretError, type SignedHeaders } from '../clients/ts/signing.js';
 import { SourcesFile } from '../shared/ports/sources.js';
 import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
 
@@ -35,7 +35,7 @@ export interface SignOptions {
 
 export interface SignedRequest {
   url: string;
-  headers: { 'content-type': string; 'webhook-id': string; 'webhook-timestamp': string; 'webhook-signature': string };
+  headers: { 'content-type': string } & SignedHeaders;
   body: Buffer;
 }
 
@@ -126,22 +126,16 @@ export async function secretFromSourcesFile(path: string, sourceId: string): Pro
 export function buildSignedRequest(input: { sourceId: string; body: Buffer; secret: string; id: string; url: string; timestampSeconds?: number }): SignedRequest {
   const text = input.body.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(input.body)) throw new SignUsageError('the file is not valid UTF-8: send JSON encoded as UTF-8');
-  let webhook: Webhook;
+  let signed: SignedHeaders;
   try {
-    if (!/^whsec_[A-Za-z0-9+/=]+$/.test(input.secret)) throw new Error('format');
-    webhook = new Webhook(input.secret);
-  } catch {
-    throw new SignUsageError('the secret is not a Standard Webhooks secret (whsec_ followed by base64)');
+    signed = signWebhook({ secret: input.secret, id: input.id, body: text, ...(input.timestampSeconds === undefined ? {} : { timestampSeconds: input.timestampSeconds }) });
+  } catch (err) {
+    if (err instanceof WebhookSecretError) throw new SignUsageError(err.message);
+    throw err;
   }
-  const ts = input.timestampSeconds ?? Math.floor(Date.now() / 1000);
   return {
     url: `${input.url.replace(/\/+$/, '')}/v1/webhooks/${encodeURIComponent(input.sourceId)}`,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': input.id,
-      'webhook-timestamp': String(ts),
-      'webhook-signature': webhook.sign(input.id, new Date(ts * 1000), text),
-    },
+    headers: { 'content-type': 'application/json', ...signed },
     body: input.body,
   };
 }

@@ -1,25 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, UsageError, usageText } from '../../scripts/lib/cli.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = `${ROOT}node_modules/.bin/tsx`;
+import { ROOT, runProgram as run } from '../helpers/programs.js';
 
 /** Every program a person runs: each script in scripts/ and the benchmark. */
 const PROGRAMS = [...readdirSync(`${ROOT}scripts`).filter((f) => f.endsWith('.ts')).map((f) => `scripts/${f}`), 'bench/run.ts'];
-
-async function run(program: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, [program, ...args], { cwd: ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 describe('every script answers --help and refuses an unknown flag before doing any work', () => {
   it('finds the scripts', () => {
