@@ -5,43 +5,78 @@
  * Sizes and seeds are fixed so that runs compare across commits.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { benchIngest } from './ingest.js';
-import { benchCapacity } from './capacity.js';
-import { benchColdStart } from './cold-start.js';
-import { benchPipeline } from './pipeline.js';
-import { reminderRunner } from './reminders.js';
-import { costPerMillion, DEFAULT_ASSUMPTIONS, IDEMPOTENCY_EXTRA_WRITE_UNITS } from './cost.js';
-import { seeded, reportingPairs } from './load.js';
-import { renderMarkdown } from './report.js';
-import { startDynamoDbLocal } from '../local/dynamodb-local.js';
-import { getPlan } from '../shared/plan/catalog.js';
+import { exitUsage, readCommandLine } from '../scripts/lib/cli.js';
+import { progress } from '../scripts/lib/progress.js';
+import { PRICES } from './prices.js';
+
+// The command line is read before the measuring modules load (they are imported in `main`), so that
+// `--help` and a mistake answer at once, and a region without prices fails before a 10-minute run
+// rather than at its end.
+const BENCH_CLI = {
+  command: 'npm run bench --',
+  summary:
+    'Measures ingest CPU, the local pipeline, consumed capacity, cold starts and the cost per million progress events;\n' +
+    'writes bench/results/latest.json and latest.md. Progress goes to stderr, one line per phase (n/N, elapsed).',
+  options: {
+    quick: { type: 'boolean', default: false },
+    region: { type: 'string', default: 'us-east-1' },
+  },
+  optionHelp: [
+    ['--quick', 'CI sizes (under two minutes) instead of the full run'],
+    ['--region <region>', `prices for the cost model (default us-east-1; known: ${Object.keys(PRICES).join(', ')})`],
+  ],
+} as const;
+
+const args = readCommandLine(BENCH_CLI);
+if (!Object.hasOwn(PRICES, args.region)) exitUsage(BENCH_CLI, `--region: no prices for ${args.region}; known: ${Object.keys(PRICES).join(', ')}`);
+const quick = args.quick;
+const region = args.region;
+const SEED = 20230101;
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const regionArg = args.indexOf('--region');
-const region = regionArg >= 0 ? args[regionArg + 1]! : 'us-east-1';
-const SEED = 20230101;
-
-const SIZES = quick
-  ? { ingestRequests: 2_000, pipelineEvents: 300, pipelineConcurrency: 16, capacityPairs: 20, coldStartRuns: 3 }
-  : { ingestRequests: 20_000, pipelineEvents: 3_000, pipelineConcurrency: 32, capacityPairs: reportingPairs(getPlan('jining-sports-2023')!).length, coldStartRuns: 7 };
-
-const started = Date.now();
-const progress = (msg: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
+const PHASES = 5;
+const log = progress('bench', PHASES);
 
 async function main() {
-  progress(`mode ${quick ? 'quick' : 'full'}, region ${region}, seed ${SEED}`);
-  progress(`ingest: ${SIZES.ingestRequests} signed requests`);
+  const [
+    { benchIngest },
+    { benchCapacity },
+    { benchColdStart },
+    { benchPipeline },
+    { reminderRunner },
+    { costPerMillion, DEFAULT_ASSUMPTIONS, IDEMPOTENCY_EXTRA_WRITE_UNITS },
+    { seeded, reportingPairs },
+    { renderMarkdown },
+    { startDynamoDbLocal },
+    { getPlan },
+  ] = await Promise.all([
+    import('./ingest.js'),
+    import('./capacity.js'),
+    import('./cold-start.js'),
+    import('./pipeline.js'),
+    import('./reminders.js'),
+    import('./cost.js'),
+    import('./load.js'),
+    import('./report.js'),
+    import('../local/dynamodb-local.js'),
+    import('../shared/plan/catalog.js'),
+  ]);
+  const SIZES = quick
+    ? { ingestRequests: 2_000, pipelineEvents: 300, pipelineConcurrency: 16, capacityPairs: 20, coldStartRuns: 3 }
+    : { ingestRequests: 20_000, pipelineEvents: 3_000, pipelineConcurrency: 32, capacityPairs: reportingPairs(getPlan('jining-sports-2023')!).length, coldStartRuns: 7 };
+  const note = (msg: string) => log.note(msg);
+
+  log.note(`mode ${quick ? 'quick' : 'full'}, region ${region}, seed ${SEED}`);
+  log.phase('ingest', `${SIZES.ingestRequests} signed requests`);
   const ingest = await benchIngest(SIZES.ingestRequests);
-  progress(`ingest: handler ${ingest.handlerMicros} µs, floor ${ingest.floorMicros} µs, ratio ${ingest.ratio}`);
+  log.note(`ingest: handler ${ingest.handlerMicros} µs, floor ${ingest.floorMicros} µs, ratio ${ingest.ratio}`);
 
-  progress('pipeline: starting the local runtime');
-  const pipeline = await benchPipeline({ events: SIZES.pipelineEvents, concurrency: SIZES.pipelineConcurrency, progress });
-  progress(`pipeline: ${pipeline.eventsPerSecond} events/s end to end, ceiling ${pipeline.ceilingPerSecond} PutItem/s, ratio ${pipeline.ratio}`);
+  log.phase('pipeline', `${SIZES.pipelineEvents} events, starting the local runtime`);
+  const pipeline = await benchPipeline({ events: SIZES.pipelineEvents, concurrency: SIZES.pipelineConcurrency, progress: note });
+  log.note(`pipeline: ${pipeline.eventsPerSecond} events/s end to end, ceiling ${pipeline.ceilingPerSecond} PutItem/s, ratio ${pipeline.ratio}`);
 
-  progress('capacity: starting DynamoDB Local');
+  log.phase('capacity', 'starting DynamoDB Local');
   const ddb = await startDynamoDbLocal();
   let capacity;
   try {
@@ -50,19 +85,21 @@ async function main() {
       factors: [1, 10, 100],
       random: seeded(SEED),
       reminderRun: reminderRunner(),
-      progress,
+      progress: note,
     });
   } finally {
     await ddb.stop();
   }
-  progress(`capacity: ${capacity.wcuPerProgressEvent} WCU per progress event, reads growth ${capacity.reminderReadsGrowth}`);
+  log.note(`capacity: ${capacity.wcuPerProgressEvent} WCU per progress event, reads growth ${capacity.reminderReadsGrowth}`);
   // Each progress event is `wcuPerProgressEvent` single-item writes (every item is under 1 KB), so the
   // pipeline's own bound on this DynamoDB Local is ceiling / writes: how close we get to it.
   const writeBound = pipeline.ceilingPerSecond / capacity.wcuPerProgressEvent;
   const pipelineResult = { ...pipeline, writesPerEvent: capacity.wcuPerProgressEvent, writeBoundPerSecond: Math.round(writeBound), ratioToWriteBound: Math.round((pipeline.eventsPerSecond / writeBound) * 1000) / 1000 };
 
-  progress('cold start: bundling every function');
-  const functions = await benchColdStart(SIZES.coldStartRuns, progress);
+  log.phase('cold start', 'bundling every function');
+  const functions = await benchColdStart(SIZES.coldStartRuns, note);
+
+  log.phase('cost and report');
 
   const inputs = {
     ingestCpuMicros: ingest.handlerMicros,
@@ -93,7 +130,7 @@ async function main() {
   const md = renderMarkdown(result);
   writeFileSync('bench/results/latest.md', md);
   process.stdout.write(md);
-  progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: bench/results/latest.json, bench/results/latest.md`);
+  log.note('done: bench/results/latest.json, bench/results/latest.md');
 }
 
 main().catch((err) => {

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SourcesFile, type WebhookSource } from '../shared/ports/sources.js';
+import { ConfigError, RateLimitEnv, type RateLimit } from '../shared/config/env.js';
 import { parseFaults, type Faults } from './faults.js';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+// One ConfigError for the functions' environment and the local runtime's.
+export { ConfigError };
 
 /** The local runtime's settings, from the environment (see local/README.md). */
 export interface LocalConfig {
@@ -21,8 +21,8 @@ export interface LocalConfig {
   /** Execution environments per queue consumer. */
   consumerConcurrency: number;
   tableName: string;
-  /** Per-source webhook rate limit; undefined = unlimited (SOURCE_RATE_PER_SECOND=0). */
-  rateLimit?: { ratePerSecond: number; burst: number };
+  /** Per-source webhook rate limit, parsed as in Lambda (RateLimitEnv); undefined = unlimited (SOURCE_RATE_PER_SECOND=0). */
+  rateLimit?: RateLimit;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -48,8 +48,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
-  const ratePerSecond = int(env, 'SOURCE_RATE_PER_SECOND', 20, 0, 1_000_000);
-  const burst = int(env, 'SOURCE_BURST', 40, 1, 1_000_000);
+  const rate = RateLimitEnv.safeParse(env);
+  if (!rate.success) throw new ConfigError(rate.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const config: LocalConfig = {
     port: int(env, 'PORT', 3000, 0, 65535),
     dataDir: resolve(env.DATA_DIR || '.data'),
@@ -62,7 +62,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     tableName: env.TABLE_NAME || 'supervision',
   };
   if (clockStart) config.clockStart = clockStart;
-  if (ratePerSecond > 0) config.rateLimit = { ratePerSecond, burst };
+  if (rate.data.rateLimit) config.rateLimit = rate.data.rateLimit;
   return config;
 }
 

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { readCommandLine } from './lib/cli.js';
 import {
   EventRegisteredData,
   EventRegisteredDetail,
@@ -111,5 +112,11 @@ export function writeJsonSchemas(dir: string = JSON_SCHEMA_DIR): string[] {
 
 const invokedPath = process.argv[1];
 if (invokedPath && import.meta.url === pathToFileURL(invokedPath).href) {
+  readCommandLine({
+    command: 'npx tsx scripts/generate-json-schema.ts',
+    summary: 'Writes the JSON Schema of every event contract (events/schemas.ts) to events/json-schema/. Part of `npm run generate`.',
+    options: {},
+    optionHelp: [],
+  });
   for (const path of writeJsonSchemas()) console.log(`wrote ${path}`);
 }

@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderOpenApiJson } from '../shared/api/openapi.js';
+import { readCommandLine } from './lib/cli.js';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
 
@@ -22,5 +23,11 @@ export function writeOpenApi(file: string = OPENAPI_FILE): string {
 
 const invokedPath = process.argv[1];
 if (invokedPath && import.meta.url === pathToFileURL(invokedPath).href) {
+  readCommandLine({
+    command: 'npx tsx scripts/generate-openapi.ts',
+    summary: 'Writes the OpenAPI 3.1 document of the HTTP API (from the zod schemas) to docs/openapi.json. Part of `npm run generate`.',
+    options: {},
+    optionHelp: [],
+  });
   console.log(`wrote ${writeOpenApi()}`);
 }

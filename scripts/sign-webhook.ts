@@ -5,10 +5,7 @@
  *   npm run sign -- --source rencheng --file events/samples/valid/progress-t08-rencheng.json
  *   npm run sign -- --source rencheng --file report.json --send
  *
- * Options: --source <sourceId> (required), --file <path> (required), --secret <whsec_…> (default: the
- * source's first secret in the sources file), --sources <path> (default config/sources.local.json),
- * --url <base> (default http://127.0.0.1:3000), --id <webhook-id> (default msg_<random>),
- * --timestamp <unix seconds> (default now), --send.
+ * Options: `npm run sign -- --help`.
  *
  * The file's exact bytes are signed and sent (`--data-binary`): re-serialising the JSON would break
  * the signature. The secret is never printed.
@@ -17,9 +14,9 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { Webhook } from 'standardwebhooks';
+import { signWebhook, WebhookSecretError, type SignedHeaders } from '../clients/ts/signing.js';
 import { SourcesFile } from '../shared/ports/sources.js';
+import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
 
 export class SignUsageError extends Error {
   override readonly name = 'SignUsageError';
@@ -38,39 +35,43 @@ export interface SignOptions {
 
 export interface SignedRequest {
   url: string;
-  headers: { 'content-type': string; 'webhook-id': string; 'webhook-timestamp': string; 'webhook-signature': string };
+  headers: { 'content-type': string } & SignedHeaders;
   body: Buffer;
 }
 
-const USAGE =
-  'usage: npm run sign -- --source <sourceId> --file <body.json> [--secret whsec_…] [--sources config/sources.local.json] [--url http://127.0.0.1:3000] [--id msg_…] [--timestamp <unix s>] [--send]';
 const WEBHOOK_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
-export function parseSignArgs(argv: readonly string[]): SignOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        source: { type: 'string' },
-        file: { type: 'string' },
-        secret: { type: 'string' },
-        sources: { type: 'string', default: 'config/sources.local.json' },
-        url: { type: 'string', default: 'http://127.0.0.1:3000' },
-        id: { type: 'string' },
-        timestamp: { type: 'string' },
-        send: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    // parseArgs quotes the offending argument, which may be a secret: name the problem only.
-    const code = (err as { code?: string }).code ?? 'invalid arguments';
-    throw new SignUsageError(`${code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'unknown option' : 'invalid arguments'}\n${USAGE}`);
-  }
-  if (!values.source) throw new SignUsageError(`--source is required\n${USAGE}`);
-  if (!values.file) throw new SignUsageError(`--file is required\n${USAGE}`);
+export const SIGN_CLI = {
+  command: 'npm run sign -- --source <sourceId> --file <body.json>',
+  summary:
+    'Signs a JSON file as a webhook source (Standard Webhooks) and prints the curl command that sends it, or sends it (--send).\n' +
+    "The file's exact bytes are signed; the secret is never printed.",
+  options: {
+    source: { type: 'string' },
+    file: { type: 'string' },
+    secret: { type: 'string' },
+    sources: { type: 'string', default: 'config/sources.local.json' },
+    url: { type: 'string', default: 'http://127.0.0.1:3000' },
+    id: { type: 'string' },
+    timestamp: { type: 'string' },
+    send: { type: 'boolean', default: false },
+  },
+  optionHelp: [
+    ['--source <sourceId>', 'the sending system (required)'],
+    ['--file <path>', 'the JSON body to sign (required)'],
+    ['--secret <whsec_…>', "the signing secret (default: the source's first secret in --sources)"],
+    ['--sources <path>', 'sources file (default config/sources.local.json)'],
+    ['--url <base>', 'the API (default http://127.0.0.1:3000)'],
+    ['--id <webhook-id>', 'the idempotency key (default msg_<random>)'],
+    ['--timestamp <unix s>', 'signing time (default now)'],
+    ['--send', 'send it and print the answer instead of the curl command'],
+  ],
+} as const;
+
+/** Checks what parseArgs cannot: required options and their formats. */
+export function signOptions(values: CommandLineValues<typeof SIGN_CLI.options>): SignOptions {
+  if (!values.source) throw new SignUsageError('--source is required');
+  if (!values.file) throw new SignUsageError('--file is required');
   const id = values.id ?? `msg_${randomBytes(12).toString('hex')}`;
   if (!WEBHOOK_ID.test(id)) throw new SignUsageError('--id must be 1–128 characters of A–Z a–z 0–9 _ . : -');
   let timestampSeconds: number | undefined;
@@ -125,22 +126,16 @@ export async function secretFromSourcesFile(path: string, sourceId: string): Pro
 export function buildSignedRequest(input: { sourceId: string; body: Buffer; secret: string; id: string; url: string; timestampSeconds?: number }): SignedRequest {
   const text = input.body.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(input.body)) throw new SignUsageError('the file is not valid UTF-8: send JSON encoded as UTF-8');
-  let webhook: Webhook;
+  let signed: SignedHeaders;
   try {
-    if (!/^whsec_[A-Za-z0-9+/=]+$/.test(input.secret)) throw new Error('format');
-    webhook = new Webhook(input.secret);
-  } catch {
-    throw new SignUsageError('the secret is not a Standard Webhooks secret (whsec_ followed by base64)');
+    signed = signWebhook({ secret: input.secret, id: input.id, body: text, ...(input.timestampSeconds === undefined ? {} : { timestampSeconds: input.timestampSeconds }) });
+  } catch (err) {
+    if (err instanceof WebhookSecretError) throw new SignUsageError(err.message);
+    throw err;
   }
-  const ts = input.timestampSeconds ?? Math.floor(Date.now() / 1000);
   return {
     url: `${input.url.replace(/\/+$/, '')}/v1/webhooks/${encodeURIComponent(input.sourceId)}`,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': input.id,
-      'webhook-timestamp': String(ts),
-      'webhook-signature': webhook.sign(input.id, new Date(ts * 1000), text),
-    },
+    headers: { 'content-type': 'application/json', ...signed },
     body: input.body,
   };
 }
@@ -158,7 +153,14 @@ export function curlCommand(request: SignedRequest, file: string): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const options = parseSignArgs(argv);
+  const values = readCommandLine(SIGN_CLI, argv);
+  let options: SignOptions;
+  try {
+    options = signOptions(values);
+  } catch (err) {
+    if (err instanceof SignUsageError) exitUsage(SIGN_CLI, `sign: ${err.message}`);
+    throw err;
+  }
   let body: Buffer;
   try {
     body = await readFile(options.file);

@@ -2,16 +2,18 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
+import { documentClient } from '../../shared/adapters/aws/clients.js';
+import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createAggregateKpisHandler } from './app.js';
 
+const env = parseFunctionEnv('aggregate-kpis', process.env);
 const logger = new Logger({ serviceName: 'aggregate-kpis' });
 const doc = documentClient();
-const tableName = requireEnv('TABLE_NAME');
+const tableName = env.TABLE_NAME;
 const state = new DynamoStateStore(doc, tableName);
 
 export const handler = middy(
@@ -19,7 +21,7 @@ export const handler = middy(
     reader: state,
     auditTrail: state,
     snapshots: new DynamoSnapshotStore(doc, tableName),
-    bus: new EventBridgeBus(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
+    bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
     clock: systemClock,
     logger,
   }),

@@ -3,7 +3,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
+import { documentClient } from '../../shared/adapters/aws/clients.js';
+import { parseFunctionEnv } from '../../shared/config/env.js';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { DingtalkNotifier } from '../../shared/adapters/notify/dingtalk.js';
 import { fetchHttpClient } from '../../shared/adapters/notify/http.js';
@@ -13,17 +14,18 @@ import { WecomNotifier } from '../../shared/adapters/notify/wecom.js';
 import { channelsFromDirectory } from '../../shared/reminders/channels.js';
 import { createDeliverNotificationHandler } from './app.js';
 
+const env = parseFunctionEnv('deliver-notification', process.env);
 const logger = new Logger({ serviceName: 'deliver-notification' });
-const tableName = requireEnv('TABLE_NAME');
+const tableName = env.TABLE_NAME;
 const doc = documentClient();
 const http = fetchHttpClient();
 // Robot URLs are read once and cached in the function; they are never logged.
-const robots = new SecretsManagerRobotDirectory(new SecretsManagerClient({}), requireEnv('ROBOT_SECRET_ARN'));
+const robots = new SecretsManagerRobotDirectory(new SecretsManagerClient({}), env.ROBOT_SECRET_ARN);
 
 const app = createDeliverNotificationHandler({
   channelsFor: (orgId) => channelsFromDirectory(orgId),
   senders: {
-    sns: new SnsNotifier(new SNSClient({}), requireEnv('NOTIFICATION_TOPIC_ARN')),
+    sns: new SnsNotifier(new SNSClient({}), env.NOTIFICATION_TOPIC_ARN),
     wecom: new WecomNotifier(http, robots),
     dingtalk: new DingtalkNotifier(http, robots),
   },

@@ -2,21 +2,23 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
+import { documentClient } from '../../shared/adapters/aws/clients.js';
+import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createSendRemindersHandler } from './app.js';
 
+const env = parseFunctionEnv('send-reminders', process.env);
 const logger = new Logger({ serviceName: 'send-reminders' });
-const tableName = requireEnv('TABLE_NAME');
+const tableName = env.TABLE_NAME;
 const doc = documentClient();
 
 const app = createSendRemindersHandler({
   reader: new DynamoStateStore(doc, tableName),
   store: new DynamoReminderStore(doc, tableName),
-  bus: new EventBridgeBus(new EventBridgeClient({}), requireEnv('EVENT_BUS_NAME')),
+  bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
   clock: systemClock,
   logger,
 });

@@ -231,17 +231,54 @@ function webhookOperation(): Json {
   };
 }
 
+/**
+ * What API Gateway itself answers when the stage's throttle (infra/config.ts `apiThrottle`) refuses a
+ * request: its own `{ "message": … }` body, before any function runs. Every route can get it; the
+ * document route has no other 4xx, so it is documented there.
+ */
+const gatewayThrottled: Json = {
+  description: 'Throttled by the HTTP API stage (AWS only); the body is API Gateway\'s own. Retry later.',
+  content: {
+    'application/json': {
+      schema: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } },
+      examples: { throttled: { value: { message: 'Too Many Requests' } } },
+    },
+  },
+};
+
 function openApiOperation(): Json {
   return {
     get: {
       operationId: 'getOpenApi',
       tags: ['meta'],
       summary: 'This document',
+      description: 'The OpenAPI 3.1 document of this API, the same text as docs/openapi.json in the repository. Served without authentication.',
       security: [],
-      responses: { 200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } },
+      responses: {
+        200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } },
+        429: gatewayThrottled,
+      },
     },
   };
 }
+
+/**
+ * Where the API is served. Integrators are given the deployed stage's base URL (stack output
+ * `ApiUrl`): an HTTP API's default endpoint on the `$default` stage, so no base path. The DNS suffix
+ * differs in the China partition, where the bureau's account is expected to be.
+ */
+const SERVERS: Json[] = [
+  {
+    url: 'https://{apiId}.execute-api.{region}.{dnsSuffix}',
+    description: 'A deployed stage (stack output `ApiUrl`, docs/deploy.md).',
+    variables: {
+      apiId: { default: 'apiId', description: 'The HTTP API id, the first label of `ApiUrl`.' },
+      region: { default: 'cn-north-1', description: 'The AWS region of the stage.' },
+      dnsSuffix: { default: 'amazonaws.com.cn', enum: ['amazonaws.com.cn', 'amazonaws.com'], description: '`amazonaws.com.cn` in the China regions, `amazonaws.com` elsewhere.' },
+    },
+  },
+  { url: 'http://127.0.0.1:3000', description: 'The local runtime (`npm start`, local/README.md).' },
+];
 
 /** Recursively orders object keys, so the text is stable whatever order the document was built in. */
 export function sortKeys(value: unknown): unknown {
@@ -264,7 +301,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       description:
         'Read API over the 2023 work plan (plan, KPIs, tasks, overdue list, rankings, events, snapshots) and the signed webhook county systems push to. ' +
         'Every JSON error is `{ "error": { "code", "message", "issues"? } }`. See docs/api.md.',
+      contact: { name: '济宁市体育局 督查室' },
+      // Not published under an open licence: `LicenseRef-` is SPDX's form for a licence it does not list.
+      license: { name: 'Proprietary: 济宁市体育局, for the systems it connects', identifier: 'LicenseRef-Proprietary' },
     },
+    servers: SERVERS,
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: [
       { name: 'read', description: 'Read API (bearer token)' },

@@ -1,3 +1,5 @@
+import type { RateLimit } from '../config/env.js';
+
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /**
@@ -9,7 +11,11 @@ export interface RateLimiter {
   take(key: string): RateDecision | Promise<RateDecision>;
 }
 
-export function tokenBucket(options: { ratePerSecond: number; burst: number; now?: () => number }): RateLimiter {
+export function tokenBucket(options: RateLimit & { now?: () => number }): RateLimiter {
+  // A rate of 0 (or NaN) would never refill: every source refused for good, with `retry-after: NaN`
+  // or `Infinity`. "No limit" is `rateLimiterFor(undefined)`, never a bucket.
+  if (!(options.ratePerSecond > 0 && Number.isFinite(options.ratePerSecond))) throw new RangeError(`ratePerSecond must be a positive number, got ${options.ratePerSecond}`);
+  if (!(options.burst >= 1)) throw new RangeError(`burst must be at least 1, got ${options.burst}`);
   const now = options.now ?? Date.now;
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
@@ -29,3 +35,8 @@ export function tokenBucket(options: { ratePerSecond: number; burst: number; now
 }
 
 export const unlimited: RateLimiter = { take: () => ({ ok: true }) };
+
+/** The limiter for the rate limit of the environment (shared/config/env.ts): none when it is off. */
+export function rateLimiterFor(limit: RateLimit | undefined): RateLimiter {
+  return limit ? tokenBucket(limit) : unlimited;
+}

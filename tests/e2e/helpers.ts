@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Webhook } from 'standardwebhooks';
+import { signWebhook } from '../../clients/ts/signing.js';
 import { SourcesFile } from '../../shared/ports/sources.js';
 import { messageOrder } from '../../shared/kpi/order.js';
 import { descendants, isRunning, startLocal, waitUntil, type LocalProcess } from './local-process.js';
@@ -63,13 +63,7 @@ export async function pool<T>(items: readonly T[], concurrency: number, fn: (ite
 
 /** The three Standard Webhooks headers, signed now (the runtime checks the real clock). */
 export function signedHeaders(secret: string, id: string, body: string): Record<string, string> {
-  const now = new Date();
-  return {
-    'content-type': 'application/json',
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(id, now, body),
-  };
+  return { 'content-type': 'application/json', ...signWebhook({ secret, id, body }) };
 }
 
 export interface ProgressInput {

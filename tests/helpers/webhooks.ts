@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { Webhook } from 'standardwebhooks';
+import { signWebhook, type SignedHeaders } from '../../clients/ts/signing.js';
 import { BusPublishError, type BusEvent, type EventBus } from '../../shared/ports/bus.js';
 import type { WebhookSource } from '../../shared/ports/sources.js';
 import type { ReceiptClaim, WebhookReceipts } from '../../shared/ports/webhook-receipts.js';
@@ -20,27 +20,18 @@ export function fixedSecret(label: string): string {
 
 /** `v1,<base64>` for `id.timestamp.body` under `secret`, exactly as a county system computes it. */
 export function signature(secret: string, id: string, timestampSeconds: number, body: string): string {
-  return new Webhook(secret).sign(id, new Date(timestampSeconds * 1000), body);
+  return signWebhook({ secret, id, body, timestampSeconds })['webhook-signature'];
 }
 
-export type SignedHeaders = {
-  'webhook-id': string;
-  'webhook-timestamp': string;
-  'webhook-signature': string;
-};
+export type { SignedHeaders };
 
 /**
- * The three Standard Webhooks headers for `body`. `secrets` signs with each secret, space-separated
- * (as a sender does during rotation). The timestamp defaults to now (`Date.now()`, so fake timers apply).
+ * The three Standard Webhooks headers for `body` (the client's signer, clients/ts/signing.ts).
+ * `secrets` signs with each secret, space-separated (as a sender does during rotation). The
+ * timestamp defaults to now (`Date.now()`, so fake timers apply).
  */
 export function signHeaders(options: { secrets: string | readonly string[]; id: string; body: string; timestampSeconds?: number }): SignedHeaders {
-  const ts = options.timestampSeconds ?? Math.floor(Date.now() / 1000);
-  const secrets = typeof options.secrets === 'string' ? [options.secrets] : options.secrets;
-  return {
-    'webhook-id': options.id,
-    'webhook-timestamp': String(ts),
-    'webhook-signature': secrets.map((s) => signature(s, options.id, ts, options.body)).join(' '),
-  };
+  return signWebhook({ secret: options.secrets, id: options.id, body: options.body, ...(options.timestampSeconds === undefined ? {} : { timestampSeconds: options.timestampSeconds }) });
 }
 
 /**

@@ -55,6 +55,25 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/v1/openapi.json'].get.security).toEqual([]);
   });
 
+  it('says who runs it, under what terms, and where it is served (what the OpenAPI linters ask for)', () => {
+    expect(doc.info.contact.name).toContain('督查室');
+    // An SPDX expression: `LicenseRef-…` is SPDX's form for a licence it does not list.
+    expect(doc.info.license.identifier).toMatch(/^LicenseRef-[A-Za-z0-9.-]+$/);
+    expect(doc.servers.map((s: Json) => s.url)).toEqual(['https://{apiId}.execute-api.{region}.{dnsSuffix}', 'http://127.0.0.1:3000']);
+    const variables = doc.servers[0].variables as Record<string, Json>;
+    expect(Object.keys(variables).sort()).toEqual(['apiId', 'dnsSuffix', 'region']);
+    expect(variables.dnsSuffix!.enum).toContain(variables.dnsSuffix!.default);
+  });
+
+  it('gives every operation a description and at least one 4xx answer', () => {
+    const operations = Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => [`${method} ${path}`, op as Json] as const));
+    expect(operations.length).toBe(Object.keys(doc.paths).length);
+    for (const [name, op] of operations) {
+      expect(op.description, name).toEqual(expect.any(String));
+      expect(Object.keys(op.responses).some((code) => /^4\d\d$/.test(code)), name).toBe(true);
+    }
+  });
+
   it.each(READ_ROUTES.map((r) => [r.path, r] as const))('documents GET %s: bearer auth, path and query parameters, its schema, its errors', (path, route) => {
     const op = doc.paths[path].get;
     expect(op.operationId).toBe(route.operationId);
