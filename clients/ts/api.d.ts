@@ -194,6 +194,8 @@ export interface components {
                 code: string;
                 /** @description Every violation, when the request was invalid. */
                 issues?: {
+                    /** @description The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `invalid_value`). */
+                    code?: string;
                     message: string;
                     /** @description Dotted path of the offending field or query parameter (`data.metrics.0.value`, `limit`). */
                     path: string;
@@ -239,27 +241,68 @@ export interface components {
             kpis: {
                 /** @enum {string} */
                 aggregation: "sum_latest" | "latest_of_org" | "count_held_events";
+                /** @description True when the target is ours, derived from the notice rather than printed in it; `note` says how. */
+                assumption: boolean;
+                /** @description A stock's declared start value. */
+                baseline?: {
+                    /**
+                     * Format: date
+                     * @description The date the start value holds on; absent: the plan's start date.
+                     */
+                    date?: string;
+                    source: string;
+                    value: number;
+                };
                 byOrg: {
+                    /** @description Quota KPIs: the figure the unit should have by now. */
+                    expected?: number | null;
                     name: string;
                     orgId: string;
+                    /** @description The unit's own quota (quota KPIs). */
                     perOrgTarget?: number;
-                    /** @description When the unit reported this figure (or held the last counted event). */
-                    reportedAt: string;
-                    value: number;
+                    /** @description Quota KPIs: share of the unit's quota reached. */
+                    progress?: number | null;
+                    /** @description Quota KPIs: why the unit's status is not green. */
+                    reasons?: string[];
+                    /** @description When the unit reported this figure (or held the last counted event); null before its first report. */
+                    reportedAt: string | null;
+                    /**
+                     * @description Quota KPIs: the unit against its own quota and its own pace.
+                     * @enum {string}
+                     */
+                    status?: "green" | "yellow" | "red" | "done";
+                    /** @description The unit's current figure; null for a unit with a quota that has not reported yet. */
+                    value: number | null;
                 }[];
-                /** @description The figure expected by now at a linear pace; null when judged only at the deadline. */
+                /** @description The figure expected by now (序时进度); null when judged only at the deadline. */
                 expected: number | null;
                 kpiId: string;
+                /**
+                 * @description `flow`: starts the year at 0. `stock`: a year-end count, paced only from its baseline (年初基数), never from 0.
+                 * @enum {string}
+                 */
+                measure: "flow" | "stock";
                 name: string;
+                note?: string;
                 /** @enum {string} */
                 pace: "linear" | "none";
-                /** @description Share of the target reached (1 = met). */
+                /** @description Share of the target reached (1 = met); for a quota KPI, the mean of the units' shares, each capped at 1. */
                 progress: number | null;
+                /** @description Quota KPIs (e.g. 8421 per county): how many units meet their own quota; done only when all do. */
+                quota?: {
+                    met: number;
+                    perOrgTarget: number;
+                    units: number;
+                };
+                /** @description Why the status is not green (or why done). */
+                reasons: string[];
                 /**
                  * @description 红黄绿灯: green, yellow, red, or done (办结).
                  * @enum {string}
                  */
                 status: "green" | "yellow" | "red" | "done";
+                /** @description 力争: missing the target at the deadline is yellow, not red. */
+                stretch: boolean;
                 target: {
                     /** @constant */
                     op: ">=";
@@ -372,7 +415,7 @@ export interface components {
                 overdue: number;
                 rank: number;
                 red: number;
-                /** @description Share of the unit's items that are green or done (0…1). */
+                /** @description Share of the unit's items whose own light (see TaskOrgStatus.light) is green or done (0…1). */
                 score: number;
                 yellow: number;
             }[];
@@ -431,10 +474,16 @@ export interface components {
             /** Format: date */
             asOf: string;
             byOrg: {
+                /**
+                 * @description The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these.
+                 * @enum {string}
+                 */
+                light: "green" | "yellow" | "red" | "done";
                 name: string;
                 orgId: string;
                 percentComplete: number | null;
                 period: string | null;
+                reasons: string[];
                 reportedAt: string | null;
                 /** @enum {string} */
                 role: "lead" | "support";
@@ -448,27 +497,68 @@ export interface components {
             kpis: {
                 /** @enum {string} */
                 aggregation: "sum_latest" | "latest_of_org" | "count_held_events";
+                /** @description True when the target is ours, derived from the notice rather than printed in it; `note` says how. */
+                assumption: boolean;
+                /** @description A stock's declared start value. */
+                baseline?: {
+                    /**
+                     * Format: date
+                     * @description The date the start value holds on; absent: the plan's start date.
+                     */
+                    date?: string;
+                    source: string;
+                    value: number;
+                };
                 byOrg: {
+                    /** @description Quota KPIs: the figure the unit should have by now. */
+                    expected?: number | null;
                     name: string;
                     orgId: string;
+                    /** @description The unit's own quota (quota KPIs). */
                     perOrgTarget?: number;
-                    /** @description When the unit reported this figure (or held the last counted event). */
-                    reportedAt: string;
-                    value: number;
+                    /** @description Quota KPIs: share of the unit's quota reached. */
+                    progress?: number | null;
+                    /** @description Quota KPIs: why the unit's status is not green. */
+                    reasons?: string[];
+                    /** @description When the unit reported this figure (or held the last counted event); null before its first report. */
+                    reportedAt: string | null;
+                    /**
+                     * @description Quota KPIs: the unit against its own quota and its own pace.
+                     * @enum {string}
+                     */
+                    status?: "green" | "yellow" | "red" | "done";
+                    /** @description The unit's current figure; null for a unit with a quota that has not reported yet. */
+                    value: number | null;
                 }[];
-                /** @description The figure expected by now at a linear pace; null when judged only at the deadline. */
+                /** @description The figure expected by now (序时进度); null when judged only at the deadline. */
                 expected: number | null;
                 kpiId: string;
+                /**
+                 * @description `flow`: starts the year at 0. `stock`: a year-end count, paced only from its baseline (年初基数), never from 0.
+                 * @enum {string}
+                 */
+                measure: "flow" | "stock";
                 name: string;
+                note?: string;
                 /** @enum {string} */
                 pace: "linear" | "none";
-                /** @description Share of the target reached (1 = met). */
+                /** @description Share of the target reached (1 = met); for a quota KPI, the mean of the units' shares, each capped at 1. */
                 progress: number | null;
+                /** @description Quota KPIs (e.g. 8421 per county): how many units meet their own quota; done only when all do. */
+                quota?: {
+                    met: number;
+                    perOrgTarget: number;
+                    units: number;
+                };
+                /** @description Why the status is not green (or why done). */
+                reasons: string[];
                 /**
                  * @description 红黄绿灯: green, yellow, red, or done (办结).
                  * @enum {string}
                  */
                 status: "green" | "yellow" | "red" | "done";
+                /** @description 力争: missing the target at the deadline is yellow, not red. */
+                stretch: boolean;
                 target: {
                     /** @constant */
                     op: ">=";
@@ -490,12 +580,20 @@ export interface components {
             }[];
             leadOrgIds: string[];
             milestones: {
-                /** @description True when the date is ours, not printed in the notice. */
+                /** @description True when the date is ours and unconfirmed: it makes the task yellow at worst (节点日期待确认), never red. */
                 assumption: boolean;
                 completed: boolean;
+                /** @description A sports event of one of these categories, registered as held for the task by a unit of the task, completes the milestone. */
+                completedBy?: {
+                    heldEvent: {
+                        categories: string[];
+                    };
+                };
                 /** Format: date */
                 dueDate: string;
                 milestoneId: string;
+                /** @description The units whose reports complete the milestone (by default the lead units). */
+                ownerOrgIds: string[];
                 title: string;
             }[];
             orgAssignmentAssumed: boolean;
@@ -512,6 +610,7 @@ export interface components {
             reports: {
                 /** @description Reports, newest `reportedAt` first. */
                 items: {
+                    /** @description Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it. */
                     completedMilestoneIds?: string[];
                     /** @default [] */
                     evidence: {
@@ -566,6 +665,7 @@ export interface components {
         };
         WebhookEnvelope: {
             data: {
+                /** @description Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it. */
                 completedMilestoneIds?: string[];
                 /** @default [] */
                 evidence?: {
@@ -1033,7 +1133,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The message names what the plan does not have. */
+            /** @description Well-formed, but wrong against the plan or the time of receipt; nothing was stored. Each issue has its own `code` and path; the answer's `code` is the first issue's: `unknown_reference` (plan, task, KPI, milestone or linked task the plan does not have), `unit_not_assigned` (the unit is not a unit of the task, does not report the KPI, or links an event to another unit's task), `time_out_of_range` (`reportedAt` or `timestamp` later than receipt + 5 min, or outside the plan's year ± 1), `invalid_period` (not the task's cycle, not the plan's year, or not begun on the report's date). */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -64,7 +64,7 @@ const planIdParam = { name: 'planId', in: 'path', required: true, description: '
 const taskIdParam = { name: 'taskId', in: 'path', required: true, description: 'The task, `T01`…`T27`.', schema: fieldSchema(TaskId) };
 const sourceIdParam = { name: 'sourceId', in: 'path', required: true, description: 'The sending system, as registered with the bureau.', schema: fieldSchema(WebhookSource.shape.sourceId) };
 
-function errorExample(code: string, message: string, issues?: Array<{ path: string; message: string }>): Json {
+function errorExample(code: string, message: string, issues?: Array<{ path: string; message: string; code?: string }>): Json {
   return { value: { error: issues ? { code, message, issues } : { code, message } } };
 }
 
@@ -213,9 +213,27 @@ function webhookOperation(): Json {
         }),
         413: errorResponse('Body over 256 KiB.', { payload_too_large: errorExample('payload_too_large', 'body exceeds 262144 bytes') }),
         415: errorResponse('Content type is not application/json.', { unsupported_media_type: errorExample('unsupported_media_type', 'content-type must be application/json') }),
-        422: errorResponse('The message names what the plan does not have.', {
-          unknown_reference: errorExample('unknown_reference', 'the message names what the plan does not have', [{ path: 'data.metrics.0.kpiId', message: 'city-games-held is not a KPI of T08' }]),
-        }),
+        422: errorResponse(
+          'Well-formed, but wrong against the plan or the time of receipt; nothing was stored. Each issue has its own `code` and path; the answer\'s `code` is the first issue\'s: `unknown_reference` (plan, task, KPI, milestone or linked task the plan does not have), `unit_not_assigned` (the unit is not a unit of the task, does not report the KPI, or links an event to another unit\'s task), `time_out_of_range` (`reportedAt` or `timestamp` later than receipt + 5 min, or outside the plan\'s year ± 1), `invalid_period` (not the task\'s cycle, not the plan\'s year, or not begun on the report\'s date).',
+          {
+            unknown_reference: errorExample('unknown_reference', 'the message names what the plan does not have', [
+              { code: 'unknown_reference', path: 'data.metrics.0.kpiId', message: 'city-games-held is not a KPI of T08' },
+            ]),
+            unit_not_assigned: errorExample('unit_not_assigned', 'the unit is not assigned to what the message reports on', [
+              { code: 'unit_not_assigned', path: 'data.orgId', message: 'jn-zone-gaoxin is not a lead or support unit of T17' },
+            ]),
+            time_out_of_range: errorExample('time_out_of_range', "a time in the message is in the future or outside the plan's years", [
+              {
+                code: 'time_out_of_range',
+                path: 'data.reportedAt',
+                message: '2099-01-01T00:00:00Z is later than the time of receipt (2023-06-25T02:20:00.250Z); send the time the report was made, with its real UTC offset',
+              },
+            ]),
+            invalid_period: errorExample('invalid_period', 'the period is not one this task reports for at the time of the report', [
+              { code: 'invalid_period', path: 'data.period', message: "period 2023-12 has not begun on the report's date 2023-06-25" },
+            ]),
+          },
+        ),
         429: errorResponse('Too many requests from this source; retry after `retry-after` seconds.', { rate_limited: errorExample('rate_limited', 'too many requests from this source') }, retryAfter),
         500: errorResponse('Unexpected failure; retry with the same webhook-id and body.', { internal_error: errorExample('internal_error', 'the request could not be served') }),
         503: errorResponse(
