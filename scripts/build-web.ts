@@ -20,10 +20,12 @@ export const WEB_SOURCE = join(ROOT, 'web');
 
 export interface WebBuild {
   outDir: string;
-  /** Paths relative to outDir. */
+  /** The entry's JS and CSS, relative to outDir. */
   js: string;
   css: string;
-  /** JS + CSS, raw and gzipped (level 9), in bytes. */
+  /** Every JS and CSS file (the entry and the chunks the views load later). */
+  files: string[];
+  /** All of them, raw and gzipped (level 9), in bytes: the whole page, not only the first load. */
   bytes: number;
   gzipBytes: number;
 }
@@ -48,24 +50,29 @@ export function buildWebSync(outDir: string = WEB_DIST, options: { config?: Dash
     minify: true,
     legalComments: 'eof',
     entryNames: 'app-[hash]',
+    // The views with charts (and ECharts) in chunks of their own: 总览 loads without them.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     outdir: assets,
     metafile: true,
     logLevel: 'warning',
   });
-  const outputs = Object.keys(result.metafile.outputs).map((p) => join(ROOT, p));
-  const js = outputs.find((p) => p.endsWith('.js'));
-  const css = outputs.find((p) => p.endsWith('.css'));
-  if (!js || !css) throw new Error(`esbuild produced no JS or CSS: ${outputs.join(', ')}`);
+  const outputs = Object.entries(result.metafile.outputs).map(([p, o]) => ({ path: join(ROOT, p), entry: o.entryPoint !== undefined }));
+  const js = outputs.find((o) => o.entry && o.path.endsWith('.js'))?.path;
+  const css = outputs.find((o) => o.path.endsWith('.css'))?.path;
+  if (!js || !css) throw new Error(`esbuild produced no entry JS or CSS: ${outputs.map((o) => o.path).join(', ')}`);
   const rel = (p: string) => relative(outDir, p).split('\\').join('/');
   const html = readFileSync(join(WEB_SOURCE, 'index.html'), 'utf8').replace('%APP_JS%', rel(js)).replace('%APP_CSS%', rel(css));
   writeFileSync(join(outDir, 'index.html'), html);
   const config = options.config === undefined ? localConfig() : options.config;
   if (config) writeFileSync(join(outDir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
-  const contents = [readFileSync(js), readFileSync(css)];
+  const files = outputs.map((o) => o.path).filter((p) => /\.(js|css)$/.test(p));
+  const contents = files.map((f) => readFileSync(f));
   return {
     outDir,
     js: rel(js),
     css: rel(css),
+    files: files.map(rel),
     bytes: contents.reduce((s, b) => s + b.length, 0),
     gzipBytes: contents.reduce((s, b) => s + gzipSync(b, { level: 9 }).length, 0),
   };
@@ -76,5 +83,5 @@ if (invokedPath && import.meta.url === pathToFileURL(invokedPath).href) {
   const outArg = process.argv.indexOf('--out');
   const build = buildWebSync(outArg >= 0 ? process.argv[outArg + 1] : WEB_DIST);
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  console.error(`[build-web] ${relative(ROOT, build.outDir) || '.'}: ${basename(build.js)}, ${basename(build.css)}; JS + CSS ${kib(build.bytes)}, ${kib(build.gzipBytes)} gzipped`);
+  console.error(`[build-web] ${relative(ROOT, build.outDir) || '.'}: ${build.files.map((f) => basename(f)).join(', ')}; JS + CSS ${kib(build.bytes)}, ${kib(build.gzipBytes)} gzipped`);
 }

@@ -2,6 +2,7 @@ import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
 import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent, type GridComponentOption, type LegendComponentOption, type TooltipComponentOption } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
+import { registerChart } from './chart-registry.js';
 import type { Light } from './types.js';
 
 // Only what the page draws: bars and lines on a grid, with tooltips and a legend, as SVG
@@ -14,28 +15,10 @@ export const LIGHT_COLORS: Record<Light, string> = { green: '#2e9e44', yellow: '
 export const GREY = '#c5ccd6';
 export const BLUE = '#5b8def';
 
-const live = new Set<ECharts>();
-
 /** Draws a chart into `el` (which has its size from CSS) and keeps it for resizing and disposal. */
 export function drawChart(el: HTMLElement, option: ChartOption): ECharts {
   const chart = init(el, undefined, { renderer: 'svg' });
   chart.setOption({ animation: false, textStyle: { fontFamily: 'inherit' }, ...option });
-  live.add(chart);
+  registerChart(chart);
   return chart;
 }
-
-/** Before a view is replaced. */
-export function disposeCharts(): void {
-  for (const c of live) c.dispose();
-  live.clear();
-}
-
-let resizeQueued = false;
-window.addEventListener('resize', () => {
-  if (resizeQueued) return;
-  resizeQueued = true;
-  requestAnimationFrame(() => {
-    resizeQueued = false;
-    for (const c of live) c.resize();
-  });
-});
