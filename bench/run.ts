@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchIngest } from './ingest.js';
 import { benchCapacity } from './capacity.js';
 import { benchColdStart } from './cold-start.js';
+import { benchDashboard, renderDashboardMarkdown } from './dashboard.js';
 import { benchPipeline } from './pipeline.js';
 import { reminderRunner } from './reminders.js';
 import { costPerMillion, DEFAULT_ASSUMPTIONS, IDEMPOTENCY_EXTRA_WRITE_UNITS } from './cost.js';
@@ -64,6 +65,9 @@ async function main() {
   progress('cold start: bundling every function');
   const functions = await benchColdStart(SIZES.coldStartRuns, progress);
 
+  progress('dashboard: bundle size and first render in headless Chromium');
+  const dashboard = await benchDashboard({ runs: quick ? 3 : 7, progress });
+
   const inputs = {
     ingestCpuMicros: ingest.handlerMicros,
     consumerWriteUnits: capacity.wcuPerProgressEventConsumer,
@@ -87,10 +91,11 @@ async function main() {
     capacity,
     coldStart: { functions },
     cost,
+    dashboard,
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify(result, null, 2)}\n`);
-  const md = renderMarkdown(result);
+  const md = `${renderMarkdown(result)}\n${renderDashboardMarkdown(dashboard)}`;
   writeFileSync('bench/results/latest.md', md);
   process.stdout.write(md);
   progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: bench/results/latest.json, bench/results/latest.md`);
