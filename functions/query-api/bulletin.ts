@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { LightCounts, RankingOrg, Target } from '../../shared/api/responses.js';
+import type { KpiItem, LightCounts, RankingOrg, Target } from '../../shared/api/responses.js';
 import { parseBulletinPeriod, type BulletinPeriod } from '../../shared/bulletin/period.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { evaluatePlan, type PlanView } from '../../shared/kpi/evaluate-plan.js';
@@ -11,23 +11,15 @@ import type { Light } from '../../shared/status/light.js';
 import { localDateOf } from '../../shared/time/local-date.js';
 import { InvalidPeriodError } from './errors.js';
 import { overdueItems } from './overdue.js';
-import { rankingsBody } from './views.js';
+import { kpiItem, rankingsBody } from './views.js';
 
-/** One KPI row of a bulletin, with its figure per county (and functional zone). */
-export interface BulletinKpi {
-  kpiId: string;
-  taskId: string;
-  name: string;
-  unit: string;
-  target: z.infer<typeof Target>;
-  value: number | null;
-  expected: number | null;
-  status: Light;
+/** One KPI row of a bulletin: the read API's KPI item, with its figure per county (and functional zone). */
+export type BulletinKpi = Omit<z.infer<typeof KpiItem>, 'byOrg'> & {
   /** A quota KPI's target for each county (指标分解到县). */
   perOrgTarget?: number;
   /** County or zone id → its figure; absent when it has reported none. */
   byOrg: Record<string, number>;
-}
+};
 
 export interface BulletinOverdue {
   taskId: string;
@@ -98,18 +90,12 @@ export function buildBulletin(plan: Plan, view: PlanView, period: BulletinPeriod
       units: o.orgIds.map(orgName),
     })),
     kpis: view.kpis.map((k) => {
+      const { byOrg, ...item } = kpiItem(plan, k);
       const perOrgTarget = quota.get(k.kpiId);
       return {
-        kpiId: k.kpiId,
-        taskId: k.taskId,
-        name: k.name,
-        unit: k.unit,
-        target: k.target,
-        value: k.value,
-        expected: k.expected,
-        status: k.status,
+        ...item,
         ...(perOrgTarget === undefined ? {} : { perOrgTarget }),
-        byOrg: Object.fromEntries(k.byOrg.filter((f) => COUNTY_AND_ZONE_IDS.includes(f.orgId)).map((f) => [f.orgId, f.value])),
+        byOrg: Object.fromEntries(byOrg.filter((f) => COUNTY_AND_ZONE_IDS.includes(f.orgId)).map((f) => [f.orgId, f.value])),
       };
     }),
     orgColumns: COUNTY_AND_ZONE_IDS.map((orgId) => ({ orgId, name: orgName(orgId) })),
