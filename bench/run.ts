@@ -35,7 +35,7 @@ const SEED = 20230101;
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const PHASES = 5;
+const PHASES = 6;
 const log = progress('bench', PHASES);
 
 async function main() {
@@ -43,6 +43,7 @@ async function main() {
     { benchIngest },
     { benchCapacity },
     { benchColdStart },
+    { benchDashboard, renderDashboardMarkdown },
     { benchPipeline },
     { reminderRunner },
     { costPerMillion, DEFAULT_ASSUMPTIONS, IDEMPOTENCY_EXTRA_WRITE_UNITS },
@@ -54,6 +55,7 @@ async function main() {
     import('./ingest.js'),
     import('./capacity.js'),
     import('./cold-start.js'),
+    import('./dashboard.js'),
     import('./pipeline.js'),
     import('./reminders.js'),
     import('./cost.js'),
@@ -99,6 +101,9 @@ async function main() {
   log.phase('cold start', 'bundling every function');
   const functions = await benchColdStart(SIZES.coldStartRuns, note);
 
+  log.phase('dashboard', 'bundle size and first render in headless Chromium');
+  const dashboard = await benchDashboard({ runs: quick ? 3 : 7, progress: note });
+
   log.phase('cost and report');
 
   const inputs = {
@@ -124,10 +129,11 @@ async function main() {
     capacity,
     coldStart: { functions },
     cost,
+    dashboard,
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/latest.json', `${JSON.stringify(result, null, 2)}\n`);
-  const md = renderMarkdown(result);
+  const md = `${renderMarkdown(result)}\n${renderDashboardMarkdown(dashboard)}`;
   writeFileSync('bench/results/latest.md', md);
   process.stdout.write(md);
   log.note('done: bench/results/latest.json, bench/results/latest.md');

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { QUEUES, type QueueName } from '../shared/routing.js';
 import type { OidcConfig, StageConfig } from './config.js';
 import { Api } from './constructs/api.js';
+import { Dashboard } from './constructs/dashboard.js';
 import { Data } from './constructs/data.js';
 import { defaultEntryFor } from './constructs/handler-function.js';
 import { Ingest } from './constructs/ingest.js';
@@ -35,6 +36,8 @@ export class SupervisionStack extends Stack {
   readonly schedules: Schedules;
   readonly api: Api;
   readonly monitoring: Monitoring;
+  /** The office's dashboard; only with OIDC context (the page signs in against the same issuer). */
+  readonly dashboard?: Dashboard;
 
   constructor(scope: Construct, id: string, props: SupervisionStackProps) {
     super(scope, id, props);
@@ -52,6 +55,7 @@ export class SupervisionStack extends Stack {
     this.pipeline.subscribe('delivery', this.notifications.deliverer);
     this.schedules = new Schedules(this, 'Schedules', { config, entryFor, table, bus });
     this.api = new Api(this, 'Api', { config, entryFor, table, ingest: this.ingest.handler, ...(props.oidc ? { oidc: props.oidc } : {}) });
+    if (props.oidc) this.dashboard = new Dashboard(this, 'Dashboard', { config, httpApi: this.api.httpApi, oidc: props.oidc });
 
     const queueNames = Object.keys(QUEUES) as QueueName[];
     this.monitoring = new Monitoring(this, 'Monitoring', {

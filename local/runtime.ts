@@ -17,6 +17,7 @@ import { jsonLinesOutbox, type OutboxReader } from './outbox-reader.js';
 import { LocalQueue } from './queue.js';
 import { FUNCTION_NAMES, type HttpFunction, type JobEvent, type LocalFunctions } from './registry.js';
 import { LocalScheduler } from './scheduler.js';
+import { staticSite } from './static.js';
 
 export interface RuntimeOptions {
   /** 0 picks a free port. */
@@ -47,6 +48,8 @@ export interface RuntimeOptions {
   schedules?: boolean;
   outbox?: OutboxReader;
   log?: (line: string) => void;
+  /** The built dashboard page served at `GET /` (default dist/web, see local/static.ts). */
+  webDir?: string;
 }
 
 /** What the runtime gives the functions it hosts. */
@@ -96,6 +99,7 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const outbox = options.outbox ?? jsonLinesOutbox(join(options.dataDir, 'outbox.jsonl'));
   const isAuthorized = bearerAuthorizer(options.apiToken);
+  const site = staticSite(options.webDir);
 
   const queueNames = Object.keys(QUEUES) as QueueName[];
   const queues = {} as Record<QueueName, LocalQueue>;
@@ -266,6 +270,7 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     if (method === 'GET' && path.startsWith('/v1/')) {
       return invokeHttp(fns.http.query, FUNCTION_NAMES.query, req, res, { routeKey: 'GET /v1/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/'.length)) } }, body);
     }
+    if ((method === 'GET' || method === 'HEAD') && (await site(req, res, path))) return;
     return writeJson(res, 404, { message: 'Not Found' });
   }
 

@@ -16,13 +16,16 @@ import { getPlan, listPlans } from '../shared/plan/catalog.js';
 import { checkDraft, formatCheckReport, importNotice, NoticeDecodeError, NoticeFormatError, type CheckReport, type ImportDraft } from '../shared/plan/import/index.js';
 import { Plan } from '../shared/plan/schema.js';
 
-export const USAGE = `用法 / usage: npm run import-plan -- <notice.txt> [--plan-id ID] [--out FILE] [--check PLAN_ID]
+export const USAGE = `usage: npm run import-plan -- <notice.txt> [--plan-id ID] [--out FILE] [--check PLAN_ID]
 
+用法：把工作要点通知的全文读成计划草稿和审核清单 / reads a notice into a draft plan and a review list
+
+options:
   <notice.txt>        通知全文（纯文本，UTF-8 或 GB18030） / the notice as plain text
   --plan-id ID        草稿的计划编号（小写字母、数字、连字符） / the draft's planId
   --out FILE          草稿写入该文件，否则输出到标准输出 / write the draft JSON here (default: stdout)
   --check PLAN_ID     与现有计划逐项核对，差异输出到标准错误并写入草稿的 check 字段 / diff against a catalog plan
-  --help              显示本说明 / show this help
+  --help, -h          显示本说明 / print this help and exit
 `;
 
 export class ImportPlanUsageError extends Error {
@@ -52,12 +55,17 @@ export function parseImportPlanArgs(argv: readonly string[]): ImportPlanArgs {
         'plan-id': { type: 'string' },
         out: { type: 'string' },
         check: { type: 'string' },
-        help: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
       allowPositionals: true,
     });
   } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      // Named, never quoted with its value: a mistyped command line may carry a secret.
+      const unknown = argv.find((a) => a.startsWith('-') && !/^--(plan-id|out|check|help)(=|$)|^-h$/.test(a));
+      throw new ImportPlanUsageError(`未知选项 / unknown option ${unknown?.split('=')[0] ?? ''}`.trim());
+    }
     throw new ImportPlanUsageError(`参数有误 / invalid arguments: ${(err as Error).message}`);
   }
   const { values, positionals } = parsed;

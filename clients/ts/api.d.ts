@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{planId}/bulletins/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bulletin (通报) of a month or quarter: xlsx, csv or printable html
+         * @description The plan as it stood at the end of the period (its last day, or today while it runs), replayed from the audit trail: xlsx with sheets 排名 (ranking), 逾期事项 (overdue items) and 指标 (KPIs with per-county figures); csv with the ranking (UTF-8 with BOM); html, a printable A4 bulletin. The file name is `通报-<period>.<format>` (RFC 6266 `filename*`). 400 for a period outside the plan's year or not begun.
+         */
+        get: operations["getBulletin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/plans/{planId}/events": {
         parameters: {
             query?: never;
@@ -832,6 +852,51 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBulletin: {
+        parameters: {
+            query?: {
+                /** @description xlsx: sheets 排名, 逾期事项, 指标; csv: the ranking (UTF-8 with BOM); html: the printable bulletin (A4). */
+                format?: "xlsx" | "csv" | "html";
+            };
+            header?: never;
+            path: {
+                /** @description The plan, e.g. `jining-sports-2023`. */
+                planId: string;
+                /** @description A month (`2023-06`) or a quarter (`2023-Q2`) of the plan's year. */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bulletin file. */
+            200: {
+                headers: {
+                    /** @description RFC 6266: `attachment` (`inline` for html) with an ASCII `filename` and `filename*=UTF-8''通报-<period>.<format>` (percent-encoded). */
+                    "content-disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description The period is malformed, outside the plan's year or not begun, or a query parameter is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];

@@ -8,12 +8,13 @@ import {
   DEFAULT_REPORTS_LIMIT,
   DEFAULT_SNAPSHOT_DAYS,
   MAX_SNAPSHOT_DAYS,
+  type BulletinQuery,
   type EventsQuery,
   type SnapshotsQuery,
   type TaskQuery,
 } from '../../shared/api/query-params.js';
 import type { EventsResponse, KpisResponse, OverdueResponse, SnapshotsResponse, TaskResponse } from '../../shared/api/responses.js';
-import { OPENAPI_PATH, READ_ROUTES, matchTemplate, type ReadRoute } from '../../shared/api/routes.js';
+import { BULLETIN_ROUTE, OPENAPI_PATH, READ_ROUTES, matchTemplate, type ReadRoute } from '../../shared/api/routes.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { errorResponse, jsonResponse, type ErrorIssue } from '../../shared/http/json-response.js';
 import { evaluatePlan, type PlanView } from '../../shared/kpi/evaluate-plan.js';
@@ -24,6 +25,8 @@ import type { Clock } from '../../shared/ports/clock.js';
 import type { SnapshotStore } from '../../shared/ports/snapshots.js';
 import type { PlanStateReader, ReportReader, SportsEventRecord } from '../../shared/ports/state.js';
 import { addDays, daysBetween, localDateOf } from '../../shared/time/local-date.js';
+import { loadBulletin } from './bulletin.js';
+import { renderBulletin } from './bulletin-render.js';
 import { cursorCodec, InvalidCursorError, type CursorCodec, type CursorKey } from './cursor.js';
 import { ApiError, InvalidCursorParamError, InvalidQueryError, NotFoundError } from './errors.js';
 import { overdueItems } from './overdue.js';
@@ -77,6 +80,12 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
       return errorResponse(401, 'unauthorized', 'a valid bearer token is required', undefined, { 'www-authenticate': 'Bearer' });
     }
 
+    const bulletin = matchTemplate(BULLETIN_ROUTE.path, path);
+    if (bulletin) {
+      if (method !== 'GET') return methodNotAllowed();
+      return bulletinRoute(bulletin, event);
+    }
+
     for (const route of READ_ROUTES) {
       const params = matchTemplate(route.path, path);
       if (!params) continue;
@@ -120,6 +129,15 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
       case 'listSnapshots':
         return snapshotsRoute(plan, today, query as SnapshotsQuery);
     }
+  }
+
+  async function bulletinRoute(params: Record<string, string>, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const plan = getPlan(params.planId ?? '');
+    if (!plan) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
+    const query = parseQuery(BULLETIN_ROUTE.query, event) as BulletinQuery;
+    const now = deps.clock.now();
+    const bulletin = await loadBulletin(deps, plan, params.period ?? '', localDateOf(now, plan.timeZone), now);
+    return renderBulletin(bulletin, query.format);
   }
 
   /** One Query for the plan's state and (when needed) one for its events — both flat in the number of reports. */

@@ -33,3 +33,11 @@ export class InvalidCursorParamError extends ApiError {
     super(400, 'invalid_cursor', 'the cursor is not valid for this listing');
   }
 }
+
+/** A bulletin period that is malformed, outside the plan's year, or not begun yet. */
+export class InvalidPeriodError extends ApiError {
+  override readonly name = 'InvalidPeriodError';
+  constructor(code: 'invalid_period' | 'period_outside_plan' | 'period_not_started', message: string) {
+    super(400, code, message, [{ path: 'period', message }]);
+  }
+}

@@ -34,6 +34,7 @@ export const READ_ROUTES = [
   '/v1/plans/{planId}/rankings',
   '/v1/plans/{planId}/events',
   '/v1/plans/{planId}/snapshots',
+  '/v1/plans/{planId}/bulletins/{period}',
 ] as const;
 /** The API description, public. */
 export const OPENAPI_ROUTE = '/v1/openapi.json';
@@ -73,7 +74,7 @@ export class Api extends Construct {
       name: 'query-api',
       config,
       entryFor: props.entryFor,
-      description: 'Read API: plan status, KPIs, tasks, overdue items, rankings, events, snapshots',
+      description: 'Read API: plan status, KPIs, tasks, overdue items, rankings, events, snapshots, bulletins',
       environment: { TABLE_NAME: props.table.tableName, CURSOR_SECRET_ARN: this.cursorSecret.secretArn },
     });
     grantTableAccess(props.table, this.query.role, TABLE_ACCESS['query-api']);

@@ -67,3 +67,20 @@ export const SnapshotsQuery = z.strictObject({
   to: DateParam.optional().meta({ description: `Last day (default: today, or ${MAX_SNAPSHOT_DAYS - 1} days after \`from\` if that is earlier). At most ${MAX_SNAPSHOT_DAYS} days in all.` }),
 });
 export type SnapshotsQuery = z.infer<typeof SnapshotsQuery>;
+
+export const BULLETIN_FORMATS = ['xlsx', 'csv', 'html'] as const;
+export type BulletinFormat = (typeof BULLETIN_FORMATS)[number];
+/** The media type each format is served as (text ones with `; charset=utf-8`). */
+export const BULLETIN_MEDIA_TYPES: Record<BulletinFormat, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv',
+  html: 'text/html',
+};
+
+export const BulletinQuery = z.strictObject({
+  format: z
+    .enum(BULLETIN_FORMATS)
+    .default('xlsx')
+    .meta({ description: 'xlsx: sheets 排名, 逾期事项, 指标; csv: the ranking (UTF-8 with BOM); html: the printable bulletin (A4).' }),
+});
+export type BulletinQuery = z.infer<typeof BulletinQuery>;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { EventsQuery, KpisQuery, OverdueQuery, PlanQuery, RankingsQuery, SnapshotsQuery, TaskQuery } from './query-params.js';
+import { BulletinQuery, EventsQuery, KpisQuery, OverdueQuery, PlanQuery, RankingsQuery, SnapshotsQuery, TaskQuery } from './query-params.js';
 import { EventsResponse, KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, SnapshotsResponse, TaskResponse } from './responses.js';
 
 /**
@@ -82,6 +82,21 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     responseName: 'SnapshotsResponse',
   },
 ];
+
+/**
+ * The one read route that answers a file rather than JSON (so it is not in `READ_ROUTES`, whose
+ * entries all answer a JSON schema): the monthly or quarterly bulletin (通报).
+ */
+export const BULLETIN_ROUTE = {
+  operationId: 'getBulletin',
+  path: '/v1/plans/{planId}/bulletins/{period}',
+  summary: 'The bulletin (通报) of a month or quarter: xlsx, csv or printable html',
+  description:
+    'The plan as it stood at the end of the period (its last day, or today while it runs), replayed from the audit trail: ' +
+    'xlsx with sheets 排名 (ranking), 逾期事项 (overdue items) and 指标 (KPIs with per-county figures); csv with the ranking (UTF-8 with BOM); ' +
+    'html, a printable A4 bulletin. The file name is `通报-<period>.<format>` (RFC 6266 `filename*`). 400 for a period outside the plan\'s year or not begun.',
+  query: BulletinQuery,
+} as const;
 
 export const OPENAPI_PATH = '/v1/openapi.json';
 export const WEBHOOK_PATH = '/v1/webhooks/{sourceId}';

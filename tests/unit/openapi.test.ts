@@ -42,6 +42,7 @@ describe('the OpenAPI document', () => {
       [
         '/v1/openapi.json',
         '/v1/plans/{planId}',
+        '/v1/plans/{planId}/bulletins/{period}',
         '/v1/plans/{planId}/events',
         '/v1/plans/{planId}/kpis',
         '/v1/plans/{planId}/overdue',

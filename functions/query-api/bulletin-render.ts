@@ -1,0 +1,181 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { BULLETIN_MEDIA_TYPES, type BulletinFormat } from '../../shared/api/query-params.js';
+import type { Bulletin } from './bulletin.js';
+import { LIGHT_LABELS, targetText } from './bulletin.js';
+
+/** The bulletin in one of its three formats, as an HTTP answer with RFC 6266 file names. */
+
+/** The column headings of the ranking, shared by the xlsx sheet 排名 and the csv. */
+export const RANKING_HEADERS = ['名次', '单位', '得分', '事项数', '绿灯', '黄灯', '红灯', '办结', '逾期'] as const;
+export const OVERDUE_HEADERS = ['事项', '节点', '名称', '责任单位', '截止日期', '逾期天数', '逾期工作日'] as const;
+export const KPI_FIXED_HEADERS = ['指标', '所属事项', '计量单位', '目标', '完成值', '序时目标值', '灯色', '各县（市、区）目标'] as const;
+
+/** `attachment; filename="bulletin-2023-06.xlsx"; filename*=UTF-8''%E9%80%9A%E6%8A%A5-2023-06.xlsx` */
+export function contentDisposition(disposition: 'attachment' | 'inline', fileName: string, asciiFallback: string): string {
+  // RFC 5987 attr-char: encodeURIComponent leaves !'()* alone, which ext-value does not allow.
+  const encoded = encodeURIComponent(fileName).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${disposition}; filename="${asciiFallback}"; filename*=UTF-8''${encoded}`;
+}
+
+const percent = (score: number) => `${(score * 100).toFixed(1)}%`;
+
+function rankingRows(b: Bulletin): Array<Array<string | number>> {
+  return b.ranking.map((r) => [r.rank, r.name, r.score, r.items, r.green, r.yellow, r.red, r.done, r.overdue]);
+}
+
+// ─── csv ─────────────────────────────────────────────────────────────────────
+
+/** RFC 4180 quoting; a text cell that a spreadsheet would take for a formula is prefixed with '. */
+function csvCell(v: string | number): string {
+  if (typeof v === 'number') return String(v);
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The ranking, UTF-8 with a BOM so that Excel opens the Chinese correctly, CRLF line ends. */
+export function bulletinCsv(b: Bulletin): string {
+  const rows = rankingRows(b).map((row) => row.map((v, i) => (i === 2 ? percent(v as number) : v)));
+  return `\uFEFF${[[...RANKING_HEADERS], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+// ─── xlsx ────────────────────────────────────────────────────────────────────
+
+/** Sheets 排名, 逾期事项, 指标; headings on row 1 so that the sheets read back as tables. */
+export async function bulletinXlsx(b: Bulletin): Promise<Buffer> {
+  // Loaded on first use: exceljs is large and only this route needs it (keeps the API's cold start).
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  wb.creator = b.issuer;
+  wb.title = b.title;
+  wb.created = new Date(b.generatedAt);
+  wb.modified = wb.created;
+  const footer = `&L${b.title}&R统计截至${b.asOf}  第&P页/共&N页`;
+
+  const ranking = wb.addWorksheet('排名', { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  ranking.columns = RANKING_HEADERS.map((header, i) => ({ header, width: i === 1 ? 24 : 9, ...(i === 2 ? { style: { numFmt: '0.0%' } } : {}) }));
+  ranking.addRows(rankingRows(b));
+
+  const overdue = wb.addWorksheet('逾期事项', { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  overdue.columns = OVERDUE_HEADERS.map((header, i) => ({ header, width: [8, 10, 40, 30, 12, 10, 10][i] ?? 10 }));
+  overdue.addRows(b.overdue.map((o) => [o.taskId, o.milestoneId ?? '', o.title, o.units.join('、'), o.dueDate, o.daysOverdue, o.workdaysOverdue]));
+
+  const kpis = wb.addWorksheet('指标', { views: [{ state: 'frozen', ySplit: 1, xSplit: 1 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  kpis.columns = [...KPI_FIXED_HEADERS, ...b.orgColumns.map((o) => o.name)].map((header, i) => ({ header, width: i === 0 ? 32 : 11 }));
+  kpis.addRows(
+    b.kpis.map((k) => [
+      k.name,
+      k.taskId,
+      k.unit,
+      targetText(k.target),
+      k.value,
+      k.expected === null ? null : Math.round(k.expected * 100) / 100,
+      LIGHT_LABELS[k.status],
+      k.perOrgTarget ?? null,
+      ...b.orgColumns.map((o) => k.byOrg[o.orgId] ?? null),
+    ]),
+  );
+
+  for (const ws of [ranking, overdue, kpis]) {
+    ws.getRow(1).font = { bold: true };
+    ws.headerFooter.oddFooter = footer;
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+// ─── html ────────────────────────────────────────────────────────────────────
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const esc = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+
+const PRINT_CSS = `
+@page { size: A4; margin: 18mm 15mm; }
+body { font-family: "SimSun", "Songti SC", "Noto Serif CJK SC", serif; color: #000; margin: 0 auto; max-width: 180mm; font-size: 11pt; line-height: 1.6; }
+h1 { font-size: 18pt; text-align: center; margin: 0 0 4mm; font-weight: bold; }
+.meta { text-align: center; margin: 0 0 6mm; }
+h2 { font-size: 13pt; margin: 6mm 0 2mm; font-family: "SimHei", "Heiti SC", "Noto Sans CJK SC", sans-serif; }
+table { border-collapse: collapse; width: 100%; font-size: 9.5pt; page-break-inside: auto; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; }
+th, td { border: 0.5pt solid #000; padding: 1mm 1.5mm; text-align: center; }
+td.l { text-align: left; }
+.note { font-size: 9pt; color: #333; margin-top: 6mm; }
+@media screen { body { padding: 12mm; } }
+`;
+
+function table(headers: readonly string[], rows: Array<Array<{ v: unknown; left?: boolean }>>): string {
+  const head = `<thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`;
+  const body = rows.length === 0 ? `<tr><td colspan="${headers.length}">无</td></tr>` : rows.map((r) => `<tr>${r.map((c) => `<td${c.left ? ' class="l"' : ''}>${esc(c.v)}</td>`).join('')}</tr>`).join('');
+  return `<table>${head}<tbody>${body}</tbody></table>`;
+}
+
+/** The printable bulletin (A4, print stylesheet), titled with the plan's title and the period. */
+export function bulletinHtml(b: Bulletin): string {
+  const s = b.summary;
+  const asOf = b.asOf.replace(/^(\d{4})-0?(\d{1,2})-0?(\d{1,2})$/, '$1年$2月$3日');
+  const lead = `截至${asOf}，${b.planTitle}${b.tasks}项重点工作中，已办结${s.done}项，绿灯${s.green}项，黄灯${s.yellow}项，红灯${s.red}项；逾期未完成的事项和节点${b.overdue.length}个。现将各单位落实情况通报如下。`;
+  const ranking = table(
+    RANKING_HEADERS,
+    b.ranking.map((r) => [{ v: r.rank }, { v: r.name, left: true }, { v: percent(r.score) }, { v: r.items }, { v: r.green }, { v: r.yellow }, { v: r.red }, { v: r.done }, { v: r.overdue }]),
+  );
+  const overdue = table(
+    ['事项', '名称', '责任单位', '截止日期', '逾期工作日'],
+    b.overdue.map((o) => [{ v: o.milestoneId ?? o.taskId }, { v: o.title, left: true }, { v: o.units.join('、'), left: true }, { v: o.dueDate }, { v: o.workdaysOverdue }]),
+  );
+  const kpis = table(
+    ['指标', '目标', '完成值', '序时目标值', '灯色', '各县（市、区）完成情况'],
+    b.kpis.map((k) => [
+      { v: `${k.name}（${k.unit}）`, left: true },
+      { v: targetText(k.target) },
+      { v: k.value ?? '未报' },
+      { v: k.expected === null ? '—' : Math.round(k.expected * 100) / 100 },
+      { v: LIGHT_LABELS[k.status] },
+      {
+        v:
+          b.orgColumns
+            .filter((o) => k.byOrg[o.orgId] !== undefined)
+            .map((o) => `${o.name}${k.byOrg[o.orgId]}${k.perOrgTarget === undefined ? '' : `/${k.perOrgTarget}`}`)
+            .join('；') || '—',
+        left: true,
+      },
+    ]),
+  );
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(b.title)}</title>
+<style>${PRINT_CSS}</style>
+</head>
+<body>
+<h1>${esc(b.title)}</h1>
+<p class="meta">${esc(b.issuer)}\u3000${esc(b.documentNumber)}\u3000统计截至${esc(b.asOf)}</p>
+<p>${esc(lead)}</p>
+<h2>一、各单位排名</h2>
+${ranking}
+<h2>二、逾期事项</h2>
+${overdue}
+<h2>三、指标完成情况</h2>
+${kpis}
+<p class="note">说明：得分为各单位牵头、配合事项中绿灯和已办结事项所占比例；灯色按统计截止日判定，序时目标值为按序时进度应完成的数值。本通报由督查督办系统于${esc(b.generatedAt)}生成。</p>
+</body>
+</html>
+`;
+}
+
+// ─── the answer ──────────────────────────────────────────────────────────────
+
+export async function renderBulletin(b: Bulletin, format: BulletinFormat): Promise<APIGatewayProxyStructuredResultV2> {
+  const name = `通报-${b.period.id}.${format}`;
+  const headers: Record<string, string> = {
+    'content-type': format === 'xlsx' ? BULLETIN_MEDIA_TYPES.xlsx : `${BULLETIN_MEDIA_TYPES[format]}; charset=utf-8`,
+    'content-disposition': contentDisposition(format === 'html' ? 'inline' : 'attachment', name, `bulletin-${b.period.id}.${format}`),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  };
+  if (format === 'xlsx') return { statusCode: 200, headers, isBase64Encoded: true, body: (await bulletinXlsx(b)).toString('base64') };
+  if (format === 'csv') return { statusCode: 200, headers, body: bulletinCsv(b) };
+  // Opened on its own, the printable page may use its own inline stylesheet and nothing else.
+  headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  return { statusCode: 200, headers, body: bulletinHtml(b) };
+}
