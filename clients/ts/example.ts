@@ -18,15 +18,18 @@ if (!secret) {
   process.exit(2);
 }
 
-const now = new Date().toISOString();
+// When the report was made, with its real UTC offset: it must lie in the plan's year (± 1) and never
+// after the moment it is sent (422 time_out_of_range). A live system sends new Date().toISOString() for
+// the current plan; this example reports on the 2023 plan as of late June 2023.
+const madeAt = process.env.REPORTED_AT ?? '2023-06-25T10:00:00+08:00';
 const report: ProgressReport = {
   type: 'progress.submitted',
-  timestamp: now,
+  timestamp: madeAt,
   data: {
     planId: 'jining-sports-2023',
     taskId: 'T08',
     orgId,
-    reportedAt: now,
+    reportedAt: madeAt,
     period: '2023-06',
     status: 'in_progress',
     percentComplete: 45,

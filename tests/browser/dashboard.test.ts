@@ -45,7 +45,8 @@ beforeAll(async () => {
   // Reports from two counties and an office; the daily snapshots of the week before, for the trend.
   const send = async (sourceId: string, id: string, body: string) => expect((await sendWebhook(api.url, { sourceId, id, body })).status).toBe(202);
   await send('rencheng', 'msg_b_t08', sampleBody('valid/progress-t08-rencheng.json'));
-  await send('mass-sports', 'msg_b_t10', sampleBody('valid/progress-t10-milestone-completed.json'));
+  // T10 reported, but its 5.19 milestone (a date printed in the notice) still open: red.
+  await send('mass-sports', 'msg_b_t10', progressBody({ taskId: 'T10', orgId: 'jn-mass-sports', reportedAt: '2023-06-25T10:00:00+08:00', status: 'in_progress' }));
   const quota = (orgId: string, v: number) => [
     { kpiId: '8421-primary-schools', value: v },
     { kpiId: '8421-junior-schools', value: Math.min(v, 4) },
