@@ -19,7 +19,8 @@ export interface IngestResult {
 function body(i: number): string {
   return JSON.stringify({
     type: 'progress.submitted',
-    timestamp: new Date().toISOString(),
+    // The envelope's own time: within the plan's years and not after its receipt (message checks).
+    timestamp: '2023-06-20T10:05:00+08:00',
     data: {
       planId: 'jining-sports-2023',
       taskId: 'T08',
