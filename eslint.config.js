@@ -11,6 +11,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+      // esbuild cannot tree-shake zod's `z` re-export: `import { z }` bundles every locale (+360 KB per function).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z'], ImportDeclaration[source.value='zod'][importKind='value'] > ImportDefaultSpecifier",
+          message: "import * as z from 'zod' (a named or default `z` import bundles every zod locale)",
+        },
+      ],
     },
   },
   {

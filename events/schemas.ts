@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The event contracts: what county and office systems send (the webhook envelope and its two

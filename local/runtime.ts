@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../shared/ports/clock.js';
 import type { EventBus } from '../shared/ports/bus.js';
 import { CONSUMER_TIMEOUT_SECONDS, QUEUES, SCHEDULES, type QueueName, type ScheduleName } from '../shared/routing.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KpiSnapshotCreatedDetail } from '../../events/schemas.js';
 import { evaluatePlan } from '../../shared/kpi/evaluate-plan.js';
 import { findDrift, replayReports, type Drift } from '../../shared/kpi/reconcile.js';

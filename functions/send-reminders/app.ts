@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { REMINDER_KINDS, type ReminderDueDetail, type ReminderKind } from '../../events/schemas.js';
 import { chineseWorkdayCalendar, type WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { getPlan, listPlans } from '../../shared/plan/catalog.js';

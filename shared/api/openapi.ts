@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WebhookEnvelope } from '../../events/schemas.js';
 import { Plan, TaskId } from '../plan/schema.js';
 import { WebhookSource } from '../ports/sources.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_CATEGORIES, EVENT_STATUSES } from '../../events/schemas.js';
 import { OrgId, TaskId } from '../plan/schema.js';
 

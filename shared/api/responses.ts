@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventRegisteredDetail, ProgressStatus, ProgressSubmittedDetail } from '../../events/schemas.js';
 import { LIGHTS } from '../status/light.js';
 

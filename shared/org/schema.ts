@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrgId } from '../plan/schema.js';
 
 /** Where a unit's reminders go. Robot URLs are secrets: only a reference to them is kept here. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_CATEGORIES } from '../../events/schemas.js';
 
 /** A calendar date (no time) in the plan's time zone, e.g. `2023-12-31`. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WEBHOOK_TYPES } from '../../events/schemas.js';
 
 /** A county or office system allowed to send webhooks. */

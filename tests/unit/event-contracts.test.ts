@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventRegisteredData, ProgressSubmittedData, WebhookEnvelope } from '../../events/schemas.js';
 import { JSON_SCHEMA_DIR, jsonSchemaDocuments } from '../../scripts/generate-json-schema.js';
 import { findTask, getPlan } from '../../shared/plan/catalog.js';
