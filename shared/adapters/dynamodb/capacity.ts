@@ -1,6 +1,10 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 
-export type CapacityKind = 'read' | 'write';
+/**
+ * `transactWrite`: the write units of a transaction as DynamoDB Local reports them (1 per item);
+ * DynamoDB charges 2 per item, so the meter counts them twice.
+ */
+export type CapacityKind = 'read' | 'write' | 'transactWrite';
 
 /** Collects `ReturnConsumedCapacity` figures when a meter is given (benchmarks); costs nothing otherwise. */
 export interface CapacityMeter {
@@ -19,7 +23,10 @@ export class SummingCapacityMeter implements CapacityMeter {
     const list = consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed];
     const t = this.totals.get(operation) ?? { read: 0, write: 0, calls: 0 };
     t.calls++;
-    for (const c of list) t[kind] += c.CapacityUnits ?? 0;
+    for (const c of list) {
+      if (kind === 'transactWrite') t.write += 2 * (c.CapacityUnits ?? 0);
+      else t[kind] += c.CapacityUnits ?? 0;
+    }
     this.totals.set(operation, t);
   }
 

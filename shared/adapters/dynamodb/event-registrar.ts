@@ -45,7 +45,7 @@ export class DynamoEventRegistrar {
             ...capacityOption(this.meter),
           }),
         );
-        this.meter?.record('registerNewEvent', 'write', out.ConsumedCapacity);
+        this.meter?.record('registerNewEvent', 'transactWrite', out.ConsumedCapacity);
         return { outcome: 'applied', changed: 1 };
       } catch (err) {
         const reasons = (err as { name?: string; CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;

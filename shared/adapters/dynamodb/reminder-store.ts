@@ -112,7 +112,7 @@ export class DynamoReminderStore implements ReminderStore {
           ...capacityOption(this.meter),
         }),
       );
-      this.meter?.record('commitDigest', 'write', out.ConsumedCapacity);
+      this.meter?.record('commitDigest', 'transactWrite', out.ConsumedCapacity);
       return 'committed';
     } catch (err) {
       if (isConflict(err)) return 'conflict';
