@@ -30,7 +30,7 @@ import { renderBulletin } from './bulletin-render.js';
 import { cursorCodec, InvalidCursorError, type CursorCodec, type CursorKey } from './cursor.js';
 import { ApiError, InvalidCursorParamError, InvalidQueryError, NotFoundError } from './errors.js';
 import { overdueItems } from './overdue.js';
-import { kpiItem, planBody, rankingsBody, snapshotItem, taskDetail } from './views.js';
+import { kpiItem, planBody, rankingsBody, taskDetail } from './views.js';
 
 export interface QueryApiDeps {
   reader: PlanStateReader;
@@ -198,8 +198,8 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
     const from = query.from ?? addDays(to, -(DEFAULT_SNAPSHOT_DAYS - 1));
     if (from > to) throw new InvalidQueryError([{ path: 'from', message: `from ${from} is after to ${to}` }]);
     if (daysBetween(from, to) + 1 > MAX_SNAPSHOT_DAYS) throw new InvalidQueryError([{ path: 'to', message: `the range is limited to ${MAX_SNAPSHOT_DAYS} days` }]);
-    const snapshots = await deps.snapshots.listSnapshots(plan.planId, from, to);
-    return { planId: plan.planId, from, to, items: snapshots.map(snapshotItem) };
+    // The compact trend items, not the full snapshots: a year is one small query (shared/api/trend.ts).
+    return { planId: plan.planId, from, to, items: await deps.snapshots.listTrend(plan.planId, from, to) };
   }
 
   return async (event) => {

@@ -1,9 +1,8 @@
 import type { KpiView, PlanView, TaskView } from '../../shared/kpi/evaluate-plan.js';
 import { orgName } from '../../shared/org/directory.js';
-import type { PlanSnapshot } from '../../shared/ports/snapshots.js';
 import type { Plan, Task } from '../../shared/plan/schema.js';
 import type { z } from 'zod';
-import type { KpiItem, PlanResponse, RankingsResponse, SnapshotItem, TaskSummary } from '../../shared/api/responses.js';
+import type { KpiItem, PlanResponse, RankingsResponse, TaskSummary } from '../../shared/api/responses.js';
 
 /** Shapes the evaluated plan (`evaluatePlan`) into the read API's response bodies. */
 
@@ -116,15 +115,3 @@ export function rankingsBody(view: PlanView): RankingsResponse {
   };
 }
 
-export function snapshotItem(s: PlanSnapshot): z.infer<typeof SnapshotItem> {
-  const v = s.view;
-  return {
-    date: s.date,
-    createdAt: s.createdAt,
-    expected: v.expected,
-    summary: v.summary,
-    kpis: v.kpis.map((k) => ({ kpiId: k.kpiId, value: k.value, progress: k.progress, status: k.status })),
-    tasks: v.tasks.map((t) => ({ taskId: t.taskId, status: t.status, progress: t.progress })),
-    sections: v.sections,
-  };
-}

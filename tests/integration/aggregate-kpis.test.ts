@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAggregateKpisHandler } from '../../functions/aggregate-kpis/app.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
+import { snapshotItem } from '../../shared/api/trend.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { SummingCapacityMeter } from '../../shared/adapters/dynamodb/capacity.js';
 import { fixedClock } from '../../shared/ports/clock.js';
@@ -61,6 +62,8 @@ describe('aggregate-kpis against DynamoDB Local', () => {
     expect(published).toHaveLength(3);
     expect(published[0]).toMatchObject({ detailType: 'kpi.snapshot.created', detail: { planId: PLAN, date: '2023-07-01' } });
     expect(stored[0]!.view.sections.reduce((n, s) => n + s.tasks, 0)).toBe(27);
+    // Beside each day's snapshot, its compact trend item: what the read API serves.
+    expect(await snapshots.listTrend(PLAN, '2023-07-01', '2023-07-31')).toEqual(stored.map(snapshotItem));
   });
 
   it('reads the same capacity whether the plan has 1 or 30 reports per unit (flat in reports)', async () => {

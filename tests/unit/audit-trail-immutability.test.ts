@@ -196,7 +196,7 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
     await deliveries.begin(digestId, 'outbox', new Date('2023-10-09T01:00:00Z'));
     await deliveries.complete(digestId, 'outbox', new Date('2023-10-09T01:00:01Z'));
     await deliveries.release(digestId, 'outbox');
-    await new DynamoSnapshotStore(doc, 'supervision').putSnapshot({ planId: 'jining-sports-2023', date: '2023-10-09', createdAt: '2023-10-09T01:00:00.000Z', view: {} as never });
+    await new DynamoSnapshotStore(doc, 'supervision').putSnapshot({ planId: 'jining-sports-2023', date: '2023-10-09', createdAt: '2023-10-09T01:00:00.000Z', view: { expected: 0, summary: { green: 0, yellow: 0, red: 0, done: 0 }, kpis: [], tasks: [], sections: [] } as never });
 
     const writes = touched();
     expect(writes.map((w) => w.command)).toEqual(expect.arrayContaining(['PutCommand', 'UpdateCommand', 'DeleteCommand']));

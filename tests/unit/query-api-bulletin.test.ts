@@ -48,6 +48,7 @@ const noSnapshots: SnapshotStore = {
     throw new Error('the read API never writes');
   },
   listSnapshots: async () => [],
+  listTrend: async () => [],
 };
 
 /** T01 done in June; sports-clubs from two counties in June, and a larger figure from 任城区 in July. */

@@ -19,6 +19,7 @@ import { replayReports } from '../../shared/kpi/reconcile.js';
 import { getPlan } from '../../shared/plan/catalog.js';
 import { fixedClock } from '../../shared/ports/clock.js';
 import type { PlanSnapshot, SnapshotStore } from '../../shared/ports/snapshots.js';
+import { decodeTrend, encodeTrend, snapshotItem, type TrendItem } from '../../shared/api/trend.js';
 import type { Page, PlanState, PlanStateReader, ReportReader, SportsEventRecord, StoredReport } from '../../shared/ports/state.js';
 import { progressReport, sportsEvent } from '../helpers/reports.js';
 
@@ -73,9 +74,16 @@ class FakeSnapshots implements SnapshotStore {
   async putSnapshot(): Promise<void> {
     throw new Error('the read API never writes');
   }
-  async listSnapshots(planId: string, from: string, to: string): Promise<PlanSnapshot[]> {
+  async listSnapshots(): Promise<PlanSnapshot[]> {
+    throw new Error('the read API serves the trend items, not the full snapshots');
+  }
+  /** The adapter's trend: each day's item from its snapshot (shared/api/trend.ts), through the stored form. */
+  async listTrend(planId: string, from: string, to: string): Promise<TrendItem[]> {
     this.calls.push({ planId, from, to });
-    return this.items.filter((s) => s.planId === planId && s.date >= from && s.date <= to).sort((a, b) => a.date.localeCompare(b.date));
+    return this.items
+      .filter((s) => s.planId === planId && s.date >= from && s.date <= to)
+      .sort((a, b) => a.date.localeCompare(b.date))
+      .map((s) => decodeTrend(s.date, encodeTrend(snapshotItem(s))));
   }
 }
 

@@ -15,6 +15,8 @@ export const eventSk = (sourceId: string, eventId: string) => `EVENT#${sourceId}
 export const eventCountSk = (sourceId: string) => `COUNT#${sourceId}`;
 export const snapshotsPk = (planId: string) => `PLAN#${planId}#SNAPSHOT`;
 export const snapshotSk = (date: string) => `DATE#${date}`;
+/** The compact trend of a day (what `GET …/snapshots` serves), beside the day's full snapshot. */
+export const trendSk = (date: string) => `TREND#${date}`;
 export const webhookReceiptPk = (sourceId: string, webhookId: string) => `WEBHOOK#${sourceId}#${webhookId}`;
 export const WEBHOOK_RECEIPT_SK = 'RECEIPT';
 /** The shared per-source rate budget: one counter per time window. */

@@ -1,9 +1,13 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { decodeTrend, encodeTrend, snapshotItem, type TrendItem } from '../../api/trend.js';
 import type { PlanSnapshot, SnapshotStore } from '../../ports/snapshots.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
-import { snapshotSk, snapshotsPk } from './keys.js';
+import { snapshotSk, snapshotsPk, trendSk } from './keys.js';
 
-/** Daily snapshots: one item per plan and day; a re-run of the day overwrites it. */
+/**
+ * Daily snapshots: per plan and day, the full evaluated plan and the compact trend item beside it (a
+ * re-run of the day overwrites both). The read API's trend reads only the trend items.
+ */
 export class DynamoSnapshotStore implements SnapshotStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -12,35 +16,46 @@ export class DynamoSnapshotStore implements SnapshotStore {
   ) {}
 
   async putSnapshot(snapshot: PlanSnapshot): Promise<void> {
-    const out = await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: snapshotsPk(snapshot.planId), sk: snapshotSk(snapshot.date), ...snapshot },
-        ...capacityOption(this.meter),
-      }),
-    );
-    this.meter?.record('putSnapshot', 'write', out.ConsumedCapacity);
-  }
-
-  async listSnapshots(planId: string, from: string, to: string): Promise<PlanSnapshot[]> {
-    const items: PlanSnapshot[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
+    const pk = snapshotsPk(snapshot.planId);
+    const [full, trend] = await Promise.all([
+      this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk: snapshotSk(snapshot.date), ...snapshot }, ...capacityOption(this.meter) })),
+      this.doc.send(
+        new PutCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': snapshotsPk(planId), ':from': snapshotSk(from), ':to': snapshotSk(to) },
-          ExclusiveStartKey: startKey,
+          Item: { pk, sk: trendSk(snapshot.date), date: snapshot.date, trend: encodeTrend(snapshotItem(snapshot)) },
           ...capacityOption(this.meter),
         }),
-      );
-      this.meter?.record('querySnapshots', 'read', out.ConsumedCapacity);
-      for (const it of out.Items ?? []) {
-        items.push({ planId: it.planId, date: it.date, createdAt: it.createdAt, view: it.view });
-      }
+      ),
+    ]);
+    this.meter?.record('putSnapshot', 'write', full.ConsumedCapacity);
+    this.meter?.record('putTrend', 'write', trend.ConsumedCapacity);
+  }
+
+  async listTrend(planId: string, from: string, to: string): Promise<TrendItem[]> {
+    const items = await this.query('queryTrend', {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': snapshotsPk(planId), ':from': trendSk(from), ':to': trendSk(to) },
+    });
+    return items.map((it) => decodeTrend(String(it.date), String(it.trend)));
+  }
+
+  private async query(operation: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey, ...capacityOption(this.meter) }));
+      this.meter?.record(operation, 'read', out.ConsumedCapacity);
+      items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return items;
+  }
+
+  async listSnapshots(planId: string, from: string, to: string): Promise<PlanSnapshot[]> {
+    const items = await this.query('querySnapshots', {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': snapshotsPk(planId), ':from': snapshotSk(from), ':to': snapshotSk(to) },
+    });
+    return items.map((it) => ({ planId: String(it.planId), date: String(it.date), createdAt: String(it.createdAt), view: it.view as PlanSnapshot['view'] }));
   }
 }
