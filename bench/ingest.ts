@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
 import { createIngestWebhookHandler } from '../functions/ingest-webhook/app.js';
 import { staticSourceRegistry } from '../shared/ports/sources.js';
-import type { ReceiptClaim, WebhookReceipts } from '../shared/ports/webhook-receipts.js';
+import type { AcceptOutcome, MessageIntake } from '../shared/ports/intake.js';
 import { systemClock } from '../shared/ports/clock.js';
 
 const SECRET = `whsec_${Buffer.from('bench-secret-0123456789abcdef').toString('base64')}`;
@@ -42,8 +42,8 @@ function cpuMicros(): number {
 }
 
 /**
- * CPU per request of the webhook handler (verify, parse, validate, plan references, receipt claim on
- * an in-memory store, publish to a stub bus) against the floor measured in the same run: HMAC-SHA256
+ * CPU per request of the webhook handler (verify, parse, validate, plan references, body hash, the
+ * durable accept on an in-memory intake) against the floor measured in the same run: HMAC-SHA256
  * over the same signed content plus JSON.parse of the body.
  */
 export async function benchIngest(requests: number): Promise<IngestResult> {
@@ -69,19 +69,17 @@ export async function benchIngest(requests: number): Promise<IngestResult> {
     } as unknown as APIGatewayProxyEventV2);
   }
   const seen = new Set<string>();
-  const receipts: WebhookReceipts = {
-    claim: async ({ sourceId, webhookId }): Promise<ReceiptClaim> => {
-      const k = `${sourceId}#${webhookId}`;
-      if (seen.has(k)) return { kind: 'published' };
+  const intake: MessageIntake = {
+    accept: async ({ detail }): Promise<AcceptOutcome> => {
+      const k = `${detail.sourceId}#${detail.webhookId}`;
+      if (seen.has(k)) return 'resend';
       seen.add(k);
-      return { kind: 'new' };
+      return 'accepted';
     },
-    markPublished: async () => {},
   };
   const handler = createIngestWebhookHandler({
     sources: staticSourceRegistry([{ sourceId: 'rencheng', orgIds: ['370811'], secrets: [SECRET], types: ['progress.submitted', 'event.registered'] }]),
-    receipts,
-    bus: { publish: async () => {} },
+    intake,
     clock: systemClock,
     logger: new Logger({ logLevel: 'SILENT' }),
   });
@@ -94,8 +92,7 @@ export async function benchIngest(requests: number): Promise<IngestResult> {
   }
   const warm = createIngestWebhookHandler({
     sources: staticSourceRegistry([{ sourceId: 'rencheng', orgIds: ['370811'], secrets: [SECRET], types: ['progress.submitted'] }]),
-    receipts: { claim: async () => ({ kind: 'new' }), markPublished: async () => {} },
-    bus: { publish: async () => {} },
+    intake: { accept: async () => 'accepted' },
     clock: systemClock,
     logger: new Logger({ logLevel: 'SILENT' }),
   });

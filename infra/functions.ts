@@ -1,8 +1,9 @@
-import { CONSUMER_TIMEOUT_SECONDS } from '../shared/routing.js';
+import { CONSUMER_TIMEOUT_SECONDS, RELAY_TIMEOUT_SECONDS } from '../shared/routing.js';
 
 /** The Lambda functions of the system; each has its entry at `functions/<name>/handler.ts`. */
 export const FUNCTION_NAMES = [
   'ingest-webhook',
+  'relay-outbox',
   'apply-progress',
   'register-event',
   'aggregate-kpis',
@@ -23,6 +24,7 @@ export interface FunctionSizing {
  */
 export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
   'ingest-webhook': { memoryMiB: 256, timeoutSeconds: 10 },
+  'relay-outbox': { memoryMiB: 256, timeoutSeconds: RELAY_TIMEOUT_SECONDS },
   'apply-progress': { memoryMiB: 256, timeoutSeconds: CONSUMER_TIMEOUT_SECONDS.progress },
   'register-event': { memoryMiB: 256, timeoutSeconds: CONSUMER_TIMEOUT_SECONDS.events },
   'deliver-notification': { memoryMiB: 256, timeoutSeconds: CONSUMER_TIMEOUT_SECONDS.delivery },

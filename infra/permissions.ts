@@ -5,41 +5,57 @@ import type { FunctionName } from './functions.js';
 /** DynamoDB actions (without the `dynamodb:` prefix) a function may call on the table. */
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchGetItem' | 'ConditionCheckItem';
 
+/** One statement: these actions, on these partitions only (`dynamodb:LeadingKeys`, StringLike). */
 export interface TableAccess {
   readonly actions: readonly TableAction[];
-  /** Restricts the partition keys the function may touch (`dynamodb:LeadingKeys`, StringLike). */
-  readonly leadingKeys?: readonly string[];
+  readonly leadingKeys: readonly string[];
 }
 
 /**
- * Who may do what on the table: the least each handler needs (docs/data-model.md, "written by").
+ * Who may do what on the table: the least each handler needs (docs/data-model.md, "written by"), one
+ * statement per kind of access, so that e.g. ingest may put an audit row but never update one.
  * `TransactWriteItems` is not an IAM action: a transaction is authorised by the actions of its
  * parts (Put → PutItem, Update → UpdateItem, ConditionCheck → ConditionCheckItem).
  */
-export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
-  // Receipts: claim (conditional Put), mark published (Update); the shared rate budget (conditional ADD).
-  'ingest-webhook': access(['PutItem', 'UpdateItem'], ['webhooks', 'rates']),
-  // Audit row and period marker (Put), current records (conditional Update).
-  'apply-progress': access(['PutItem', 'UpdateItem'], ['audit', 'state', 'period']),
+export const TABLE_ACCESS: Record<FunctionName, readonly TableAccess[]> = {
+  // The durable accept: a report's audit row or an event message (conditional Put, never updated);
+  // the shared rate budget (conditional ADD).
+  'ingest-webhook': [access(['PutItem'], ['audit', 'webhooks']), access(['UpdateItem'], ['rates'])],
+  // Nothing on the table: its event source mapping reads the table's stream for it (STREAM_READ).
+  'relay-outbox': [],
+  // The unit's state item: read, merged, put back with a version condition.
+  'apply-progress': [access(['GetItem', 'PutItem'], ['state'])],
   // An update of a known event is a conditional Put; a new one a transaction of its Put and its source's counter (Update).
-  'register-event': access(['PutItem', 'UpdateItem'], ['events']),
-  // Reads state, events and (reconcile) the audit trail; writes the day's snapshot.
-  'aggregate-kpis': access(['Query', 'PutItem'], ['state', 'events', 'audit', 'snapshots']),
-  // Reads state and period markers; its digest transaction is made of Puts (claims, escalation state, outbox), then marks digests enqueued.
-  'send-reminders': access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'period', 'reminders', 'digests']),
+  'register-event': [access(['PutItem', 'UpdateItem'], ['events'])],
+  // Reads state, events and (reconcile) the audit trail; writes the day's snapshot and trend.
+  'aggregate-kpis': [access(['Query'], ['state', 'events', 'audit']), access(['PutItem'], ['snapshots'])],
+  // Reads state (the periods reported are in the unit items); its digest transaction is made of Puts (claims, escalation state, outbox), then marks digests enqueued.
+  'send-reminders': [access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'reminders', 'digests'])],
   // Delivery receipts only: claim (Put), complete (Update), release after a failed send (Delete).
-  'deliver-notification': access(['PutItem', 'UpdateItem', 'DeleteItem'], ['deliveries']),
+  'deliver-notification': [access(['PutItem', 'UpdateItem', 'DeleteItem'], ['deliveries'])],
   // Read-only: plan state, events, the audit trail, snapshots.
-  'query-api': access(['Query'], ['state', 'events', 'audit', 'snapshots']),
+  'query-api': [access(['Query'], ['state', 'events', 'audit', 'snapshots'])],
 };
 
 function access(actions: readonly TableAction[], partitions: readonly Partition[]): TableAccess {
   return { actions, leadingKeys: partitions.map((p) => PARTITIONS[p]) };
 }
 
+/**
+ * The table's stream: what the event source mapping of `relay-outbox` calls with its role (the AWS
+ * documentation's policy for a Lambda trigger, on the stream's ARN only). The local runtime's stream
+ * reader makes the same calls (tests/integration/iam-as-used.test.ts).
+ */
+export const STREAM_READ: { readonly reader: FunctionName; readonly actions: readonly StreamAction[] } = {
+  reader: 'relay-outbox',
+  actions: ['DescribeStream', 'GetShardIterator', 'GetRecords', 'ListStreams'],
+};
+export type StreamAction = 'DescribeStream' | 'GetShardIterator' | 'GetRecords' | 'ListStreams';
+
 /** The detail-types each function puts on the bus (its `events:PutEvents` grant is limited to them). */
 export const PUBLISHES: Partial<Record<FunctionName, readonly string[]>> = {
-  'ingest-webhook': WEBHOOK_TYPES,
+  // The webhooks' events, from the table's stream (ingest no longer publishes: it stores).
+  'relay-outbox': WEBHOOK_TYPES,
   'aggregate-kpis': ['kpi.snapshot.created'],
   'send-reminders': ['reminder.due'],
 };

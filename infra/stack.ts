@@ -50,7 +50,7 @@ export class SupervisionStack extends Stack {
     const table = this.data.table;
     this.pipeline = new Pipeline(this, 'Pipeline', { config, entryFor, table });
     const bus = this.pipeline.bus;
-    this.ingest = new Ingest(this, 'Ingest', { config, entryFor, table, bus });
+    this.ingest = new Ingest(this, 'Ingest', { config, entryFor, table });
     this.notifications = new Notifications(this, 'Notifications', { config, entryFor, table });
     this.pipeline.subscribe('delivery', this.notifications.deliverer);
     this.schedules = new Schedules(this, 'Schedules', { config, entryFor, table, bus });
@@ -63,16 +63,19 @@ export class SupervisionStack extends Stack {
       dlqs: [
         ...queueNames.map((q) => ({ label: pascal(q), queue: this.pipeline.queues[q].dlq })),
         { label: 'BusTarget', queue: this.pipeline.busTargetDlq },
+        { label: 'Relay', queue: this.pipeline.relayDlq },
         { label: 'Schedule', queue: this.schedules.dlq },
       ],
       workQueues: queueNames.map((q) => ({ label: pascal(q), queue: this.pipeline.queues[q].queue, maxAge: MAX_MESSAGE_AGE[q] })),
       functions: [
         this.ingest.handler,
+        this.pipeline.relay,
         ...this.pipeline.consumers,
         ...Object.values(this.schedules.jobs),
         this.api.query,
       ],
       httpApi: this.api.httpApi,
+      streams: [{ label: 'Relay', fn: this.pipeline.relay, maxAge: Duration.minutes(15) }],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
@@ -88,6 +91,7 @@ export class SupervisionStack extends Stack {
       new CfnOutput(this, `${pascal(q)}DlqArn`, { value: this.pipeline.queues[q].dlq.queueArn });
     }
     new CfnOutput(this, 'BusTargetDlqArn', { value: this.pipeline.busTargetDlq.queueArn });
+    new CfnOutput(this, 'RelayDlqArn', { value: this.pipeline.relayDlq.queueArn, description: 'Stream batches the relay could not publish (sequence numbers to replay)' });
     new CfnOutput(this, 'ScheduleDlqArn', { value: this.schedules.dlq.queueArn });
   }
 }

@@ -23,6 +23,8 @@ export interface LocalConfig {
   tableName: string;
   /** Per-source webhook rate limit, parsed as in Lambda (RateLimitEnv); undefined = unlimited (SOURCE_RATE_PER_SECOND=0). */
   rateLimit?: RateLimit;
+  /** STREAM_IDLE_MS: how long the stream reader waits when the table's stream has nothing new (default 100). */
+  streamIdleMs?: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -62,6 +64,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     tableName: env.TABLE_NAME || 'supervision',
   };
   if (clockStart) config.clockStart = clockStart;
+  if (env.STREAM_IDLE_MS) config.streamIdleMs = int(env, 'STREAM_IDLE_MS', 100, 5, 60_000);
   if (rate.data.rateLimit) config.rateLimit = rate.data.rateLimit;
   return config;
 }

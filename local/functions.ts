@@ -10,12 +10,13 @@ import { createDeliverNotificationHandler } from '../functions/deliver-notificat
 import { createIngestWebhookHandler } from '../functions/ingest-webhook/app.js';
 import { createQueryApiHandler } from '../functions/query-api/app.js';
 import { createRegisterEventHandler } from '../functions/register-event/app.js';
+import { createRelayOutboxHandler } from '../functions/relay-outbox/app.js';
 import { createSendRemindersHandler } from '../functions/send-reminders/app.js';
 import { DynamoDeliveryReceipts } from '../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore } from '../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoSnapshotStore } from '../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../shared/adapters/dynamodb/state-store.js';
-import { DynamoWebhookReceipts } from '../shared/adapters/dynamodb/webhook-receipts.js';
+import { DynamoIntake } from '../shared/adapters/dynamodb/intake.js';
 import type { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
 import { chineseWorkdayCalendar } from '../shared/calendar/workdays.js';
 import type { JobLogger } from '../shared/reminders/logger.js';
@@ -71,13 +72,15 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     const ingest = middy(
       createIngestWebhookHandler({
         sources: staticSourceRegistry(w.sources),
-        receipts: new DynamoWebhookReceipts(w.documentClient(), w.tableName),
-        bus,
+        intake: new DynamoIntake(w.documentClient(), w.tableName),
         clock: systemClock,
         logger: ingestLog,
         ...(w.rateLimit ? { rateLimiter: tokenBucket(w.rateLimit) } : {}),
       }),
     ).use(injectLambdaContext(ingestLog));
+
+    const relayLog = logger('relay-outbox');
+    const relay = middy(createRelayOutboxHandler({ bus, logger: relayLog })).use(injectLambdaContext(relayLog));
 
     const queryLog = logger('query-api');
     const q = stores();
@@ -127,6 +130,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       http: { ingest, query },
       queues: { progress, events, delivery },
       jobs: { 'aggregate-kpis': aggregate, 'send-reminders': reminders },
+      stream: relay,
     };
   };
 }

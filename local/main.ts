@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { documentClient } from '../shared/adapters/aws/clients.js';
 import { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
 import { offsetClock, systemClock } from '../shared/ports/clock.js';
@@ -16,13 +17,14 @@ import { JavaMissingError, assertJava, startDynamoDbLocal, type DynamoDbLocal } 
 import { injectDynamoDbFaults } from './faults.js';
 import { localFunctions } from './functions.js';
 import { startRuntime, type Runtime } from './runtime.js';
+import { dynamoDbStream } from './stream.js';
 import { ensureTable } from './table.js';
 import { startWatchdog } from './watchdog.js';
 
 const progress = (line: string) => process.stderr.write(`[local] ${line}\n`);
 
 /** What is running, so that a signal at any point stops exactly that. */
-const running: { ddb?: DynamoDbLocal; watchdog?: ChildProcess; clients: DynamoDBClient[]; runtime?: Runtime } = { clients: [] };
+const running: { ddb?: DynamoDbLocal; watchdog?: ChildProcess; clients: Array<{ destroy(): void }>; runtime?: Runtime } = { clients: [] };
 let stopping = false;
 
 class StopRequested extends Error {
@@ -88,7 +90,12 @@ async function main(): Promise<void> {
   const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   running.clients.push(client);
   const table = await ensureTable(client, config.tableName);
-  progress(`table ${config.tableName}: ${table === 'created' ? 'created from shared/adapters/dynamodb/table-definition.ts' : 'exists'}`);
+  progress(`table ${config.tableName}: ${table.table === 'created' ? 'created from shared/adapters/dynamodb/table-definition.ts' : 'exists'}; stream ${table.streamArn}`);
+  // The stream reader stands in for the relay's event source mapping, which AWS runs (and retries) for
+  // us: FAULTS=dynamodb is about our own table calls and is not injected here. FAULTS=eventbridge
+  // still fails the relay's publishes, which it retries from the first record not taken.
+  const streams = new DynamoDBStreamsClient({ endpoint: ddb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  running.clients.push(streams);
   progress(`plans are code (shared/plan/catalog.ts), nothing to seed: ${listPlans().map((p) => p.planId).join(', ')}`);
   checkpoint();
 
@@ -103,6 +110,7 @@ async function main(): Promise<void> {
       visibilityTimeoutMs: config.visibilityTimeoutMs,
       consumerConcurrency: config.consumerConcurrency,
       outbox: { list: async () => outbox.list() },
+      stream: { source: dynamoDbStream(streams, table.streamArn, 'local'), ...(config.streamIdleMs !== undefined ? { idleMs: config.streamIdleMs } : {}) },
       log: progress,
     },
     localFunctions({

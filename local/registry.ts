@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { QueueName, ScheduleName } from '../shared/routing.js';
 
 /** An HTTP API (payload format 2.0) handler, as API Gateway invokes it. */
@@ -6,6 +6,9 @@ export type HttpFunction = (event: APIGatewayProxyEventV2, context: Context) => 
 
 /** An SQS-triggered handler with ReportBatchItemFailures: returns the records that failed (or nothing). */
 export type QueueFunction = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+/** A DynamoDB stream-triggered handler with ReportBatchItemFailures: returns the first record it could not take (or nothing). */
+export type StreamFunction = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 
 /**
  * The event the Scheduler (and the admin endpoint) hands a job: the instant it runs as of, plus any
@@ -28,11 +31,14 @@ export interface LocalFunctions {
   http: { ingest?: HttpFunction; query?: HttpFunction };
   queues: Partial<Record<QueueName, QueueFunction>>;
   jobs: Partial<Record<ScheduleName, JobFunction>>;
+  /** The table stream's consumer (relay-outbox): without it, accepted messages stay in the table. */
+  stream?: StreamFunction;
 }
 
 /** Lambda function names, for contexts and log lines. */
 export const FUNCTION_NAMES = {
   ingest: 'ingest-webhook',
+  relay: 'relay-outbox',
   query: 'query-api',
   progress: 'apply-progress',
   events: 'register-event',

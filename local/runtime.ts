@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 import type { Clock } from '../shared/ports/clock.js';
 import type { EventBus } from '../shared/ports/bus.js';
-import { CONSUMER_TIMEOUT_SECONDS, QUEUES, SCHEDULES, type QueueName, type ScheduleName } from '../shared/routing.js';
+import { CONSUMER_TIMEOUT_SECONDS, QUEUES, RELAY_TIMEOUT_SECONDS, SCHEDULES, STREAM_RELAY, type QueueName, type ScheduleName } from '../shared/routing.js';
 import { bearerAuthorizer } from './auth.js';
 import { allowedHost } from './host-check.js';
 import { MAX_BODY_BYTES, PayloadTooLargeError, discardBody, readBody } from './body.js';
@@ -18,6 +18,8 @@ import { LocalQueue } from './queue.js';
 import { FUNCTION_NAMES, type HttpFunction, type JobEvent, type LocalFunctions } from './registry.js';
 import { LocalScheduler } from './scheduler.js';
 import { staticSite } from './static.js';
+import { StreamCheckpoints, StreamPoller, type StreamSource } from './stream.js';
+import { isOutboxInsert } from '../shared/adapters/dynamodb/outbox.js';
 
 export interface RuntimeOptions {
   /** 0 picks a free port. */
@@ -47,6 +49,11 @@ export interface RuntimeOptions {
   /** Arm the schedules of `SCHEDULES`. Default true. */
   schedules?: boolean;
   outbox?: OutboxReader;
+  /**
+   * The table's stream, read like Lambda's event source mapping and handed to the functions' `stream`
+   * consumer (relay-outbox → the bus). Its checkpoints are kept in `<dataDir>/stream-checkpoints.jsonl`.
+   */
+  stream?: { source: StreamSource; idleMs?: number };
   log?: (line: string) => void;
   /** The built dashboard page served at `GET /` (default dist/web, see local/static.ts). */
   webDir?: string;
@@ -147,6 +154,24 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     );
   }
 
+  let relay: StreamPoller | undefined;
+  if (options.stream && fns.stream) {
+    relay = new StreamPoller({
+      source: options.stream.source,
+      checkpoints: await StreamCheckpoints.open(join(options.dataDir, 'stream-checkpoints.jsonl'), options.stream.source.streamArn),
+      handler: fns.stream,
+      filter: (r) => isOutboxInsert(r as never),
+      batchSize: STREAM_RELAY.batchSize,
+      functionName: STREAM_RELAY.consumer,
+      timeoutMs: RELAY_TIMEOUT_SECONDS * 1000,
+      region,
+      ...(options.stream.idleMs !== undefined ? { idleMs: options.stream.idleMs } : {}),
+      log,
+    });
+  } else if (options.stream) {
+    log(`table stream: no consumer wired (${STREAM_RELAY.consumer}); accepted messages stay in the table`);
+  }
+
   const runningJobs = new Set<Promise<unknown>>();
   const runJob = (name: ScheduleName, event: JobEvent): Promise<unknown> => {
     const job = fns.jobs[name];
@@ -160,8 +185,10 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
 
   const idle = () => queueNames.every((n) => queues[n].isEmpty()) && runningJobs.size === 0;
   const drain = async (): Promise<boolean> => {
-    const deadline = Date.now() + drainTimeoutMs;
-    while (!idle()) {
+    const started = Date.now();
+    const deadline = started + drainTimeoutMs;
+    // Everything accepted before the drain began is in the stream: the relay must have read to its end since.
+    while (!(relay?.caughtUpSince(started) ?? true) || !idle()) {
       if (Date.now() >= deadline) return false;
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -290,6 +317,7 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
   server.requestTimeout = 60_000;
 
   for (const c of consumers) c.start();
+  relay?.start();
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -299,6 +327,7 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
       });
     });
   } catch (err) {
+    await relay?.stop();
     await Promise.all(consumers.map((c) => c.stop()));
     await Promise.all(queueNames.map((n) => queues[n].close()));
     throw err;
@@ -315,6 +344,7 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
       await Promise.all([...inFlight]);
       await scheduler.stop();
       await Promise.all([...runningJobs].map((p) => p.catch(() => undefined)));
+      await relay?.stop();
       await Promise.all(consumers.map((c) => c.stop()));
       await Promise.all(queueNames.map((n) => queues[n].close()));
       server.closeAllConnections();

@@ -18,6 +18,16 @@ export function queuesFor(detailType: string): QueueName[] {
   return (Object.keys(QUEUES) as QueueName[]).filter((q) => (QUEUES[q].detailTypes as readonly string[]).includes(detailType));
 }
 
+/**
+ * The table's stream → bus relay (the transactional outbox, shared/adapters/dynamodb/outbox.ts): its
+ * event source mapping in AWS and the local runtime's stream reader read the stream in batches of up
+ * to `batchSize` inserted outbox records, retry a failed batch from its first unpublished record, and
+ * (in AWS) send a batch that still fails after `maxRetryAttempts` or `maxRecordAgeSeconds` to the
+ * relay's DLQ. The stream keeps records for 24 hours.
+ */
+export const STREAM_RELAY = { consumer: 'relay-outbox', batchSize: 100, maxRetryAttempts: 1000, maxRecordAgeSeconds: 24 * 3600 } as const;
+export const RELAY_TIMEOUT_SECONDS = 30;
+
 /** Scheduled jobs, in the plan's time zone. */
 export const SCHEDULES = {
   'aggregate-kpis': { cron: { minute: 0, hour: 1 }, expression: 'cron(0 1 * * ? *)', timeZone: 'Asia/Shanghai' },

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { WEBHOOK_TYPES, WebhookEnvelope, type Receipt } from '../../events/schemas.js';
-import type { EventBus } from '../../shared/ports/bus.js';
 import type { Clock } from '../../shared/ports/clock.js';
+import type { AcceptedMessage, MessageIntake } from '../../shared/ports/intake.js';
 import type { SourceRegistry, WebhookSource } from '../../shared/ports/sources.js';
-import type { WebhookReceipts } from '../../shared/ports/webhook-receipts.js';
 import { checkMessage, issueStatus } from '../../shared/ingest/message-checks.js';
+import { verifySignature } from '../../shared/ingest/standard-webhooks.js';
 import { unlimited, type RateLimiter } from '../../shared/ingest/rate-limiter.js';
 import { errorResponse, jsonResponse, zodIssues } from '../../shared/http/json-response.js';
 
@@ -19,9 +18,9 @@ const PATH = /^\/v1\/webhooks\/([^/]+)\/?$/;
 
 export interface IngestDeps {
   sources: SourceRegistry;
-  receipts: WebhookReceipts;
-  bus: EventBus;
-  /** The real clock: stamps `receivedAt`. (Signature timestamps are checked against the real clock by standardwebhooks.) */
+  /** The durable accept: the message's outbox record, which the table's stream carries to the bus. */
+  intake: MessageIntake;
+  /** Stamps `receivedAt`. (Signature timestamps are checked against the real clock, ±5 minutes, as Standard Webhooks says.) */
   clock: Clock;
   logger: Logger;
   rateLimiter?: RateLimiter;
@@ -37,35 +36,10 @@ const ISSUE_MESSAGES: Record<string, string> = {
 
 const unauthorized = () => errorResponse(401, 'unauthorized', 'signature missing or invalid, or timestamp outside the accepted window');
 
-/** Verifiers per secret: decoding a secret costs as much as the HMAC itself, so do it once. */
-const verifiers = new Map<string, Webhook>();
-
-function verifierFor(secret: string): Webhook {
-  let v = verifiers.get(secret);
-  if (!v) {
-    if (verifiers.size > 1000) verifiers.clear();
-    v = new Webhook(secret);
-    verifiers.set(secret, v);
-  }
-  return v;
-}
-
-function verified(source: WebhookSource, body: string, headers: Record<string, string>): boolean {
-  // During rotation a source has two secrets; the sender may sign with either (or both).
-  for (const secret of source.secrets) {
-    try {
-      verifierFor(secret).verify(body, headers, { jsonParse: false });
-      return true;
-    } catch (err) {
-      if (!(err instanceof WebhookVerificationError)) throw err;
-    }
-  }
-  return false;
-}
-
 /**
  * `POST /v1/webhooks/{sourceId}`: verify (Standard Webhooks), validate, authorise, check plan
- * references, deduplicate by webhook-id, and answer 202 only once the event is on the bus.
+ * references, and store the message once (its outbox record: for a report, its audit row); answer
+ * 202 once that write is durable. The table's stream puts it on the bus (functions/relay-outbox).
  */
 export function createIngestWebhookHandler(deps: IngestDeps) {
   const limiter = deps.rateLimiter ?? unlimited;
@@ -97,7 +71,7 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     const timestamp = headers['webhook-timestamp'] ?? '';
     const signature = headers['webhook-signature'] ?? '';
     if (!WEBHOOK_ID.test(webhookId) || !UNIX_SECONDS.test(timestamp) || signature === '') return unauthorized();
-    if (!verified(source, body, { 'webhook-id': webhookId, 'webhook-timestamp': timestamp, 'webhook-signature': signature })) {
+    if (!verifySignature({ id: webhookId, timestamp, signature, body }, source.secrets, Date.now())) {
       deps.logger.warn('webhook signature rejected', { sourceId, webhookId });
       return unauthorized();
     }
@@ -134,33 +108,18 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     }
 
     const receipt: Receipt = { sourceId, webhookId, receivedAt: receivedAt.toISOString(), timestamp: envelope.timestamp };
+    const message = { type: envelope.type, detail: { ...envelope.data, ...receipt } } as AcceptedMessage;
     const bodyHash = createHash('sha256').update(body).digest('base64');
-    let claim;
+    let outcome;
     try {
-      claim = await deps.receipts.claim({ sourceId, webhookId, bodyHash, receivedAt: receipt.receivedAt });
+      outcome = await deps.intake.accept(message, bodyHash);
     } catch (err) {
-      deps.logger.error('receipt store unavailable', { sourceId, webhookId, error: (err as Error).name });
-      return errorResponse(503, 'unavailable', 'not accepted: try again', undefined, { 'retry-after': '1' });
+      deps.logger.error('message store unavailable', { sourceId, webhookId, error: (err as Error).name });
+      return errorResponse(503, 'unavailable', 'not accepted: try again with the same webhook-id', undefined, { 'retry-after': '1' });
     }
-    if (claim.kind === 'conflict') return errorResponse(409, 'webhook_id_conflict', `webhook-id ${webhookId} was already used for a different body`);
-    if (claim.kind === 'published') {
-      deps.logger.info('exact resend acknowledged', { sourceId, webhookId });
-      return jsonResponse(202, { id: webhookId });
-    }
-
-    try {
-      await deps.bus.publish([{ detailType: envelope.type, detail: { ...envelope.data, ...receipt } }]);
-    } catch (err) {
-      deps.logger.error('bus did not take the event', { sourceId, webhookId, error: (err as Error).message });
-      return errorResponse(503, 'bus_unavailable', 'not accepted: the event bus did not take the event; retry with the same webhook-id', undefined, { 'retry-after': '1' });
-    }
-    try {
-      await deps.receipts.markPublished(sourceId, webhookId);
-    } catch (err) {
-      // The event is on the bus: the answer is 202. A later resend may publish again; consumers are idempotent.
-      deps.logger.warn('could not mark receipt published', { sourceId, webhookId, error: (err as Error).name });
-    }
-    deps.logger.info('webhook accepted', { sourceId, webhookId, type: envelope.type, orgId: envelope.data.orgId });
+    if (outcome === 'conflict') return errorResponse(409, 'webhook_id_conflict', `webhook-id ${webhookId} was already used for a different body`);
+    if (outcome === 'resend') deps.logger.info('exact resend acknowledged', { sourceId, webhookId });
+    else deps.logger.info('webhook accepted', { sourceId, webhookId, type: envelope.type, orgId: envelope.data.orgId });
     return jsonResponse(202, { id: webhookId });
   };
 }

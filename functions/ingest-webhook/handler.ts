@@ -1,14 +1,12 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
-import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { SecretsSourceRegistry, SOURCES_REFRESH_FAILED_METRIC } from '../../shared/adapters/aws/secrets-source-registry.js';
 import { emfLine } from '../../shared/reminders/metrics.js';
-import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
+import { DynamoIntake } from '../../shared/adapters/dynamodb/intake.js';
 import { DynamoRateBudget } from '../../shared/adapters/dynamodb/rate-budget.js';
 import { rateLimiterFor, tokenBucket } from '../../shared/ingest/rate-limiter.js';
 import { bothLimits, sharedRateLimiter } from '../../shared/ingest/shared-rate-limiter.js';
@@ -28,8 +26,7 @@ const app = createIngestWebhookHandler({
       console.log(emfLine({ name: SOURCES_REFRESH_FAILED_METRIC, dimensions: { Service: 'ingest-webhook' }, properties: { staleForMs }, at: new Date() }));
     },
   }),
-  receipts: new DynamoWebhookReceipts(doc, env.TABLE_NAME),
-  bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
+  intake: new DynamoIntake(doc, env.TABLE_NAME),
   clock: systemClock,
   logger,
   // This instance's bucket first (no write when it already says no), then the budget shared by every

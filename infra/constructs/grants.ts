@@ -14,14 +14,25 @@ import type { TableAccess } from '../permissions.js';
  * (`kms:GenerateDataKey*`, `kms:ReEncrypt*`, `dynamodb:BatchWriteItem` …); these grant exactly the
  * named actions on exactly the named resource.
  */
-export function grantTableAccess(table: ITable, role: IRole, access: TableAccess): void {
-  role.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: access.actions.map((a) => `dynamodb:${a}`),
-      resources: [table.tableArn],
-      ...(access.leadingKeys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.leadingKeys] } } } : {}),
-    }),
-  );
+export function grantTableAccess(table: ITable, role: IRole, access: readonly TableAccess[]): void {
+  for (const a of access) {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: a.actions.map((x) => `dynamodb:${x}`),
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...a.leadingKeys] } },
+      }),
+    );
+  }
+}
+
+/**
+ * Reading the table's stream, for the role an event source mapping polls it with: exactly these
+ * actions, on the stream's ARN only (`Table.grantStreamRead` would add `dynamodb:ListStreams` on `*`).
+ */
+export function grantStreamRead(table: ITable, role: IRole, actions: readonly string[]): void {
+  if (!table.tableStreamArn) throw new Error('the table has no stream');
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableStreamArn] }));
 }
 
 /**

@@ -1,12 +1,11 @@
 import { SecretValue } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
-import { PUBLISHES, TABLE_ACCESS } from '../permissions.js';
-import { grantSecretValue, grantPutEvents, grantTableAccess } from './grants.js';
+import { TABLE_ACCESS } from '../permissions.js';
+import { grantSecretValue, grantTableAccess } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 
@@ -14,13 +13,13 @@ export interface IngestProps {
   readonly config: StageConfig;
   readonly entryFor: EntryResolver;
   readonly table: ITable;
-  readonly bus: IEventBus;
 }
 
 /**
  * Signed webhooks in: the webhook sources (their signing secrets) in Secrets Manager, and the
- * ingest-webhook function, which verifies, records a receipt (`WEBHOOK#…` items only) and puts the
- * event on the bus. The API construct routes `POST /v1/webhooks/{sourceId}` to it.
+ * ingest-webhook function, which verifies and stores each message once (a report's audit row, an
+ * event message: the outbox records the table's stream carries to the bus). The API construct routes
+ * `POST /v1/webhooks/{sourceId}` to it.
  */
 export class Ingest extends Construct {
   readonly sourcesSecret: Secret;
@@ -42,15 +41,13 @@ export class Ingest extends Construct {
       name: 'ingest-webhook',
       config,
       entryFor: props.entryFor,
-      description: 'Verifies signed webhooks, records receipts and puts the events on the bus',
+      description: 'Verifies signed webhooks and stores each message once (the outbox the table stream relays)',
       environment: {
         TABLE_NAME: props.table.tableName,
-        EVENT_BUS_NAME: props.bus.eventBusName,
         SOURCES_SECRET_ARN: this.sourcesSecret.secretArn,
       },
     });
     grantTableAccess(props.table, this.handler.role, TABLE_ACCESS['ingest-webhook']);
-    grantPutEvents(props.bus, this.handler.role, PUBLISHES['ingest-webhook'] ?? []);
     grantSecretValue(this.sourcesSecret, this.handler.role);
   }
 }

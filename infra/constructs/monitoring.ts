@@ -38,6 +38,8 @@ export interface MonitoringProps {
   readonly workQueues: readonly MonitoredWorkQueue[];
   readonly functions: readonly HandlerFunction[];
   readonly httpApi: HttpApi;
+  /** Functions that read a stream: alarm when the records they get are older than `maxAge` (falling behind). */
+  readonly streams?: readonly { label: string; fn: HandlerFunction; maxAge: Duration }[];
 }
 
 const PERIOD = Duration.minutes(5);
@@ -90,6 +92,12 @@ export class Monitoring extends Construct {
       this.alarm(`${label}Throttles`, fn.function.metricThrottles({ period: PERIOD, statistic: 'Sum' }), {
         threshold: 0,
         description: `${fn.name}: throttled invocations`,
+      });
+    }
+    for (const { label, fn, maxAge } of props.streams ?? []) {
+      this.alarm(`${label}IteratorAge`, fn.function.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }), {
+        threshold: maxAge.toMilliseconds(),
+        description: `${fn.name}: stream records wait more than ${maxAge.toHumanString()} to be relayed (webhooks accepted but not yet on the bus; records expire after 24 h)`,
       });
     }
     this.alarm(

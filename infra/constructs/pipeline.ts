@@ -2,16 +2,18 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Match as EventMatch, Rule, type Archive } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { EventSourceMapping, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../events/schemas.js';
-import { QUEUES, type QueueName } from '../../shared/routing.js';
+import { OUTBOX_KINDS } from '../../shared/adapters/dynamodb/outbox.js';
+import { QUEUES, STREAM_RELAY, type QueueName } from '../../shared/routing.js';
 import type { StageConfig } from '../config.js';
 import { WiringError } from '../errors.js';
 import type { EntryResolver } from '../functions.js';
-import { TABLE_ACCESS } from '../permissions.js';
-import { grantTableAccess } from './grants.js';
+import { PUBLISHES, STREAM_READ, TABLE_ACCESS } from '../permissions.js';
+import { grantPutEvents, grantStreamRead, grantTableAccess } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 
@@ -34,9 +36,16 @@ export const BUS_TARGET_RETRY_ATTEMPTS = 185;
 export const NOT_ARCHIVED = ['reminder.due'] as const;
 
 /**
- * The event pipeline: a custom bus with an archive for replay, one SQS queue (with its DLQ) per
- * consumer, one rule per detail-type from `QUEUES` (shared/routing.ts) whose target has a DLQ and a
- * retry policy, and the consumers of the progress and events queues.
+ * The event pipeline: the relay from the table's stream to a custom bus (the transactional outbox:
+ * what ingest stored reaches the bus from the stream, with a DLQ for batches it cannot publish), the
+ * bus with an archive for replay, one SQS queue (with its DLQ) per consumer, one rule per detail-type
+ * from `QUEUES` (shared/routing.ts) whose target has a DLQ and a retry policy, and the consumers of
+ * the progress and events queues.
+ *
+ * Why a Lambda relay and not EventBridge Pipes: Pipes cannot unmarshall DynamoDB JSON, so it would
+ * need an enrichment Lambda anyway (or a JSON copy of each record, which doubles the audit row and its
+ * write units); and GetRecords is free only for Lambda triggers, while Pipes pays for its stream reads
+ * and $0.40 per million requests on top of the same Lambda.
  */
 export class Pipeline extends Construct {
   readonly bus: EventBus;
@@ -44,6 +53,10 @@ export class Pipeline extends Construct {
   readonly queues: Record<QueueName, WorkQueue>;
   /** Events EventBridge could not deliver to a queue. */
   readonly busTargetDlq: Queue;
+  /** relay-outbox: the table's stream → the bus. */
+  readonly relay: HandlerFunction;
+  /** Where the stream's event source mapping sends a batch it gave up on (the records stay in the table). */
+  readonly relayDlq: Queue;
   readonly consumers: HandlerFunction[] = [];
   readonly rules: Rule[] = [];
 
@@ -102,6 +115,38 @@ export class Pipeline extends Construct {
       }
     }
     this.queues = queues;
+
+    this.relayDlq = new Queue(this, 'RelayDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(this.relayDlq, 'AwsSolutions-SQS3', "This queue is itself a dead-letter queue: the on-failure destination of the relay's stream event source mapping.");
+    this.relay = new HandlerFunction(this, 'RelayOutbox', {
+      name: STREAM_RELAY.consumer,
+      config,
+      entryFor: props.entryFor,
+      description: "Puts the messages ingest stored (the table stream's outbox records) on the bus",
+      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
+    });
+    if (!props.table.tableStreamArn) throw new WiringError('the table needs a stream for the relay');
+    grantStreamRead(props.table, this.relay.role, STREAM_READ.actions);
+    grantPutEvents(this.bus, this.relay.role, PUBLISHES['relay-outbox'] ?? []);
+    // An EventSourceMapping rather than DynamoEventSource: the latter grants dynamodb:ListStreams on `*`.
+    new EventSourceMapping(this, 'RelayStream', {
+      target: this.relay.function,
+      eventSourceArn: props.table.tableStreamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: STREAM_RELAY.batchSize,
+      maxBatchingWindow: Duration.seconds(0),
+      reportBatchItemFailures: true,
+      bisectBatchOnError: true,
+      retryAttempts: STREAM_RELAY.maxRetryAttempts,
+      maxRecordAge: Duration.seconds(STREAM_RELAY.maxRecordAgeSeconds),
+      onFailure: new SqsDlq(this.relayDlq),
+      // Only inserted outbox records invoke the relay (shared/adapters/dynamodb/outbox.ts isOutboxInsert).
+      filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: Object.keys(OUTBOX_KINDS) } } } })],
+    });
 
     for (const [queueName, description] of [
       ['progress', 'Applies progress reports to the unit figures and task statuses'],

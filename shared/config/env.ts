@@ -59,7 +59,8 @@ const TableAndBusEnv = z.object({ TABLE_NAME: Required, EVENT_BUS_NAME: Required
 
 /** What each function reads from its environment. */
 export const FUNCTION_ENV = {
-  'ingest-webhook': z.intersection(z.object({ TABLE_NAME: Required, EVENT_BUS_NAME: Required, SOURCES_SECRET_ARN: Arn }), RateLimitEnv),
+  'ingest-webhook': z.intersection(z.object({ TABLE_NAME: Required, SOURCES_SECRET_ARN: Arn }), RateLimitEnv),
+  'relay-outbox': z.object({ EVENT_BUS_NAME: Required }),
   'apply-progress': TableEnv,
   'register-event': TableEnv,
   'aggregate-kpis': TableAndBusEnv,

@@ -39,15 +39,19 @@ export interface Page<T> {
   lastKey?: Record<string, unknown>;
 }
 
-export type ApplyOutcome = 'applied' | 'duplicate';
+/** `unchanged`: nothing to write — a redelivery, or a message older than everything it says. */
+export type ApplyOutcome = 'applied' | 'unchanged';
 
 export interface ApplyResult {
   outcome: ApplyOutcome;
-  /** Current records this message changed (0 when everything it says is older than what is stored). */
+  /** Current records this message changed (0 when everything it says is already there or older than what is stored). */
   changed: number;
 }
 
-/** Writes of the consumers. Every write is idempotent and order-independent. */
+/**
+ * Writes of the consumers. Every write is idempotent and order-independent. A report's audit row is
+ * not theirs: ingest stored it when it accepted the report (the outbox record the bus event came from).
+ */
 export interface ProgressWriter {
   applyProgress(report: ProgressSubmittedDetail): Promise<ApplyResult>;
 }

@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { signWebhook, type SignedHeaders } from '../../clients/ts/signing.js';
+import { busEventOf, outboxRecord } from '../../shared/adapters/dynamodb/outbox.js';
 import { BusPublishError, type BusEvent, type EventBus } from '../../shared/ports/bus.js';
+import type { AcceptedMessage, AcceptOutcome, MessageIntake } from '../../shared/ports/intake.js';
 import type { WebhookSource } from '../../shared/ports/sources.js';
-import type { ReceiptClaim, WebhookReceipts } from '../../shared/ports/webhook-receipts.js';
 
 /** A fresh Standard Webhooks secret: `whsec_` + base64 of 32 random bytes. */
 export function newSecret(): string {
@@ -104,36 +105,36 @@ export function sampleBody(relativePath: string): string {
   return readFileSync(`${SAMPLES}${relativePath}`, 'utf8');
 }
 
-/** An in-memory `WebhookReceipts` with the semantics of the DynamoDB adapter. */
-export class InMemoryWebhookReceipts implements WebhookReceipts {
-  readonly records = new Map<string, { bodyHash: string; status: 'pending' | 'published'; receivedAt: string }>();
-  readonly claims: Array<{ sourceId: string; webhookId: string; result: ReceiptClaim['kind'] }> = [];
-  /** When set, the next `claim` calls reject with it. */
-  failClaimsWith?: Error;
-  failMarkWith?: Error;
+/**
+ * An in-memory `MessageIntake` with the semantics of the DynamoDB adapter: the same records under the
+ * same keys (shared/adapters/dynamodb/outbox.ts), put once; a resend is told from another body by the hash.
+ */
+export class InMemoryIntake implements MessageIntake {
+  /** Stored records by `pk|sk`, in the order they were stored (what the table's stream carries). */
+  readonly records = new Map<string, Record<string, unknown>>();
+  readonly outcomes: Array<{ sourceId: string; webhookId: string; outcome: AcceptOutcome }> = [];
+  /** When set, `accept` rejects with it (the table did not answer). */
+  failWith?: Error;
 
-  async claim(input: { sourceId: string; webhookId: string; bodyHash: string; receivedAt: string }): Promise<ReceiptClaim> {
-    if (this.failClaimsWith) throw this.failClaimsWith;
-    const key = `${input.sourceId}#${input.webhookId}`;
+  async accept(message: AcceptedMessage, bodyHash: string): Promise<AcceptOutcome> {
+    if (this.failWith) throw this.failWith;
+    const record = outboxRecord(message, bodyHash);
+    const key = `${String(record.pk)}|${String(record.sk)}`;
     const old = this.records.get(key);
-    let result: ReceiptClaim;
+    let outcome: AcceptOutcome;
     if (!old) {
-      this.records.set(key, { bodyHash: input.bodyHash, status: 'pending', receivedAt: input.receivedAt });
-      result = { kind: 'new' };
-    } else if (old.bodyHash !== input.bodyHash) {
-      result = { kind: 'conflict' };
+      this.records.set(key, record);
+      outcome = 'accepted';
     } else {
-      result = { kind: old.status };
+      outcome = old.bodyHash === bodyHash ? 'resend' : 'conflict';
     }
-    this.claims.push({ sourceId: input.sourceId, webhookId: input.webhookId, result: result.kind });
-    return result;
+    this.outcomes.push({ sourceId: message.detail.sourceId, webhookId: message.detail.webhookId, outcome });
+    return outcome;
   }
 
-  async markPublished(sourceId: string, webhookId: string): Promise<void> {
-    if (this.failMarkWith) throw this.failMarkWith;
-    const r = this.records.get(`${sourceId}#${webhookId}`);
-    if (!r) throw new Error(`no receipt ${sourceId}#${webhookId}`);
-    r.status = 'published';
+  /** What the relay puts on the bus from the stream: one event per stored record, in order. */
+  get events(): BusEvent[] {
+    return [...this.records.values()].map((r) => busEventOf(r)!);
   }
 }
 

@@ -4,11 +4,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SOURCE } from '../../events/schemas.js';
 import { TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.js';
-import { QUEUES, SCHEDULES, type QueueName, type ScheduleName } from '../../shared/routing.js';
+import { OUTBOX_KINDS } from '../../shared/adapters/dynamodb/outbox.js';
+import { QUEUES, SCHEDULES, STREAM_RELAY, type QueueName, type ScheduleName } from '../../shared/routing.js';
 import { OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
-import { PUBLISHES, TABLE_ACCESS } from '../../infra/permissions.js';
+import { PUBLISHES, STREAM_READ, TABLE_ACCESS } from '../../infra/permissions.js';
 import { actionsOf, allStatements, refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Resources, type Synthesized } from './helpers.js';
 
 // One synthesis (dev stage, fixture handlers bundled by esbuild) shared by every test of this file.
@@ -52,8 +53,12 @@ describe('validation', () => {
   });
 });
 
+/** The stream's ARN in the template: `Fn::GetAtt [table, StreamArn]`. */
+const isStreamArn = (r: unknown) => JSON.stringify(r).includes('"StreamArn"');
+
 describe('queues', () => {
-  const mappings = () => Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping'));
+  /** The SQS event source mappings (the stream's is checked in 'the table stream → the bus'). */
+  const mappings = () => Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).filter((m) => !isStreamArn(m.Properties!.EventSourceArn));
 
   it('has one work queue per consumer, each with its DLQ and the maxReceiveCount of shared/routing.ts', () => {
     expect(mappings()).toHaveLength(Object.keys(QUEUES).length);
@@ -150,6 +155,46 @@ describe('schedules', () => {
   });
 });
 
+describe('the table stream → the bus (transactional outbox)', () => {
+  const streamMapping = () => Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).filter((m) => isStreamArn(m.Properties!.EventSourceArn));
+
+  it('the table streams new images; relay-outbox reads it from the start, retries from the first failed record, bisects, and sends what it gives up on to its DLQ', () => {
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+    const mappings = streamMapping();
+    expect(mappings).toHaveLength(1);
+    const p = mappings[0]!.Properties!;
+    expect(refId(p.FunctionName)).toBe(fnId('relay-outbox'));
+    expect(p).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: STREAM_RELAY.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: STREAM_RELAY.maxRetryAttempts,
+      MaximumRecordAgeInSeconds: STREAM_RELAY.maxRecordAgeSeconds,
+    });
+    const dlq = refId((p.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)!;
+    expect(queues[dlq], 'the relay DLQ is a queue of this stack').toBeDefined();
+  });
+
+  it('invokes the relay only for inserted outbox records (the filter of shared/adapters/dynamodb/outbox.ts)', () => {
+    const p = streamMapping()[0]!.Properties!;
+    const filters = (p.FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) => JSON.parse(f.Pattern));
+    expect(filters).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: Object.keys(OUTBOX_KINDS) } } } }]);
+  });
+
+  it('only relay-outbox may read the stream, with exactly STREAM_READ, on the stream ARN only', () => {
+    for (const name of FUNCTION_NAMES) {
+      const reads = roleStatements(name).filter((s) => isStreamArn(s.Resource));
+      if (name !== STREAM_READ.reader) {
+        expect(reads, name).toEqual([]);
+        continue;
+      }
+      expect(reads).toHaveLength(1);
+      expect(actionsOf(reads[0] as never).sort()).toEqual(STREAM_READ.actions.map((a) => `dynamodb:${a}`).sort());
+    }
+  });
+});
+
 describe('table', () => {
   it('is on demand with PITR, TTL on expiresAt, pk/sk strings and no index', () => {
     synth.template.resourceCountIs('AWS::DynamoDB::Table', 1);
@@ -174,7 +219,7 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('deploys the seven handlers on arm64, the newest Node.js runtime, sized, with their own log group', () => {
+  it('deploys the handlers on arm64, the newest Node.js runtime, sized, with their own log group', () => {
     expect([...fnIdByName.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
     const logGroups = resourcesOf(synth.template, 'AWS::Logs::LogGroup');
     for (const name of FUNCTION_NAMES) {
@@ -191,7 +236,8 @@ describe('functions', () => {
 
   it('gives each handler the environment it reads', () => {
     const expected: Record<FunctionName, string[]> = {
-      'ingest-webhook': ['TABLE_NAME', 'EVENT_BUS_NAME', 'SOURCES_SECRET_ARN'],
+      'ingest-webhook': ['TABLE_NAME', 'SOURCES_SECRET_ARN'],
+      'relay-outbox': ['EVENT_BUS_NAME'],
       'apply-progress': ['TABLE_NAME'],
       'register-event': ['TABLE_NAME'],
       'aggregate-kpis': ['TABLE_NAME', 'EVENT_BUS_NAME'],
@@ -230,24 +276,29 @@ describe('least privilege', () => {
     }
   });
 
-  it('grants each function exactly its table actions, on the table only', () => {
+  /** A function's statements on the table itself (its stream's are checked with the stream). */
+  const tableStatements = (name: FunctionName) => roleStatements(name).filter((s) => actionsOf(s as never).some((a) => a.startsWith('dynamodb:')) && !isStreamArn(s.Resource));
+
+  it('grants each function exactly its table actions, one statement per grant, on the table only', () => {
     const tableId = Object.keys(resourcesOf(synth.template, 'AWS::DynamoDB::Table'))[0]!;
     for (const name of FUNCTION_NAMES) {
-      const tableStatements = roleStatements(name).filter((s) => actionsOf(s as never).some((a) => a.startsWith('dynamodb:')));
-      expect(tableStatements, name).toHaveLength(1);
-      expect(actionsOf(tableStatements[0] as never).sort()).toEqual(TABLE_ACCESS[name].actions.map((a) => `dynamodb:${a}`).sort());
-      expect(refId(tableStatements[0]!.Resource)).toBe(tableId);
+      const statements = tableStatements(name);
+      expect(statements.map((s) => actionsOf(s as never).sort()), name).toEqual(TABLE_ACCESS[name].map((g) => g.actions.map((a) => `dynamodb:${a}`).sort()));
+      for (const s of statements) expect(refId(s.Resource)).toBe(tableId);
     }
   });
 
   it('limits every function to its own partitions (dynamodb:LeadingKeys)', () => {
-    const condition = (name: FunctionName) =>
-      roleStatements(name).filter((x) => actionsOf(x as never).some((a) => a.startsWith('dynamodb:')))[0]!.Condition;
-    expect(condition('ingest-webhook')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*', 'RATE#*'] } });
-    expect(condition('deliver-notification')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERY#*'] } });
-    expect(condition('apply-progress')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#TASK#*', 'PLAN#*#STATE', 'PLAN#*#PERIOD#*'] } });
-    expect(condition('register-event')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT'] } });
-    for (const name of FUNCTION_NAMES) expect(condition(name), name).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TABLE_ACCESS[name].leadingKeys!] } });
+    const conditions = (name: FunctionName) => tableStatements(name).map((s) => s.Condition);
+    expect(conditions('ingest-webhook')).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#TASK#*', 'WEBHOOK#*'] } },
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+    ]);
+    expect(conditions('deliver-notification')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERY#*'] } }]);
+    expect(conditions('apply-progress')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#STATE'] } }]);
+    expect(conditions('register-event')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT'] } }]);
+    expect(conditions('relay-outbox')).toEqual([]);
+    for (const name of FUNCTION_NAMES) expect(conditions(name), name).toEqual(TABLE_ACCESS[name].map((g) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...g.leadingKeys] } })));
   });
 
   it('lets a function put on the bus only the detail-types it publishes, with the system source', () => {
@@ -265,7 +316,8 @@ describe('least privilege', () => {
 
   it('grants only the non-table actions each function uses', () => {
     const expected: Record<FunctionName, string[]> = {
-      'ingest-webhook': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
+      'ingest-webhook': ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
+      'relay-outbox': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
       'apply-progress': ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
       'register-event': ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
       'aggregate-kpis': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -359,13 +411,13 @@ describe('notifications and monitoring', () => {
     }
   });
 
-  it('alarms on every DLQ, work queue age, function errors and throttles, and API 5xx, to the alarm topic', () => {
+  it('alarms on every DLQ, work queue age, the relay falling behind, function errors and throttles, and API 5xx, to the alarm topic', () => {
     const alarms = Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Alarm'));
     const of = (metric: string) => alarms.filter((a) => a.Properties!.MetricName === metric);
     const dlqIds = Object.entries(queues)
       .filter(([id]) => !Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).some((m) => refId(m.Properties!.EventSourceArn) === id))
       .map(([id]) => id);
-    expect(dlqIds).toHaveLength(5); // 3 work-queue DLQs, the bus-target DLQ, the schedule DLQ
+    expect(dlqIds).toHaveLength(6); // 3 work-queue DLQs, the bus-target DLQ, the schedule DLQ, the relay's DLQ
     const depth = of('ApproximateNumberOfMessagesVisible');
     for (const id of dlqIds) {
       const alarm = depth.find((a) => JSON.stringify(a.Properties!.Dimensions).includes(`"${id}"`));
@@ -376,6 +428,10 @@ describe('notifications and monitoring', () => {
     expect(of('Errors')).toHaveLength(FUNCTION_NAMES.length);
     expect(of('Throttles')).toHaveLength(FUNCTION_NAMES.length);
     expect(of('5xx')).toHaveLength(1);
+    const iteratorAge = of('IteratorAge');
+    expect(iteratorAge).toHaveLength(1);
+    expect(JSON.stringify(iteratorAge[0]!.Properties!.Dimensions)).toContain(`"${fnId('relay-outbox')}"`);
+    expect(iteratorAge[0]!.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: 15 * 60 * 1000 });
     expect(of('SourcesRefreshFailed')).toEqual([
       expect.objectContaining({ Properties: expect.objectContaining({ Namespace: 'JiningSupervision', Dimensions: [{ Name: 'Service', Value: 'ingest-webhook' }], Threshold: 0 }) }),
     ]);

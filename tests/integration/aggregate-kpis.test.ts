@@ -7,8 +7,10 @@ import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js'
 import { SummingCapacityMeter } from '../../shared/adapters/dynamodb/capacity.js';
 import { fixedClock } from '../../shared/ports/clock.js';
 import type { BusEvent } from '../../shared/ports/bus.js';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { planStatePk, kpiFigureSk } from '../../shared/adapters/dynamodb/keys.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ProgressSubmittedDetail } from '../../events/schemas.js';
+import { DynamoIntake } from '../../shared/adapters/dynamodb/intake.js';
+import { planStatePk, unitTaskSk } from '../../shared/adapters/dynamodb/keys.js';
 import { createTestTable } from '../helpers/dynamodb.js';
 import { progressReport, sportsEvent } from '../helpers/reports.js';
 
@@ -33,20 +35,25 @@ function setup(meter?: SummingCapacityMeter) {
     clock: fixedClock('2023-07-01T01:00:00+08:00'),
     logger,
   });
-  return { state, snapshots, published, handler };
+  /** Ingest's write (the audit row) and the consumer's (the unit item). */
+  const deliver = async (r: ProgressSubmittedDetail) => {
+    await new DynamoIntake(table.doc, table.tableName).accept({ type: 'progress.submitted', detail: r }, r.webhookId);
+    return state.applyProgress(r);
+  };
+  return { state, snapshots, published, handler, deliver };
 }
 
 describe('aggregate-kpis against DynamoDB Local', () => {
   it('stores one snapshot per day (a re-run replaces it), keeps history, and emits kpi.snapshot.created', async () => {
-    const { state, snapshots, published, handler } = setup();
-    await state.applyProgress(progressReport({ webhookId: 'a', orgId: '370811', metrics: [{ kpiId: 'sports-clubs', value: 40 }] }));
-    await state.applyProgress(progressReport({ webhookId: 'b', orgId: '370812', metrics: [{ kpiId: 'sports-clubs', value: 60 }] }));
+    const { state, snapshots, published, handler, deliver } = setup();
+    await deliver(progressReport({ webhookId: 'a', orgId: '370811', metrics: [{ kpiId: 'sports-clubs', value: 40 }] }));
+    await deliver(progressReport({ webhookId: 'b', orgId: '370812', metrics: [{ kpiId: 'sports-clubs', value: 60 }] }));
     await state.registerEvent(sportsEvent({ status: 'held' }));
 
     const first = await handler({ planId: PLAN });
     // 23 KPIs: issue 14 added the T21 and T23 targets.
     expect(first.runs).toMatchObject([{ planId: PLAN, date: '2023-07-01', mode: 'snapshot', kpis: 23 }]);
-    await state.applyProgress(progressReport({ webhookId: 'c', orgId: '370811', reportedAt: '2023-06-30T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 45 }] }));
+    await deliver(progressReport({ webhookId: 'c', orgId: '370811', reportedAt: '2023-06-30T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 45 }] }));
     await handler({ planId: PLAN });
     await handler({ planId: PLAN, now: '2023-07-02T01:00:00+08:00' });
 
@@ -68,7 +75,7 @@ describe('aggregate-kpis against DynamoDB Local', () => {
 
   it('reads the same capacity whether the plan has 1 or 30 reports per unit (flat in reports)', async () => {
     const meter = new SummingCapacityMeter();
-    const { state, handler } = setup(meter);
+    const { handler, deliver } = setup(meter);
     const run = async () => {
       meter.reset();
       await handler({ planId: PLAN });
@@ -76,21 +83,24 @@ describe('aggregate-kpis against DynamoDB Local', () => {
     };
     const before = await run();
     for (let i = 0; i < 30; i++) {
-      await state.applyProgress(progressReport({ webhookId: `flat-${i}`, reportedAt: `2023-05-${String(i + 1).padStart(2, '0')}T09:00:00+08:00` }));
+      await deliver(progressReport({ webhookId: `flat-${i}`, reportedAt: `2023-05-${String(i + 1).padStart(2, '0')}T09:00:00+08:00` }));
     }
     expect(await run()).toBe(before);
   });
 
   it('reconcile recomputes from the audit trail and reports drift', async () => {
-    const { state, handler } = setup();
-    await state.applyProgress(progressReport({ webhookId: 'r1', orgId: '370829', metrics: [{ kpiId: 'sports-clubs', value: 12 }] }));
+    const { handler, deliver } = setup();
+    await deliver(progressReport({ webhookId: 'r1', orgId: '370829', metrics: [{ kpiId: 'sports-clubs', value: 12 }] }));
     const clean = await handler({ planId: PLAN, mode: 'reconcile' });
     expect(clean.runs[0]!.drift).toEqual([]);
-    // Corrupt an aggregate behind the system's back.
+    // Corrupt an aggregate behind the system's back: the figure in the unit's item ([value, reportedAt, sourceId, webhookId]).
     await table.doc.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: table.tableName,
-        Item: { pk: planStatePk(PLAN), sk: kpiFigureSk('sports-clubs', '370829'), kind: 'figure', kpiId: 'sports-clubs', orgId: '370829', value: 99, reportedAt: '2023-06-20T10:00:00+08:00', webhookId: 'r1', order: 'x' },
+        Key: { pk: planStatePk(PLAN), sk: unitTaskSk('T08', '370829') },
+        UpdateExpression: 'SET figures.#kpi[0] = :v',
+        ExpressionAttributeNames: { '#kpi': 'sports-clubs' },
+        ExpressionAttributeValues: { ':v': 99 },
       }),
     );
     const drifted = await handler({ planId: PLAN, mode: 'reconcile' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAggregateKpisHandler } from '../../functions/aggregate-kpis/app.js';
@@ -8,14 +9,18 @@ import { createDeliverNotificationHandler } from '../../functions/deliver-notifi
 import { createIngestWebhookHandler } from '../../functions/ingest-webhook/app.js';
 import { createQueryApiHandler } from '../../functions/query-api/app.js';
 import { createRegisterEventHandler } from '../../functions/register-event/app.js';
+import { createRelayOutboxHandler } from '../../functions/relay-outbox/app.js';
 import { createSendRemindersHandler } from '../../functions/send-reminders/app.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/functions.js';
-import { PUBLISHES, TABLE_ACCESS, type TableAction } from '../../infra/permissions.js';
+import { PUBLISHES, STREAM_READ, TABLE_ACCESS, type StreamAction, type TableAction } from '../../infra/permissions.js';
+import { DynamoIntake } from '../../shared/adapters/dynamodb/intake.js';
+import { isOutboxInsert } from '../../shared/adapters/dynamodb/outbox.js';
+import { StreamCheckpoints, StreamPoller, dynamoDbStream } from '../../local/stream.js';
+import { STREAM_RELAY } from '../../shared/routing.js';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
-import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
 import { DynamoRateBudget } from '../../shared/adapters/dynamodb/rate-budget.js';
 import { sharedRateLimiter } from '../../shared/ingest/shared-rate-limiter.js';
 import { OutboxNotifier } from '../../shared/adapters/notify/outbox.js';
@@ -24,21 +29,27 @@ import type { BusEvent } from '../../shared/ports/bus.js';
 import { fixedClock } from '../../shared/ports/clock.js';
 import { staticSourceRegistry } from '../../shared/ports/sources.js';
 import { createTestTable } from '../helpers/dynamodb.js';
-import { sportsEvent, sqsRecord } from '../helpers/reports.js';
+import { sqsRecord } from '../helpers/reports.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fixedSecret, sampleBody, signedEvent, source } from '../helpers/webhooks.js';
 import { recordingLogger } from '../unit/reminders.fakes.js';
 
 /**
  * IAM exactly as used: each function runs a typical invocation against DynamoDB Local through a
- * client that records every call (its action and partition key). Every call must be allowed by the
- * function's grant in infra/permissions.ts (action and `dynamodb:LeadingKeys` pattern), and every
- * granted action must be one the function issues — so that a grant nobody uses, or a new key the
- * grant does not cover, fails here before it fails (or stays too wide) in AWS.
+ * client that records every call (its action and partition key). Every call must be allowed by one
+ * of the function's grants in infra/permissions.ts (action and `dynamodb:LeadingKeys` pattern), and
+ * every grant must be used (each action on its partitions) — so that a grant nobody uses, or a new
+ * key the grant does not cover, fails here before it fails (or stays too wide) in AWS. The table's
+ * stream is read the way the relay's event source mapping reads it (local/stream.ts), through a
+ * client that records the Streams actions, checked against STREAM_READ.
  */
 
 const logger = new Logger({ logLevel: 'SILENT' });
 let table: Awaited<ReturnType<typeof createTestTable>>;
 const used = new Map<FunctionName, Array<{ action: TableAction; pk: string }>>();
+const streamActions = new Set<StreamAction>();
 const published = new Map<FunctionName, string[]>();
 const all: BusEvent[] = [];
 /** A bus that records what `name` publishes. */
@@ -109,23 +120,54 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const tableName = table.tableName;
     const SECRET = fixedSecret('iam-secret');
 
-    // ingest → apply-progress → register-event
+    // ingest (a report and an event) → the table's stream → relay-outbox → apply-progress, register-event
     const ingestDoc = clientFor('ingest-webhook');
     const ingest = createIngestWebhookHandler({
-      sources: staticSourceRegistry([source({ secrets: [SECRET] })]),
-      receipts: new DynamoWebhookReceipts(ingestDoc, tableName),
+      sources: staticSourceRegistry([source({ secrets: [SECRET], orgIds: ['370811', 'jn-mass-sports'] })]),
+      intake: new DynamoIntake(ingestDoc, tableName),
       rateLimiter: sharedRateLimiter({ store: new DynamoRateBudget(ingestDoc, tableName), ratePerSecond: 20 }),
-      bus: busFor('ingest-webhook'),
-      clock: fixedClock('2023-06-25T02:20:00Z'),
+      clock: fixedClock('2023-11-06T02:20:00Z'),
       logger,
     });
     const body = sampleBody('valid/progress-t08-rencheng.json').replace('"period"', '"completedMilestoneIds": [],\n    "period"');
     expect((await ingest(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'iam_1' }))).statusCode).toBe(202);
+    const marathon = sampleBody('valid/event-marathon-2023-held.json');
+    expect((await ingest(signedEvent({ sourceId: 'rencheng', body: marathon, secrets: SECRET, id: 'iam_2' }))).statusCode).toBe(202);
+
+    const streamArn = (await table.client.send(new DescribeTableCommand({ TableName: tableName }))).Table!.LatestStreamArn!;
+    const streams = new DynamoDBStreamsClient({ endpoint: inject('dynamodbEndpoint'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    streams.middlewareStack.add(
+      (next, context) => async (args) => {
+        streamActions.add((context.commandName ?? '').replace(/Command$/, '') as StreamAction);
+        return next(args);
+      },
+      { step: 'build', name: 'recordStreamAccess' },
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'iam-stream-'));
+    const poller = new StreamPoller({
+      source: dynamoDbStream(streams, streamArn, 'local'),
+      checkpoints: await StreamCheckpoints.open(join(dir, 'checkpoints.jsonl'), streamArn),
+      handler: createRelayOutboxHandler({ bus: busFor('relay-outbox'), logger }),
+      filter: (r) => isOutboxInsert(r as never),
+      batchSize: STREAM_RELAY.batchSize,
+      functionName: STREAM_RELAY.consumer,
+      timeoutMs: 10_000,
+      region: 'local',
+      idleMs: 20,
+    });
+    const since = Date.now();
+    poller.start();
+    for (let i = 0; i < 500 && !poller.caughtUpSince(since); i++) await new Promise((r) => setTimeout(r, 20));
+    await poller.stop();
+    streams.destroy();
+    await rm(dir, { recursive: true, force: true });
+
     const progressDetail = bus.find((e) => e.detailType === 'progress.submitted')!.detail;
+    const eventDetail = bus.find((e) => e.detailType === 'event.registered')!.detail;
     const apply = createApplyProgressHandler({ writer: new DynamoStateStore(clientFor('apply-progress'), tableName), logger });
     expect((await apply({ Records: [sqsRecord('progress.submitted', progressDetail, 'p1')] } as never)).batchItemFailures).toEqual([]);
     const register = createRegisterEventHandler({ writer: new DynamoStateStore(clientFor('register-event'), tableName), logger });
-    expect((await register({ Records: [sqsRecord('event.registered', sportsEvent({ status: 'held' }), 'e1')] } as never)).batchItemFailures).toEqual([]);
+    expect((await register({ Records: [sqsRecord('event.registered', eventDetail, 'e1')] } as never)).batchItemFailures).toEqual([]);
 
     // the jobs
     const aggregateDoc = clientFor('aggregate-kpis');
@@ -184,17 +226,26 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
 
   it.each(FUNCTION_NAMES)('%s: every call is granted, and every grant is used', (name) => {
     const calls = used.get(name) ?? [];
-    const grant = TABLE_ACCESS[name];
-    expect(calls.length, `${name} made no table call`).toBeGreaterThan(0);
+    const grants = TABLE_ACCESS[name];
+    if (grants.length === 0) expect(calls, `${name} has no table grant`).toEqual([]);
+    else expect(calls.length, `${name} made no table call`).toBeGreaterThan(0);
     for (const { action, pk } of calls) {
-      expect(grant.actions, `${name} issues ${action}`).toContain(action);
-      expect(grant.leadingKeys?.some((p) => matches(p, pk)), `${name} touches ${pk}, outside ${grant.leadingKeys?.join(', ')}`).toBe(true);
+      const allowed = grants.some((g) => g.actions.includes(action) && g.leadingKeys.some((p) => matches(p, pk)));
+      expect(allowed, `${name} issues ${action} on ${pk}, outside ${JSON.stringify(grants)}`).toBe(true);
     }
-    expect([...new Set(calls.map((c) => c.action))].sort(), `${name}: granted but never used`).toEqual([...grant.actions].sort());
-    for (const pattern of grant.leadingKeys ?? []) expect(calls.some((c) => matches(pattern, c.pk)), `${name}: partition ${pattern} granted but never touched`).toBe(true);
+    for (const g of grants) {
+      for (const action of g.actions) expect(calls.some((c) => c.action === action && g.leadingKeys.some((p) => matches(p, c.pk))), `${name}: ${action} on ${g.leadingKeys.join(', ')} granted but never used`).toBe(true);
+      for (const pattern of g.leadingKeys) expect(calls.some((c) => g.actions.includes(c.action) && matches(pattern, c.pk)), `${name}: partition ${pattern} granted but never touched`).toBe(true);
+    }
     // events:PutEvents is granted only for what the function publishes.
     const types = new Set(published.get(name) ?? []);
     for (const t of types) expect(PUBLISHES[name] ?? [], `${name} publishes ${t}`).toContain(t);
-    if (PUBLISHES[name]) expect(types.size, `${name} may publish but did not`).toBeGreaterThan(0);
+    if (PUBLISHES[name]) expect([...types].sort(), `${name} may publish but did not`).toEqual([...PUBLISHES[name]!].sort());
+  });
+
+  it('the stream is read with the actions STREAM_READ grants the relay (ListStreams: the event source mapping’s, per the AWS policy for Lambda triggers)', () => {
+    expect(STREAM_READ.reader).toBe('relay-outbox');
+    expect([...streamActions].sort()).toEqual(['DescribeStream', 'GetRecords', 'GetShardIterator']);
+    for (const a of streamActions) expect(STREAM_READ.actions).toContain(a);
   });
 });

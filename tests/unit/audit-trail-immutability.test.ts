@@ -9,23 +9,26 @@ import {
   BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { DynamoIntake } from '../../shared/adapters/dynamodb/intake.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
-import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
-import { reportSk, taskAuditPk, utcInstant } from '../../shared/adapters/dynamodb/keys.js';
+import { PARTITIONS, reportSk, taskAuditPk, utcInstant } from '../../shared/adapters/dynamodb/keys.js';
 import { TABLE_ACCESS } from '../../infra/permissions.js';
 import { progressReport, sportsEvent } from '../helpers/reports.js';
 
 /**
  * Issue 10: no update or delete path exists for the audit trail of reports (`PLAN#p#TASK#t` /
- * `REPORT#…`). Three views: the source (no update, delete, transaction or batch write can reach
- * those keys), the behaviour (what the adapters actually send), and the IAM grants.
+ * `REPORT#…`). Since issue 18 the audit row is ingest's durable accept (the outbox record the stream
+ * carries to the bus): written once by the intake, read by the state store. Three views: the source
+ * (no update, delete, transaction or batch write can reach those keys), the behaviour (what the
+ * adapters actually send), and the IAM grants.
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -73,7 +76,8 @@ describe('the source has no update or delete path for the audit trail', () => {
     expect(adapters).toContain(join('shared', 'adapters', 'dynamodb', 'state-store.ts'));
     const all = adapters.map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
     // The scan below sees real commands (so that "none targets the audit trail" means something).
-    expect(commandCalls(all, 'UpdateCommand').length).toBeGreaterThan(3);
+    // (rate budget, reminder store, delivery receipts)
+    expect(commandCalls(all, 'UpdateCommand').length).toBeGreaterThanOrEqual(3);
     expect(commandCalls(all, 'DeleteCommand').length).toBeGreaterThan(0);
     expect(commandCalls(all, 'TransactWriteCommand').length).toBeGreaterThan(0);
   });
@@ -91,23 +95,31 @@ describe('the source has no update or delete path for the audit trail', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('the audit keys are used only by the state store: one conditional put, and reads', () => {
+  it('the audit keys are built in one place (outbox.ts), written by one conditional put (intake.ts), and otherwise only queried (state-store.ts)', () => {
+    const dynamo = (f: string) => join('shared', 'adapters', 'dynamodb', f);
     const users = code.filter((f) => !f.endsWith(join('dynamodb', 'keys.ts')) && /taskAuditPk|reportSk/.test(readFileSync(join(ROOT, f), 'utf8')));
-    expect(users).toEqual([join('shared', 'adapters', 'dynamodb', 'state-store.ts')]);
-    const source = readFileSync(join(ROOT, 'shared/adapters/dynamodb/state-store.ts'), 'utf8');
-    // reportSk appears once: in the put of the audit row, with attribute_not_exists(pk).
-    const reportSkUses = source.match(/reportSk\(/g) ?? [];
-    expect(reportSkUses).toHaveLength(1);
-    expect(source).toMatch(/this\.put\('putReport', \{ pk: taskAuditPk\([^)]*\), sk: reportSk\([^)]*\)[^}]*\}, 'attribute_not_exists\(pk\)'\)/);
-    // Every conditional update (`advance`) targets the current-state partition, never the trail.
-    const advances = [...source.matchAll(/this\.advance\('(\w+)', (\w+)\(/g)];
-    expect(advances.length).toBeGreaterThan(0);
-    expect(advances.map((m) => m[2])).toEqual(advances.map(() => 'planStatePk'));
-    // Every other use of taskAuditPk is a query's key value.
-    const lines = source.split('\n').filter((l) => l.includes('taskAuditPk('));
-    const others = lines.filter((l) => !l.includes("this.put('putReport'"));
-    expect(others.length).toBeGreaterThan(0);
-    for (const l of others) expect(l).toMatch(/':pk': taskAuditPk\(/);
+    expect(users.sort()).toEqual([dynamo('outbox.ts'), dynamo('state-store.ts')]);
+
+    // outbox.ts builds the row (reportSk once) and sends nothing.
+    const outbox = readFileSync(join(ROOT, dynamo('outbox.ts')), 'utf8');
+    expect(outbox.match(/reportSk\(/g) ?? []).toHaveLength(1);
+    expect(outbox).not.toMatch(/Command\b|\.send\(/);
+
+    // The only code that stores an outbox record is the intake: one Put, with attribute_not_exists(pk), never an update.
+    const builders = code.filter((f) => !f.endsWith(join('dynamodb', 'outbox.ts')) && /\boutboxRecord\(/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(builders).toEqual([dynamo('intake.ts')]);
+    const intake = readFileSync(join(ROOT, dynamo('intake.ts')), 'utf8');
+    const puts = commandCalls(intake, 'PutCommand');
+    expect(puts).toHaveLength(1);
+    expect(puts[0]).toMatch(/Item: outboxRecord\(message, bodyHash\),\s*ConditionExpression: 'attribute_not_exists\(pk\)'/);
+    for (const command of WRITE_COMMANDS) expect(commandCalls(intake, command), command).toEqual([]);
+
+    // The state store only queries the trail: every use of taskAuditPk is a query's key value, and it never builds a REPORT# key.
+    const store = readFileSync(join(ROOT, dynamo('state-store.ts')), 'utf8');
+    expect(store).not.toMatch(/reportSk\(/);
+    const lines = store.split('\n').filter((l) => l.includes('taskAuditPk('));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toMatch(/':pk': taskAuditPk\(/);
   });
 });
 
@@ -121,6 +133,7 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
     ddb.on(DeleteCommand).resolves({});
     ddb.on(TransactWriteCommand).resolves({});
     ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(GetCommand).resolves({});
     ddb.on(BatchGetCommand).resolves({ Responses: {} });
   });
 
@@ -141,7 +154,7 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
         TransactItems?: Array<Record<string, { Key?: { pk: unknown; sk: unknown }; Item?: { pk: unknown; sk: unknown }; ConditionExpression?: string }>>;
         RequestItems?: Record<string, unknown>;
       };
-      if (name === 'QueryCommand' || name === 'BatchGetCommand') continue;
+      if (name === 'QueryCommand' || name === 'BatchGetCommand' || name === 'GetCommand') continue;
       if (input.TransactItems) {
         for (const t of input.TransactItems) {
           for (const [op, v] of Object.entries(t)) {
@@ -157,26 +170,24 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
     return out;
   }
 
-  it('applyProgress writes the audit row once, only with attribute_not_exists(pk), and updates only current state', async () => {
+  it('the intake writes the audit row once, only with attribute_not_exists(pk); applying the report writes only its unit item', async () => {
+    expect(await new DynamoIntake(doc, 'supervision').accept({ type: 'progress.submitted', detail: report }, 'hash')).toBe('accepted');
+    expect(touched()).toEqual([{ command: 'PutCommand', pk: auditPk, sk: auditSk, condition: 'attribute_not_exists(pk)' }]);
+    ddb.resetHistory();
     const store = new DynamoStateStore(doc, 'supervision');
     expect(await store.applyProgress(report)).toMatchObject({ outcome: 'applied' });
     const writes = touched();
-    const audit = writes.filter((w) => w.pk === auditPk);
-    expect(audit).toEqual([{ command: 'PutCommand', pk: auditPk, sk: auditSk, condition: 'attribute_not_exists(pk)' }]);
-    for (const w of writes.filter((x) => x.command !== 'PutCommand')) {
-      expect(w.command).toBe('UpdateCommand');
-      expect(w.pk).toBe(`PLAN#${report.planId}#STATE`);
-      expect(String(w.sk)).not.toMatch(/^REPORT#/);
-    }
-    expect(writes.filter((w) => w.command === 'UpdateCommand')).toHaveLength(3);
+    expect(writes).toEqual([{ command: 'PutCommand', pk: `PLAN#${report.planId}#STATE`, sk: `TASK#${report.taskId}#ORG#${report.orgId}`, condition: 'attribute_not_exists(pk)' }]);
   });
 
-  it('a redelivery whose audit row exists changes nothing in the trail: no overwrite, no update, no delete', async () => {
-    ddb.on(PutCommand, { Item: { pk: auditPk } } as never).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-    const store = new DynamoStateStore(doc, 'supervision');
-    // The same message, and a tampered copy with the same (reportedAt, webhookId).
-    expect(await store.applyProgress(report)).toMatchObject({ outcome: 'duplicate' });
-    expect(await store.applyProgress({ ...report, metrics: [{ kpiId: 'sports-clubs', value: 9999 }], summary: 'rewritten' })).toMatchObject({ outcome: 'duplicate' });
+  it('a resend whose audit row exists changes nothing in the trail: no overwrite, no update, no delete', async () => {
+    ddb.on(PutCommand, { Item: { pk: auditPk } } as never).rejects(
+      Object.assign(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }), { Item: { bodyHash: { S: 'hash' } } }),
+    );
+    const intake = new DynamoIntake(doc, 'supervision');
+    // The same message, and a tampered copy with the same (reportedAt, source, webhookId).
+    expect(await intake.accept({ type: 'progress.submitted', detail: report }, 'hash')).toBe('resend');
+    expect(await intake.accept({ type: 'progress.submitted', detail: { ...report, metrics: [{ kpiId: 'sports-clubs', value: 9999 }], summary: 'rewritten' } }, 'other')).toBe('conflict');
     const audit = touched().filter((w) => w.pk === auditPk || String(w.sk).startsWith('REPORT#'));
     expect(audit).toHaveLength(2);
     for (const w of audit) expect(w).toEqual({ command: 'PutCommand', pk: auditPk, sk: auditSk, condition: 'attribute_not_exists(pk)' });
@@ -188,9 +199,8 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
     await state.loadPlanState('jining-sports-2023');
     await state.listReports('jining-sports-2023', 'T08', { limit: 10 });
     await state.auditTrail('jining-sports-2023', 'T08');
-    const receipts = new DynamoWebhookReceipts(doc, 'supervision');
-    await receipts.claim({ sourceId: 'rencheng', webhookId: 'msg_audit', bodyHash: 'h', receivedAt: '2023-06-20T02:00:00.000Z' });
-    await receipts.markPublished('rencheng', 'msg_audit');
+    await state.applyProgress(report);
+    await new DynamoIntake(doc, 'supervision').accept({ type: 'event.registered', detail: sportsEvent() }, 'h');
     const deliveries = new DynamoDeliveryReceipts(doc, 'supervision');
     const digestId = 'digest-1';
     await deliveries.begin(digestId, 'outbox', new Date('2023-10-09T01:00:00Z'));
@@ -199,22 +209,29 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
     await new DynamoSnapshotStore(doc, 'supervision').putSnapshot({ planId: 'jining-sports-2023', date: '2023-10-09', createdAt: '2023-10-09T01:00:00.000Z', view: { expected: 0, summary: { green: 0, yellow: 0, red: 0, done: 0 }, kpis: [], tasks: [], sections: [] } as never });
 
     const writes = touched();
-    expect(writes.map((w) => w.command)).toEqual(expect.arrayContaining(['PutCommand', 'UpdateCommand', 'DeleteCommand']));
+    expect(writes.map((w) => w.command)).toEqual(expect.arrayContaining(['PutCommand', 'DeleteCommand']));
     expect(writes.filter((w) => /#TASK#/.test(String(w.pk)) || String(w.sk).startsWith('REPORT#'))).toEqual([]);
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
   });
 });
 
 describe('IAM: the grants leave no delete path on the table but the delivery leases', () => {
+  const grants = Object.entries(TABLE_ACCESS).flatMap(([name, list]) => list.map((g) => ({ name, ...g })));
+
   it('apply-progress may not DeleteItem (nor any batch write)', () => {
-    expect(TABLE_ACCESS['apply-progress'].actions).not.toContain('DeleteItem');
-    for (const access of Object.values(TABLE_ACCESS)) expect(access.actions as readonly string[]).not.toContain('BatchWriteItem');
+    expect(TABLE_ACCESS['apply-progress'].flatMap((g) => g.actions)).not.toContain('DeleteItem');
+    for (const g of grants) expect(g.actions as readonly string[]).not.toContain('BatchWriteItem');
   });
 
   it('the only function that may DeleteItem is deliver-notification, and only on DELIVERY# keys', () => {
-    const deleters = Object.entries(TABLE_ACCESS).filter(([, a]) => a.actions.includes('DeleteItem'));
-    expect(deleters.map(([name]) => name)).toEqual(['deliver-notification']);
-    expect(deleters[0]?.[1].leadingKeys).toEqual(['DELIVERY#*']);
+    const deleters = grants.filter((g) => g.actions.includes('DeleteItem'));
+    expect(deleters.map((g) => g.name)).toEqual(['deliver-notification']);
+    expect(deleters[0]?.leadingKeys).toEqual(['DELIVERY#*']);
+  });
+
+  it('only ingest-webhook may write the audit partition, and only with PutItem (no update, no delete)', () => {
+    const writers = grants.filter((g) => g.leadingKeys.includes(PARTITIONS.audit) && g.actions.some((a) => a !== 'Query' && a !== 'GetItem' && a !== 'BatchGetItem'));
+    expect(writers.map((g) => [g.name, g.actions])).toEqual([['ingest-webhook', ['PutItem']]]);
   });
 
   it('infra grants table actions only through TABLE_ACCESS (no broad grant helper adds deletes)', () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -23,10 +23,10 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
   beforeEach(() => ddb.reset());
 
   it('a throttled write fails only its record; the others are acknowledged', async () => {
+    ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).resolves({});
     ddb
-      .on(UpdateCommand, { Key: { pk: 'PLAN#jining-sports-2023#STATE', sk: 'KPI#sports-clubs#ORG#370812' } })
+      .on(PutCommand, { Item: { pk: 'PLAN#jining-sports-2023#STATE', sk: 'TASK#T08#ORG#370812' } } as never)
       .rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
     const failures: string[] = [];
     const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger, onFailure: (id, reason) => failures.push(`${id}:${reason}`) });
@@ -42,8 +42,8 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
   });
 
   it('a message the plan cannot apply (task gone) fails alone with its reason, before any write', async () => {
+    ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).resolves({});
     const failures: string[] = [];
     const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger, onFailure: (id, reason) => failures.push(reason) });
     const result = await handler(
@@ -51,14 +51,14 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'gone' }]);
     expect(failures[0]).toMatch(/UnappliableMessageError: data.taskId: plan jining-sports-2023 has no task T99/);
-    // Only the fine record wrote: 1 audit put + 1 period put, 2 updates.
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);
+    // Only the fine record wrote: its unit item, read then put (its audit row was ingest's write).
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
   });
 
   it('a malformed body or a detail that breaks the contract fails alone', async () => {
+    ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).resolves({});
     const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger });
     const notJson = { ...sqsRecord('progress.submitted', {}, 'not-json'), body: '{oops' };
     const badDetail = sqsRecord('progress.submitted', { ...progressReport(), metrics: [{ kpiId: 'sports-clubs', value: -1 }] }, 'negative');
@@ -67,28 +67,43 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
   });
 
   it('when every record fails the batch throws (never an empty, acknowledging response)', async () => {
+    ddb.on(GetCommand).rejects(new Error('down'));
     ddb.on(PutCommand).rejects(new Error('down'));
-    ddb.on(UpdateCommand).rejects(new Error('down'));
     const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger });
     await expect(handler(batch(sqsRecord('progress.submitted', progressReport(), 'x'), sqsRecord('progress.submitted', progressReport(), 'y')))).rejects.toBeInstanceOf(
       FullBatchFailureError,
     );
   });
 
-  it('sends the conditions that make writes idempotent and order-independent', async () => {
+  it('puts the unit item under a version condition, each value with the report it came from; an older report writes nothing', async () => {
+    ddb.on(GetCommand).resolvesOnce({});
     ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).resolves({});
     const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger });
     await handler(batch(sqsRecord('progress.submitted', progressReport({ webhookId: 'w9' }), 'one')));
-    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
-    const audit = puts.find((p) => String(p.Item?.sk).startsWith('REPORT#'))!;
-    expect(audit.ConditionExpression).toBe('attribute_not_exists(pk)');
-    // The source is part of the audit key and of the order: two sources may reuse a webhook-id.
-    expect(audit.Item?.sk).toBe('REPORT#2023-06-20T02:00:00.000Z#rencheng#w9');
-    for (const call of ddb.commandCalls(UpdateCommand)) {
-      expect(call.args[0].input.ConditionExpression).toBe('attribute_not_exists(pk) OR #order < :order');
-      expect(call.args[0].input.ExpressionAttributeValues?.[':order']).toBe('2023-06-20T02:00:00.000Z#rencheng#w9');
-    }
+    const first = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+    // A new item: only if none was written meanwhile.
+    expect(first.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(first.Item).toMatchObject({
+      pk: 'PLAN#jining-sports-2023#STATE',
+      sk: 'TASK#T08#ORG#370811',
+      v: 1,
+      reportedAt: '2023-06-20T10:00:00+08:00',
+      sourceId: 'rencheng',
+      webhookId: 'w9',
+      // [value, reportedAt, sourceId, webhookId]: the source is part of the order (two sources may reuse a webhook-id).
+      figures: { 'sports-clubs': [40, '2023-06-20T10:00:00+08:00', 'rencheng', 'w9'] },
+      periods: ['2023-06'],
+    });
+    // Over the stored item: only if it is still the version that was read.
+    ddb.on(GetCommand).resolves({ Item: { ...first.Item, v: 3 } });
+    await handler(batch(sqsRecord('progress.submitted', progressReport({ webhookId: 'w10', reportedAt: '2023-06-21T10:00:00+08:00' }), 'two')));
+    const second = ddb.commandCalls(PutCommand)[1]!.args[0].input;
+    expect(second.ConditionExpression).toBe('#v = :v');
+    expect(second.ExpressionAttributeValues).toEqual({ ':v': 3 });
+    expect(second.Item).toMatchObject({ v: 4, webhookId: 'w10' });
+    // A report older than everything stored: read, nothing written.
+    await handler(batch(sqsRecord('progress.submitted', progressReport({ webhookId: 'w1', reportedAt: '2023-06-19T10:00:00+08:00' }), 'old')));
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
   });
 });
 

@@ -4,11 +4,12 @@ import { rateLimiterFor, tokenBucket, unlimited } from '../../shared/ingest/rate
 import { readConfig } from '../../local/config.js';
 
 const ARN = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:x';
-const INGEST = { TABLE_NAME: 'supervision', EVENT_BUS_NAME: 'bus', SOURCES_SECRET_ARN: ARN };
+const INGEST = { TABLE_NAME: 'supervision', SOURCES_SECRET_ARN: ARN };
 
 /** A complete environment for each function (what infra/ sets). */
 const COMPLETE: Record<FunctionName, Record<string, string>> = {
   'ingest-webhook': INGEST,
+  'relay-outbox': { EVENT_BUS_NAME: 'bus' },
   'apply-progress': { TABLE_NAME: 'supervision' },
   'register-event': { TABLE_NAME: 'supervision' },
   'aggregate-kpis': { TABLE_NAME: 'supervision', EVENT_BUS_NAME: 'bus' },

@@ -1,20 +1,16 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { createIngestWebhookHandler, MAX_BODY_BYTES, type IngestDeps } from '../../functions/ingest-webhook/app.js';
-import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
-import { EventRegisteredDetail, EVENT_SOURCE, ProgressSubmittedDetail } from '../../events/schemas.js';
-import { BusPublishError } from '../../shared/ports/bus.js';
+import { EventRegisteredDetail, ProgressSubmittedDetail } from '../../events/schemas.js';
+import { reportSk, taskAuditPk } from '../../shared/adapters/dynamodb/keys.js';
 import { fixedClock } from '../../shared/ports/clock.js';
 import { staticSourceRegistry, type SourceRegistry, type WebhookSource } from '../../shared/ports/sources.js';
 import { tokenBucket } from '../../shared/ingest/rate-limiter.js';
 import { buildSignedRequest } from '../../scripts/sign-webhook.js';
 import {
   fixedSecret,
-  InMemoryWebhookReceipts,
-  RecordingBus,
+  InMemoryIntake,
   recordingLogger,
   responseJson,
   sampleBody,
@@ -30,30 +26,28 @@ const NOW = new Date('2023-06-25T02:20:00.000Z');
 const NOW_S = NOW.getTime() / 1000;
 /** The business clock that stamps `receivedAt` (deliberately not the same instant as NOW). */
 const RECEIVED_AT = '2023-06-25T02:20:00.250Z';
-const BUS_NAME = 'supervision-bus';
 
 const SECRET = fixedSecret('rencheng-secret');
 const NEW_SECRET = fixedSecret('rencheng-secret-2024');
 const RETIRED_SECRET = fixedSecret('rencheng-secret-2022');
 const T08 = sampleBody('valid/progress-t08-rencheng.json');
 
-const eventBridge = mockClient(EventBridgeClient);
-
-function setup(options: { sources?: WebhookSource[]; registry?: SourceRegistry; rateLimiter?: IngestDeps['rateLimiter']; bus?: 'recording' | 'eventbridge'; receivedAt?: string } = {}) {
-  const receipts = new InMemoryWebhookReceipts();
-  const recording = new RecordingBus();
-  const bus = options.bus === 'eventbridge' ? new EventBridgeBus(new EventBridgeClient({ region: 'cn-north-1' }), BUS_NAME) : recording;
+/**
+ * The handler over an in-memory intake. `bus.events` are what the relay will put on the bus from the
+ * records stored (tests/unit/relay-outbox.test.ts covers the relay itself).
+ */
+function setup(options: { sources?: WebhookSource[]; registry?: SourceRegistry; rateLimiter?: IngestDeps['rateLimiter']; receivedAt?: string } = {}) {
+  const intake = new InMemoryIntake();
   const log = recordingLogger();
   const sources = options.registry ?? staticSourceRegistry(options.sources ?? [source({ secrets: [SECRET] })]);
   const handler = createIngestWebhookHandler({
     sources,
-    receipts,
-    bus,
+    intake,
     clock: fixedClock(options.receivedAt ?? RECEIVED_AT),
     logger: log.logger,
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
   });
-  return { handler, receipts, bus: recording, log };
+  return { handler, intake, bus: intake, log };
 }
 
 /** A mutation of a JSON body, kept as the exact bytes that get signed. */
@@ -66,30 +60,27 @@ function edit(body: string, change: (json: { type: string; timestamp: string; da
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(NOW);
-  eventBridge.reset();
-  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
 });
 afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('202: accepted once the event is on the bus', () => {
-  it('publishes through EventBridge PutEvents: source, bus name, detail-type = type, detail = validated data + receipt', async () => {
-    const { handler, receipts } = setup({ bus: 'eventbridge' });
+describe('202: accepted once the message is stored (its outbox record)', () => {
+  it('stores a report as its audit row, keyed by instant, source and webhook-id; it stands for the validated data + receipt', async () => {
+    const { handler, intake, bus } = setup();
     const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_t08_0625' }));
 
     expect(res.statusCode).toBe(202);
     expect(res.headers?.['content-type']).toMatch(/^application\/json/);
     expect(responseJson(res)).toEqual({ id: 'msg_t08_0625' });
 
-    const calls = eventBridge.commandCalls(PutEventsCommand);
-    expect(calls).toHaveLength(1);
-    const entries = calls[0]!.args[0].input.Entries!;
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ Source: 'jining.supervision', EventBusName: BUS_NAME, DetailType: 'progress.submitted' });
-    expect(EVENT_SOURCE).toBe('jining.supervision');
     const sent = JSON.parse(T08);
-    const detail = JSON.parse(entries[0]!.Detail!);
+    const key = `${taskAuditPk('jining-sports-2023', 'T08')}|${reportSk('2023-06-25T02:00:00.000Z', 'rencheng', 'msg_t08_0625')}`;
+    expect([...intake.records.keys()]).toEqual([key]);
+    expect(intake.records.get(key)).toMatchObject({ kind: 'report', bodyHash: expect.any(String) });
+    expect(bus.events).toHaveLength(1);
+    expect(bus.events[0]!.detailType).toBe('progress.submitted');
+    const detail = bus.events[0]!.detail;
     expect(detail).toEqual({
       ...sent.data,
       sourceId: 'rencheng',
@@ -99,7 +90,7 @@ describe('202: accepted once the event is on the bus', () => {
     });
     // What the consumers parse.
     expect(ProgressSubmittedDetail.safeParse(detail).success).toBe(true);
-    expect(receipts.records.get('rencheng#msg_t08_0625')?.status).toBe('published');
+    expect(intake.outcomes.map((o) => o.outcome)).toEqual(['accepted']);
   });
 
   it('publishes the validated data: defaults filled in (metrics, summary, evidence), nothing else added', async () => {
@@ -129,16 +120,17 @@ describe('202: accepted once the event is on the bus', () => {
     ]);
   });
 
-  it('publishes an event.registered with detail-type event.registered', async () => {
+  it('stores an event.registered as an event message (per source and webhook-id), published as event.registered', async () => {
     const body = sampleBody('valid/event-marathon-2023-held.json');
     // Received after the sender's own timestamp: a message from the future is refused (422).
     const receivedAt = '2023-10-30T10:00:00.000Z';
-    const { handler } = setup({ bus: 'eventbridge', receivedAt, sources: [source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })] });
+    const { handler, intake } = setup({ receivedAt, sources: [source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })] });
     const res = await handler(signedEvent({ sourceId: 'mass-sports', body, secrets: SECRET, id: 'msg_marathon' }));
     expect(res.statusCode).toBe(202);
-    const entry = eventBridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
-    expect(entry.DetailType).toBe('event.registered');
-    const detail = JSON.parse(entry.Detail!);
+    expect([...intake.records.keys()]).toEqual(['WEBHOOK#mass-sports#msg_marathon|EVENT']);
+    const [entry] = intake.events;
+    expect(entry!.detailType).toBe('event.registered');
+    const detail = entry!.detail;
     expect(detail).toEqual({ ...JSON.parse(body).data, sourceId: 'mass-sports', webhookId: 'msg_marathon', receivedAt, timestamp: '2023-10-30T18:00:00+08:00' });
     expect(EventRegisteredDetail.safeParse(detail).success).toBe(true);
   });
@@ -177,8 +169,8 @@ describe('202: accepted once the event is on the bus', () => {
 });
 
 describe('duplicates: webhook-id is the idempotency key', () => {
-  it('an exact resend answers 202 again and publishes nothing new', async () => {
-    const { handler, bus, receipts } = setup({ bus: 'eventbridge' });
+  it('an exact resend answers 202 again and stores (so publishes) nothing new', async () => {
+    const { handler, bus, intake } = setup();
     const event = signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_dup' });
     expect((await handler(event)).statusCode).toBe(202);
     // Resent a minute later, re-signed with a new timestamp (what a retrying sender does).
@@ -186,13 +178,12 @@ describe('duplicates: webhook-id is the idempotency key', () => {
     const again = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_dup' }));
     expect(again.statusCode).toBe(202);
     expect(responseJson(again)).toEqual({ id: 'msg_dup' });
-    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
-    expect(bus.events).toHaveLength(0);
-    expect(receipts.claims.map((c) => c.result)).toEqual(['new', 'published']);
+    expect(bus.events).toHaveLength(1);
+    expect(intake.outcomes.map((c) => c.outcome)).toEqual(['accepted', 'resend']);
   });
 
   it('409 for the same webhook-id with a different body; nothing is published', async () => {
-    const { handler, bus, receipts } = setup();
+    const { handler, bus, intake } = setup();
     expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_same' }))).statusCode).toBe(202);
     const changed = edit(T08, (j) => {
       j.data.percentComplete = 50;
@@ -201,7 +192,7 @@ describe('duplicates: webhook-id is the idempotency key', () => {
     expect(res.statusCode).toBe(409);
     expect(responseJson(res).error?.code).toBe('webhook_id_conflict');
     expect(bus.events).toHaveLength(1);
-    expect(receipts.records.size).toBe(1);
+    expect(intake.records.size).toBe(1);
   });
 
   it('the same body re-serialised (different bytes) under the same id is a different body: 409', async () => {
@@ -210,6 +201,19 @@ describe('duplicates: webhook-id is the idempotency key', () => {
     const compact = JSON.stringify(JSON.parse(T08));
     expect((await handler(signedEvent({ sourceId: 'rencheng', body: compact, secrets: SECRET, id: 'msg_bytes' }))).statusCode).toBe(409);
     expect(bus.events).toHaveLength(1);
+  });
+
+  // The audit row is the one durable write, keyed by (task, reportedAt, source, webhook-id): a
+  // webhook-id reused for another report (another instant or task) is another message, stored beside
+  // the first. A guard keyed by the id alone would cost a write more per report (docs/data-model.md).
+  it('the same webhook-id for another report (another reportedAt) is another message: both stored', async () => {
+    const { handler, bus } = setup();
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_reused' }))).statusCode).toBe(202);
+    const later = edit(T08, (j) => {
+      j.data.reportedAt = '2023-06-25T10:05:00+08:00';
+    });
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: later, secrets: SECRET, id: 'msg_reused' }))).statusCode).toBe(202);
+    expect(bus.events.map((e) => e.detail.reportedAt)).toEqual(['2023-06-25T10:00:00+08:00', '2023-06-25T10:05:00+08:00']);
   });
 
   it('webhook-ids are per source: two sources may use the same id', async () => {
@@ -233,12 +237,12 @@ describe('400: malformed JSON, unknown type, schema violations (every path)', ()
     ['a JSON string', '"progress.submitted"', 'invalid_body'],
     ['JSON null', 'null', 'invalid_body'],
   ])('%s → 400 %s, nothing claimed or published', async (_name, body, code) => {
-    const { handler, bus, receipts } = setup();
+    const { handler, bus, intake } = setup();
     const res = await handler(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'msg_bad' }));
     expect(res.statusCode).toBe(400);
     expect(responseJson(res).error?.code).toBe(code);
     expect(bus.events).toHaveLength(0);
-    expect(receipts.claims).toHaveLength(0);
+    expect(intake.outcomes).toHaveLength(0);
   });
 
   it.each([['event.updated'], [null], [42], ['PROGRESS.SUBMITTED']])('type %j → 400 unknown_type with the path "type"', async (type) => {
@@ -269,7 +273,7 @@ describe('400: malformed JSON, unknown type, schema violations (every path)', ()
   it.each(schemaCases)('invalid sample %s → 400 with every violation and its path', async (file, want) => {
     const body = sampleBody(`invalid/${file}`);
     const orgId = (JSON.parse(body) as { data?: { orgId?: string } }).data?.orgId ?? '370811';
-    const { handler, bus, receipts } = setup({ sources: [source({ sourceId: 'city', orgIds: [orgId], secrets: [SECRET] })] });
+    const { handler, bus, intake } = setup({ sources: [source({ sourceId: 'city', orgIds: [orgId], secrets: [SECRET] })] });
     const res = await handler(signedEvent({ sourceId: 'city', body, secrets: SECRET, id: 'msg_invalid' }));
     expect(res.statusCode).toBe(400);
     const error = responseJson(res).error!;
@@ -277,7 +281,7 @@ describe('400: malformed JSON, unknown type, schema violations (every path)', ()
     expect(error.issues?.map((i) => i.path).sort()).toEqual(want.issues.map((i) => i.path.join('.')).sort());
     for (const issue of error.issues ?? []) expect(issue.message).not.toBe('');
     expect(bus.events).toHaveLength(0);
-    expect(receipts.claims).toHaveLength(0);
+    expect(intake.outcomes).toHaveLength(0);
   });
 
   it('the unknown-type sample → 400 unknown_type', async () => {
@@ -308,11 +312,11 @@ describe('400: malformed JSON, unknown type, schema violations (every path)', ()
 
 describe('401: signature missing or wrong, or timestamp outside ±5 minutes — no hint which', () => {
   async function unauthorizedBody(headers: Record<string, string | undefined>, body = T08) {
-    const { handler, bus, receipts, log } = setup();
+    const { handler, bus, intake, log } = setup();
     const res = await handler(webhookEvent({ sourceId: 'rencheng', body, headers }));
     expect(res.statusCode).toBe(401);
     expect(bus.events).toHaveLength(0);
-    expect(receipts.claims).toHaveLength(0);
+    expect(intake.outcomes).toHaveLength(0);
     expect(log.text()).not.toContain(SECRET);
     return res.body;
   }
@@ -406,7 +410,7 @@ describe('rotation: a source with two secrets', () => {
 
 describe('403: the source may not report for that org, or may not send that type', () => {
   it('org not allowed', async () => {
-    const { handler, bus, receipts } = setup();
+    const { handler, bus, intake } = setup();
     const body = edit(T08, (j) => {
       j.data.orgId = '370812';
     });
@@ -414,7 +418,7 @@ describe('403: the source may not report for that org, or may not send that type
     expect(res.statusCode).toBe(403);
     expect(responseJson(res).error?.code).toBe('org_not_allowed');
     expect(bus.events).toHaveLength(0);
-    expect(receipts.claims).toHaveLength(0);
+    expect(intake.outcomes).toHaveLength(0);
   });
 
   it('type not allowed', async () => {
@@ -494,11 +498,11 @@ describe('404, 405, 413, 415', () => {
 
 describe('422: the message names what the plan does not have', () => {
   async function unknownReference(body: string, sourceOverrides: Partial<WebhookSource> = {}, receivedAt?: string) {
-    const { handler, bus, receipts } = setup({ receivedAt, sources: [source({ secrets: [SECRET], ...sourceOverrides })] });
+    const { handler, bus, intake } = setup({ receivedAt, sources: [source({ secrets: [SECRET], ...sourceOverrides })] });
     const res = await handler(signedEvent({ sourceId: sourceOverrides.sourceId ?? 'rencheng', body, secrets: SECRET, id: 'msg_422' }));
     expect(res.statusCode).toBe(422);
     expect(bus.events).toHaveLength(0);
-    expect(receipts.claims).toHaveLength(0);
+    expect(intake.outcomes).toHaveLength(0);
     const error = responseJson(res).error!;
     expect(error.code).toBe('unknown_reference');
     return error.issues!;
@@ -571,11 +575,11 @@ describe('422: the message names what the plan does not have', () => {
 describe('integrity: a well-formed but wrong message is refused before anything is stored', () => {
   async function refused(body: string, options: { status?: number; sourceId?: string; orgIds?: string[]; receivedAt?: string } = {}) {
     const sourceId = options.sourceId ?? 'rencheng';
-    const { handler, bus, receipts } = setup({ receivedAt: options.receivedAt, sources: [source({ sourceId, secrets: [SECRET], ...(options.orgIds ? { orgIds: options.orgIds } : {}) })] });
+    const { handler, bus, intake } = setup({ receivedAt: options.receivedAt, sources: [source({ sourceId, secrets: [SECRET], ...(options.orgIds ? { orgIds: options.orgIds } : {}) })] });
     const res = await handler(signedEvent({ sourceId, body, secrets: SECRET, id: 'msg_integrity' }));
     expect(res.statusCode).toBe(options.status ?? 422);
     expect(bus.events).toHaveLength(0);
-    expect(receipts.claims).toHaveLength(0);
+    expect(intake.outcomes).toHaveLength(0);
     return responseJson(res).error! as { code: string; issues: Array<{ code?: string; path: string; message: string }> };
   }
   const withData = (patch: Record<string, unknown>, base = T08) =>
@@ -722,107 +726,43 @@ describe('429: per-source rate limit with Retry-After', () => {
   });
 });
 
-describe('5xx only when the bus did not take the event', () => {
-  it('a partially failed PutEvents (FailedEntryCount 1) → 503 with Retry-After; a retry with the same id publishes', async () => {
-    eventBridge
-      .on(PutEventsCommand)
-      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] })
-      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-2' }] });
-    const { handler, receipts, log } = setup({ bus: 'eventbridge' });
-    const first = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_503' }));
-    expect(first.statusCode).toBe(503);
-    expect(first.headers?.['retry-after']).toBe('1');
-    expect(responseJson(first).error?.code).toBe('bus_unavailable');
-    expect(receipts.records.get('rencheng#msg_503')?.status).toBe('pending');
-    expect(log.records.some((r) => r.level === 'error' && JSON.stringify(r.extra).includes('InternalFailure'))).toBe(true);
-
-    const retry = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_503' }));
-    expect(retry.statusCode).toBe(202);
-    expect(receipts.claims.map((c) => c.result)).toEqual(['new', 'pending']);
-    expect(receipts.records.get('rencheng#msg_503')?.status).toBe('published');
-    const calls = eventBridge.commandCalls(PutEventsCommand);
-    expect(calls).toHaveLength(2);
-    expect(calls[1]!.args[0].input).toEqual(calls[0]!.args[0].input);
-
-    // And now it is an exact resend.
-    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_503' }))).statusCode).toBe(202);
-    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
-  });
-
-  it('a PutEvents call that throws (throttled) → 503', async () => {
-    eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    const { handler } = setup({ bus: 'eventbridge' });
-    const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_thr' }));
-    expect(res.statusCode).toBe(503);
-  });
-
-  it('the receipt store failing → 503, nothing published', async () => {
-    const { handler, receipts, bus } = setup();
-    receipts.failClaimsWith = Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+describe('503 only when the message could not be stored', () => {
+  it('the table failing → 503 with Retry-After, nothing stored; the retry with the same id is accepted', async () => {
+    const { handler, intake, bus, log } = setup();
+    intake.failWith = Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
     const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_rs' }));
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('1');
+    expect(responseJson(res).error?.code).toBe('unavailable');
     expect(bus.events).toHaveLength(0);
-  });
-
-  it('the receipt not marked published after the bus took the event → still 202 (the event is on the bus); a resend republishes', async () => {
-    const { handler, receipts, bus, log } = setup();
-    receipts.failMarkWith = new Error('timeout');
-    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_mk' }))).statusCode).toBe(202);
+    expect(log.records.some((r) => r.level === 'error' && JSON.stringify(r.extra).includes('ProvisionedThroughputExceededException'))).toBe(true);
+    intake.failWith = undefined;
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_rs' }))).statusCode).toBe(202);
     expect(bus.events).toHaveLength(1);
-    expect(log.records.some((r) => r.level === 'warn')).toBe(true);
-    receipts.failMarkWith = undefined;
-    expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_mk' }))).statusCode).toBe(202);
-    expect(bus.events).toHaveLength(2);
   });
 
   // When the source registry throws (Secrets Manager unavailable, or a malformed sources secret) the
-  // answer is the contract's JSON error with Retry-After, like the receipt store's failure above.
+  // answer is the contract's JSON error with Retry-After, like the table's failure above.
   it('the source registry failing → 503 in the error shape, with Retry-After, nothing published', async () => {
     const registry: SourceRegistry = {
       get: async () => {
         throw Object.assign(new Error('Secrets Manager can’t find the specified secret.'), { name: 'ResourceNotFoundException' });
       },
     };
-    const { handler, bus, receipts } = setup({ registry });
+    const { handler, bus, intake } = setup({ registry });
     const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_sm' }));
     expect(bus.events).toHaveLength(0);
-    expect(receipts.claims).toHaveLength(0);
+    expect(intake.outcomes).toHaveLength(0);
     expect(res.statusCode).toBe(503);
     expect(responseJson(res).error?.code).toBe('unavailable');
     expect(res.headers?.['retry-after']).toBe('1');
   });
 });
 
-describe('EventBridgeBus', () => {
-  it('a failed entry is a BusPublishError with the count and error codes', async () => {
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ EventId: 'e-1' }, { ErrorCode: 'ThrottlingException' }] });
-    const bus = new EventBridgeBus(new EventBridgeClient({ region: 'cn-north-1' }), BUS_NAME);
-    const error = await bus
-      .publish([
-        { detailType: 'progress.submitted', detail: { a: 1 } },
-        { detailType: 'progress.submitted', detail: { a: 2 } },
-      ])
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BusPublishError);
-    expect((error as BusPublishError).failedCount).toBe(1);
-    expect((error as BusPublishError).message).toContain('ThrottlingException');
-  });
-
-  it('sends at most 10 entries per PutEvents call', async () => {
-    const bus = new EventBridgeBus(new EventBridgeClient({ region: 'cn-north-1' }), BUS_NAME);
-    await bus.publish(Array.from({ length: 23 }, (_, i) => ({ detailType: 'reminder.due', detail: { i } })));
-    const calls = eventBridge.commandCalls(PutEventsCommand);
-    expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 3]);
-    expect(calls.flatMap((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).i))).toEqual(Array.from({ length: 23 }, (_, i) => i));
-  });
-});
-
 describe('secrets never leave the function', () => {
   it('no response or log line of any path contains a secret or a valid signature’s key material', async () => {
     const secrets = [SECRET, NEW_SECRET];
-    const { handler, log, receipts } = setup({ sources: [source({ secrets })] });
-    receipts.failMarkWith = new Error('timeout');
+    const { handler, log } = setup({ sources: [source({ secrets })] });
     const bodies: string[] = [];
     const run = async (event: ReturnType<typeof webhookEvent>) => bodies.push((await handler(event)).body ?? '');
     await run(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_s1' }));

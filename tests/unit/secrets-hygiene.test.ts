@@ -2,14 +2,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createIngestWebhookHandler, MAX_BODY_BYTES } from '../../functions/ingest-webhook/app.js';
 import { SecretsSourceRegistry } from '../../shared/adapters/aws/secrets-source-registry.js';
 import type { RateLimiter } from '../../shared/ingest/rate-limiter.js';
 import { staticSourceRegistry, type WebhookSource } from '../../shared/ports/sources.js';
-import { InMemoryWebhookReceipts, RecordingBus, newSecret, sampleBody, signature, webhookEvent } from '../helpers/webhooks.js';
+import { InMemoryIntake, newSecret, sampleBody, signature, webhookEvent } from '../helpers/webhooks.js';
 
 /**
  * Secrets never reach logs, errors or responses (issue 10). Everything the ingest function writes
@@ -92,11 +91,10 @@ describe('secrets never in logs or responses: the ingest handler with a real Pow
       return JSON.stringify({ ...b, data: { ...b.data, ...patch } });
     };
 
-    const receipts = new InMemoryWebhookReceipts();
-    const bus = new RecordingBus();
+    const intake = new InMemoryIntake();
     const limiter: RateLimiter = { take: (key) => (key === 'limited' ? { ok: false, retryAfterSeconds: 7 } : { ok: true }) };
     const logger = new Logger({ serviceName: 'ingest-webhook', logLevel: 'DEBUG' });
-    const handler = createIngestWebhookHandler({ sources: staticSourceRegistry(SOURCES), receipts, bus, clock: { now: () => new Date() }, logger, rateLimiter: limiter });
+    const handler = createIngestWebhookHandler({ sources: staticSourceRegistry(SOURCES), intake, clock: { now: () => new Date() }, logger, rateLimiter: limiter });
 
     const cases: Case[] = [
       { name: 'accepted (new secret)', status: 202, event: () => signed({ sourceId: 'rencheng', id: 'msg_ok', body: progress, secrets: [NEW] }) },
@@ -119,18 +117,10 @@ describe('secrets never in logs or responses: the ingest handler with a real Pow
       { name: 'unknown task', status: 422, event: () => signed({ sourceId: 'rencheng', id: 'msg_422', body: withData({ taskId: 'T99' }), secrets: [NEW] }) },
       { name: 'rate limited', status: 429, event: () => signed({ sourceId: 'limited', id: 'msg_429', body: progress, secrets: [OTHER_SOURCE_SECRET] }) },
       {
-        name: 'bus failed',
+        name: 'message store failed',
         status: 503,
         event: () => {
-          bus.failNext(1);
-          return signed({ sourceId: 'rencheng', id: 'msg_bus', body: progress.replace('48', '50'), secrets: [NEW] });
-        },
-      },
-      {
-        name: 'receipt store failed',
-        status: 503,
-        event: () => {
-          receipts.failClaimsWith = Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError' });
+          intake.failWith = Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError' });
           return signed({ sourceId: 'rencheng', id: 'msg_store', body: progress.replace('48', '51'), secrets: [NEW] });
         },
       },
@@ -149,8 +139,7 @@ describe('secrets never in logs or responses: the ingest handler with a real Pow
     // The capture did see the logger (so the search below is not vacuous).
     expect(logs).toContain('"message":"webhook accepted"');
     expect(logs).toContain('"message":"webhook signature rejected"');
-    expect(logs).toContain('"message":"bus did not take the event"');
-    expect(logs).toContain('"message":"receipt store unavailable"');
+    expect(logs).toContain('"message":"message store unavailable"');
     expect(logs).toContain('msg_forged');
 
     const responses = JSON.stringify(answers);
@@ -199,8 +188,7 @@ describe('secrets never in errors or logs: the sources secret (Secrets Manager) 
 
     const handler = createIngestWebhookHandler({
       sources: registry,
-      receipts: new InMemoryWebhookReceipts(),
-      bus: new RecordingBus(),
+      intake: new InMemoryIntake(),
       clock: { now: () => new Date() },
       logger: new Logger({ serviceName: 'ingest-webhook', logLevel: 'DEBUG' }),
     });
@@ -221,7 +209,6 @@ describe('secrets never in errors or logs: the sources secret (Secrets Manager) 
 
 describe('secrets never in logs: the Lambda entry (middy + Powertools, AWS clients mocked)', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
-  const eb = mockClient(EventBridgeClient);
   let capture: ReturnType<typeof captureOutput>;
   beforeEach(() => {
     capture = captureOutput();
@@ -234,14 +221,12 @@ describe('secrets never in logs: the Lambda entry (middy + Powertools, AWS clien
   it('from a cold start to 202, 401 and 503, and through a malformed sources secret', async () => {
     vi.stubEnv('SOURCES_SECRET_ARN', 'arn:aws-cn:secretsmanager:cn-north-1:000000000000:secret:sources');
     vi.stubEnv('TABLE_NAME', 'supervision');
-    vi.stubEnv('EVENT_BUS_NAME', 'supervision');
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
     vi.stubEnv('AWS_REGION', 'cn-north-1');
     sm.reset();
     sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: `{"sources":[{"sourceId":"rencheng","secrets":["${NEW}"` }).resolves({ SecretString: JSON.stringify({ sources: SOURCES }) });
-    ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).resolves({});
-    eb.on(PutEventsCommand).resolvesOnce({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] }).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
+    // The first message is stored; the table times out on the second.
+    ddb.on(PutCommand).resolvesOnce({}).rejects(Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError' }));
 
     vi.resetModules();
     const { handler } = await import('../../functions/ingest-webhook/handler.js');
@@ -264,7 +249,7 @@ describe('secrets never in logs: the Lambda entry (middy + Powertools, AWS clien
       await invoke('msg_cold', progress, NEW), // the sources secret is cut off: 503, the error named in the log only
       await invoke('msg_ok', progress, OLD),
       await invoke('msg_bad', progress, ATTACKER),
-      await invoke('msg_bus', progress.replace('48', '52'), NEW),
+      await invoke('msg_store', progress.replace('48', '52'), NEW),
     ];
     expect(results[0]).toContain('"statusCode":503');
     expect(results[0]).toContain('unavailable');

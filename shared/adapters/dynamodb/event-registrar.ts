@@ -25,7 +25,7 @@ export class DynamoEventRegistrar {
     for (let attempt = 0; attempt < 3; attempt++) {
       const existing = await this.putIfKnown(item, order);
       if (existing === 'written') return { outcome: 'applied', changed: 1 };
-      if (existing === 'newer') return { outcome: 'duplicate', changed: 0 };
+      if (existing === 'newer') return { outcome: 'unchanged', changed: 0 };
       try {
         const out = await this.doc.send(
           new TransactWriteCommand({

@@ -1,14 +1,11 @@
 /** Key builders for the single-table design (docs/data-model.md). */
 
 export const planStatePk = (planId: string) => `PLAN#${planId}#STATE`;
-export const kpiFigureSk = (kpiId: string, orgId: string) => `KPI#${kpiId}#ORG#${orgId}`;
+/** A unit's whole current state on a task (shared/kpi/unit-state.ts): one item, one write per report. */
 export const unitTaskSk = (taskId: string, orgId: string) => `TASK#${taskId}#ORG#${orgId}`;
 export const taskAuditPk = (planId: string, taskId: string) => `PLAN#${planId}#TASK#${taskId}`;
 /** An audit row: one per (source, webhook-id) — two sources may use the same webhook-id for the same instant. */
 export const reportSk = (reportedAtUtc: string, sourceId: string, webhookId: string) => `REPORT#${reportedAtUtc}#${sourceId}#${webhookId}`;
-/** A unit's completed milestones on a task: a register of its own, moved only by reports that carry the set. */
-export const unitMilestonesSk = (taskId: string, orgId: string) => `MILESTONES#${taskId}#ORG#${orgId}`;
-export const periodPk = (planId: string, period: string) => `PLAN#${planId}#PERIOD#${period}`;
 export const eventsPk = (planId: string) => `PLAN#${planId}#EVENT`;
 export const eventSk = (sourceId: string, eventId: string) => `EVENT#${sourceId}#${eventId}`;
 /** How many distinct events a source has registered for the plan (held to MAX_EVENTS_PER_SOURCE). */
@@ -17,8 +14,12 @@ export const snapshotsPk = (planId: string) => `PLAN#${planId}#SNAPSHOT`;
 export const snapshotSk = (date: string) => `DATE#${date}`;
 /** The compact trend of a day (what `GET …/snapshots` serves), beside the day's full snapshot. */
 export const trendSk = (date: string) => `TREND#${date}`;
-export const webhookReceiptPk = (sourceId: string, webhookId: string) => `WEBHOOK#${sourceId}#${webhookId}`;
-export const WEBHOOK_RECEIPT_SK = 'RECEIPT';
+/**
+ * An accepted `event.registered` message (the outbox record its stream carries to the bus), one per
+ * (source, webhook-id): a report's outbox record is its audit row (`reportSk`).
+ */
+export const eventMessagePk = (sourceId: string, webhookId: string) => `WEBHOOK#${sourceId}#${webhookId}`;
+export const EVENT_MESSAGE_SK = 'EVENT';
 /** The shared per-source rate budget: one counter per time window. */
 export const rateBudgetPk = (sourceId: string) => `RATE#${sourceId}`;
 export const rateBudgetSk = (window: number) => `W#${window}`;
@@ -38,7 +39,6 @@ export { messageOrder as lwwOrder } from '../../kpi/order.js';
 export const PARTITIONS = {
   state: 'PLAN#*#STATE',
   audit: 'PLAN#*#TASK#*',
-  period: 'PLAN#*#PERIOD#*',
   events: 'PLAN#*#EVENT',
   snapshots: 'PLAN#*#SNAPSHOT',
   reminders: 'PLAN#*#REMINDER',

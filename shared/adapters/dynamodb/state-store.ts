@@ -1,5 +1,8 @@
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { EventRegisteredDetail, ProgressSubmittedDetail } from '../../../events/schemas.js';
+import { mergeReport, recordsOf, type Provenance, type UnitTaskState } from '../../kpi/unit-state.js';
 import type {
   ApplyResult,
   AuditTrailReader,
@@ -18,28 +21,25 @@ import { MAX_EVENTS_PER_SOURCE } from '../../ports/state.js';
 import { DynamoEventRegistrar } from './event-registrar.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
 import { isConditionFailure } from './errors.js';
-import {
-  eventsPk,
-  kpiFigureSk,
-  lwwOrder,
-  periodPk,
-  planStatePk,
-  reportSk,
-  taskAuditPk,
-  unitMilestonesSk,
-  unitTaskSk,
-  utcInstant,
-} from './keys.js';
+import { messageOf } from './outbox.js';
+import { eventsPk, planStatePk, taskAuditPk, unitTaskSk } from './keys.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- items are untyped until mapped to the ports' types
 type Row = Record<string, any>;
 
-const NEWER = 'attribute_not_exists(pk) OR #order < :order';
+/** Attempts of one unit item's read-merge-write before the message fails (and is retried by its queue). */
+const MAX_WRITE_ATTEMPTS = 8;
+
+interface Pending {
+  reports: ProgressSubmittedDetail[];
+  done: Promise<ApplyResult[]>;
+}
 
 /**
- * The consumers' writes and the aggregates' reads over the one table. Every write is idempotent and
- * order-independent without a transaction: the audit row is put once, current records only move
- * forward in (reportedAt, webhookId) order.
+ * The consumers' writes and the aggregates' reads over the one table. A report costs one write: its
+ * audit row was stored at ingest (the outbox record, shared/adapters/dynamodb/intake.ts), and its
+ * unit's state on the task is one item (shared/kpi/unit-state.ts), read, merged and put back with a
+ * version condition. A redelivery or a report older than everything it says writes nothing at all.
  */
 export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateReader, ReportReader, AuditTrailReader {
   constructor(
@@ -52,56 +52,81 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
   }
 
   private readonly events: DynamoEventRegistrar;
+  /** Per unit item: the write in flight, and the reports waiting to go out together in the next one. */
+  private readonly writing = new Map<string, Promise<unknown>>();
+  private readonly waiting = new Map<string, Pending>();
+  /** Per plan: the state query in flight, shared by the reads issued meanwhile (loadPlanState + reportedUnits). */
+  private readonly reading = new Map<string, Promise<UnitTaskState[]>>();
 
-  async applyProgress(report: ProgressSubmittedDetail): Promise<ApplyResult> {
-    const { planId, taskId, orgId, sourceId, webhookId } = report;
-    const order = lwwOrder(report.reportedAt, sourceId, webhookId);
-    const reportedAtUtc = utcInstant(report.reportedAt);
-    const current = [
-      ...report.metrics.map((m) =>
-        this.advance('updateFigure', planStatePk(planId), kpiFigureSk(m.kpiId, orgId), order, {
-          kind: 'figure',
-          kpiId: m.kpiId,
-          orgId,
-          taskId,
-          value: m.value,
-          reportedAt: report.reportedAt,
-          sourceId,
-          webhookId,
-        }),
-      ),
-      this.advance('updateTaskStatus', planStatePk(planId), unitTaskSk(taskId, orgId), order, {
-        kind: 'unitTask',
-        taskId,
-        orgId,
-        status: report.status,
-        percentComplete: report.percentComplete ?? null,
-        period: report.period,
-        reportedAt: report.reportedAt,
-        sourceId,
-        webhookId,
-      }),
-      // Absent = no change; present = the unit's whole set. A register of its own keeps that
-      // order-independent: a later report without the field must not clear it, and an earlier
-      // report with it, arriving late, must not be shadowed by one that did not carry it.
-      ...(report.completedMilestoneIds === undefined
-        ? []
-        : [
-            this.advance('updateMilestones', planStatePk(planId), unitMilestonesSk(taskId, orgId), order, {
-              kind: 'milestones',
-              taskId,
-              orgId,
-              completedMilestoneIds: report.completedMilestoneIds,
-            }),
-          ]),
-    ];
-    const [recorded, marked, ...rest] = await Promise.all([
-      this.put('putReport', { pk: taskAuditPk(planId, taskId), sk: reportSk(reportedAtUtc, sourceId, webhookId), kind: 'report', ...report }, 'attribute_not_exists(pk)'),
-      this.put('putPeriodMarker', { pk: periodPk(planId, report.period), sk: unitTaskSk(taskId, orgId), taskId, orgId }),
-      ...current,
-    ]);
-    void marked; // the period marker always "changes" (an unconditional put): only current records count
-    return { outcome: recorded ? 'applied' : 'duplicate', changed: rest.filter(Boolean).length };
+  /**
+   * Reports for the same unit and task that arrive while a write of that item is in flight (a batch of
+   * a burst, records processed in parallel) go out together in the next write: one read and one write
+   * for all of them. Each report's promise resolves once the write that carries it is done.
+   */
+  applyProgress(report: ProgressSubmittedDetail): Promise<ApplyResult> {
+    const key = `${report.planId}\u0000${report.taskId}\u0000${report.orgId}`;
+    let pending = this.waiting.get(key);
+    if (!pending) {
+      const reports: ProgressSubmittedDetail[] = [];
+      const before = this.writing.get(key) ?? Promise.resolve();
+      const done = before.then(
+        () => this.flush(key, reports),
+        () => this.flush(key, reports),
+      );
+      pending = { reports, done };
+      this.waiting.set(key, pending);
+      const settled = done.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.writing.set(key, settled);
+      void settled.then(() => {
+        if (this.writing.get(key) === settled) this.writing.delete(key);
+      });
+    }
+    const index = pending.reports.push(report) - 1;
+    return pending.done.then((results) => results[index]!);
+  }
+
+  private async flush(key: string, reports: ProgressSubmittedDetail[]): Promise<ApplyResult[]> {
+    this.waiting.delete(key);
+    const { planId, taskId, orgId } = reports[0]!;
+    const itemKey = { pk: planStatePk(planId), sk: unitTaskSk(taskId, orgId) };
+    const got = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: itemKey, ConsistentRead: true, ...capacityOption(this.meter) }));
+    this.meter?.record('getUnitState', 'read', got.ConsumedCapacity);
+    let stored = got.Item;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      let state = stored ? stateOf(stored) : undefined;
+      const results: ApplyResult[] = reports.map((r) => {
+        const next = mergeReport(state, r);
+        if (!next) return { outcome: 'unchanged', changed: 0 };
+        state = next;
+        return { outcome: 'applied', changed: 1 };
+      });
+      if (results.every((r) => r.changed === 0)) return results;
+      const version = stored ? Number(stored.v ?? 0) : 0;
+      try {
+        const out = await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...itemKey, ...itemOf(state!), v: version + 1 },
+            ConditionExpression: stored ? '#v = :v' : 'attribute_not_exists(pk)',
+            ...(stored ? { ExpressionAttributeNames: { '#v': 'v' }, ExpressionAttributeValues: { ':v': version } } : {}),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            ...capacityOption(this.meter),
+          }),
+        );
+        this.meter?.record('putUnitState', 'write', out.ConsumedCapacity);
+        return results;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // Another writer got there first: merge into what it wrote (returned with the failure, no extra read).
+        this.meter?.record('putUnitState', 'write', (err as { ConsumedCapacity?: undefined }).ConsumedCapacity);
+        const raw = (err as { Item?: Record<string, AttributeValue> }).Item;
+        stored = raw ? unmarshall(raw) : undefined;
+      }
+    }
+    throw new UnitStateContentionError(`unit state ${planId}/${taskId}/${orgId} kept changing: ${MAX_WRITE_ATTEMPTS} writes lost the race`);
   }
 
   /** Registers a sports event (event-registrar.ts: an update is one conditional Put, a new event a capped transaction). */
@@ -110,33 +135,12 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
   }
 
   async loadPlanState(planId: string): Promise<PlanState> {
-    const items = await this.queryAll('queryPlanState', { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': planStatePk(planId) } });
     const figures: KpiFigure[] = [];
     const units: UnitTaskRecord[] = [];
-    const milestones = new Map<string, string[]>();
-    for (const it of items) {
-      if (it.kind === 'figure') {
-        figures.push({ kpiId: it.kpiId, orgId: it.orgId, value: it.value, reportedAt: it.reportedAt, sourceId: it.sourceId, webhookId: it.webhookId });
-      } else if (it.kind === 'milestones') {
-        milestones.set(`${it.taskId}#${it.orgId}`, it.completedMilestoneIds ?? []);
-      } else if (it.kind === 'unitTask') {
-        units.push({
-          taskId: it.taskId,
-          orgId: it.orgId,
-          status: it.status,
-          percentComplete: it.percentComplete ?? null,
-          // Rows written before the milestone register carried the set themselves.
-          completedMilestoneIds: it.completedMilestoneIds ?? [],
-          period: it.period,
-          reportedAt: it.reportedAt,
-          sourceId: it.sourceId,
-          webhookId: it.webhookId,
-        });
-      }
-    }
-    for (const u of units) {
-      const set = milestones.get(`${u.taskId}#${u.orgId}`);
-      if (set) u.completedMilestoneIds = set;
+    for (const state of await this.unitStates(planId)) {
+      const r = recordsOf(state);
+      units.push(r.unit);
+      figures.push(...r.figures);
     }
     return { figures, units };
   }
@@ -149,9 +153,21 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
     return items.map((it) => stripKeys(it) as SportsEventRecord);
   }
 
+  /** From the unit items (the periods each has reported for): no marker items, and no read of its own when a state read is in flight. */
   async reportedUnits(planId: string, period: string): Promise<Array<{ taskId: string; orgId: string }>> {
-    const items = await this.queryAll('queryPeriod', { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': periodPk(planId, period) } });
-    return items.map((it) => ({ taskId: it.taskId, orgId: it.orgId }));
+    return (await this.unitStates(planId)).filter((u) => u.periods.includes(period)).map((u) => ({ taskId: u.taskId, orgId: u.orgId }));
+  }
+
+  /** One query of the plan's state partition, shared by the reads issued while it is in flight. */
+  private unitStates(planId: string): Promise<UnitTaskState[]> {
+    let p = this.reading.get(planId);
+    if (!p) {
+      p = this.queryAll('queryPlanState', { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': planStatePk(planId) } })
+        .then((items) => items.filter((it) => it.kind === UNIT_KIND).map(stateOf))
+        .finally(() => this.reading.delete(planId));
+      this.reading.set(planId, p);
+    }
+    return p;
   }
 
   async listReports(planId: string, taskId: string, options: { limit: number; startKey?: Record<string, unknown> }): Promise<Page<StoredReport>> {
@@ -179,65 +195,6 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
     return items.map((it) => stripKeys(it) as StoredReport);
   }
 
-  private put(
-    operation: string,
-    item: Record<string, unknown>,
-    condition?: string,
-    names?: Record<string, string>,
-    values?: Record<string, unknown>,
-  ): Promise<boolean> {
-    return this.conditionalWrite(
-      operation,
-      new PutCommand({
-        TableName: this.tableName,
-        Item: item,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ...capacityOption(this.meter),
-      }),
-    );
-  }
-
-  /** Sends a write; false when its condition failed (a duplicate or an older message), which is not an error. */
-  private async conditionalWrite(operation: string, command: PutCommand | UpdateCommand): Promise<boolean> {
-    try {
-      const out = await this.doc.send(command as PutCommand);
-      this.meter?.record(operation, 'write', out.ConsumedCapacity);
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) {
-        this.meter?.record(operation, 'write', (err as { ConsumedCapacity?: undefined }).ConsumedCapacity);
-        return false;
-      }
-      throw err;
-    }
-  }
-
-  /** Sets `attributes` on (pk, sk) only if the stored order is older than `order`. */
-  private advance(operation: string, pk: string, sk: string, order: string, attributes: Record<string, unknown>): Promise<boolean> {
-    const names: Record<string, string> = { '#order': 'order' };
-    const values: Record<string, unknown> = { ':order': order };
-    const sets = ['#order = :order'];
-    Object.entries(attributes).forEach(([k, v], i) => {
-      names[`#a${i}`] = k;
-      values[`:a${i}`] = v;
-      sets.push(`#a${i} = :a${i}`);
-    });
-    return this.conditionalWrite(
-      operation,
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk, sk },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: NEWER,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ...capacityOption(this.meter),
-      }),
-    );
-  }
-
   private async queryAll(operation: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Row[]> {
     const items: Row[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -251,7 +208,48 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
   }
 }
 
+export class UnitStateContentionError extends Error {
+  override readonly name = 'UnitStateContentionError';
+}
+
 function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, kind: _kind, order: _order, ...rest } = item;
+  const { order: _order, ...rest } = messageOf(item);
   return rest;
+}
+
+const UNIT_KIND = 'unit';
+
+/**
+ * A unit item's attributes. Provenance is kept as [reportedAt, sourceId, webhookId] lists, without
+ * attribute names, to keep the item small (one write unit is 1 KB).
+ */
+function itemOf(s: UnitTaskState): Record<string, unknown> {
+  return {
+    kind: UNIT_KIND,
+    taskId: s.taskId,
+    orgId: s.orgId,
+    status: s.head.status,
+    percentComplete: s.head.percentComplete,
+    period: s.head.period,
+    reportedAt: s.head.reportedAt,
+    sourceId: s.head.sourceId,
+    webhookId: s.head.webhookId,
+    figures: Object.fromEntries(Object.entries(s.figures).map(([kpiId, f]) => [kpiId, [f.value, ...from(f)]])),
+    ...(s.milestones ? { milestones: s.milestones.ids, milestonesFrom: from(s.milestones) } : {}),
+    periods: s.periods,
+  };
+}
+
+const from = (p: Provenance): [string, string, string] => [p.reportedAt, p.sourceId, p.webhookId];
+const provenance = (l: Row): Provenance => ({ reportedAt: l[0], sourceId: l[1], webhookId: l[2] });
+
+function stateOf(it: Row): UnitTaskState {
+  return {
+    taskId: it.taskId,
+    orgId: it.orgId,
+    head: { status: it.status, percentComplete: it.percentComplete ?? null, period: it.period, reportedAt: it.reportedAt, sourceId: it.sourceId, webhookId: it.webhookId },
+    figures: Object.fromEntries(Object.entries((it.figures ?? {}) as Record<string, Row>).map(([kpiId, l]) => [kpiId, { value: Number(l[0]), ...provenance(l.slice(1)) }])),
+    ...(it.milestones ? { milestones: { ids: [...it.milestones], ...provenance(it.milestonesFrom) } } : {}),
+    periods: [...(it.periods ?? [])],
+  };
 }

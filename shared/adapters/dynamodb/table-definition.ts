@@ -4,6 +4,8 @@
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const TTL_ATTRIBUTE = 'expiresAt';
+/** New images only: the relay reads the outbox records ingest inserts (shared/adapters/dynamodb/outbox.ts). */
+export const STREAM_SPECIFICATION = { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' as const };
 
 /** The same definition as a CreateTable input, for DynamoDB Local and tests. */
 export function createTableInput(tableName: string) {
@@ -18,5 +20,6 @@ export function createTableInput(tableName: string) {
       { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const },
     ],
+    StreamSpecification: STREAM_SPECIFICATION,
   };
 }
