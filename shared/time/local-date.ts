@@ -11,8 +11,35 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The calendar date of an instant in a time zone, e.g. 2023-12-31T16:30Z in Asia/Shanghai → 2024-01-01. */
+/** Local dates already computed, per time zone and quarter hour of UTC time. */
+const dates = new Map<string, Map<number, string>>();
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+/**
+ * The calendar date of an instant in a time zone, e.g. 2023-12-31T16:30Z in Asia/Shanghai → 2024-01-01.
+ * Every UTC offset in use since 1970 is a whole number of quarter hours, so the local date cannot
+ * change inside a quarter hour of UTC time: the date is computed once per quarter hour (Intl formats
+ * in about 2 µs, and ingest asks three times per message).
+ */
 export function localDateOf(instant: Date, timeZone: string): string {
+  const ms = instant.getTime();
+  if (!(ms >= 0)) return formatDate(instant, timeZone);
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  let byQuarter = dates.get(timeZone);
+  if (!byQuarter) {
+    byQuarter = new Map();
+    dates.set(timeZone, byQuarter);
+  }
+  let date = byQuarter.get(quarter);
+  if (date === undefined) {
+    date = formatDate(instant, timeZone);
+    if (byQuarter.size >= 4096) byQuarter.clear();
+    byQuarter.set(quarter, date);
+  }
+  return date;
+}
+
+function formatDate(instant: Date, timeZone: string): string {
   const parts = formatter(timeZone).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
