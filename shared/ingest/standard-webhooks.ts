@@ -13,6 +13,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const TOLERANCE_SECONDS = 5 * 60;
 
 const SECRET_PREFIX = 'whsec_';
+/** Base64 of 32 bytes, padded, canonical: the last character before `=` carries 4 bits and 2 zero bits. */
+const CANONICAL_SHA256_BASE64 = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 
 /** Decoded keys per secret: decoding costs about as much as the HMAC, so it is done once. */
 const keys = new Map<string, Buffer>();
@@ -48,14 +50,17 @@ export function verifySignature(message: SignedMessage, secrets: readonly string
   const passed: Buffer[] = [];
   for (const entry of message.signature.split(' ')) {
     const [version, signature] = entry.split(',');
-    if (version === 'v1' && signature !== undefined) passed.push(Buffer.from(signature));
+    // Only the canonical base64 of 32 bytes can equal the expected signature (the package compares the
+    // base64 text): other text is never equal, and decoding it would accept non-canonical spellings.
+    if (version === 'v1' && signature !== undefined && CANONICAL_SHA256_BASE64.test(signature)) passed.push(Buffer.from(signature, 'base64'));
   }
   if (passed.length === 0) return false;
 
-  const content = `${message.id}.${timestamp}.${message.body}`;
+  const ts = String(timestamp);
   for (const secret of secrets) {
-    const expected = Buffer.from(createHmac('sha256', keyOf(secret)).update(content).digest('base64'));
-    for (const p of passed) if (p.length === expected.length && timingSafeEqual(p, expected)) return true;
+    // The signed content `id.timestamp.body`, fed in parts (no copy of the body).
+    const expected = createHmac('sha256', keyOf(secret)).update(message.id).update('.').update(ts).update('.').update(message.body).digest();
+    for (const p of passed) if (timingSafeEqual(p, expected)) return true;
   }
   return false;
 }

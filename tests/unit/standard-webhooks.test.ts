@@ -62,9 +62,11 @@ const vectorArb = fc.record({
   signer: fc.constantFrom<'standardwebhooks' | 'svix'>('standardwebhooks', 'svix'),
   signedWith: fc.nat({ max: SECRETS.length - 1 }),
   accepted: fc.uniqueArray(fc.nat({ max: SECRETS.length - 1 }), { minLength: 1, maxLength: 2 }),
-  tamper: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'none', 'list-with-valid', 'flip', 'other-body', 'other-id', 'version', 'truncate', 'list-with-valid', 'list-without-valid', 'empty', 'no-comma'),
+  tamper: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'none', 'list-with-valid', 'flip', 'non-canonical', 'unpadded', 'other-body', 'other-id', 'version', 'truncate', 'list-with-valid', 'list-without-valid', 'empty', 'no-comma'),
   flipAt: fc.nat(),
 });
+
+const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 type Vector = typeof vectorArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -90,6 +92,9 @@ function build(v: Vector) {
     'list-without-valid': `${flipped} v1a,${b64}`,
     empty: '',
     'no-comma': `v1${b64}`,
+    // The same bytes spelled otherwise: the last character's two unused bits set, or the padding left out.
+    'non-canonical': `v1,${b64.slice(0, 42)}${B64_ALPHABET[B64_ALPHABET.indexOf(b64[42]!) | 1]}=`,
+    unpadded: `v1,${b64.slice(0, 43)}`,
   }[v.tamper];
   return { id: v.id, timestamp, signature, body: v.body, secrets: v.accepted.map((i) => SECRETS[i]!) };
 }
