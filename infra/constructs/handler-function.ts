@@ -6,6 +6,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LAMBDA_BUNDLING } from '../bundling.js';
 import type { StageConfig } from '../config.js';
 import { FUNCTION_SIZING, type EntryResolver, type FunctionName } from '../functions.js';
 
@@ -84,15 +85,17 @@ export class HandlerFunction extends Construct {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
         banner: ESM_REQUIRE_BANNER,
-        target: 'node24',
-        minify: true,
+        target: LAMBDA_BUNDLING.target,
+        minify: LAMBDA_BUNDLING.minify,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
-        // Bundle the AWS SDK clients too: the version is pinned by our lockfile, not the runtime's.
+        // Bundle the AWS SDK clients too: the version is pinned by our lockfile, not the runtime's, and
+        // a bundled client starts faster than the runtime's (docs/cost-model.md, cold starts).
         externalModules: [],
+        esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLING.alias(REPO_ROOT)).map(([from, to]) => [`--alias:${from}`, to])),
       },
     });
   }

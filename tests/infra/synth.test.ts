@@ -63,6 +63,12 @@ describe('npx cdk synth (the real app, real handler entries, offline)', () => {
         { cwd: tmpdir(), env: { ...offlineEnv(), ...dummyEnv(variables), AWS_REGION: 'cn-north-1' } },
       );
       expect(loaded.stdout.trim(), `${String(variables.POWERTOOLS_SERVICE_NAME)} bundle exports handler`).toBe('function');
+      // The SDK's credential chain is replaced by the environment's credentials (infra/bundling.ts).
+      const sources = (JSON.parse(readFileSync(join(asset, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+      if (sources.some((s) => s.includes('@aws-sdk/client-'))) {
+        expect(sources.some((s) => s.includes('shared/adapters/aws/lambda-credentials.ts')), `${String(variables.POWERTOOLS_SERVICE_NAME)} credentials`).toBe(true);
+        expect(sources.filter((s) => /credential-provider-(node|sso|ini|process)|nested-clients/.test(s))).toEqual([]);
+      }
     }
   });
 });

@@ -1,0 +1,16 @@
+import { join } from 'node:path';
+
+/**
+ * How every function is bundled for Lambda (infra/constructs/handler-function.ts), and how
+ * `npm run bench` bundles them to measure what is deployed (bench/cold-start.ts): one definition.
+ */
+export const LAMBDA_BUNDLING = {
+  format: 'esm',
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  minify: true,
+  /** Modules replaced in the Lambda bundles (see each replacement's own comment). */
+  alias: (repoRoot: string): Record<string, string> => ({
+    '@aws-sdk/credential-provider-node': join(repoRoot, 'shared', 'adapters', 'aws', 'lambda-credentials.ts'),
+  }),
+} as const;
