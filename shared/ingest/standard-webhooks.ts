@@ -56,10 +56,10 @@ export function verifySignature(message: SignedMessage, secrets: readonly string
   }
   if (passed.length === 0) return false;
 
-  const ts = String(timestamp);
+  // One update: each call into the native HMAC costs more than copying the body once.
+  const content = `${message.id}.${timestamp}.${message.body}`;
   for (const secret of secrets) {
-    // The signed content `id.timestamp.body`, fed in parts (no copy of the body).
-    const expected = createHmac('sha256', keyOf(secret)).update(message.id).update('.').update(ts).update('.').update(message.body).digest();
+    const expected = createHmac('sha256', keyOf(secret)).update(content).digest();
     for (const p of passed) if (timingSafeEqual(p, expected)) return true;
   }
   return false;
