@@ -1,28 +1,40 @@
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
+import { LAMBDA_BUNDLING } from '../infra/bundling.js';
+import { FUNCTION_NAMES } from '../infra/functions.js';
 
-export const FUNCTIONS = ['ingest-webhook', 'apply-progress', 'register-event', 'aggregate-kpis', 'send-reminders', 'deliver-notification', 'query-api'] as const;
+export const FUNCTIONS = FUNCTION_NAMES;
 
 export interface ColdStart {
   name: string;
+  /** The bundle as infra/ deploys it (the AWS SDK inside, minified). */
   bytes: number;
   initMs: number;
   baselineInitMs: number;
+  /** What makes the bundle: the largest inputs by package (esbuild metafile). */
+  largest: Array<{ input: string; bytes: number }>;
+  /** The same function with the AWS SDK left out (taken from the runtime's node_modules): the alternative not taken. */
+  sdkFromRuntime: { bytes: number; initMs: number };
 }
 
-/** Bundled as infra/ bundles them: ESM, minified, node target, SDK included. */
-async function bundle(entry: string, outfile: string): Promise<number> {
+/**
+ * Bundled as infra/ bundles them (infra/bundling.ts: ESM, minified, module fields first, the Lambda
+ * credential alias), for the Node that runs the bench. `sdkExternal`: @aws-sdk/* left to the runtime.
+ */
+async function bundle(entry: string, outfile: string, sdkExternal = false): Promise<{ bytes: number; metafile: Metafile }> {
   const result = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
+    format: LAMBDA_BUNDLING.format,
+    target: `node${process.versions.node.split('.')[0]}`,
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
+    minify: LAMBDA_BUNDLING.minify,
+    alias: LAMBDA_BUNDLING.alias(resolve('.')),
+    external: sdkExternal ? ['@aws-sdk/*'] : [],
     sourcemap: false,
     metafile: true,
     logLevel: 'silent',
@@ -30,7 +42,23 @@ async function bundle(entry: string, outfile: string): Promise<number> {
   });
   const out = Object.entries(result.metafile.outputs).find(([path]) => resolve(path) === resolve(outfile));
   if (!out) throw new Error(`no metafile output for ${outfile}`);
-  return out[1].bytes;
+  return { bytes: out[1].bytes, metafile: result.metafile };
+}
+
+/** Bytes in the output per package (or per folder of ours), largest first. */
+function largest(metafile: Metafile, top = 8): Array<{ input: string; bytes: number }> {
+  const byPackage = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, v] of Object.entries(output.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+      const key = m ? m[1]! : path.split('/').slice(0, 2).join('/');
+      byPackage.set(key, (byPackage.get(key) ?? 0) + v.bytesInOutput);
+    }
+  }
+  return [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([input, bytes]) => ({ input, bytes }));
 }
 
 /** Module init time in a fresh Node process (median of `runs`), with the environment a Lambda would have. */
@@ -61,8 +89,10 @@ function initMs(file: string, runs: number): number {
 }
 
 export async function benchColdStart(runs: number, progress: (msg: string) => void): Promise<ColdStart[]> {
-  const dir = join(tmpdir(), `bench-cold-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
+  // Under node_modules/.cache, so that a bundle that leaves the SDK out finds it as it would in the runtime.
+  const parent = resolve('node_modules', '.cache');
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, 'bench-cold-'));
   try {
     const emptyEntry = join(dir, 'empty.ts');
     writeFileSync(emptyEntry, 'export const handler = async () => ({});\n');
@@ -74,9 +104,18 @@ export async function benchColdStart(runs: number, progress: (msg: string) => vo
       const entry = resolve('functions', name, 'handler.ts');
       if (!existsSync(entry)) throw new Error(`missing ${entry}`);
       const out = join(dir, `${name}.mjs`);
-      const bytes = await bundle(entry, out);
-      results.push({ name, bytes, initMs: initMs(out, runs), baselineInitMs });
-      progress(`cold start ${name}: ${bytes} bytes`);
+      const { bytes, metafile } = await bundle(entry, out);
+      const outExternal = join(dir, `${name}.sdk-external.mjs`);
+      const external = await bundle(entry, outExternal, true);
+      results.push({
+        name,
+        bytes,
+        initMs: initMs(out, runs),
+        baselineInitMs,
+        largest: largest(metafile),
+        sdkFromRuntime: { bytes: external.bytes, initMs: initMs(outExternal, runs) },
+      });
+      progress(`cold start ${name}: ${bytes} bytes (${external.bytes} without the SDK)`);
     }
     return results;
   } finally {

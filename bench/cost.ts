@@ -7,24 +7,34 @@ import { PRICES, PRICES_AS_OF, type RegionPrices } from './prices.js';
 export interface CostInputs {
   /** Measured: CPU of the webhook handler per request (µs). */
   ingestCpuMicros: number;
-  /** Measured: write units per progress event in the consumer and at ingest. */
+  /** Measured: write units per progress event in the consumer and at ingest (the rate budget's lease included). */
   consumerWriteUnits: number;
   ingestWriteUnits: number;
+  /** Measured: read units per progress event (the consumer's read-merge-write). */
+  consumerReadUnits: number;
   /** Assumptions (documented in docs/cost-model.md). */
   ingestIoMillis: number;
+  relayMillisPerBatch: number;
+  relayBatchSize: number;
   consumerMillisPerBatch: number;
   batchSize: number;
   ingestMemoryMb: number;
+  relayMemoryMb: number;
   consumerMemoryMb: number;
 }
 
 export const DEFAULT_ASSUMPTIONS = {
-  /** Receipt claim (PutItem) + PutEvents + mark published (UpdateItem), in-region. */
-  ingestIoMillis: 30,
-  /** A batch of 10 records processed in parallel, each 4 parallel writes. */
+  /** One conditional PutItem in-region (the rate budget's lease is one more PutItem per 20 requests). */
+  ingestIoMillis: 10,
+  /** One PutEvents call per 10 records. */
+  relayMillisPerBatch: 30,
+  /** Stream records per relay invocation at a few events per second (the mapping batches up to 100). */
+  relayBatchSize: 10,
+  /** A batch of 10 records processed in parallel, each a GetItem then a PutItem. */
   consumerMillisPerBatch: 40,
   batchSize: 10,
   ingestMemoryMb: 256,
+  relayMemoryMb: 256,
   consumerMemoryMb: 256,
 } as const;
 
@@ -38,19 +48,22 @@ export interface CostBreakdown {
   components: Record<string, number>;
 }
 
+/** Stream reads (GetRecords) by a Lambda event source mapping are free; the relay pays Lambda and EventBridge only. */
 export function costPerMillion(inputs: CostInputs, region: string, extraConsumerWrites = 0): CostBreakdown {
   const p: RegionPrices | undefined = PRICES[region];
   if (!p) throw new Error(`no prices for region ${region}; known: ${Object.keys(PRICES).join(', ')}`);
   const ingestMs = Math.ceil(inputs.ingestCpuMicros / 1000 + inputs.ingestIoMillis);
-  const consumerMsPerEvent = Math.ceil(inputs.consumerMillisPerBatch) / inputs.batchSize;
+  const lambda = (msPerBatch: number, batch: number, memoryMb: number) => p.lambdaRequest / batch + (Math.ceil(msPerBatch) / batch / 1000) * (memoryMb / 1024) * p.lambdaGbSecond;
   const components = {
     httpApi: p.httpApiRequest,
     lambdaIngest: p.lambdaRequest + (ingestMs / 1000) * (inputs.ingestMemoryMb / 1024) * p.lambdaGbSecond,
+    lambdaRelay: lambda(inputs.relayMillisPerBatch, inputs.relayBatchSize, inputs.relayMemoryMb),
     eventBridge: p.eventBridgeEvent,
     // EventBridge's SendMessage, plus one ReceiveMessage and one DeleteMessageBatch per batch.
     sqs: p.sqsRequest * (1 + 2 / inputs.batchSize),
-    lambdaConsumer: p.lambdaRequest / inputs.batchSize + (consumerMsPerEvent / 1000) * (inputs.consumerMemoryMb / 1024) * p.lambdaGbSecond,
-    dynamoDb: p.dynamoWriteUnit * (inputs.consumerWriteUnits + inputs.ingestWriteUnits + extraConsumerWrites),
+    lambdaConsumer: lambda(inputs.consumerMillisPerBatch, inputs.batchSize, inputs.consumerMemoryMb),
+    dynamoDbWrite: p.dynamoWriteUnit * (inputs.consumerWriteUnits + inputs.ingestWriteUnits + extraConsumerWrites),
+    dynamoDbRead: p.dynamoReadUnit * inputs.consumerReadUnits,
   };
   const perEvent = Object.values(components).reduce((a, b) => a + b, 0);
   const million = (n: number) => Math.round(n * 1e6 * 1000) / 1000;

@@ -16,6 +16,8 @@ export interface PipelineResult {
   eventsPerSecond: number;
   ceilingPerSecond: number;
   ratio: number;
+  /** From the 202 to the figure being readable through the read API (`GET …/kpis`), one report at a time. */
+  freshness: { probes: number; p50Ms: number; p99Ms: number; maxMs: number };
 }
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -29,11 +31,13 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 
 /**
  * Progress events per second end to end through the local runtime (`tsx local/main.ts`): signed HTTP
- * webhooks → in-process bus → durable queue → apply-progress → DynamoDB Local, until
- * `/v1/admin/drain` says every queue is empty. The ceiling is the raw PutItem rate of the same
- * DynamoDB Local through the same SDK with the same concurrency.
+ * webhooks → ingest's outbox record in DynamoDB Local → the table's stream → relay → in-process bus →
+ * durable queue → apply-progress → DynamoDB Local, until `/v1/admin/drain` says the stream is read to
+ * its end and every queue is empty. The ceiling is the raw PutItem rate of the same DynamoDB Local
+ * through the same SDK with the same concurrency. Then freshness: `probes` reports sent one at a
+ * time, each timed from its 202 until the read API serves its figure.
  */
-export async function benchPipeline(options: { events: number; concurrency: number; progress: (m: string) => void }): Promise<PipelineResult> {
+export async function benchPipeline(options: { events: number; concurrency: number; probes: number; progress: (m: string) => void }): Promise<PipelineResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-pipeline-'));
   const port = await freePort();
   const token = 'bench-token';
@@ -66,7 +70,7 @@ export async function benchPipeline(options: { events: number; concurrency: numb
     const source = sources.find((s) => s.types.includes('progress.submitted') && s.orgIds.some((o) => /^\d{6}$/.test(o)))!;
     const orgId = source.orgIds.find((o) => /^\d{6}$/.test(o))!;
     const wh = new Webhook(source.secrets[0]!);
-    const bodies = Array.from({ length: options.events }, (_, i) => {
+    const body = (i: number, value: number) => {
       // Within the plan's year and not after the receipt (message checks); the envelope's time is the report's.
       const reportedAt = new Date(Date.UTC(2023, 5, 1) + i * 60_000).toISOString();
       return JSON.stringify({
@@ -80,26 +84,28 @@ export async function benchPipeline(options: { events: number; concurrency: numb
           period: '2023-06',
           status: 'in_progress',
           percentComplete: i % 100,
-          metrics: [{ kpiId: 'sports-clubs', value: i }],
+          metrics: [{ kpiId: 'sports-clubs', value }],
           summary: '基准测试',
           evidence: [],
         },
       });
-    });
+    };
+    const send = async (i: number, b: string) => {
+      const id = `msg_pipeline_${i}`;
+      const now = new Date();
+      const res = await fetch(`${url}/v1/webhooks/${source.sourceId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': wh.sign(id, now, b) },
+        body: b,
+      });
+      if (res.status !== 202) throw new Error(`webhook ${i} answered ${res.status}: ${await res.text()}`);
+    };
+    const bodies = Array.from({ length: options.events }, (_, i) => body(i, i));
     const started = performance.now();
     await pool(
       bodies.map((b, i) => ({ b, i })),
       options.concurrency,
-      async ({ b, i }) => {
-        const id = `msg_pipeline_${i}`;
-        const now = new Date();
-        const res = await fetch(`${url}/v1/webhooks/${source.sourceId}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': wh.sign(id, now, b) },
-          body: b,
-        });
-        if (res.status !== 202) throw new Error(`webhook ${i} answered ${res.status}: ${await res.text()}`);
-      },
+      async ({ b, i }) => send(i, b),
     );
     options.progress(`pipeline: ${options.events} webhooks accepted, draining`);
     const drained = await fetch(`${url}/v1/admin/drain`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
@@ -121,7 +127,32 @@ export async function benchPipeline(options: { events: number; concurrency: numb
     );
     const ceilingPerSecond = Math.round(options.events / ((performance.now() - t0) / 1000));
     client.destroy();
-    return { events: options.events, concurrency: options.concurrency, eventsPerSecond, ceilingPerSecond, ratio: Math.round((eventsPerSecond / ceilingPerSecond) * 1000) / 1000 };
+
+    // Freshness: each probe is newer than everything before it, with a value no report had.
+    const figure = async (): Promise<number | undefined> => {
+      const res = await fetch(`${url}/v1/plans/jining-sports-2023/kpis`, { headers: { authorization: `Bearer ${token}` } });
+      if (res.status !== 200) throw new Error(`read API answered ${res.status}`);
+      const kpis = (await res.json()) as { kpis: Array<{ kpiId: string; byOrg: Array<{ orgId: string; value: number | null }> }> };
+      return kpis.kpis.find((k) => k.kpiId === 'sports-clubs')?.byOrg.find((o) => o.orgId === orgId)?.value ?? undefined;
+    };
+    const samples: number[] = [];
+    for (let p = 0; p < options.probes; p++) {
+      const i = options.events + p;
+      const value = 1_000_000 + p;
+      await send(i, body(i, value));
+      const accepted = performance.now();
+      for (;;) {
+        if ((await figure()) === value) break;
+        if (performance.now() - accepted > 30_000) throw new Error(`probe ${p}: figure not readable after 30 s`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      samples.push(performance.now() - accepted);
+    }
+    samples.sort((a, b) => a - b);
+    const at = (q: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!);
+    const freshness = { probes: samples.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(samples[samples.length - 1]!) };
+    options.progress(`pipeline: freshness p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms over ${freshness.probes} probes`);
+    return { events: options.events, concurrency: options.concurrency, eventsPerSecond, ceilingPerSecond, ratio: Math.round((eventsPerSecond / ceilingPerSecond) * 1000) / 1000, freshness };
   } finally {
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();

@@ -1,33 +1,45 @@
 /** The benchmark result as a markdown table (bench/results/latest.md, quoted in the README). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a rendering of the JSON written beside it
 export function renderMarkdown(r: any): string {
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  const c = r.capacity;
   const lines = [
     `# Benchmark (${r.mode}, ${r.generatedAt.slice(0, 10)}, Node ${r.node}, seed ${r.seed})`,
     '',
     '| measure | value |',
     '|---|---|',
-    `| ingest: handler CPU per request | ${r.ingest.handlerMicros} µs |`,
-    `| ingest: floor (HMAC-SHA256 + JSON.parse) | ${r.ingest.floorMicros} µs |`,
+    `| ingest: handler CPU per request (median of 5 rounds) | ${r.ingest.handlerMicros} µs |`,
+    `| ingest: floor (HMAC-SHA256 + JSON.parse, same rounds) | ${r.ingest.floorMicros} µs |`,
     `| **ingest.ratio** | **${r.ingest.ratio}** |`,
-    `| pipeline: progress events/s end to end (HTTP → bus → queue → consumer → DynamoDB Local → drained) | ${r.pipeline.eventsPerSecond} |`,
+    `| pipeline: progress events/s end to end (HTTP → outbox record → stream → relay → bus → queue → consumer → drained) | ${r.pipeline.eventsPerSecond} |`,
     `| pipeline: PutItem/s ceiling, same DynamoDB Local, same SDK, concurrency ${r.pipeline.concurrency} | ${r.pipeline.ceilingPerSecond} |`,
     `| **pipeline.ratio** | **${r.pipeline.ratio}** |`,
     `| pipeline: the same against its write bound (ceiling ÷ ${r.pipeline.writesPerEvent} writes per event = ${r.pipeline.writeBoundPerSecond}/s) | ${r.pipeline.ratioToWriteBound} |`,
-    `| **capacity.wcuPerProgressEvent** (consumer + ingest receipt) | **${r.capacity.wcuPerProgressEvent}** (${r.capacity.wcuPerProgressEventConsumer} + ${r.capacity.wcuPerProgressEventIngest}) |`,
-    `| capacity: WCU per event.registered | ${r.capacity.wcuPerEventRegistered} |`,
-    `| **capacity.reminderReadsGrowth** (1× → 100× reports) | **${r.capacity.reminderReadsGrowth}** |`,
+    `| **pipeline.freshness** (202 → figure readable through the read API; ${r.pipeline.freshness.probes} probes) | **p50 ${r.pipeline.freshness.p50Ms} ms, p99 ${r.pipeline.freshness.p99Ms} ms** (max ${r.pipeline.freshness.maxMs} ms) |`,
+    `| **capacity.wcuPerProgressEvent** (one-metric sample report, a burst of ${c.burst.reports} from one source: ingest + consumer) | **${c.wcuPerProgressEvent}** (${c.wcuPerProgressEventIngest} + ${c.wcuPerProgressEventConsumer}; ${c.burst.leases} rate-budget lease for ${c.burst.reports} reports) |`,
+    `| capacity: WCU for a report alone in its rate window (it pays a whole lease) | ${c.wcuPerLoneProgressEvent} |`,
+    `| capacity: RCU per progress event (the consumer's read before its write) | ${c.rcuPerProgressEventConsumer} |`,
+    `| capacity: WCU per event.registered (event message + a new event's transaction at 2 units per item) | ${c.wcuPerEventRegistered} |`,
+    `| **capacity.reminderReadsGrowth** (1× → 100× reports) | **${c.reminderReadsGrowth}** |`,
+    `| capacity: RCU for a year of trend (\`GET …/snapshots\`, ${c.trendYear.days} days; the full snapshots it used to read) | ${c.trendYear.readTrend} (${c.trendYear.readFullSnapshots}) |`,
     `| **cost.usdPerMillionProgressEvents** (${r.cost.region}) | **$${r.cost.usdPerMillionProgressEvents}** |`,
     `| same, consumers wrapped in Powertools idempotency | $${r.cost.withPowertoolsIdempotency.usdPerMillionProgressEvents} |`,
     '',
     '| reports | factor | aggregation RCU | aggregation WCU | reminder RCU | reminder WCU |',
     '|---|---|---|---|---|---|',
-    ...r.capacity.scales.map((s: { reports: number; factor: number; aggregationRead: number; aggregationWrite: number; reminderRead: number; reminderWrite: number }) =>
+    ...c.scales.map((s: { reports: number; factor: number; aggregationRead: number; aggregationWrite: number; reminderRead: number; reminderWrite: number }) =>
       `| ${s.reports} | ${s.factor}× | ${s.aggregationRead} | ${s.aggregationWrite} | ${s.reminderRead} | ${s.reminderWrite} |`,
     ),
     '',
-    '| function | bundle bytes | init ms | empty-handler init ms |',
-    '|---|---|---|---|',
-    ...r.coldStart.functions.map((f: { name: string; bytes: number; initMs: number; baselineInitMs: number }) => `| ${f.name} | ${f.bytes} | ${f.initMs} | ${f.baselineInitMs} |`),
+    '| function | bundle (SDK inside) | init ms | empty-handler init ms | init − empty | largest inputs | without the SDK: bundle, init ms |',
+    '|---|---|---|---|---|---|---|',
+    ...r.coldStart.functions.map(
+      (f: { name: string; bytes: number; initMs: number; baselineInitMs: number; largest: Array<{ input: string; bytes: number }>; sdkFromRuntime: { bytes: number; initMs: number } }) =>
+        `| ${f.name} | ${f.bytes} (${kib(f.bytes)}) | ${f.initMs} | ${f.baselineInitMs} | ${Math.round((f.initMs - f.baselineInitMs) * 100) / 100} | ${f.largest
+          .slice(0, 4)
+          .map((l) => `${l.input} ${kib(l.bytes)}`)
+          .join(', ')} | ${kib(f.sdkFromRuntime.bytes)}, ${f.sdkFromRuntime.initMs} |`,
+    ),
     '',
     '| cost component (USD per million progress events) | ours | with idempotency |',
     '|---|---|---|',

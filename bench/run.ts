@@ -65,8 +65,8 @@ async function main() {
     import('../shared/plan/catalog.js'),
   ]);
   const SIZES = quick
-    ? { ingestRequests: 2_000, pipelineEvents: 300, pipelineConcurrency: 16, capacityPairs: 20, coldStartRuns: 3 }
-    : { ingestRequests: 20_000, pipelineEvents: 3_000, pipelineConcurrency: 32, capacityPairs: reportingPairs(getPlan('jining-sports-2023')!).length, coldStartRuns: 7 };
+    ? { ingestRequests: 2_000, pipelineEvents: 300, pipelineConcurrency: 16, freshnessProbes: 30, capacityPairs: 20, coldStartRuns: 3 }
+    : { ingestRequests: 20_000, pipelineEvents: 3_000, pipelineConcurrency: 32, freshnessProbes: 100, capacityPairs: reportingPairs(getPlan('jining-sports-2023')!).length, coldStartRuns: 7 };
   const note = (msg: string) => log.note(msg);
 
   log.note(`mode ${quick ? 'quick' : 'full'}, region ${region}, seed ${SEED}`);
@@ -75,7 +75,7 @@ async function main() {
   log.note(`ingest: handler ${ingest.handlerMicros} µs, floor ${ingest.floorMicros} µs, ratio ${ingest.ratio}`);
 
   log.phase('pipeline', `${SIZES.pipelineEvents} events, starting the local runtime`);
-  const pipeline = await benchPipeline({ events: SIZES.pipelineEvents, concurrency: SIZES.pipelineConcurrency, progress: note });
+  const pipeline = await benchPipeline({ events: SIZES.pipelineEvents, concurrency: SIZES.pipelineConcurrency, probes: SIZES.freshnessProbes, progress: note });
   log.note(`pipeline: ${pipeline.eventsPerSecond} events/s end to end, ceiling ${pipeline.ceilingPerSecond} PutItem/s, ratio ${pipeline.ratio}`);
 
   log.phase('capacity', 'starting DynamoDB Local');
@@ -92,7 +92,7 @@ async function main() {
   } finally {
     await ddb.stop();
   }
-  log.note(`capacity: ${capacity.wcuPerProgressEvent} WCU per progress event, reads growth ${capacity.reminderReadsGrowth}`);
+  log.note(`capacity: ${capacity.wcuPerProgressEvent} WCU per progress event (${capacity.wcuPerLoneProgressEvent} alone in its rate window), reads growth ${capacity.reminderReadsGrowth}`);
   // Each progress event is `wcuPerProgressEvent` single-item writes (every item is under 1 KB), so the
   // pipeline's own bound on this DynamoDB Local is ceiling / writes: how close we get to it.
   const writeBound = pipeline.ceilingPerSecond / capacity.wcuPerProgressEvent;
@@ -110,6 +110,7 @@ async function main() {
     ingestCpuMicros: ingest.handlerMicros,
     consumerWriteUnits: capacity.wcuPerProgressEventConsumer,
     ingestWriteUnits: capacity.wcuPerProgressEventIngest,
+    consumerReadUnits: capacity.rcuPerProgressEventConsumer,
     ...DEFAULT_ASSUMPTIONS,
   };
   const cost = {
