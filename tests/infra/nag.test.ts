@@ -64,6 +64,7 @@ describe('cdk-nag through Validations (v3)', () => {
         'Ingest/SourcesSecret AwsSolutions-SMG4',
         'Notifications/RobotSecret AwsSolutions-SMG4',
         'Pipeline/BusTargetDlq AwsSolutions-SQS3',
+        'Pipeline/RelayDlq AwsSolutions-SQS3',
         'Schedules/ScheduleDlq AwsSolutions-SQS3',
         // The dashboard (with OIDC only): CloudFront without a web ACL or custom
         // certificate configured, and CDK's BucketDeployment handler with its generated policy.
@@ -97,7 +98,7 @@ describe('cdk-nag through Validations (v3)', () => {
     expect(findings).toEqual(
       [
         ...Array<string>(3).fill('AwsSolutions::AwsSolutions-SMG4'),
-        ...Array<string>(2).fill('AwsSolutions::AwsSolutions-SQS3'),
+        ...Array<string>(3).fill('AwsSolutions::AwsSolutions-SQS3'),
         ...Array<string>(2).fill('AwsSolutions::AwsSolutions-APIG4'),
         'AwsSolutions::AwsSolutions-CFR2',
         'AwsSolutions::AwsSolutions-CFR4',
