@@ -10,6 +10,7 @@ export const FUNCTION_NAMES = [
   'send-reminders',
   'deliver-notification',
   'query-api',
+  'bulletin-api',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -31,6 +32,8 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
   'aggregate-kpis': { memoryMiB: 512, timeoutSeconds: 120 },
   'send-reminders': { memoryMiB: 512, timeoutSeconds: 120 },
   'query-api': { memoryMiB: 512, timeoutSeconds: 10 },
+  // Replays the audit trail up to the period's end and writes an xlsx: more time and memory than a read.
+  'bulletin-api': { memoryMiB: 1024, timeoutSeconds: 29 },
 };
 
 /** Where a function's code is; tests substitute fixture entries. Returns an absolute path. */

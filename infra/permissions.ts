@@ -35,6 +35,8 @@ export const TABLE_ACCESS: Record<FunctionName, readonly TableAccess[]> = {
   'deliver-notification': [access(['PutItem', 'UpdateItem', 'DeleteItem'], ['deliveries'])],
   // Read-only: plan state, events, the audit trail, snapshots.
   'query-api': [access(['Query'], ['state', 'events', 'audit', 'snapshots'])],
+  // Read-only: the audit trail (replayed up to the period's end) and the events.
+  'bulletin-api': [access(['Query'], ['events', 'audit'])],
 };
 
 function access(actions: readonly TableAction[], partitions: readonly Partition[]): TableAccess {

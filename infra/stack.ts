@@ -73,6 +73,7 @@ export class SupervisionStack extends Stack {
         ...this.pipeline.consumers,
         ...Object.values(this.schedules.jobs),
         this.api.query,
+        this.api.bulletins,
       ],
       httpApi: this.api.httpApi,
       streams: [{ label: 'Relay', fn: this.pipeline.relay, maxAge: Duration.minutes(15) }],

@@ -5,6 +5,7 @@ import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAggregateKpisHandler } from '../functions/aggregate-kpis/app.js';
+import { createBulletinApiHandler } from '../functions/bulletin-api/app.js';
 import { createApplyProgressHandler } from '../functions/apply-progress/app.js';
 import { createDeliverNotificationHandler } from '../functions/deliver-notification/app.js';
 import { createIngestWebhookHandler } from '../functions/ingest-webhook/app.js';
@@ -97,6 +98,12 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       }),
     ).use(injectLambdaContext(queryLog));
 
+    const bulletinsLog = logger('bulletin-api');
+    const b = stores();
+    const bulletins = middy(
+      createBulletinApiHandler({ reader: b.state, reports: b.state, clock: w.clock, calendar, logger: bulletinsLog, authorize: (event) => isAuthorized(event.headers) }),
+    ).use(injectLambdaContext(bulletinsLog));
+
     const progressLog = logger('apply-progress');
     const progress = middy(createApplyProgressHandler({ writer: stores().state, logger: progressLog, onFailure: onRecordFailure })).use(injectLambdaContext(progressLog));
 
@@ -127,7 +134,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     ).use(injectLambdaContext(remindersLog));
 
     return {
-      http: { ingest, query },
+      http: { ingest, query, bulletins },
       queues: { progress, events, delivery },
       jobs: { 'aggregate-kpis': aggregate, 'send-reminders': reminders },
       stream: relay,

@@ -20,6 +20,7 @@ import { LocalScheduler } from './scheduler.js';
 import { staticSite } from './static.js';
 import { StreamCheckpoints, StreamPoller, type StreamSource } from './stream.js';
 import { isOutboxInsert } from '../shared/adapters/dynamodb/outbox.js';
+import { BULLETIN_ROUTE, matchTemplate } from '../shared/api/routes.js';
 
 export interface RuntimeOptions {
   /** 0 picks a free port. */
@@ -294,6 +295,11 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
       return invokeHttp(fns.http.ingest, FUNCTION_NAMES.ingest, req, res, { routeKey: 'POST /v1/webhooks/{sourceId}', pathParameters: { sourceId: safeDecode(webhook[1]) } }, body);
     }
     if (method === 'GET' && path === '/v1/openapi.json') return invokeHttp(fns.http.query, FUNCTION_NAMES.query, req, res, { routeKey: 'GET /v1/openapi.json' }, body);
+    // As the HTTP API routes it: the bulletins to bulletin-api, every other read to query-api.
+    const bulletin = matchTemplate(BULLETIN_ROUTE.path, path);
+    if (method === 'GET' && bulletin) {
+      return invokeHttp(fns.http.bulletins, FUNCTION_NAMES.bulletins, req, res, { routeKey: `GET ${BULLETIN_ROUTE.path}`, pathParameters: bulletin }, body);
+    }
     if (method === 'GET' && path.startsWith('/v1/')) {
       return invokeHttp(fns.http.query, FUNCTION_NAMES.query, req, res, { routeKey: 'GET /v1/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/'.length)) } }, body);
     }

@@ -8,13 +8,12 @@ import {
   DEFAULT_REPORTS_LIMIT,
   DEFAULT_SNAPSHOT_DAYS,
   MAX_SNAPSHOT_DAYS,
-  type BulletinQuery,
   type EventsQuery,
   type SnapshotsQuery,
   type TaskQuery,
 } from '../../shared/api/query-params.js';
 import type { EventsResponse, KpisResponse, OverdueResponse, SnapshotsResponse, TaskResponse } from '../../shared/api/responses.js';
-import { BULLETIN_ROUTE, OPENAPI_PATH, READ_ROUTES, matchTemplate, type ReadRoute } from '../../shared/api/routes.js';
+import { OPENAPI_PATH, READ_ROUTES, matchTemplate, type ReadRoute } from '../../shared/api/routes.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { errorResponse, jsonResponse, type ErrorIssue } from '../../shared/http/json-response.js';
 import { evaluatePlan, type PlanView } from '../../shared/kpi/evaluate-plan.js';
@@ -25,10 +24,8 @@ import type { Clock } from '../../shared/ports/clock.js';
 import type { SnapshotStore } from '../../shared/ports/snapshots.js';
 import type { PlanStateReader, ReportReader, SportsEventRecord } from '../../shared/ports/state.js';
 import { addDays, daysBetween, localDateOf } from '../../shared/time/local-date.js';
-import { loadBulletin } from './bulletin.js';
-import { renderBulletin } from './bulletin-render.js';
 import { cursorCodec, InvalidCursorError, type CursorCodec, type CursorKey } from './cursor.js';
-import { ApiError, InvalidCursorParamError, InvalidQueryError, NotFoundError } from './errors.js';
+import { ApiError, InvalidCursorParamError, InvalidQueryError, NotFoundError, parseQuery } from './errors.js';
 import { overdueItems } from './overdue.js';
 import { kpiItem, planBody, rankingsBody, taskDetail } from './views.js';
 
@@ -80,12 +77,6 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
       return errorResponse(401, 'unauthorized', 'a valid bearer token is required', undefined, { 'www-authenticate': 'Bearer' });
     }
 
-    const bulletin = matchTemplate(BULLETIN_ROUTE.path, path);
-    if (bulletin) {
-      if (method !== 'GET') return methodNotAllowed();
-      return bulletinRoute(bulletin, event);
-    }
-
     for (const route of READ_ROUTES) {
       const params = matchTemplate(route.path, path);
       if (!params) continue;
@@ -129,15 +120,6 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
       case 'listSnapshots':
         return snapshotsRoute(plan, today, query as SnapshotsQuery);
     }
-  }
-
-  async function bulletinRoute(params: Record<string, string>, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-    const plan = getPlan(params.planId ?? '');
-    if (!plan) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
-    const query = parseQuery(BULLETIN_ROUTE.query, event) as BulletinQuery;
-    const now = deps.clock.now();
-    const bulletin = await loadBulletin(deps, plan, params.period ?? '', localDateOf(now, plan.timeZone), now);
-    return renderBulletin(bulletin, query.format);
   }
 
   /** One Query for the plan's state and (when needed) one for its events — both flat in the number of reports. */
@@ -215,20 +197,6 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
 
 function methodNotAllowed(): APIGatewayProxyStructuredResultV2 {
   return errorResponse(405, 'method_not_allowed', 'use GET', undefined, { allow: 'GET' });
-}
-
-function parseQuery(schema: z.ZodObject, event: APIGatewayProxyEventV2): Record<string, unknown> {
-  const parsed = schema.safeParse(event.queryStringParameters ?? {});
-  if (parsed.success) return parsed.data;
-  const issues: ErrorIssue[] = [];
-  for (const issue of parsed.error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) issues.push({ path: key, message: 'unknown query parameter' });
-    } else {
-      issues.push({ path: issue.path.map(String).join('.'), message: issue.message });
-    }
-  }
-  throw new InvalidQueryError(issues);
 }
 
 /** Every date parameter (`asOf`, `from`, `to`) must lie within the plan's span (shared/plan/span.ts). */

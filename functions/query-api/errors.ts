@@ -1,3 +1,5 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type * as z from 'zod';
 import type { ErrorIssue } from '../../shared/http/json-response.js';
 
 /** An answer other than 200, thrown by a route and turned into `{ error: { code, message, issues? } }`. */
@@ -40,4 +42,19 @@ export class InvalidPeriodError extends ApiError {
   constructor(code: 'invalid_period' | 'period_outside_plan' | 'period_not_started', message: string) {
     super(400, code, message, [{ path: 'period', message }]);
   }
+}
+
+/** The query parameters of a request by `schema`; an unknown or invalid one is an InvalidQueryError naming each. */
+export function parseQuery(schema: z.ZodObject, event: Pick<APIGatewayProxyEventV2, 'queryStringParameters'>): Record<string, unknown> {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (parsed.success) return parsed.data;
+  const issues: ErrorIssue[] = [];
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) issues.push({ path: key, message: 'unknown query parameter' });
+    } else {
+      issues.push({ path: issue.path.map(String).join('.'), message: issue.message });
+    }
+  }
+  throw new InvalidQueryError(issues);
 }

@@ -34,8 +34,9 @@ export const READ_ROUTES = [
   '/v1/plans/{planId}/rankings',
   '/v1/plans/{planId}/events',
   '/v1/plans/{planId}/snapshots',
-  '/v1/plans/{planId}/bulletins/{period}',
 ] as const;
+/** The bulletin route, served by bulletin-api behind the same authorizer (its xlsx writer stays out of query-api). */
+export const BULLETIN_ROUTES = ['/v1/plans/{planId}/bulletins/{period}'] as const;
 /** The API description, public. */
 export const OPENAPI_ROUTE = '/v1/openapi.json';
 
@@ -56,6 +57,7 @@ export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly query: HandlerFunction;
+  readonly bulletins: HandlerFunction;
   readonly cursorSecret: Secret;
   readonly accessLogs: LogGroup;
 
@@ -74,11 +76,19 @@ export class Api extends Construct {
       name: 'query-api',
       config,
       entryFor: props.entryFor,
-      description: 'Read API: plan status, KPIs, tasks, overdue items, rankings, events, snapshots, bulletins',
+      description: 'Read API: plan status, KPIs, tasks, overdue items, rankings, events, snapshots',
       environment: { TABLE_NAME: props.table.tableName, CURSOR_SECRET_ARN: this.cursorSecret.secretArn },
     });
     grantTableAccess(props.table, this.query.role, TABLE_ACCESS['query-api']);
     grantSecretValue(this.cursorSecret, this.query.role);
+    this.bulletins = new HandlerFunction(this, 'BulletinApi', {
+      name: 'bulletin-api',
+      config,
+      entryFor: props.entryFor,
+      description: 'Read API: the monthly and quarterly bulletins (通报) as xlsx, csv or html',
+      environment: { TABLE_NAME: props.table.tableName },
+    });
+    grantTableAccess(props.table, this.bulletins.role, TABLE_ACCESS['bulletin-api']);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: `Supervision API (${config.stage})`,
@@ -116,6 +126,7 @@ export class Api extends Construct {
 
     const ingestIntegration = new HttpLambdaIntegration('Ingest', props.ingest.function);
     const queryIntegration = new HttpLambdaIntegration('Query', this.query.function);
+    const bulletinIntegration = new HttpLambdaIntegration('Bulletins', this.bulletins.function);
     const readAuthorizer: IHttpRouteAuthorizer = props.oidc
       ? new HttpJwtAuthorizer('Jwt', props.oidc.issuer, { jwtAudience: [...props.oidc.audience] })
       : new HttpIamAuthorizer();
@@ -137,6 +148,9 @@ export class Api extends Construct {
     }
     for (const path of READ_ROUTES) {
       this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration: queryIntegration, authorizer: readAuthorizer });
+    }
+    for (const path of BULLETIN_ROUTES) {
+      this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration: bulletinIntegration, authorizer: readAuthorizer });
     }
     for (const route of this.httpApi.addRoutes({
       path: OPENAPI_ROUTE,

@@ -67,6 +67,7 @@ export const FUNCTION_ENV = {
   'send-reminders': TableAndBusEnv,
   'deliver-notification': z.object({ TABLE_NAME: Required, ROBOT_SECRET_ARN: Arn, NOTIFICATION_TOPIC_ARN: Arn }),
   'query-api': z.object({ TABLE_NAME: Required, CURSOR_SECRET_ARN: Arn }),
+  'bulletin-api': TableEnv,
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENV;

@@ -6,7 +6,7 @@ import { EVENT_SOURCE } from '../../events/schemas.js';
 import { TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.js';
 import { OUTBOX_KINDS } from '../../shared/adapters/dynamodb/outbox.js';
 import { QUEUES, SCHEDULES, STREAM_RELAY, type QueueName, type ScheduleName } from '../../shared/routing.js';
-import { OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { BULLETIN_ROUTES, OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
 import { PUBLISHES, STREAM_READ, TABLE_ACCESS } from '../../infra/permissions.js';
@@ -244,6 +244,7 @@ describe('functions', () => {
       'send-reminders': ['TABLE_NAME', 'EVENT_BUS_NAME'],
       'deliver-notification': ['TABLE_NAME', 'NOTIFICATION_TOPIC_ARN', 'ROBOT_SECRET_ARN'],
       'query-api': ['TABLE_NAME', 'CURSOR_SECRET_ARN'],
+      'bulletin-api': ['TABLE_NAME'],
     };
     for (const name of FUNCTION_NAMES) {
       const vars = (functions[fnId(name)]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -336,6 +337,7 @@ describe('least privilege', () => {
         'sqs:ReceiveMessage',
       ],
       'query-api': ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
+      'bulletin-api': ['logs:CreateLogStream', 'logs:PutLogEvents'],
     };
     for (const name of FUNCTION_NAMES) {
       const actions = roleStatements(name)
@@ -377,16 +379,21 @@ describe('HTTP API', () => {
     expect(routes().some((x) => String(x.Properties!.RouteKey).startsWith('OPTIONS '))).toBe(false);
   });
 
-  it('routes the read routes to query-api with IAM authorization when no OIDC issuer is configured', () => {
-    for (const path of READ_ROUTES) {
-      const r = routes().find((x) => x.Properties!.RouteKey === `GET ${path}`);
-      expect(r, path).toBeDefined();
-      expect(r!.Properties!.AuthorizationType).toBe('AWS_IAM');
-      expect(integrationTarget(r!.Properties!.Target)).toBe(fnId('query-api'));
+  it('routes the read routes to query-api, the bulletins to bulletin-api, with IAM authorization when no OIDC issuer is configured', () => {
+    for (const [paths, fn] of [
+      [READ_ROUTES, 'query-api'],
+      [BULLETIN_ROUTES, 'bulletin-api'],
+    ] as const) {
+      for (const path of paths) {
+        const r = routes().find((x) => x.Properties!.RouteKey === `GET ${path}`);
+        expect(r, path).toBeDefined();
+        expect(r!.Properties!.AuthorizationType).toBe('AWS_IAM');
+        expect(integrationTarget(r!.Properties!.Target)).toBe(fnId(fn));
+      }
     }
     const openapi = routes().find((x) => x.Properties!.RouteKey === `GET ${OPENAPI_ROUTE}`);
     expect(openapi!.Properties!.AuthorizationType).toBe('NONE');
-    expect(routes()).toHaveLength(READ_ROUTES.length + 2);
+    expect(routes()).toHaveLength(READ_ROUTES.length + BULLETIN_ROUTES.length + 2);
   });
 
   it('throttles the default stage and writes JSON access logs', () => {

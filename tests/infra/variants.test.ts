@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncompleteOidcConfigError, UnknownStageError, parseOidc, parseStage } from '../../infra/config.js';
-import { READ_ROUTES, OPENAPI_ROUTE, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { BULLETIN_ROUTES, READ_ROUTES, OPENAPI_ROUTE, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { FUNCTION_NAMES } from '../../infra/functions.js';
 import { resourcesOf, synthesizeWithFixtures, type Synthesized } from './helpers.js';
 
@@ -48,7 +48,7 @@ describe('prod stage with an OIDC issuer', () => {
     expect(Object.keys(authorizers)).toHaveLength(1);
     expect(jwt.Properties).toMatchObject({ AuthorizerType: 'JWT', JwtConfiguration: { Issuer: ISSUER, Audience: ['supervision', 'bureau-portal'] } });
     const routes = Object.values(resourcesOf(prod.template, 'AWS::ApiGatewayV2::Route'));
-    for (const path of READ_ROUTES) {
+    for (const path of [...READ_ROUTES, ...BULLETIN_ROUTES]) {
       const r = routes.find((x) => x.Properties!.RouteKey === `GET ${path}`)!;
       expect(r.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
     }

@@ -4,6 +4,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAggregateKpisHandler } from '../../functions/aggregate-kpis/app.js';
+import { createBulletinApiHandler } from '../../functions/bulletin-api/app.js';
 import { createApplyProgressHandler } from '../../functions/apply-progress/app.js';
 import { createDeliverNotificationHandler } from '../../functions/deliver-notification/app.js';
 import { createIngestWebhookHandler } from '../../functions/ingest-webhook/app.js';
@@ -222,6 +223,10 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       const res = await query({ rawPath: `/v1/plans/jining-sports-2023${path}`, requestContext: { http: { method: 'GET' } }, headers: {} } as never);
       expect(res.statusCode, path).toBe(200);
     }
+    const bulletinState = new DynamoStateStore(clientFor('bulletin-api'), tableName);
+    const bulletins = createBulletinApiHandler({ reader: bulletinState, reports: bulletinState, clock: fixedClock('2023-07-03T10:00:00+08:00'), calendar: chineseWorkdayCalendar(), logger });
+    const bulletin = await bulletins({ rawPath: '/v1/plans/jining-sports-2023/bulletins/2023-06', queryStringParameters: { format: 'csv' }, requestContext: { http: { method: 'GET' } }, headers: {} } as never);
+    expect(bulletin.statusCode).toBe(200);
   });
 
   it.each(FUNCTION_NAMES)('%s: every call is granted, and every grant is used', (name) => {

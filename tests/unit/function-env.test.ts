@@ -16,6 +16,7 @@ const COMPLETE: Record<FunctionName, Record<string, string>> = {
   'send-reminders': { TABLE_NAME: 'supervision', EVENT_BUS_NAME: 'bus' },
   'deliver-notification': { TABLE_NAME: 'supervision', ROBOT_SECRET_ARN: ARN, NOTIFICATION_TOPIC_ARN: 'arn:aws-cn:sns:cn-north-1:123456789012:t' },
   'query-api': { TABLE_NAME: 'supervision', CURSOR_SECRET_ARN: ARN },
+  'bulletin-api': { TABLE_NAME: 'supervision' },
 };
 
 describe('parseFunctionEnv', () => {

@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import ExcelJS from 'exceljs';
 import { describe, expect, it, vi } from 'vitest';
+import { createBulletinApiHandler } from '../../functions/bulletin-api/app.js';
+import { contentDisposition, KPI_FIXED_HEADERS, OVERDUE_HEADERS, RANKING_HEADERS } from '../../functions/bulletin-api/bulletin-render.js';
 import { createQueryApiHandler } from '../../functions/query-api/app.js';
-import { contentDisposition, KPI_FIXED_HEADERS, OVERDUE_HEADERS, RANKING_HEADERS } from '../../functions/query-api/bulletin-render.js';
+import { BULLETIN_ROUTE, matchTemplate } from '../../shared/api/routes.js';
 import { buildOpenApiDocument } from '../../shared/api/openapi.js';
 import { ErrorResponse, RankingsResponse } from '../../shared/api/responses.js';
 import { parseBulletinPeriod } from '../../shared/bulletin/period.js';
@@ -71,16 +73,18 @@ function reports(): StoredReport[] {
 
 function setup(clock: string, opts: { authorize?: boolean; store?: AuditTrailStore } = {}) {
   const store = opts.store ?? new AuditTrailStore(reports(), [sportsEvent({ eventId: 'm', orgId: 'jn-mass-sports', status: 'held', startDate: '2023-04-16', endDate: '2023-04-16', taskIds: ['T13'], category: 'marathon', timestamp: '2023-04-17T09:00:00+08:00' })]);
-  const handler = createQueryApiHandler({
+  const common = {
     reader: store,
     reports: store,
-    snapshots: noSnapshots,
     clock: fixedClock(clock),
     calendar: chineseWorkdayCalendar(),
-    cursorKey: 'test-cursor-key-0123456789abcdef',
     logger: { error: vi.fn(), warn: vi.fn(), info: vi.fn() },
     ...(opts.authorize === undefined ? {} : { authorize: () => opts.authorize! }),
-  });
+  };
+  const query = createQueryApiHandler({ ...common, snapshots: noSnapshots, cursorKey: 'test-cursor-key-0123456789abcdef' });
+  const bulletins = createBulletinApiHandler(common);
+  // As the HTTP API routes: the bulletins to bulletin-api, the other reads to query-api.
+  const handler = (event: APIGatewayProxyEventV2) => (matchTemplate(BULLETIN_ROUTE.path, event.rawPath) ? bulletins(event) : query(event));
   return { handler, store };
 }
 
