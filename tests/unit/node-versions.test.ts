@@ -13,7 +13,9 @@ describe('the Node the functions run on', () => {
 
   it('is the bundle target and the Node of the second CI pass', () => {
     expect(runtime).toMatch(/^\d+$/);
-    expect(handlerFunction).toContain(`target: 'node${runtime}'`);
+    // The bundling options live in infra/bundling.ts (shared with the bench); the construct uses them.
+    expect(text('infra/bundling.ts')).toContain(`target: 'node${runtime}'`);
+    expect(handlerFunction).toContain('target: LAMBDA_BUNDLING.target');
     expect(/^LAMBDA_NODE=(\d+)$/m.exec(text('.ci/run'))?.[1]).toBe(runtime);
     expect(text('.ci/run')).toMatch(/npx -y -p "node@\$\{LAMBDA_NODE\}" -- npx vitest run tests\/unit tests\/integration/);
   });
