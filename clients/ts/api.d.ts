@@ -195,7 +195,7 @@ export interface paths {
         put?: never;
         /**
          * Push a progress report or a sports event (Standard Webhooks)
-         * @description Signed with Standard Webhooks: HMAC-SHA256 over `webhook-id.webhook-timestamp.rawBody` with the source secret (`whsec_` + base64; the base64 part is the key). The timestamp must be within ±5 minutes of the service clock. 202 means the event is durably on the bus; an exact resend (same webhook-id, same body) answers 202 again and is not published twice.
+         * @description Signed with Standard Webhooks: HMAC-SHA256 over `webhook-id.webhook-timestamp.rawBody` with the source secret (`whsec_` + base64; the base64 part is the key). The timestamp must be within ±5 minutes of the service clock. 202 means the message is durably stored (it reaches the event bus from there); an exact resend (same webhook-id, same body) answers 202 again and is not stored or published twice.
          */
         post: operations["postWebhook"];
         delete?: never;
@@ -1126,7 +1126,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Accepted: the event is durably on the bus (or this exact message was already accepted). */
+            /** @description Accepted: the message is durably stored and goes on to the event bus (or this exact message was already accepted). */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1171,7 +1171,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The webhook-id was already used for a different body. */
+            /** @description The webhook-id was already used for a different body (for a report: a report of the same task and `reportedAt`; a webhook-id reused for another report is another message). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1227,7 +1227,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not accepted: the receipt store or the event bus did not take the message; retry with the same webhook-id and body. */
+            /** @description Not accepted: the message could not be stored (or the sources could not be read); retry with the same webhook-id and body. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */

@@ -206,7 +206,7 @@ function webhookOperation(): Json {
       summary: 'Push a progress report or a sports event (Standard Webhooks)',
       description:
         'Signed with Standard Webhooks: HMAC-SHA256 over `webhook-id.webhook-timestamp.rawBody` with the source secret (`whsec_` + base64; the base64 part is the key). ' +
-        'The timestamp must be within ±5 minutes of the service clock. 202 means the event is durably on the bus; an exact resend (same webhook-id, same body) answers 202 again and is not published twice.',
+        'The timestamp must be within ±5 minutes of the service clock. 202 means the message is durably stored (it reaches the event bus from there); an exact resend (same webhook-id, same body) answers 202 again and is not stored or published twice.',
       security: [{ webhookSignature: [] }],
       parameters: [
         sourceIdParam,
@@ -225,7 +225,7 @@ function webhookOperation(): Json {
       },
       responses: {
         202: {
-          description: 'Accepted: the event is durably on the bus (or this exact message was already accepted).',
+          description: 'Accepted: the message is durably stored and goes on to the event bus (or this exact message was already accepted).',
           content: { 'application/json': { schema: { $ref: REF('WebhookAccepted') }, examples: { accepted: { value: { id: 'msg_2Nq0t3' } } } } },
         },
         400: errorResponse('Malformed JSON, unknown `type`, or a schema violation (every violation with its path).', {
@@ -244,7 +244,7 @@ function webhookOperation(): Json {
           type_not_allowed: errorExample('type_not_allowed', 'source rencheng may not send event.registered'),
         }),
         404: errorResponse('Unknown source.', { unknown_source: errorExample('unknown_source', 'unknown source nosuch') }),
-        409: errorResponse('The webhook-id was already used for a different body.', {
+        409: errorResponse('The webhook-id was already used for a different body (for a report: a report of the same task and `reportedAt`; a webhook-id reused for another report is another message).', {
           webhook_id_conflict: errorExample('webhook_id_conflict', 'webhook-id msg_2Nq0t3 was already used for a different body'),
         }),
         413: errorResponse('Body over 256 KiB.', { payload_too_large: errorExample('payload_too_large', 'body exceeds 262144 bytes') }),
@@ -273,10 +273,9 @@ function webhookOperation(): Json {
         429: errorResponse('Too many requests from this source; retry after `retry-after` seconds.', { rate_limited: errorExample('rate_limited', 'too many requests from this source') }, retryAfter),
         500: errorResponse('Unexpected failure; retry with the same webhook-id and body.', { internal_error: errorExample('internal_error', 'the request could not be served') }),
         503: errorResponse(
-          'Not accepted: the receipt store or the event bus did not take the message; retry with the same webhook-id and body.',
+          'Not accepted: the message could not be stored (or the sources could not be read); retry with the same webhook-id and body.',
           {
-            unavailable: errorExample('unavailable', 'not accepted: try again'),
-            bus_unavailable: errorExample('bus_unavailable', 'not accepted: the event bus did not take the event; retry with the same webhook-id'),
+            unavailable: errorExample('unavailable', 'not accepted: try again with the same webhook-id'),
           },
           retryAfter,
         ),
