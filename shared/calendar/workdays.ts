@@ -1,11 +1,14 @@
 import chineseDays from 'chinese-days';
+import bundledOverrides from '../../config/holidays-override.json' with { type: 'json' };
 import { addDays, dayOfWeek, yearOf } from '../time/local-date.js';
+import { CalendarOverrideFile, withOverrides, type CalendarOverrideYear } from './overrides.js';
 
 /**
  * The PRC workday calendar (工作日): weekends and statutory holidays (法定节假日) are off, make-up
  * workdays (调休) on weekends are on. Data from the `chinese-days` package, which covers the years
- * it lists; for any other year the calendar falls back to Monday–Friday and says so through
- * `onMissingYear` (the jobs log it and emit a metric) rather than stop.
+ * it lists, under the holiday overrides of config/holidays-override.json (shared/calendar/overrides.ts);
+ * for any other year the calendar falls back to Monday–Friday and says so through `onMissingYear`
+ * (the jobs log it and emit a metric) rather than stop.
  */
 export interface WorkdayCalendar {
   isWorkday(date: string): boolean;
@@ -28,7 +31,21 @@ function packageCovers(year: number): boolean {
   return covered;
 }
 
-export function chineseWorkdayCalendar(onMissingYear: (year: number) => void = () => {}): WorkdayCalendar {
+/**
+ * The overrides shipped with the build, validated once at load: an invalid file fails every test
+ * and every cold start, never silently.
+ */
+export const BUNDLED_OVERRIDES: readonly CalendarOverrideYear[] = CalendarOverrideFile.parse(bundledOverrides).years;
+
+export function chineseWorkdayCalendar(
+  onMissingYear: (year: number) => void = () => {},
+  overrides: readonly CalendarOverrideYear[] = BUNDLED_OVERRIDES,
+): WorkdayCalendar {
+  return withOverrides(packageCalendar(onMissingYear), overrides);
+}
+
+/** The package's data alone, Monday–Friday for the years it lacks. */
+function packageCalendar(onMissingYear: (year: number) => void): WorkdayCalendar {
   const warned = new Set<number>();
   return {
     coversYear: packageCovers,
