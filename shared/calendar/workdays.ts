@@ -77,3 +77,24 @@ export function nextWorkday(calendar: WorkdayCalendar, date: string): string {
   while (!calendar.isWorkday(d)) d = addDays(d, 1);
   return d;
 }
+
+/**
+ * The workday `n` workdays after `date` (`n` > 0) or before it (`n` < 0); `date` itself for 0.
+ * addWorkdays(cal, '2023-09-28', 1) is 2023-10-07 (the make-up Saturday after National Day).
+ */
+export function addWorkdays(calendar: WorkdayCalendar, date: string, n: number): string {
+  const step = n < 0 ? -1 : 1;
+  let d = date;
+  for (let left = Math.abs(n); left > 0; ) {
+    d = addDays(d, step);
+    if (calendar.isWorkday(d)) left--;
+  }
+  return d;
+}
+
+/** The last workday on or before `date`: the day by which something due on `date` has to be handed in. */
+export function lastWorkdayOnOrBefore(calendar: WorkdayCalendar, date: string): string {
+  let d = date;
+  while (!calendar.isWorkday(d)) d = addDays(d, -1);
+  return d;
+}

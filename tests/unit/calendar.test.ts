@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { CalendarOverrideFile, withOverrides, type CalendarOverrideYearInput } from '../../shared/calendar/overrides.js';
-import { BUNDLED_OVERRIDES, chineseWorkdayCalendar, nextWorkday, workdaysBetween } from '../../shared/calendar/workdays.js';
+import { BUNDLED_OVERRIDES, addWorkdays, chineseWorkdayCalendar, lastWorkdayOnOrBefore, nextWorkday, workdaysBetween } from '../../shared/calendar/workdays.js';
 
 describe('the PRC workday calendar', () => {
   const calendar = chineseWorkdayCalendar();
@@ -77,6 +77,29 @@ describe('nextWorkday', () => {
     ['2023-10-14', '2023-10-16', 'an ordinary weekend rolls to Monday'],
   ] as const)('%s → %s (%s)', (date, next, _why) => {
     expect(nextWorkday(calendar, date)).toBe(next);
+  });
+});
+
+describe('addWorkdays and lastWorkdayOnOrBefore', () => {
+  const calendar = chineseWorkdayCalendar();
+
+  it.each([
+    ['2023-09-28', 1, '2023-10-07', 'over the holiday to the make-up Saturday'],
+    ['2023-10-09', 2, '2023-10-11', 'an ordinary week'],
+    ['2023-10-13', 1, '2023-10-16', 'over a weekend'],
+    ['2023-06-25', -3, '2023-06-19', 'back over the Dragon Boat holiday (06-22…06-24) from the make-up Sunday'],
+    ['2023-10-07', -1, '2023-09-28', 'back over National Day'],
+    ['2023-10-09', 0, '2023-10-09', 'zero is the date itself'],
+  ] as const)('%s %s workdays → %s (%s)', (date, n, expected, _why) => {
+    expect(addWorkdays(calendar, date, n)).toBe(expected);
+  });
+
+  it.each([
+    ['2023-12-31', '2023-12-29', 'the plan’s Sunday due date: Friday'],
+    ['2023-10-05', '2023-09-28', 'inside National Day'],
+    ['2023-10-08', '2023-10-08', 'a make-up Sunday is a workday'],
+  ] as const)('last workday on or before %s is %s (%s)', (date, expected, _why) => {
+    expect(lastWorkdayOnOrBefore(calendar, date)).toBe(expected);
   });
 });
 
