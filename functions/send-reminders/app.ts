@@ -15,7 +15,7 @@ import { InvalidRunInstantError, UnknownPlanError } from '../../shared/reminders
 import type { JobLogger } from '../../shared/reminders/logger.js';
 import { calendarYearMissingMetric } from '../../shared/reminders/metrics.js';
 import { packDigest } from '../../shared/reminders/pack.js';
-import { currentPeriods, reminderCandidates, reportedKey } from '../../shared/reminders/policy.js';
+import { periodsToRead, reminderCandidates, reportedKey } from '../../shared/reminders/policy.js';
 import { lookupQuery, selectNew } from '../../shared/reminders/select.js';
 import { watchMissingYears } from '../../shared/reminders/watched-calendar.js';
 import { localDateOf } from '../../shared/time/local-date.js';
@@ -134,7 +134,8 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
       summary.republished = leftQueued.length;
     }
 
-    const periods = currentPeriods(plan, today);
+    // Every period of the plan year begun (≤ 12 months + 4 quarters): 催报 does not forget.
+    const periods = periodsToRead(plan, today);
     const [state, ...reportedByPeriod] = await Promise.all([
       deps.reader.loadPlanState(plan.planId),
       ...periods.map((p) => deps.reader.reportedUnits(plan.planId, p)),
