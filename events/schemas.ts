@@ -158,8 +158,13 @@ export const ReminderItem = z.object({
   workdaysLeft: z.number().int().optional(),
   /** For reports: the (earliest missing) period. */
   period: Period.optional(),
-  /** `report_missing` and report escalations: every period not reported yet, oldest first. */
+  /** `report_missing`: every period of the task not reported yet, oldest first. */
   periods: z.array(Period).optional(),
+  /**
+   * The escalation of a unit's missing reports: each task with a report late enough to escalate and
+   * its periods not reported, oldest first (`taskId`, `dueDate` and `period` are the oldest one's).
+   */
+  reportTasks: z.array(z.object({ taskId: Id, periods: z.array(Period).min(1) })).min(1).optional(),
   /** The date the item's instruction asks for (请于…前办结并报送). */
   actBy: IsoDate.optional(),
   /** The due date is ours, not the notice's, and not confirmed yet (节点日期待确认). */

@@ -47,9 +47,12 @@ export function mostUrgentKind(items: readonly Pick<ReminderItem, 'kind'>[]): Re
   return kindsOf(items)[0];
 }
 
+function taskTitle(plan: Plan, taskId: string): string {
+  return plan.tasks.find((t) => t.taskId === taskId)?.title ?? '';
+}
+
 function itemName(plan: Plan, item: ReminderItem): string {
-  const task = plan.tasks.find((t) => t.taskId === item.taskId);
-  const taskPart = `${item.taskId} ${task?.title ?? item.title}`;
+  const taskPart = `${item.taskId} ${taskTitle(plan, item.taskId) || item.title}`;
   return item.milestoneId ? `${taskPart}／节点 ${item.milestoneId}“${item.title}”` : taskPart;
 }
 
@@ -81,9 +84,11 @@ function line(input: DigestInput, item: ReminderItem): string {
 
   switch (item.kind) {
     case 'escalation':
-      return item.periods
-        ? `${name}：${subject}${periods}进度未报送，最早一期应于${cnDate(item.dueDate)}前报送，已逾期${late}个工作日。请${recipient}督促其于${by}前补报。`
-        : `${name}：${subject}未按期办结，${cnDate(item.dueDate)}到期，已逾期${late}个工作日。请${recipient}督促其于${by}前办结并报送。`;
+      if (item.reportTasks) {
+        const tasks = item.reportTasks.map((t) => `${t.taskId} ${taskTitle(plan, t.taskId)}（${cnPeriods(t.periods)}）`).join('；');
+        return `${subject}进度逾期未报送：${tasks}。最早一期应于${cnDate(item.dueDate)}前报送，已逾期${late}个工作日。请${recipient}督促其于${by}前补报。`;
+      }
+      return `${name}：${subject}未按期办结，${cnDate(item.dueDate)}到期，已逾期${late}个工作日。请${recipient}督促其于${by}前办结并报送。`;
     case 'blocked':
       return `${name}：${subject}于${cnDate(item.lastReportDate ?? date)}报告工作受阻。请${recipient}于${by}前协调解决，并督促其报送进度。`;
     case 'overdue':

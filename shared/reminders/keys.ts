@@ -2,8 +2,8 @@
  * Deterministic reminder keys (docs/reminders.md). A key names one reminder item exactly once:
  * a run that finds the key already claimed sends nothing for it.
  *
- * `<item>` is a taskId (`T05`), a milestoneId (`T05-M1`) or a task's reports (`T05:report`, see
- * `reportItemId`); `<orgId>` is the unit the item is about (for escalations and `blocked`: that unit,
+ * `<item>` is a taskId (`T05`), a milestoneId (`T05-M1`) or a unit's missing reports (`reports`, see
+ * `REPORTS_ITEM`); `<orgId>` is the unit the item is about (for escalations and `blocked`: that unit,
  * not the supervisor who receives it). `<date>` in a key makes the item come back every workday.
  */
 /** `k` is a threshold of `plan.reminders.dueSoonDays`, counted in workdays. */
@@ -18,8 +18,11 @@ export const stagnantKey = (taskId: string, orgId: string, lastReportDate: strin
 /** Once per blocked report (its business date). */
 export const blockedKey = (taskId: string, orgId: string, reportDate: string) => `blocked#${taskId}#${orgId}#${reportDate}`;
 
-/** The item a task's missing reports are escalated as (its escalation state is kept apart from the task's deadline). */
-export const reportItemId = (taskId: string) => `${taskId}:report`;
+/**
+ * The item a unit's missing reports are escalated as: one per unit across its tasks, so that the
+ * supervisor reads one line per unit that does not report (its state is apart from any deadline's).
+ */
+export const REPORTS_ITEM = 'reports';
 
 /** The escalation state of an item at a unit: the date it was last escalated. */
 export const escalationStateKey = (item: string, orgId: string) => `ESCALATED#${item}#${orgId}`;

@@ -7,7 +7,7 @@ import type { UnitTaskRecord } from '../ports/state.js';
 import { completedMilestones, isTaskDone } from '../status/light.js';
 import { addDays, daysBetween, localDateOf } from '../time/local-date.js';
 import { CYCLE_DAYS, REPORT_NOTICE_WORKDAYS, RESPONSE_WORKDAYS, STAGNANT_GRACE_DAYS } from './constants.js';
-import { blockedKey, dueSoonKey, escalationKey, overdueKey, reportDueSoonKey, reportItemId, reportMissingKey, stagnantKey } from './keys.js';
+import { REPORTS_ITEM, blockedKey, dueSoonKey, escalationKey, overdueKey, reportDueSoonKey, reportMissingKey, stagnantKey } from './keys.js';
 import { periodStart, periodsOfYear, reportDueDate, reportDueWorkday } from './periods.js';
 import { milestoneRecipients, taskRecipients } from './recipients.js';
 
@@ -85,7 +85,7 @@ interface OpenItem {
  * - `overdue`: past its due date, every workday; not for a milestone whose date is an assumption;
  * - `escalation`: overdue ≥ `escalateAfterWorkdays` workdays, to the unit's supervisor (the
  *   `escalateEveryWorkdays` spacing needs the stored state and is applied by `selectNew`); also for
- *   a task's reports missing that long;
+ *   reports missing that long: one item per unit, listing its tasks;
  * - `report_due_soon`: a period's report is due within `REPORT_NOTICE_WORKDAYS` workdays (once);
  * - `report_missing`: every workday, one item per task and unit listing every period of the plan
  *   year whose report is past due (moved to a workday) and not in;
@@ -100,6 +100,8 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
   const supervisorOf = input.supervisorOf ?? ((orgId: string) => findOrg(orgId)?.supervisorOrgId);
   const thresholds = [...new Set(config.dueSoonDays)].sort((a, b) => a - b);
   const out: ReminderCandidate[] = [];
+  /** Per unit: its tasks with a report late enough to escalate. */
+  const lateReports = new Map<string, Array<{ taskId: string; title: string; period: string; due: string; periods: string[]; workdaysOverdue: number }>>();
 
   function deadline(task: Task, it: OpenItem, orgId: string): void {
     const base = {
@@ -175,15 +177,38 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
     };
     const key = reportMissingKey(task.taskId, orgId, today);
     out.push({ recipientOrgId: orgId, item: { key, kind: 'report_missing', ...report }, claimKeys: [key] });
-    const supervisor = supervisorOf(orgId);
-    if (workdaysOverdue >= config.escalateAfterWorkdays && supervisor) {
-      const item = reportItemId(task.taskId);
-      const ekey = escalationKey(item, orgId, today);
+    if (workdaysOverdue >= config.escalateAfterWorkdays) {
+      const late = lateReports.get(orgId) ?? [];
+      late.push({ taskId: task.taskId, title: task.title, period: oldest.period, due: oldest.due, periods: report.periods, workdaysOverdue });
+      lateReports.set(orgId, late);
+    }
+  }
+
+  /** One escalation per unit whose reports are late enough, listing its tasks, the oldest first. */
+  function reportEscalations(): void {
+    for (const [orgId, late] of lateReports) {
+      const supervisor = supervisorOf(orgId);
+      if (!supervisor) continue;
+      const tasks = [...late].sort((a, b) => a.due.localeCompare(b.due) || a.taskId.localeCompare(b.taskId));
+      const oldest = tasks[0] as (typeof tasks)[number];
+      const ekey = escalationKey(REPORTS_ITEM, orgId, today);
       out.push({
         recipientOrgId: supervisor,
-        item: { key: ekey, kind: 'escalation', ...report, subjectOrgId: orgId },
+        item: {
+          key: ekey,
+          kind: 'escalation',
+          taskId: oldest.taskId,
+          subjectOrgId: orgId,
+          dueDate: oldest.due,
+          title: oldest.title,
+          period: oldest.period,
+          reportTasks: tasks.map((t) => ({ taskId: t.taskId, periods: t.periods })),
+          daysOverdue: daysBetween(oldest.due, today),
+          workdaysOverdue: oldest.workdaysOverdue,
+          actBy: overdueActBy(calendar, today, oldest.workdaysOverdue, config),
+        },
         claimKeys: [ekey],
-        escalation: { item, orgId },
+        escalation: { item: REPORTS_ITEM, orgId },
       });
     }
   }
@@ -244,5 +269,6 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
     }
     for (const unit of units) blocked(task, unit);
   }
+  reportEscalations();
   return out;
 }

@@ -28,14 +28,17 @@ const items: ReminderItem[] = [
   { key: 'report_due_soon#T02#o#2023-Q4', kind: 'report_due_soon', taskId: 'T02', dueDate: '2023-12-25', title: '跨年事项', period: '2023-Q4', workdaysLeft: 3, actBy: '2023-12-25' },
   { key: 'escalation#T01-M1#370811#2023-10-09', kind: 'escalation', taskId: 'T01', milestoneId: 'T01-M1', subjectOrgId: '370811', dueDate: '2023-09-28', title: '节前节点', daysOverdue: 11, workdaysOverdue: 3, actBy: '2023-10-11' },
   {
-    key: 'escalation#T02:report#370812#2023-10-09',
+    key: 'escalation#reports#370812#2023-10-09',
     kind: 'escalation',
     taskId: 'T02',
     subjectOrgId: '370812',
     dueDate: '2023-09-25',
     title: '跨年事项',
     period: '2023-Q3',
-    periods: ['2023-Q3'],
+    reportTasks: [
+      { taskId: 'T02', periods: ['2023-Q3'] },
+      { taskId: 'T01', periods: ['2023-09'] },
+    ],
     daysOverdue: 14,
     workdaysOverdue: 6,
     actBy: '2023-10-11',
@@ -46,7 +49,7 @@ const items: ReminderItem[] = [
 describe('digest', () => {
   it('orders escalation, blocked, overdue and 催报 (most workdays overdue first), due_soon (fewest workdays left first), report notices, stagnant', () => {
     expect([...items].sort(compareUrgency).map((i) => i.key)).toEqual([
-      'escalation#T02:report#370812#2023-10-09',
+      'escalation#reports#370812#2023-10-09',
       'escalation#T01-M1#370811#2023-10-09',
       'blocked#T02#370811#2023-10-08',
       'overdue#T01-M1#o#2023-10-09',
@@ -85,7 +88,7 @@ describe('digest', () => {
     expect(d.text.split('\n').slice(1)).toEqual([
       '**济宁市体育局**：《测试工作要点》共3项待办——督办升级2项，协调1项。',
       '',
-      '1. 【督办升级】T02 跨年事项：兖州区2023年第三季度进度未报送，最早一期应于2023年9月25日前报送，已逾期6个工作日。请济宁市体育局督促其于2023年10月11日前补报。',
+      '1. 【督办升级】兖州区进度逾期未报送：T02 跨年事项（2023年第三季度）；T01 国庆节前后事项（2023年9月）。最早一期应于2023年9月25日前报送，已逾期6个工作日。请济宁市体育局督促其于2023年10月11日前补报。',
       '2. 【督办升级】T01 国庆节前后事项／节点 T01-M1“节前节点”：任城区未按期办结，2023年9月28日到期，已逾期3个工作日。请济宁市体育局督促其于2023年10月11日前办结并报送。',
       '3. 【协调】T02 跨年事项：任城区于2023年10月8日报告工作受阻。请济宁市体育局于2023年10月11日前协调解决，并督促其报送进度。',
     ]);

@@ -272,14 +272,25 @@ describe('issue 14 point 10: 催报 that does not forget', () => {
     expect(onlyJune?.item).toMatchObject({ periods: ['2023-06'], period: '2023-06', dueDate: '2023-06-25', workdaysOverdue: 6 });
   });
 
-  it('a report missing for 3 workdays or more is escalated to the supervisor, as one item per task and unit', () => {
-    const esc = (today: string) => routed(run(today), ['escalation']);
+  it('reports missing 3 workdays or more are escalated to the supervisor: one item per unit, listing its tasks', () => {
+    const esc = (today: string, plan?: Plan) => routed(run(today, plan ? { plan } : {}), ['escalation']);
     expect(esc('2023-09-27')).toEqual([]);
     // 09-25 + 3 workdays: 09-26, 09-27, 09-28.
-    expect(esc('2023-09-28')).toEqual([`escalation#T01:report#${LEAD}#2023-09-28 → ${BUREAU}`, `escalation#T02:report#${LEAD_2}#2023-09-28 → ${BUREAU}`]);
-    const [c] = run('2023-09-28').filter((x) => x.item.kind === 'escalation' && x.item.taskId === 'T01');
-    expect(c?.item).toMatchObject({ subjectOrgId: LEAD, periods: ['2023-09'], workdaysOverdue: 3 });
-    expect(c?.escalation).toEqual({ item: 'T01:report', orgId: LEAD });
+    expect(esc('2023-09-28')).toEqual([`escalation#reports#${LEAD}#2023-09-28 → ${BUREAU}`, `escalation#reports#${LEAD_2}#2023-09-28 → ${BUREAU}`]);
+    const [c] = run('2023-09-28').filter((x) => x.item.kind === 'escalation' && x.item.subjectOrgId === LEAD);
+    expect(c?.item).toMatchObject({ taskId: 'T01', period: '2023-09', dueDate: '2023-09-25', workdaysOverdue: 3, reportTasks: [{ taskId: 'T01', periods: ['2023-09'] }] });
+    expect(c?.escalation).toEqual({ item: 'reports', orgId: LEAD });
+    // One unit late on two tasks: one escalation naming both, the oldest first.
+    const both = testPlan({ tasks: testPlan().tasks.map((t) => ({ ...t, leadOrgIds: [LEAD] })) });
+    const [one, ...more] = run('2023-12-28', { plan: both }).filter((x) => x.item.kind === 'escalation' && x.item.period);
+    expect(more).toEqual([]);
+    expect(one?.item).toMatchObject({
+      subjectOrgId: LEAD,
+      reportTasks: [
+        { taskId: 'T01', periods: ['2023-09'] },
+        { taskId: 'T02', periods: ['2023-Q3', '2023-Q4'] },
+      ],
+    });
   });
 
   it('a report due day on a non-workday moves to the next workday', () => {
