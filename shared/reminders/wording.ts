@@ -31,13 +31,35 @@ export function cnPeriod(period: string): string {
   return `${period.slice(0, 4)}年${withinYear(period)}`;
 }
 
-/** Several periods, the year said once per year: `2023年1月、2月、6月`, `2023年第一季度、第二季度`. */
+/** The index of a period within its year (month 1–12, quarter 1–4) and whether it is a quarter. */
+function indexOf(period: string): { quarter: boolean; n: number } {
+  const quarter = /^\d{4}-Q([1-4])$/.exec(period);
+  return quarter ? { quarter: true, n: Number(quarter[1]) } : { quarter: false, n: Number(period.slice(5, 7)) };
+}
+
+/**
+ * Several periods, the year said once per year and three or more consecutive ones as a range:
+ * `2023年1月至6月、8月`, `2023年第一季度、第二季度`, `2023年12月、2024年1月`.
+ */
 export function cnPeriods(periods: readonly string[]): string {
   const byYear = new Map<string, string[]>();
-  for (const p of periods) {
-    const list = byYear.get(p.slice(0, 4)) ?? [];
-    list.push(withinYear(p));
-    byYear.set(p.slice(0, 4), list);
-  }
-  return [...byYear].map(([year, parts]) => `${year}年${parts.join('、')}`).join('、');
+  for (const p of periods) byYear.set(p.slice(0, 4), [...(byYear.get(p.slice(0, 4)) ?? []), p]);
+  return [...byYear]
+    .map(([year, list]) => {
+      const parts: string[] = [];
+      for (let i = 0; i < list.length; ) {
+        let j = i;
+        const first = indexOf(list[i] as string);
+        while (j + 1 < list.length) {
+          const next = indexOf(list[j + 1] as string);
+          if (next.quarter !== first.quarter || next.n !== indexOf(list[j] as string).n + 1) break;
+          j++;
+        }
+        if (j - i >= 2) parts.push(`${withinYear(list[i] as string)}至${withinYear(list[j] as string)}`);
+        else for (let k = i; k <= j; k++) parts.push(withinYear(list[k] as string));
+        i = j + 1;
+      }
+      return `${year}年${parts.join('、')}`;
+    })
+    .join('、');
 }

@@ -110,14 +110,14 @@ describe('nobody reports (issue 14 points 1, 9, 10, 11, 13)', () => {
     expect(kindsOf(county, 'report_missing')).toEqual(['T08', 'T10', 'T17']);
     expect(kindsOf(digestOf(sent, 'jn-zone-gaoxin'), 'report_missing')).toEqual(['T08', 'T10']);
     // Point 10: June (due 06-25) is still chased on 07-03, with every earlier month.
-    expect(county.text).toContain('T08 健全完善各级体育组织网络：2023年1月、2月、3月、4月、5月、6月进度未报送，最早一期应于2023年1月28日前报送');
+    expect(county.text).toContain('T08 健全完善各级体育组织网络：2023年1月至6月进度未报送，最早一期应于2023年1月28日前报送');
     // Point 1: T05-M1, T08-M1, T18-M1 and T24-M1 have assumed dates: no overdue, no escalation. T10-M1 is printed.
     const alarms = sent.flatMap((s) => s.items).filter((i) => (i.kind === 'overdue' || i.kind === 'escalation') && i.milestoneId);
     expect([...new Set(alarms.map((i) => i.milestoneId))]).toEqual(['T10-M1']);
     // Points 10 and 13: the bureau is asked, by name, to chase each unit that does not report.
     const bureau = digestOf(sent, 'jn-sports-bureau');
     expect(bureau.items.every((i) => i.kind === 'escalation')).toBe(true);
-    expect(bureau.text).toMatch(/【督办升级】任城区进度逾期未报送：T08 健全完善各级体育组织网络（2023年1月、2月、3月、4月、5月、6月）；T10 [^；]+；T17 [^。]+。最早一期应于2023年1月28日前报送，已逾期\d+个工作日。请济宁市体育局督促其于2023年7月\d+日前补报。/);
+    expect(bureau.text).toMatch(/【督办升级】任城区进度逾期未报送：T08 健全完善各级体育组织网络（2023年1月至6月）；T10 [^；]+；T17 [^。]+。最早一期应于2023年1月28日前报送，已逾期\d+个工作日。请济宁市体育局督促其于2023年7月\d+日前补报。/);
     expect(bureau.text).toContain('【督办升级】T10 继续开展太极拳推广普及工作／节点 T10-M1“5.19全国太极拳大联动展示活动”：群众体育科未按期办结，2023年5月19日到期，已逾期');
     expect(bureau.text).not.toContain('另有');
     expectOfficeWording(sent, '2023-07-03');
@@ -153,9 +153,9 @@ describe('a few counties report (issue 14 points 5, 9, 10, 13)', () => {
     const sent = await reporting.remind('2023-07-03');
     const rencheng = digestOf(sent, '370811');
     expect(kindsOf(rencheng, 'report_missing')).toEqual(['T10', 'T17']);
-    expect(rencheng.text).toContain('T17 在全市试行“8421工程”：2023年1月、2月、3月、4月、5月进度未报送');
+    expect(rencheng.text).toContain('T17 在全市试行“8421工程”：2023年1月至5月进度未报送');
     const qufu = digestOf(sent, '370881');
-    expect(qufu.text).toContain('T08 健全完善各级体育组织网络：2023年1月、2月、3月、4月、5月进度未报送');
+    expect(qufu.text).toContain('T08 健全完善各级体育组织网络：2023年1月至5月进度未报送');
     const bureau = digestOf(sent, 'jn-sports-bureau');
     expect(bureau.items).toContainEqual({ kind: 'blocked', taskId: 'T08', dueDate: '2023-12-31' });
     expect(bureau.text).toContain('【协调】T08 健全完善各级体育组织网络：曲阜市于2023年6月28日报告工作受阻。请济宁市体育局于2023年7月5日前协调解决，并督促其报送进度。');

@@ -125,7 +125,7 @@ describe('reminders through the local runtime', () => {
     // the make-up Saturday 01-28 (01-25 was in the Spring Festival holiday).
     expect(mass.items).toContainEqual({ kind: 'report_due_soon', taskId: 'T08', dueDate: '2023-10-25' });
     expect(mass.items).toContainEqual({ kind: 'report_missing', taskId: 'T08', dueDate: '2023-01-28' });
-    expect(mass.text).toContain('2023年1月、2月、3月、4月、5月、6月、7月、9月进度未报送');
+    expect(mass.text).toContain('2023年1月至7月、9月进度未报送');
     expect(mass.items).toContainEqual({ kind: 'overdue', taskId: 'T10', milestoneId: 'T10-M1', dueDate: '2023-05-19' });
     // The stagnant item was sent on 10-07 for the same last report: not again.
     expect(mass.items.filter((i) => i.kind === 'stagnant' && i.taskId === 'T08')).toEqual([]);

@@ -130,10 +130,14 @@ describe('wording', () => {
     ['2023-Q4', '2023年第四季度'],
   ])('cnPeriod(%s) = %s', (period, text) => expect(cnPeriod(period)).toBe(text));
 
-  it('says the year once per year in a list of periods', () => {
+  it('says the year once per year in a list of periods, three or more in a row as a range', () => {
     expect(cnPeriods(['2023-01', '2023-02', '2023-06'])).toBe('2023年1月、2月、6月');
+    expect(cnPeriods(['2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-06', '2023-08'])).toBe('2023年1月至6月、8月');
+    expect(cnPeriods(['2023-02', '2023-04', '2023-05', '2023-06', '2023-07', '2023-09', '2023-10'])).toBe('2023年2月、4月至7月、9月、10月');
     expect(cnPeriods(['2023-Q3', '2023-Q4'])).toBe('2023年第三季度、第四季度');
+    expect(cnPeriods(['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4'])).toBe('2023年第一季度至第四季度');
     expect(cnPeriods(['2023-12', '2024-01'])).toBe('2023年12月、2024年1月');
+    expect(cnPeriods(['2023-06'])).toBe('2023年6月');
   });
 });
 
