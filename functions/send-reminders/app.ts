@@ -136,12 +136,14 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
 
     // Every period of the plan year begun (≤ 12 months + 4 quarters): 催报 does not forget.
     const periods = periodsToRead(plan, today);
-    const [state, ...reportedByPeriod] = await Promise.all([
+    const [state, events, ...reportedByPeriod] = await Promise.all([
       deps.reader.loadPlanState(plan.planId),
+      // A held event can complete a milestone (the marathon for T13-M1), as the lights read it.
+      deps.reader.listEvents(plan.planId),
       ...periods.map((p) => deps.reader.reportedUnits(plan.planId, p)),
     ]);
     const reported = new Set(periods.flatMap((p, i) => (reportedByPeriod[i] ?? []).map((r) => reportedKey(p, r.taskId, r.orgId))));
-    const candidates = reminderCandidates({ plan, today, calendar, units: state.units, reported });
+    const candidates = reminderCandidates({ plan, today, calendar, units: state.units, reported, events });
     const lookup = await deps.store.lookup(plan.planId, lookupQuery(candidates));
     const selection = selectNew(candidates, lookup, { calendar, today, escalateEveryWorkdays: plan.reminders.escalateEveryWorkdays });
     summary.skippedAlreadySent = selection.skippedAlreadySent;

@@ -1,9 +1,9 @@
 import type { ReminderDueDetail, ReminderItem, ReminderKind } from '../../events/schemas.js';
 import { findOrg, orgName } from '../org/directory.js';
 import type { Plan } from '../plan/schema.js';
-import { daysBetween } from '../time/local-date.js';
+import { daysBetween, formatChineseDate as cnDate } from '../time/local-date.js';
 import { digestIdOf } from './keys.js';
-import { cnDate, cnPeriod, cnPeriods, cnWeekday } from './wording.js';
+import { cnPeriod, cnPeriods, cnWeekday } from './wording.js';
 
 /** Most urgent first. */
 export const KIND_ORDER: readonly ReminderKind[] = ['escalation', 'blocked', 'overdue', 'report_missing', 'due_soon', 'report_due_soon', 'stagnant'];

@@ -20,13 +20,6 @@ export function periodYear(period: string): number {
   return Number(period.slice(0, 4));
 }
 
-/** The first day of a period. */
-export function periodStart(period: string): string {
-  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
-  if (!quarter) return `${period}-01`;
-  return `${quarter[1]}-${String(Number(quarter[2]) * 3 - 2).padStart(2, '0')}-01`;
-}
-
 /** The last month (`YYYY-MM`) of a period. */
 export function lastMonthOf(period: string): string {
   const quarter = /^(\d{4})-Q([1-4])$/.exec(period);

@@ -4,11 +4,12 @@ import { findOrg } from '../org/directory.js';
 import type { Plan, ReminderConfig, Task } from '../plan/schema.js';
 import type { EscalationRef } from '../ports/reminders.js';
 import type { UnitTaskRecord } from '../ports/state.js';
-import { completedMilestones, isTaskDone } from '../status/light.js';
+import { completedMilestones, isTaskDone, type EventRef } from '../status/light.js';
 import { addDays, daysBetween, localDateOf } from '../time/local-date.js';
 import { CYCLE_DAYS, REPORT_NOTICE_WORKDAYS, RESPONSE_WORKDAYS, STAGNANT_GRACE_DAYS } from './constants.js';
 import { REPORTS_ITEM, blockedKey, dueSoonKey, escalationKey, overdueKey, reportDueSoonKey, reportMissingKey, stagnantKey } from './keys.js';
-import { periodStart, periodsOfYear, reportDueDate, reportDueWorkday } from './periods.js';
+import { periodStartDate } from '../time/period.js';
+import { periodsOfYear, reportDueDate, reportDueWorkday } from './periods.js';
 import { milestoneRecipients, taskRecipients } from './recipients.js';
 
 /** One reminder a run could send, before it knows what was sent already. */
@@ -32,6 +33,8 @@ export interface ReminderInput {
   units: readonly UnitTaskRecord[];
   /** `reportedKey(period, taskId, orgId)` of the units that reported, for every period of `periodsToRead`. */
   reported: ReadonlySet<string>;
+  /** The plan's registered events: a held event can complete a milestone (`completedBy`). */
+  events?: readonly EventRef[];
   /** The supervising unit escalations go to; defaults to the org directory. */
   supervisorOf?: (orgId: string) => string | null | undefined;
 }
@@ -44,7 +47,7 @@ export const reportedKey = (period: string, taskId: string, orgId: string) => `$
  */
 export function periodsToRead(plan: Pick<Plan, 'year' | 'tasks'>, today: string): string[] {
   const cycles = [...new Set(plan.tasks.map((t) => t.reporting.cycle))];
-  return cycles.flatMap((c) => periodsOfYear(c, plan.year)).filter((p) => periodStart(p) <= today).sort();
+  return cycles.flatMap((c) => periodsOfYear(c, plan.year)).filter((p) => periodStartDate(p) <= today).sort();
 }
 
 /**
@@ -91,8 +94,9 @@ interface OpenItem {
  *   year whose report is past due (moved to a workday) and not in;
  * - `stagnant`: latest status `in_progress` and no report for a full cycle plus a grace period;
  * - `blocked`: a unit's latest report says `blocked`: its supervisor, once per such report.
- * Recipients: `taskRecipients` for the task, `milestoneRecipients` for its milestones. Nothing for a
- * done task, a complete milestone, or a unit whose own latest status is `completed`.
+ * Recipients: `taskRecipients` for the task, `milestoneRecipients` for each milestone. Nothing for a
+ * done task, a complete milestone (an owner reported it, or a held event completed it), or a unit
+ * whose own latest status is `completed`.
  */
 export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
   const { plan, today, calendar } = input;
@@ -146,7 +150,7 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
   function reports(task: Task, orgId: string): void {
     const missing: Array<{ period: string; due: string }> = [];
     for (const period of periodsOfYear(task.reporting.cycle, plan.year)) {
-      if (periodStart(period) > today) break;
+      if (periodStartDate(period) > today) break;
       // Nothing is reported for a period whose report day comes after the task's own deadline.
       if (reportDueDate(period, task.reporting.dueDay) > task.dueDate) continue;
       const due = reportDueWorkday(calendar, period, task.reporting.dueDay);
@@ -253,19 +257,17 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
     if (isTaskDone(task, units)) continue;
     const byOrg = new Map(units.map((u) => [u.orgId, u]));
     const open = (orgId: string) => byOrg.get(orgId)?.status !== 'completed';
-    const complete = completedMilestones(task, units);
+    const complete = completedMilestones(task, units, input.events);
     const taskItem: OpenItem = { id: task.taskId, title: task.title, dueDate: task.dueDate, dateAssumed: false };
-    const milestones: OpenItem[] = task.milestones
-      .filter((m) => !complete.has(m.milestoneId))
-      .map((m) => ({ id: m.milestoneId, milestoneId: m.milestoneId, title: m.title, dueDate: m.dueDate, dateAssumed: m.assumption }));
 
     for (const orgId of taskRecipients(plan, task).filter(open)) {
       deadline(task, taskItem, orgId);
       reports(task, orgId);
       stagnant(task, byOrg.get(orgId));
     }
-    for (const orgId of milestoneRecipients(plan, task).filter(open)) {
-      for (const it of milestones) deadline(task, it, orgId);
+    for (const m of task.milestones.filter((x) => !complete.has(x.milestoneId))) {
+      const it: OpenItem = { id: m.milestoneId, milestoneId: m.milestoneId, title: m.title, dueDate: m.dueDate, dateAssumed: m.assumption };
+      for (const orgId of milestoneRecipients(plan, task, m).filter(open)) deadline(task, it, orgId);
     }
     for (const unit of units) blocked(task, unit);
   }

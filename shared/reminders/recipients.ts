@@ -1,5 +1,5 @@
-import type { Plan, Task } from '../plan/schema.js';
-import { kpiReportingUnits } from '../plan/units.js';
+import type { Milestone, Plan, Task } from '../plan/schema.js';
+import { kpiReportingUnits, milestoneOwners } from '../plan/units.js';
 
 /**
  * The units whose reports feed one of the task's KPIs: a `sum_latest` KPI counts every unit of its
@@ -25,9 +25,14 @@ export function taskRecipients(plan: Pick<Plan, 'reminders'>, task: Pick<Task, '
 }
 
 /**
- * The units chased on a task's milestones: the lead units, whose reports complete a milestone, and
- * the support units when the plan says so. A county feeding a KPI does not own the city's milestones.
+ * The units chased on a milestone: its owners (`ownerOrgIds`, by default the task's lead units),
+ * whose reports complete it, and the support units when the plan says so. A county feeding a KPI
+ * does not answer for the city's milestones.
  */
-export function milestoneRecipients(plan: Pick<Plan, 'reminders'>, task: Pick<Task, 'leadOrgIds' | 'supportOrgIds'>): string[] {
-  return [...new Set([...task.leadOrgIds, ...(plan.reminders.includeSupportOrgs ? task.supportOrgIds : [])])];
+export function milestoneRecipients(
+  plan: Pick<Plan, 'reminders'>,
+  task: Pick<Task, 'leadOrgIds' | 'supportOrgIds'>,
+  milestone: Pick<Milestone, 'ownerOrgIds'>,
+): string[] {
+  return [...new Set([...milestoneOwners(task, milestone), ...(plan.reminders.includeSupportOrgs ? task.supportOrgIds : [])])];
 }

@@ -1,15 +1,9 @@
 import { dayOfWeek } from '../time/local-date.js';
 
 /**
- * How dates and periods are written in what the office reads: 2023年6月30日, 2023年6月,
- * 2023年第二季度 — never ISO.
+ * How periods and weekdays are written in what the office reads: 2023年6月, 2023年第二季度,
+ * 星期日 — never ISO. Dates: `formatChineseDate` (shared/time/local-date.ts).
  */
-
-/** `2023-06-30` → `2023年6月30日`. */
-export function cnDate(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
-}
 
 const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'] as const;
 

@@ -4,7 +4,7 @@ import { buildDigest, compareUrgency, kindsOf, mostUrgentKind } from '../../shar
 import { MAX_TRANSACTION_ACTIONS, packDigest } from '../../shared/reminders/pack.js';
 import type { SelectedReminder } from '../../shared/reminders/select.js';
 import { channelsFromDirectory } from '../../shared/reminders/channels.js';
-import { cnDate, cnPeriod, cnPeriods } from '../../shared/reminders/wording.js';
+import { cnPeriod, cnPeriods, cnWeekday } from '../../shared/reminders/wording.js';
 import { BUREAU, LEAD, testPlan } from './reminders.fakes.js';
 
 const items: ReminderItem[] = [
@@ -119,9 +119,9 @@ describe('digest', () => {
 
 describe('wording', () => {
   it.each([
-    ['2023-06-30', '2023年6月30日'],
-    ['2024-01-02', '2024年1月2日'],
-  ])('cnDate(%s) = %s', (date, text) => expect(cnDate(date)).toBe(text));
+    ['2023-12-31', '星期日'],
+    ['2023-10-07', '星期六'],
+  ])('cnWeekday(%s) = %s', (date, text) => expect(cnWeekday(date)).toBe(text));
 
   it.each([
     ['2023-06', '2023年6月'],

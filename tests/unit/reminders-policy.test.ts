@@ -223,12 +223,29 @@ describe('issue 14 point 9: every unit whose reports feed a KPI is reminded', ()
     }));
     const t01 = plan.tasks[0]!;
     expect(taskRecipients(plan, t01)).toEqual([LEAD, SUPPORT]);
-    expect(milestoneRecipients(plan, t01)).toEqual([LEAD]);
+    expect(milestoneRecipients(plan, t01, t01.milestones[0]!)).toEqual([LEAD]);
     const candidates = runDeadlines('2023-10-13', { plan });
     expect(routed(candidates.filter((c) => c.recipientOrgId === SUPPORT || c.item.subjectOrgId === SUPPORT), ['overdue', 'escalation', 'due_soon'])).toEqual([
       `overdue#T01#${SUPPORT}#2023-10-13 → ${SUPPORT}`,
     ]);
     expect(candidates.some((c) => c.recipientOrgId === '370812')).toBe(false);
+  });
+});
+
+describe('milestones: their owners are chased, and a held event completes one', () => {
+  it('a milestone owned by another unit of the task is chased at that unit, not at the lead', () => {
+    const plan = withT01((t) => ({ ...t, milestones: [{ milestoneId: 'T01-M1', title: '节前节点', dueDate: '2023-09-28', ownerOrgIds: [SUPPORT] }] }));
+    expect(routed(runDeadlines('2023-10-09', { plan }).filter((c) => c.item.milestoneId === 'T01-M1'), ['overdue', 'escalation'])).toEqual([
+      `escalation#T01-M1#${SUPPORT}#2023-10-09 → ${BUREAU}`,
+      `overdue#T01-M1#${SUPPORT}#2023-10-09 → ${SUPPORT}`,
+    ]);
+  });
+
+  it('the marathon registered as held completes T13-M1: no reminder for it any more', () => {
+    const t13m1 = (events: Parameters<typeof reminderCandidates>[0]['events']) =>
+      reminderCandidates({ plan: realPlan, today: '2023-11-28', calendar, units: [], reported: new Set(allReported(realPlan)), events }).filter((c) => c.item.milestoneId === 'T13-M1');
+    expect(t13m1([]).map((c) => c.item.kind)).toEqual(['due_soon']);
+    expect(t13m1([{ orgId: 'jn-mass-sports', taskIds: ['T13'], category: 'marathon', status: 'held' }])).toEqual([]);
   });
 });
 
