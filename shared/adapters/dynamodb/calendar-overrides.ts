@@ -2,9 +2,10 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { CalendarOverrideError, CalendarOverrideYear } from '../../calendar/overrides.js';
 import type { CalendarOverrideSource } from '../../ports/calendar.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
+import { CALENDAR_OVERRIDE_PK } from './keys.js';
 
-/** The partition of the holiday overrides: one item per year (docs/reminders.md, "Holiday calendar"). */
-export const CALENDAR_OVERRIDE_PK = 'CALENDAR#override';
+export { CALENDAR_OVERRIDE_PK };
+/** One item per year in the holiday overrides' partition (docs/reminders.md, "Holiday calendar"). */
 export const calendarOverrideSk = (year: number) => `YEAR#${year}`;
 
 /**
