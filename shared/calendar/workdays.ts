@@ -1,6 +1,6 @@
 import chineseDays from 'chinese-days';
 import bundledOverrides from '../../config/holidays-override.json' with { type: 'json' };
-import { addDays, dayOfWeek, yearOf } from '../time/local-date.js';
+import { addDays, dayOfWeek, daysBetween, yearOf } from '../time/local-date.js';
 import { CalendarOverrideFile, withOverrides, type CalendarOverrideYear } from './overrides.js';
 
 /**
@@ -66,10 +66,42 @@ function packageCalendar(onMissingYear: (year: number) => void): WorkdayCalendar
 
 /** Workdays strictly after `from` up to and including `to` (0 when `to` ≤ `from`). */
 export function workdaysBetween(calendar: WorkdayCalendar, from: string, to: string): number {
-  let n = 0;
-  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (calendar.isWorkday(d)) n++;
+  if (to <= from) return 0;
+  // Counted per year from a running total of the year's workdays (built once per calendar and year),
+  // so that a span of years costs a few lookups, not a call per day; only the years of the span are read.
+  const [fromYear, toYear] = [yearOf(from), yearOf(to)];
+  const through = (date: string) => runningTotal(calendar, yearOf(date))[dayOfYear(date)]!;
+  let n = through(to) - through(from);
+  for (let y = fromYear; y < toYear; y++) n += runningTotal(calendar, y).at(-1)!;
   return n;
 }
+
+/** Per calendar and year: running[i] = workdays from 1 January through day i of the year (0-based). */
+const runningTotals = new WeakMap<WorkdayCalendar, Map<number, Uint16Array>>();
+
+function runningTotal(calendar: WorkdayCalendar, year: number): Uint16Array {
+  let byYear = runningTotals.get(calendar);
+  if (!byYear) {
+    byYear = new Map();
+    runningTotals.set(calendar, byYear);
+  }
+  let running = byYear.get(year);
+  if (!running) {
+    const first = firstOfYear(year);
+    const days = daysBetween(first, firstOfYear(year + 1));
+    running = new Uint16Array(days);
+    let n = 0;
+    for (let i = 0; i < days; i++) {
+      if (calendar.isWorkday(addDays(first, i))) n++;
+      running[i] = n;
+    }
+    byYear.set(year, running);
+  }
+  return running;
+}
+
+const firstOfYear = (year: number) => `${String(year).padStart(4, '0')}-01-01`;
+const dayOfYear = (date: string) => daysBetween(firstOfYear(yearOf(date)), date);
 
 /** The first workday on or after `date`. */
 export function nextWorkday(calendar: WorkdayCalendar, date: string): string {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import { addDays } from '../../shared/time/local-date.js';
 import { CalendarOverrideFile, withOverrides, type CalendarOverrideYearInput } from '../../shared/calendar/overrides.js';
 import { BUNDLED_OVERRIDES, addWorkdays, chineseWorkdayCalendar, lastWorkdayOnOrBefore, nextWorkday, workdaysBetween } from '../../shared/calendar/workdays.js';
 
@@ -62,6 +64,24 @@ describe('workdaysBetween', () => {
     ['2023-10-13', '2023-10-09', 0, 'to before from'],
   ] as const)('%s → %s = %s (%s)', (from, to, n, _why) => {
     expect(workdaysBetween(calendar, from, to)).toBe(n);
+  });
+
+  it('property: counted per year, it equals the day-by-day count for any two dates of 2022–2024', () => {
+    const dayByDay = (from: string, to: string) => {
+      let n = 0;
+      for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (calendar.isWorkday(d)) n++;
+      return n;
+    };
+    const date = fc.integer({ min: 0, max: 1095 }).map((i) => addDays('2022-01-01', i));
+    fc.assert(fc.property(date, date, (a, b) => workdaysBetween(calendar, a, b) === dayByDay(a, b)), { numRuns: 300 });
+  });
+
+  it('asks the calendar about each day of a year at most once, however many spans it counts', () => {
+    const base = chineseWorkdayCalendar();
+    const isWorkday = vi.fn((d: string) => base.isWorkday(d));
+    const counting = { coversYear: base.coversYear, isWorkday };
+    for (let i = 0; i < 50; i++) workdaysBetween(counting, '2022-01-01', '2024-12-31');
+    expect(isWorkday).toHaveBeenCalledTimes(365 + 365 + 366);
   });
 });
 
