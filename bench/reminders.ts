@@ -15,7 +15,6 @@ export function reminderRunner(): ReminderRun {
       bus: { publish: async () => {} },
       clock: fixedClock(now),
       logger: silent,
-      emitMetric: () => {},
     });
     await handler({ planId: 'jining-sports-2023', now });
   };

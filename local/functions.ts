@@ -8,6 +8,7 @@ import { createAggregateKpisHandler } from '../functions/aggregate-kpis/app.js';
 import { createApplyProgressHandler } from '../functions/apply-progress/app.js';
 import { createDeliverNotificationHandler } from '../functions/deliver-notification/app.js';
 import { createIngestWebhookHandler } from '../functions/ingest-webhook/app.js';
+import { countWebhookOutcomes } from '../functions/ingest-webhook/outcomes.js';
 import { createQueryApiHandler } from '../functions/query-api/app.js';
 import { createRegisterEventHandler } from '../functions/register-event/app.js';
 import { createSendRemindersHandler } from '../functions/send-reminders/app.js';
@@ -17,6 +18,7 @@ import { DynamoReminderStore } from '../shared/adapters/dynamodb/reminder-store.
 import { DynamoSnapshotStore } from '../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../shared/adapters/dynamodb/state-store.js';
 import { DynamoWebhookReceipts } from '../shared/adapters/dynamodb/webhook-receipts.js';
+import { EmfMetrics, publishMetrics } from '../shared/adapters/metrics/emf.js';
 import type { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
 import { chineseWorkdayCalendar } from '../shared/calendar/workdays.js';
 import type { JobLogger } from '../shared/reminders/logger.js';
@@ -57,7 +59,8 @@ function jobLogger(l: Logger): JobLogger {
 
 /**
  * The real functions, built from their `app.ts` factories with the adapters over DynamoDB Local, the
- * in-process bus and the outbox, and wrapped like their Lambda entries (middy + Powertools logger).
+ * in-process bus and the outbox, and wrapped like their Lambda entries (middy + Powertools logger,
+ * and the EMF metrics on stdout as in Lambda; POWERTOOLS_METRICS_DISABLED=true silences them).
  */
 export function localFunctions(w: LocalWiring): FunctionsFactory {
   return ({ bus, isAuthorized, onRecordFailure }) => {
@@ -69,16 +72,23 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     const calendar = chineseWorkdayCalendar((year) => calendarLog.warn('no holiday data for year; using Monday–Friday', { year }));
 
     const ingestLog = logger('ingest-webhook');
+    const ingestMetrics = new EmfMetrics('ingest-webhook');
+    const sources = staticSourceRegistry(w.sources);
     const ingest = middy(
-      createIngestWebhookHandler({
-        sources: staticSourceRegistry(w.sources),
-        receipts: new DynamoWebhookReceipts(w.documentClient(), w.tableName),
-        bus,
-        clock: systemClock,
-        logger: ingestLog,
-        ...(w.rateLimit ? { rateLimiter: tokenBucket(w.rateLimit) } : {}),
-      }),
-    ).use(injectLambdaContext(ingestLog));
+      countWebhookOutcomes(
+        createIngestWebhookHandler({
+          sources,
+          receipts: new DynamoWebhookReceipts(w.documentClient(), w.tableName),
+          bus,
+          clock: systemClock,
+          logger: ingestLog,
+          ...(w.rateLimit ? { rateLimiter: tokenBucket(w.rateLimit) } : {}),
+        }),
+        { metrics: ingestMetrics, sources },
+      ),
+    )
+      .use(injectLambdaContext(ingestLog))
+      .use(publishMetrics(ingestMetrics));
 
     const queryLog = logger('query-api');
     const q = stores();
@@ -96,21 +106,31 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     ).use(injectLambdaContext(queryLog));
 
     const progressLog = logger('apply-progress');
-    const progress = middy(createApplyProgressHandler({ writer: stores().state, logger: progressLog, onFailure: onRecordFailure })).use(injectLambdaContext(progressLog));
+    const progressMetrics = new EmfMetrics('apply-progress');
+    const progress = middy(createApplyProgressHandler({ writer: stores().state, logger: progressLog, metrics: progressMetrics, onFailure: onRecordFailure }))
+      .use(injectLambdaContext(progressLog))
+      .use(publishMetrics(progressMetrics));
 
     const eventsLog = logger('register-event');
-    const events = middy(createRegisterEventHandler({ writer: stores().state, logger: eventsLog, onFailure: onRecordFailure })).use(injectLambdaContext(eventsLog));
+    const eventsMetrics = new EmfMetrics('register-event');
+    const events = middy(createRegisterEventHandler({ writer: stores().state, logger: eventsLog, metrics: eventsMetrics, onFailure: onRecordFailure }))
+      .use(injectLambdaContext(eventsLog))
+      .use(publishMetrics(eventsMetrics));
 
     const deliveryLog = logger('deliver-notification');
+    const deliveryMetrics = new EmfMetrics('deliver-notification');
     const delivery = middy(
       createDeliverNotificationHandler({
         channelsFor: () => [{ kind: 'outbox' }],
         senders: { outbox: w.outbox },
         receipts: new DynamoDeliveryReceipts(w.documentClient(), w.tableName),
         logger: jobLogger(deliveryLog),
+        metrics: deliveryMetrics,
         now: () => w.clock.now(),
       }),
-    ).use(injectLambdaContext(deliveryLog));
+    )
+      .use(injectLambdaContext(deliveryLog))
+      .use(publishMetrics(deliveryMetrics));
 
     const aggregateLog = logger('aggregate-kpis');
     const a = stores();
@@ -119,6 +139,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     ).use(injectLambdaContext(aggregateLog));
 
     const remindersLog = logger('send-reminders');
+    const remindersMetrics = new EmfMetrics('send-reminders');
     const r = stores();
     const reminders = middy(
       createSendRemindersHandler({
@@ -129,8 +150,11 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
         clock: w.clock,
         calendar,
         logger: jobLogger(remindersLog),
+        metrics: remindersMetrics,
       }),
-    ).use(injectLambdaContext(remindersLog));
+    )
+      .use(injectLambdaContext(remindersLog))
+      .use(publishMetrics(remindersMetrics));
 
     return {
       http: { ingest, query },

@@ -1,12 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ProgressSubmittedDetail } from '../../events/schemas.js';
 import { checkMessage } from '../../shared/ingest/message-checks.js';
+import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { ProgressWriter } from '../../shared/ports/state.js';
 import { createEventConsumer, UnappliableMessageError } from '../lib/event-consumer.js';
 
 export interface ApplyProgressDeps {
   writer: ProgressWriter;
   logger: Logger;
+  /** `ReportsApplied` by outcome, `DeadLetters`. */
+  metrics?: MetricsRecorder;
   onFailure?: (messageId: string, reason: string) => void;
 }
 
@@ -16,6 +19,7 @@ export function createApplyProgressHandler(deps: ApplyProgressDeps) {
     name: 'apply-progress',
     detail: ProgressSubmittedDetail,
     logger: deps.logger,
+    metrics: deps.metrics,
     onFailure: deps.onFailure,
     apply: async (report) => {
       const { timestamp, sourceId: _s, webhookId: _w, receivedAt, ...data } = report;
@@ -23,7 +27,9 @@ export function createApplyProgressHandler(deps: ApplyProgressDeps) {
       // older ingest, an archive replay) still never moves a figure.
       const issues = checkMessage({ type: 'progress.submitted', timestamp, data }, { receivedAt: new Date(receivedAt) });
       if (issues.length > 0) throw new UnappliableMessageError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-      return deps.writer.applyProgress(report);
+      const result = await deps.writer.applyProgress(report);
+      deps.metrics?.count('ReportsApplied', { Outcome: result.outcome });
+      return result;
     },
   });
 }

@@ -1,8 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ReminderDueDetail, eventBridgeEnvelope } from '../../events/schemas.js';
+import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import { channelName, type ChannelKind, type DeliveryChannel, type DeliveryReceipts, type Notifier } from '../../shared/ports/notifier.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
+import { failureName, isFinalReceive } from '../lib/event-consumer.js';
 
 export const ReminderDueEnvelope = eventBridgeEnvelope(ReminderDueDetail);
 
@@ -33,6 +35,8 @@ export interface DeliverNotificationDeps {
   senders: Partial<Record<ChannelKind, Notifier>>;
   receipts: DeliveryReceipts;
   logger: JobLogger;
+  /** `RemindersDelivered` by channel and kind, `DeliveryFailures` by channel, `DeadLetters`. */
+  metrics?: MetricsRecorder;
   now?: () => Date;
 }
 
@@ -77,6 +81,7 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
           await sender.send(channel, digest);
         } catch (err) {
           await deps.receipts.release(digest.digestId, name);
+          deps.metrics?.count('DeliveryFailures', { Channel: channel.kind });
           deps.logger.error('channel did not take the digest', {
             digestId: digest.digestId,
             orgId: digest.orgId,
@@ -88,6 +93,7 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
         }
         await deps.receipts.complete(digest.digestId, name, now());
         outcome.sent.push(name);
+        for (const [kind, n] of countBy(digest.items.map((i) => i.kind))) deps.metrics?.count('RemindersDelivered', { Channel: channel.kind, Kind: kind }, n);
       }),
     );
     if (failed.length > 0) throw new DeliveryFailedError(digest.digestId, failed.sort());
@@ -96,17 +102,25 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
   }
 
   async function recordHandler(record: SQSRecord): Promise<DeliveryOutcome> {
-    let body: unknown;
     try {
-      body = JSON.parse(record.body);
-    } catch {
-      throw new InvalidReminderMessageError(`message ${record.messageId} is not JSON`);
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        throw new InvalidReminderMessageError(`message ${record.messageId} is not JSON`);
+      }
+      const parsed = ReminderDueEnvelope.safeParse(body);
+      if (!parsed.success) {
+        throw new InvalidReminderMessageError(`message ${record.messageId} is not a reminder.due event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+      }
+      return await deliver(parsed.data.detail);
+    } catch (err) {
+      if (isFinalReceive('deliver-notification', record)) {
+        deps.metrics?.count('DeadLetters', { Reason: failureName(err) });
+        deps.logger.error('digest failed for good: dead-lettered', { messageId: record.messageId, reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      }
+      throw err;
     }
-    const parsed = ReminderDueEnvelope.safeParse(body);
-    if (!parsed.success) {
-      throw new InvalidReminderMessageError(`message ${record.messageId} is not a reminder.due event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
-    }
-    return deliver(parsed.data.detail);
   }
 
   return async function deliverNotification(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
@@ -116,4 +130,10 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
     // failure (never an empty response, which would acknowledge the whole batch).
     return processPartialResponse(event, recordHandler, processor, { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
   };
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
 }

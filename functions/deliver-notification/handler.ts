@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
+import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DingtalkNotifier } from '../../shared/adapters/notify/dingtalk.js';
 import { fetchHttpClient } from '../../shared/adapters/notify/http.js';
 import { SecretsManagerRobotDirectory } from '../../shared/adapters/notify/robot-secrets.js';
@@ -16,6 +17,7 @@ import { createDeliverNotificationHandler } from './app.js';
 
 const env = parseFunctionEnv('deliver-notification', process.env);
 const logger = new Logger({ serviceName: 'deliver-notification' });
+const metrics = new EmfMetrics('deliver-notification');
 const tableName = env.TABLE_NAME;
 const doc = documentClient();
 const http = fetchHttpClient();
@@ -31,7 +33,8 @@ const app = createDeliverNotificationHandler({
   },
   receipts: new DynamoDeliveryReceipts(doc, tableName),
   logger,
+  metrics,
 });
 
 /** SQS delivery queue consumer (ReportBatchItemFailures). */
-export const handler = middy(app).use(injectLambdaContext(logger));
+export const handler = middy(app).use(injectLambdaContext(logger)).use(publishMetrics(metrics));

@@ -6,28 +6,32 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
-import { SecretsSourceRegistry, SOURCES_REFRESH_FAILED_METRIC } from '../../shared/adapters/aws/secrets-source-registry.js';
-import { emfLine } from '../../shared/reminders/metrics.js';
+import { SecretsSourceRegistry } from '../../shared/adapters/aws/secrets-source-registry.js';
+import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
 import { DynamoRateBudget } from '../../shared/adapters/dynamodb/rate-budget.js';
 import { rateLimiterFor, tokenBucket } from '../../shared/ingest/rate-limiter.js';
 import { bothLimits, sharedRateLimiter } from '../../shared/ingest/shared-rate-limiter.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createIngestWebhookHandler } from './app.js';
+import { countWebhookOutcomes } from './outcomes.js';
 
 const env = parseFunctionEnv('ingest-webhook', process.env);
 const logger = new Logger({ serviceName: 'ingest-webhook' });
+const metrics = new EmfMetrics('ingest-webhook');
 
 const doc = documentClient();
 
+const sources = new SecretsSourceRegistry(new SecretsManagerClient({}), env.SOURCES_SECRET_ARN, undefined, undefined, {
+  // Serve the last good copy and say so: a metric with an alarm (infra/constructs/monitoring.ts).
+  onStale: ({ error, staleForMs }) => {
+    logger.warn('sources secret refresh failed; serving the last good copy', { error: `${error.name}: ${error.message}`, staleForMs });
+    metrics.count('SourcesRefreshFailed', {}, 1, { staleForMs });
+  },
+});
+
 const app = createIngestWebhookHandler({
-  sources: new SecretsSourceRegistry(new SecretsManagerClient({}), env.SOURCES_SECRET_ARN, undefined, undefined, {
-    // Serve the last good copy and say so: a metric with an alarm (infra/constructs/monitoring.ts).
-    onStale: ({ error, staleForMs }) => {
-      logger.warn('sources secret refresh failed; serving the last good copy', { error: `${error.name}: ${error.message}`, staleForMs });
-      console.log(emfLine({ name: SOURCES_REFRESH_FAILED_METRIC, dimensions: { Service: 'ingest-webhook' }, properties: { staleForMs }, at: new Date() }));
-    },
-  }),
+  sources,
   receipts: new DynamoWebhookReceipts(doc, env.TABLE_NAME),
   bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
   clock: systemClock,
@@ -46,4 +50,6 @@ const app = createIngestWebhookHandler({
     : rateLimiterFor(undefined),
 });
 
-export const handler = middy(app).use(injectLambdaContext(logger));
+export const handler = middy(countWebhookOutcomes(app, { metrics, sources }))
+  .use(injectLambdaContext(logger))
+  .use(publishMetrics(metrics));

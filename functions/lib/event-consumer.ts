@@ -3,6 +3,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { z } from 'zod';
 import { eventBridgeEnvelope } from '../../events/schemas.js';
+import type { MetricsRecorder } from '../../shared/ports/metrics.js';
+import { QUEUES } from '../../shared/routing.js';
 
 /** A message that is well-formed but can never apply (e.g. the plan no longer has its task). */
 export class UnappliableMessageError extends Error {
@@ -18,8 +20,25 @@ export interface ConsumerOptions<T> {
   detail: z.ZodType<T>;
   apply: (detail: T) => Promise<unknown>;
   logger: Logger;
+  /** `DeadLetters` (shared/observability/metrics.ts). */
+  metrics?: MetricsRecorder;
   /** Told of every failed record with its reason (the local runtime shows it beside the dead letter). */
   onFailure?: (messageId: string, reason: string) => void;
+}
+
+/**
+ * Whether this receive of `record` by `consumer` was its last: when it fails, SQS moves the message
+ * to the dead-letter queue instead of delivering it again (`maxReceiveCount` of shared/routing.ts,
+ * which infra and the local queues both apply).
+ */
+export function isFinalReceive(consumer: string, record: SQSRecord): boolean {
+  const queue = Object.values(QUEUES).find((q) => q.consumer === consumer);
+  return queue !== undefined && Number(record.attributes?.ApproximateReceiveCount ?? 1) >= queue.maxReceiveCount;
+}
+
+/** The name of what failed: a bounded set (error classes), fit for a metric dimension. */
+export function failureName(err: unknown): string {
+  return err instanceof Error && /^[A-Za-z][\w.]{0,63}$/.test(err.name) ? err.name : 'Error';
 }
 
 /**
@@ -48,7 +67,9 @@ export function createEventConsumer<T>(options: ConsumerOptions<T>) {
       options.logger.debug('record applied', { messageId: record.messageId, result: result as Record<string, unknown> });
     } catch (err) {
       const reason = `${(err as Error).name}: ${(err as Error).message}`;
-      options.logger.error('record failed', { consumer: options.name, messageId: record.messageId, receiveCount, reason });
+      const final = isFinalReceive(options.name, record);
+      options.logger.error('record failed', { consumer: options.name, messageId: record.messageId, receiveCount, reason, deadLettered: final });
+      if (final) options.metrics?.count('DeadLetters', { Reason: failureName(err) });
       options.onFailure?.(record.messageId, reason);
       throw err;
     }

@@ -5,12 +5,14 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
+import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createQueryApiHandler } from './app.js';
 
 const logger = new Logger({ serviceName: 'query-api' });
+const metrics = new EmfMetrics('query-api');
 const doc = documentClient();
 const tableName = requireEnv('TABLE_NAME');
 const cursorSecretArn = requireEnv('CURSOR_SECRET_ARN');
@@ -41,7 +43,10 @@ async function build() {
     reports: state,
     snapshots: new DynamoSnapshotStore(doc, tableName),
     clock: systemClock,
-    calendar: chineseWorkdayCalendar((year) => logger.warn('no holiday data for year; using Monday–Friday', { year })),
+    calendar: chineseWorkdayCalendar((year) => {
+      logger.warn('no holiday data for year; using Monday–Friday', { year });
+      metrics.count('CalendarYearMissing', {}, 1, { year });
+    }),
     cursorKey,
     logger,
   });
@@ -53,4 +58,6 @@ export const handler = middy(async (event: APIGatewayProxyEventV2): Promise<APIG
     throw err;
   });
   return (await app)(event);
-}).use(injectLambdaContext(logger));
+})
+  .use(injectLambdaContext(logger))
+  .use(publishMetrics(metrics));

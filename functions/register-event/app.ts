@@ -1,12 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { EventRegisteredDetail } from '../../events/schemas.js';
 import { checkMessage } from '../../shared/ingest/message-checks.js';
+import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { EventWriter } from '../../shared/ports/state.js';
 import { createEventConsumer, UnappliableMessageError } from '../lib/event-consumer.js';
 
 export interface RegisterEventDeps {
   writer: EventWriter;
   logger: Logger;
+  /** `DeadLetters`. */
+  metrics?: MetricsRecorder;
   onFailure?: (messageId: string, reason: string) => void;
 }
 
@@ -16,6 +19,7 @@ export function createRegisterEventHandler(deps: RegisterEventDeps) {
     name: 'register-event',
     detail: EventRegisteredDetail,
     logger: deps.logger,
+    metrics: deps.metrics,
     onFailure: deps.onFailure,
     apply: async (event) => {
       const { timestamp, sourceId: _s, webhookId: _w, receivedAt, ...data } = event;

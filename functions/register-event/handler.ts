@@ -4,11 +4,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
+import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { createRegisterEventHandler } from './app.js';
 
 const env = parseFunctionEnv('register-event', process.env);
 const logger = new Logger({ serviceName: 'register-event' });
+const metrics = new EmfMetrics('register-event');
 
-export const handler = middy(createRegisterEventHandler({ writer: new DynamoStateStore(documentClient(), env.TABLE_NAME), logger })).use(
-  injectLambdaContext(logger),
-);
+export const handler = middy(createRegisterEventHandler({ writer: new DynamoStateStore(documentClient(), env.TABLE_NAME), logger, metrics }))
+  .use(injectLambdaContext(logger))
+  .use(publishMetrics(metrics));

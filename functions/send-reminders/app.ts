@@ -8,12 +8,12 @@ import type { Plan } from '../../shared/plan/schema.js';
 import type { EventBus } from '../../shared/ports/bus.js';
 import type { CalendarOverrideSource } from '../../shared/ports/calendar.js';
 import type { Clock } from '../../shared/ports/clock.js';
+import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { ReminderStore } from '../../shared/ports/reminders.js';
 import type { PlanStateReader } from '../../shared/ports/state.js';
 import { buildDigest } from '../../shared/reminders/digest.js';
 import { InvalidRunInstantError, UnknownPlanError } from '../../shared/reminders/errors.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
-import { calendarYearMissingMetric } from '../../shared/reminders/metrics.js';
 import { packDigest } from '../../shared/reminders/pack.js';
 import { periodsToRead, reminderCandidates, reportedKey } from '../../shared/reminders/policy.js';
 import { lookupQuery, selectNew } from '../../shared/reminders/select.js';
@@ -21,7 +21,6 @@ import { watchMissingYears } from '../../shared/reminders/watched-calendar.js';
 import { localDateOf } from '../../shared/time/local-date.js';
 
 export const REMINDER_DUE = 'reminder.due';
-const SERVICE = 'send-reminders';
 
 /** Scheduler input (`{}`), or a manual run: one plan and/or a business instant. */
 export const SendRemindersEvent = z.looseObject({
@@ -71,8 +70,8 @@ export interface SendRemindersDeps {
    */
   calendarOverrides?: CalendarOverrideSource;
   logger: JobLogger;
-  /** Where CloudWatch EMF lines go (stdout in Lambda). */
-  emitMetric?: (line: string) => void;
+  /** `RemindersSent` by kind, `CalendarYearMissing` (shared/observability/metrics.ts). */
+  metrics?: MetricsRecorder;
   /** The plans; defaults to the catalog (shared/plan/catalog.ts). */
   catalog?: { getPlan(planId: string): Plan | undefined; listPlans(): Plan[] };
 }
@@ -87,7 +86,6 @@ const emptyByKind = (): Record<ReminderKind, number> => Object.fromEntries(REMIN
  */
 export function createSendRemindersHandler(deps: SendRemindersDeps) {
   const baseCalendar = deps.calendar ?? chineseWorkdayCalendar();
-  const emitMetric = deps.emitMetric ?? ((line: string) => process.stdout.write(`${line}\n`));
   const catalog = deps.catalog ?? { getPlan, listPlans };
 
   async function publish(digests: readonly ReminderDueDetail[]): Promise<void> {
@@ -108,7 +106,7 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
     const today = localDateOf(now, plan.timeZone);
     const calendar = watchMissingYears(runCalendar, (year) => {
       deps.logger.warn('workday calendar lacks a year: falling back to Monday–Friday', { planId: plan.planId, year });
-      emitMetric(calendarYearMissingMetric(year, SERVICE, now));
+      deps.metrics?.count('CalendarYearMissing', {}, 1, { year });
     });
     const summary: ReminderRunSummary = {
       planId: plan.planId,
@@ -171,6 +169,7 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
     }
     await publish(committed);
     summary.digests = committed.length;
+    for (const [kind, n] of Object.entries(summary.byKind)) if (n > 0) deps.metrics?.count('RemindersSent', { Kind: kind }, n);
 
     deps.logger.info('reminders sent', { ...summary });
     return summary;

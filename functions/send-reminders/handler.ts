@@ -6,6 +6,7 @@ import { documentClient } from '../../shared/adapters/aws/clients.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { DynamoCalendarOverrides } from '../../shared/adapters/dynamodb/calendar-overrides.js';
+import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { systemClock } from '../../shared/ports/clock.js';
@@ -13,6 +14,7 @@ import { createSendRemindersHandler } from './app.js';
 
 const env = parseFunctionEnv('send-reminders', process.env);
 const logger = new Logger({ serviceName: 'send-reminders' });
+const metrics = new EmfMetrics('send-reminders');
 const tableName = env.TABLE_NAME;
 const doc = documentClient();
 
@@ -23,7 +25,8 @@ const app = createSendRemindersHandler({
   bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
   clock: systemClock,
   logger,
+  metrics,
 });
 
 /** Invoked by the 09:00 Asia/Shanghai schedule (`{}`) or manually (`{ planId?, now? }`). */
-export const handler = middy(app).use(injectLambdaContext(logger));
+export const handler = middy(app).use(injectLambdaContext(logger)).use(publishMetrics(metrics));

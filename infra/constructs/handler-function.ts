@@ -6,6 +6,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/observability/metrics.js';
 import type { StageConfig } from '../config.js';
 import { FUNCTION_SIZING, type EntryResolver, type FunctionName } from '../functions.js';
 
@@ -77,7 +78,7 @@ export class HandlerFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: name,
         POWERTOOLS_LOG_LEVEL: config.powertoolsLogLevel,
-        POWERTOOLS_METRICS_NAMESPACE: 'JiningSupervision',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         STAGE: config.stage,
         ...props.environment,
       },

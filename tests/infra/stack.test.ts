@@ -9,6 +9,9 @@ import { OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/construct
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
 import { PUBLISHES, TABLE_ACCESS } from '../../infra/permissions.js';
+import { businessMetric } from '../../infra/constructs/monitoring.js';
+import { WiringError } from '../../infra/errors.js';
+import { BUSINESS_METRICS, METRIC_NAMES, METRICS_NAMESPACE, type MetricName } from '../../shared/observability/metrics.js';
 import { actionsOf, allStatements, refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Resources, type Synthesized } from './helpers.js';
 
 // One synthesis (dev stage, fixture handlers bundled by esbuild) shared by every test of this file.
@@ -376,12 +379,59 @@ describe('notifications and monitoring', () => {
     expect(of('Errors')).toHaveLength(FUNCTION_NAMES.length);
     expect(of('Throttles')).toHaveLength(FUNCTION_NAMES.length);
     expect(of('5xx')).toHaveLength(1);
-    expect(of('SourcesRefreshFailed')).toEqual([
-      expect.objectContaining({ Properties: expect.objectContaining({ Namespace: 'JiningSupervision', Dimensions: [{ Name: 'Service', Value: 'ingest-webhook' }], Threshold: 0 }) }),
-    ]);
     const alarmTopicId = Object.entries(resourcesOf(synth.template, 'AWS::SNS::Topic')).find(([id]) => id.startsWith('MonitoringAlarmTopic'))![0];
     for (const a of alarms) expect((a.Properties!.AlarmActions as unknown[]).map(refId)).toEqual([alarmTopicId]);
     synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('business metrics (shared/observability/metrics.ts)', () => {
+  const alarms = () => Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties!);
+  const dims = (a: Record<string, unknown>) => Object.fromEntries((a.Dimensions as Array<{ Name: string; Value: string }>).map((d) => [d.Name, d.Value]));
+
+  it('are emitted by functions of the stack', () => {
+    for (const [name, spec] of Object.entries(BUSINESS_METRICS)) {
+      for (const service of spec.emittedBy) expect(FUNCTION_NAMES, `${name} from ${service}`).toContain(service);
+    }
+  });
+
+  it('alarm where an operator must act: one alarm per emitting function, on the metric, its dimensions and threshold', () => {
+    const business = alarms().filter((a) => a.Namespace === METRICS_NAMESPACE);
+    const expected = [
+      // metric, the function's dimensions, threshold, period (s)
+      ['DeadLetters', { service: 'apply-progress' }, 0, 300],
+      ['DeadLetters', { service: 'register-event' }, 0, 300],
+      ['DeadLetters', { service: 'deliver-notification' }, 0, 300],
+      ['DeliveryFailures', { service: 'deliver-notification' }, 2, 900],
+      ['WebhooksRefused', { service: 'ingest-webhook', Code: 'unauthorized' }, 4, 900],
+      ['CalendarYearMissing', { service: 'send-reminders' }, 0, 300],
+      ['CalendarYearMissing', { service: 'query-api' }, 0, 300],
+      ['SourcesRefreshFailed', { service: 'ingest-webhook' }, 0, 300],
+    ] as const;
+    expect(business.map((a) => [a.MetricName, dims(a), a.Threshold, a.Period]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual(
+      expected.map((e) => [...e]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    );
+    for (const a of business) {
+      expect(a).toMatchObject({ Statistic: 'Sum', ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      // The alarm watches a series the functions publish: its dimensions are [service, ...a declared set].
+      const { service, ...rest } = dims(a);
+      const spec = BUSINESS_METRICS[a.MetricName as MetricName];
+      expect(spec.emittedBy as readonly string[]).toContain(service);
+      expect((spec.dimensionSets as ReadonlyArray<readonly string[]>).map((set) => [...set].sort().join(','))).toContain(Object.keys(rest).sort().join(','));
+    }
+  });
+
+  it('puts every business metric on the dashboard', () => {
+    const dashboards = Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties!.DashboardBody);
+    for (const name of METRIC_NAMES) expect(body, name).toContain(name);
+  });
+
+  it('refuses an alarm on a series nobody publishes', () => {
+    expect(() => businessMetric('WebhooksRefused', 'ingest-webhook', { Source: 'rencheng' })).toThrow(WiringError);
+    expect(() => businessMetric('DeadLetters', 'ingest-webhook')).toThrow(WiringError);
+    expect(businessMetric('WebhooksRefused', 'ingest-webhook', { Code: 'unauthorized' }).dimensions).toEqual({ service: 'ingest-webhook', Code: 'unauthorized' });
   });
 });
 

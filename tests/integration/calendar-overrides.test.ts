@@ -54,7 +54,6 @@ describe('DynamoCalendarOverrides (DynamoDB Local)', () => {
         bus: new RecordingBus(),
         clock: fixedClock(`${date}T09:00:00+08:00`),
         logger: recordingLogger(),
-        emitMetric: () => {},
         catalog: { getPlan: () => plan, listPlans: () => [plan] },
         ...(overrides ? { calendarOverrides: new DynamoCalendarOverrides(table.doc, table.tableName) } : {}),
       })({});

@@ -159,7 +159,6 @@ describe('send-reminders against DynamoDB Local', () => {
       bus,
       clock: fixedClock(at9('2023-10-09')),
       logger: recordingLogger(),
-      emitMetric: () => {},
       catalog: { getPlan: (id) => (id === plan.planId ? plan : undefined), listPlans: () => [plan] },
     });
   }
@@ -199,7 +198,6 @@ describe('send-reminders against DynamoDB Local', () => {
         bus,
         clock: fixedClock(at9('2024-01-04')),
         logger: recordingLogger(),
-        emitMetric: () => {},
         catalog: { getPlan: () => racePlan, listPlans: () => [racePlan] },
       }),
     );

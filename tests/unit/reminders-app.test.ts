@@ -5,6 +5,7 @@ import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { fixedClock } from '../../shared/ports/clock.js';
 import { UnknownPlanError } from '../../shared/reminders/errors.js';
 import { dayOfWeek } from '../../shared/time/local-date.js';
+import { RecordingMetrics } from '../helpers/metrics.js';
 import { BUREAU, FakeStateReader, InMemoryReminderStore, LEAD, LEAD_2, RecordingBus, at9, recordingLogger, testPlan } from './reminders.fakes.js';
 
 /**
@@ -19,14 +20,14 @@ function setup(overrides: Partial<SendRemindersDeps> & { plan?: ReturnType<typeo
   const store = new InMemoryReminderStore();
   const bus = new RecordingBus();
   const logger = recordingLogger();
-  const metrics: string[] = [];
+  const metrics = new RecordingMetrics();
   const handler = createSendRemindersHandler({
     reader,
     store,
     bus,
     clock: fixedClock(at9('2023-10-09')),
     logger,
-    emitMetric: (line) => metrics.push(line),
+    metrics,
     catalog: { getPlan: (id) => (id === plan.planId ? plan : undefined), listPlans: () => [plan] },
     ...deps,
   });
@@ -152,7 +153,7 @@ describe('send-reminders on the real plan (issue 14 points 9 and 11)', () => {
     const reader = new FakeStateReader();
     const store = new InMemoryReminderStore();
     const bus = new RecordingBus();
-    const handler = createSendRemindersHandler({ reader, store, bus, clock: fixedClock(at9('2023-12-20')), logger: recordingLogger(), emitMetric: () => {} });
+    const handler = createSendRemindersHandler({ reader, store, bus, clock: fixedClock(at9('2023-12-20')), logger: recordingLogger() });
     return { reader, bus, handler };
   }
 
@@ -243,12 +244,20 @@ describe('send-reminders: run flow', () => {
     expect(logger.records.some((r) => r.level === 'warn' && r.attributes.some((a) => a.orgId === BUREAU))).toBe(true);
   });
 
-  it('counts items by kind in the summary', async () => {
-    const { handler } = setup();
+  it('counts items by kind in the summary and in the RemindersSent metric', async () => {
+    const { handler, metrics } = setup();
     const out = await handler({ now: at9('2023-10-09') });
     expect(out.runs[0]?.byKind).toEqual({ due_soon: 1, overdue: 1, escalation: 1, report_missing: 0, stagnant: 0, report_due_soon: 0, blocked: 0 });
     expect(out.runs[0]?.sent).toBe(3);
     expect(out.runs[0]?.digests).toBe(2);
+    expect(metrics.counts.filter((c) => c.name === 'RemindersSent').sort((a, b) => a.dimensions.Kind!.localeCompare(b.dimensions.Kind!))).toEqual([
+      { name: 'RemindersSent', dimensions: { Kind: 'due_soon' }, value: 1 },
+      { name: 'RemindersSent', dimensions: { Kind: 'escalation' }, value: 1 },
+      { name: 'RemindersSent', dimensions: { Kind: 'overdue' }, value: 1 },
+    ]);
+    // A second run sends nothing new: nothing counted.
+    await handler({ now: at9('2023-10-09') });
+    expect(metrics.total('RemindersSent')).toBe(3);
   });
 
   it('rejects an unknown plan and an invalid `now`', async () => {
@@ -263,12 +272,10 @@ describe('send-reminders: run flow', () => {
     const sat = await handler({ now: at9('2023-10-07') });
     expect(sat.runs[0]?.workday).toBe(false);
     expect(logger.records.some((r) => r.level === 'warn' && r.message.includes('calendar lacks a year'))).toBe(true);
-    expect(metrics).toHaveLength(1);
-    const emf = JSON.parse(metrics[0] ?? '{}');
-    expect(emf).toMatchObject({ CalendarYearMissing: 1, year: 2023, _aws: { CloudWatchMetrics: [{ Metrics: [{ Name: 'CalendarYearMissing', Unit: 'Count' }] }] } });
+    expect(metrics.counts).toEqual([{ name: 'CalendarYearMissing', dimensions: {}, value: 1, metadata: { year: 2023 } }]);
     // Said again on the next run (a warm Lambda must not go quiet); that run also counts workdays into 2024.
     await handler({ now: at9('2023-10-09') });
-    expect(metrics.map((m) => JSON.parse(m).year)).toEqual([2023, 2023, 2024]);
+    expect(metrics.counts.filter((c) => c.name === 'CalendarYearMissing').map((c) => c.metadata?.year)).toEqual([2023, 2023, 2024]);
   });
 
   it('runs every plan of the real catalog by default', async () => {
