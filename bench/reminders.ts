@@ -4,7 +4,7 @@ import { DynamoStateStore } from '../shared/adapters/dynamodb/state-store.js';
 import { fixedClock } from '../shared/ports/clock.js';
 import type { ReminderRun } from './capacity.js';
 
-const silent = { info: () => {}, warn: () => {}, error: () => {} };
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** One reminder run with its DynamoDB capacity metered (a no-op bus: delivery is not measured here). */
 export function reminderRunner(): ReminderRun {

@@ -171,6 +171,12 @@ export const ReminderItem = z.object({
   dateAssumed: z.boolean().optional(),
   /** `stagnant` and `blocked`: the business date of the unit's latest report. */
   lastReportDate: IsoDate.optional(),
+  /**
+   * `stagnant` and `blocked`: the report the item answers (its source and webhook-id), so that the
+   * delivery's log lines follow the report that caused them (shared/observability/correlation.ts).
+   */
+  sourceId: Id.optional(),
+  webhookId: Id.optional(),
 });
 export type ReminderItem = z.infer<typeof ReminderItem>;
 

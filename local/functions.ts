@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAggregateKpisHandler } from '../functions/aggregate-kpis/app.js';
@@ -21,7 +20,6 @@ import { DynamoWebhookReceipts } from '../shared/adapters/dynamodb/webhook-recei
 import { EmfMetrics, publishMetrics } from '../shared/adapters/metrics/emf.js';
 import type { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
 import { chineseWorkdayCalendar } from '../shared/calendar/workdays.js';
-import type { JobLogger } from '../shared/reminders/logger.js';
 import { tokenBucket } from '../shared/ingest/rate-limiter.js';
 import { systemClock, type Clock } from '../shared/ports/clock.js';
 import { staticSourceRegistry, type WebhookSource } from '../shared/ports/sources.js';
@@ -46,15 +44,6 @@ export interface LocalWiring {
 
 function logger(serviceName: string): Logger {
   return new Logger({ serviceName });
-}
-
-/** The slice of the Powertools logger the jobs use (`JobLogger`). */
-function jobLogger(l: Logger): JobLogger {
-  return {
-    info: (message, attributes) => l.info(message, ...(attributes ? [attributes as LogAttributes] : [])),
-    warn: (message, attributes) => l.warn(message, ...(attributes ? [attributes as LogAttributes] : [])),
-    error: (message, attributes) => l.error(message, ...(attributes ? [attributes as LogAttributes] : [])),
-  };
 }
 
 /**
@@ -124,7 +113,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
         channelsFor: () => [{ kind: 'outbox' }],
         senders: { outbox: w.outbox },
         receipts: new DynamoDeliveryReceipts(w.documentClient(), w.tableName),
-        logger: jobLogger(deliveryLog),
+        logger: deliveryLog,
         metrics: deliveryMetrics,
         now: () => w.clock.now(),
       }),
@@ -149,7 +138,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
         bus,
         clock: w.clock,
         calendar,
-        logger: jobLogger(remindersLog),
+        logger: remindersLog,
         metrics: remindersMetrics,
       }),
     )

@@ -8,6 +8,7 @@ import type { Clock } from '../../shared/ports/clock.js';
 import type { SourceRegistry, WebhookSource } from '../../shared/ports/sources.js';
 import type { WebhookReceipts } from '../../shared/ports/webhook-receipts.js';
 import { checkMessage, issueStatus } from '../../shared/ingest/message-checks.js';
+import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
 import { unlimited, type RateLimiter } from '../../shared/ingest/rate-limiter.js';
 import { errorResponse, jsonResponse, zodIssues } from '../../shared/http/json-response.js';
 
@@ -121,6 +122,8 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     const parsed = WebhookEnvelope.safeParse(json);
     if (!parsed.success) return errorResponse(400, 'invalid_body', 'the body does not match the contract', zodIssues(parsed.error.issues));
     const envelope = parsed.data;
+    // From here every line names the report (shared/observability/correlation.ts).
+    const log = withKeys(deps.logger, correlationKeys({ sourceId, webhookId, ...envelope.data }));
 
     if (!source.types.includes(envelope.type)) return errorResponse(403, 'type_not_allowed', `source ${sourceId} may not send ${envelope.type}`);
     if (!source.orgIds.includes(envelope.data.orgId)) return errorResponse(403, 'org_not_allowed', `source ${sourceId} may not report for ${envelope.data.orgId}`);
@@ -129,7 +132,7 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     const issues = checkMessage(envelope, { receivedAt });
     if (issues.length > 0) {
       const { status, code } = issueStatus(issues);
-      deps.logger.info('webhook refused', { sourceId, webhookId, code, paths: issues.map((i) => i.path) });
+      log.info('webhook refused', { sourceId, webhookId, code, paths: issues.map((i) => i.path) });
       return errorResponse(status, code, ISSUE_MESSAGES[code] ?? 'the message cannot be accepted', issues);
     }
 
@@ -139,28 +142,28 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     try {
       claim = await deps.receipts.claim({ sourceId, webhookId, bodyHash, receivedAt: receipt.receivedAt });
     } catch (err) {
-      deps.logger.error('receipt store unavailable', { sourceId, webhookId, error: (err as Error).name });
+      log.error('receipt store unavailable', { sourceId, webhookId, error: (err as Error).name });
       return errorResponse(503, 'unavailable', 'not accepted: try again', undefined, { 'retry-after': '1' });
     }
     if (claim.kind === 'conflict') return errorResponse(409, 'webhook_id_conflict', `webhook-id ${webhookId} was already used for a different body`);
     if (claim.kind === 'published') {
-      deps.logger.info('exact resend acknowledged', { sourceId, webhookId });
+      log.info('exact resend acknowledged', { sourceId, webhookId });
       return jsonResponse(202, { id: webhookId });
     }
 
     try {
       await deps.bus.publish([{ detailType: envelope.type, detail: { ...envelope.data, ...receipt } }]);
     } catch (err) {
-      deps.logger.error('bus did not take the event', { sourceId, webhookId, error: (err as Error).message });
+      log.error('bus did not take the event', { sourceId, webhookId, error: (err as Error).message });
       return errorResponse(503, 'bus_unavailable', 'not accepted: the event bus did not take the event; retry with the same webhook-id', undefined, { 'retry-after': '1' });
     }
     try {
       await deps.receipts.markPublished(sourceId, webhookId);
     } catch (err) {
       // The event is on the bus: the answer is 202. A later resend may publish again; consumers are idempotent.
-      deps.logger.warn('could not mark receipt published', { sourceId, webhookId, error: (err as Error).name });
+      log.warn('could not mark receipt published', { sourceId, webhookId, error: (err as Error).name });
     }
-    deps.logger.info('webhook accepted', { sourceId, webhookId, type: envelope.type, orgId: envelope.data.orgId });
+    log.info('webhook accepted', { sourceId, webhookId, type: envelope.type, orgId: envelope.data.orgId });
     return jsonResponse(202, { id: webhookId });
   };
 }

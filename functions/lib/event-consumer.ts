@@ -1,9 +1,10 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { z } from 'zod';
 import { eventBridgeEnvelope } from '../../events/schemas.js';
+import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
+import type { JobLogger } from '../../shared/reminders/logger.js';
 import { QUEUES } from '../../shared/routing.js';
 
 /** A message that is well-formed but can never apply (e.g. the plan no longer has its task). */
@@ -19,7 +20,7 @@ export interface ConsumerOptions<T> {
   name: string;
   detail: z.ZodType<T>;
   apply: (detail: T) => Promise<unknown>;
-  logger: Logger;
+  logger: JobLogger;
   /** `DeadLetters` (shared/observability/metrics.ts). */
   metrics?: MetricsRecorder;
   /** Told of every failed record with its reason (the local runtime shows it beside the dead letter). */
@@ -45,13 +46,15 @@ export function failureName(err: unknown): string {
  * An SQS consumer of EventBridge events (the rule's target is the queue): each record is parsed
  * (body → envelope → detail) and applied on its own; a failure fails only its record, which SQS
  * redelivers and finally dead-letters (`ReportBatchItemFailures`). If every record fails, Powertools
- * throws, and the whole batch is retried — never silently acknowledged.
+ * throws, and the whole batch is retried — never silently acknowledged. Every line about a record
+ * carries its correlation keys (shared/observability/correlation.ts) once its detail is read.
  */
 export function createEventConsumer<T>(options: ConsumerOptions<T>) {
   const envelope = eventBridgeEnvelope(options.detail);
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+    let log = withKeys(options.logger, { messageId: record.messageId });
     try {
       let body: unknown;
       try {
@@ -63,12 +66,14 @@ export function createEventConsumer<T>(options: ConsumerOptions<T>) {
       if (!parsed.success) {
         throw new MalformedMessageError(`not a valid event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       }
-      const result = await options.apply(parsed.data.detail as T);
-      options.logger.debug('record applied', { messageId: record.messageId, result: result as Record<string, unknown> });
+      const detail = parsed.data.detail as T;
+      log = withKeys(options.logger, { messageId: record.messageId, ...correlationKeys(detail as Record<string, unknown>) });
+      const result = await options.apply(detail);
+      log.debug('record applied', { result: result as Record<string, unknown> });
     } catch (err) {
       const reason = `${(err as Error).name}: ${(err as Error).message}`;
       const final = isFinalReceive(options.name, record);
-      options.logger.error('record failed', { consumer: options.name, messageId: record.messageId, receiveCount, reason, deadLettered: final });
+      log.error('record failed', { consumer: options.name, receiveCount, reason, deadLettered: final });
       if (final) options.metrics?.count('DeadLetters', { Reason: failureName(err) });
       options.onFailure?.(record.messageId, reason);
       throw err;

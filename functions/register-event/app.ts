@@ -1,13 +1,13 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { EventRegisteredDetail } from '../../events/schemas.js';
 import { checkMessage } from '../../shared/ingest/message-checks.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { EventWriter } from '../../shared/ports/state.js';
+import type { JobLogger } from '../../shared/reminders/logger.js';
 import { createEventConsumer, UnappliableMessageError } from '../lib/event-consumer.js';
 
 export interface RegisterEventDeps {
   writer: EventWriter;
-  logger: Logger;
+  logger: JobLogger;
   /** `DeadLetters`. */
   metrics?: MetricsRecorder;
   onFailure?: (messageId: string, reason: string) => void;

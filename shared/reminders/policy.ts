@@ -98,6 +98,11 @@ interface OpenItem {
  * done task, a complete milestone (an owner reported it, or a held event completed it), or a unit
  * whose own latest status is `completed`.
  */
+/** The report a unit's record is from, as a reminder item names it (for the logs' correlation). */
+function reportOf(unit: UnitTaskRecord): Pick<ReminderItem, 'sourceId' | 'webhookId'> {
+  return { ...(unit.sourceId ? { sourceId: unit.sourceId } : {}), webhookId: unit.webhookId };
+}
+
 export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
   const { plan, today, calendar } = input;
   const config = plan.reminders;
@@ -226,7 +231,16 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
     const key = stagnantKey(task.taskId, unit.orgId, lastReportDate);
     out.push({
       recipientOrgId: unit.orgId,
-      item: { key, kind: 'stagnant', taskId: task.taskId, dueDate: task.dueDate, title: task.title, lastReportDate, actBy: addWorkdays(calendar, today, RESPONSE_WORKDAYS - 1) },
+      item: {
+        key,
+        kind: 'stagnant',
+        taskId: task.taskId,
+        dueDate: task.dueDate,
+        title: task.title,
+        lastReportDate,
+        actBy: addWorkdays(calendar, today, RESPONSE_WORKDAYS - 1),
+        ...reportOf(unit),
+      },
       claimKeys: [key],
     });
   }
@@ -247,6 +261,7 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
         title: task.title,
         lastReportDate,
         actBy: addWorkdays(calendar, today, RESPONSE_WORKDAYS - 1),
+        ...reportOf(unit),
       },
       claimKeys: [key],
     });

@@ -339,6 +339,10 @@ describe('issue 14 point 12: stagnation respects the reporting cycle', () => {
     // 92 + 7 = 99 days: from 2023-10-03.
     expect(stagnant('2023-10-02', units)).toEqual([]);
     expect(stagnant('2023-10-03', units)).toEqual([`stagnant#T02#${LEAD_2}#2023-06-26 → ${LEAD_2}`]);
+    // A record written before the order carried its source names the webhook only.
+    const [c] = runDeadlines('2023-10-03', { units }).filter((x) => x.item.kind === 'stagnant');
+    expect(c?.item.webhookId).toBe('wh');
+    expect(c?.item).not.toHaveProperty('sourceId');
   });
 
   // 2023-09-04T17:00Z is 2023-09-05 01:00 in Shanghai: the report's business date is 09-05.
@@ -359,11 +363,13 @@ describe('issue 14 point 12: stagnation respects the reporting cycle', () => {
 
 describe('issue 14 point 5: a blocked report goes to the supervisor (协调)', () => {
   it("the unit's supervisor gets a blocked item, once per blocked report", () => {
-    const units = [unit({ taskId: 'T01', orgId: LEAD, status: 'blocked', reportedAt: '2023-10-08T02:00:00Z' })];
+    const units = [unit({ taskId: 'T01', orgId: LEAD, status: 'blocked', reportedAt: '2023-10-08T02:00:00Z', sourceId: 'mass-sports', webhookId: 'msg_blocked' })];
     const candidates = runDeadlines('2023-10-09', { units });
     expect(routed(candidates, ['blocked'])).toEqual([`blocked#T01#${LEAD}#2023-10-08 → ${BUREAU}`]);
     const [c] = candidates.filter((x) => x.item.kind === 'blocked');
     expect(c?.item).toMatchObject({ subjectOrgId: LEAD, lastReportDate: '2023-10-08', actBy: '2023-10-11' });
+    // The report it answers, for the delivery's log lines.
+    expect(c?.item).toMatchObject({ sourceId: 'mass-sports', webhookId: 'msg_blocked' });
   });
 
   it('whoever reported it (a support unit too); not for the bureau itself; not once the task is done', () => {

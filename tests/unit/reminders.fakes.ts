@@ -129,7 +129,7 @@ export class FakeStateReader implements PlanStateReader {
 }
 
 export interface LogRecord {
-  level: 'info' | 'warn' | 'error';
+  level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
   attributes: Array<Record<string, unknown>>;
 }
@@ -138,6 +138,7 @@ export function recordingLogger(): JobLogger & { records: LogRecord[] } {
   const records: LogRecord[] = [];
   return {
     records,
+    debug: (message, ...attributes) => records.push({ level: 'debug', message, attributes }),
     info: (message, ...attributes) => records.push({ level: 'info', message, attributes }),
     warn: (message, ...attributes) => records.push({ level: 'warn', message, attributes }),
     error: (message, ...attributes) => records.push({ level: 'error', message, attributes }),
