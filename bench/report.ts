@@ -29,6 +29,13 @@ export function renderMarkdown(r: any): string {
     '|---|---|---|---|',
     ...r.coldStart.functions.map((f: { name: string; bytes: number; initMs: number; baselineInitMs: number }) => `| ${f.name} | ${f.bytes} | ${f.initMs} | ${f.baselineInitMs} |`),
     '',
+    '| X-Ray tracing (context `tracing`): function | bundle bytes added | init CPU ms without → with | added CPU ms | init wall ms without → with |',
+    '|---|---|---|---|---|',
+    ...(r.coldStart.tracing ?? []).map(
+      (t: { name: string; bytesOff: number; bytesOn: number; cpuMsOff: number; cpuMsOn: number; addedCpuMs: number; wallMsOff: number; wallMsOn: number }) =>
+        `| ${t.name} | ${t.bytesOn - t.bytesOff} | ${t.cpuMsOff} → ${t.cpuMsOn} | **${t.addedCpuMs}** | ${t.wallMsOff} → ${t.wallMsOn} |`,
+    ),
+    '',
     '| cost component (USD per million progress events) | ours | with idempotency |',
     '|---|---|---|',
     ...Object.keys(r.cost.components).map((k) => `| ${k} | ${r.cost.components[k]} | ${r.cost.withPowertoolsIdempotency.components[k]} |`),

@@ -1,6 +1,6 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parseOidc, parseStage, stageConfig } from './config.js';
+import { parseOidc, parseStage, parseTracing, stageConfig } from './config.js';
 import type { EntryResolver } from './functions.js';
 import { SupervisionStack } from './stack.js';
 
@@ -22,13 +22,14 @@ export function stackName(stage: string): string {
 
 /**
  * The CDK app: one stack for the stage given by context `stage` (dev|prod, default dev), the read
- * API's authorizer from context `oidcIssuer`/`oidcAudience`, cdk-nag's AWS Solutions checks as a
+ * API's authorizer from context `oidcIssuer`/`oidcAudience`, X-Ray tracing from context `tracing`, cdk-nag's AWS Solutions checks as a
  * validation plugin. Environment-agnostic: the account and region (and partition, aws-cn too) are
  * the ones `cdk deploy` targets.
  */
 export function createApp(options: CreateAppOptions = {}): SupervisionApp {
   const app = new App(options.appProps);
-  const config = stageConfig(parseStage(app.node.tryGetContext('stage')));
+  const stage = stageConfig(parseStage(app.node.tryGetContext('stage')));
+  const config = { ...stage, tracing: parseTracing(app.node.tryGetContext('tracing')) ?? stage.tracing };
   const oidc = parseOidc(app.node.tryGetContext('oidcIssuer'), app.node.tryGetContext('oidcAudience'));
   const stack = new SupervisionStack(app, stackName(config.stage), {
     config,

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
+import { loadTracing } from '../../shared/adapters/aws/tracing.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { SecretsSourceRegistry } from '../../shared/adapters/aws/secrets-source-registry.js';
@@ -17,12 +18,14 @@ import { createIngestWebhookHandler } from './app.js';
 import { countWebhookOutcomes } from './outcomes.js';
 
 const env = parseFunctionEnv('ingest-webhook', process.env);
+// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
+const tracing = await loadTracing('ingest-webhook');
 const logger = new Logger({ serviceName: 'ingest-webhook' });
 const metrics = new EmfMetrics('ingest-webhook');
 
-const doc = documentClient();
+const doc = tracing.capture(documentClient());
 
-const sources = new SecretsSourceRegistry(new SecretsManagerClient({}), env.SOURCES_SECRET_ARN, undefined, undefined, {
+const sources = new SecretsSourceRegistry(tracing.capture(new SecretsManagerClient({})), env.SOURCES_SECRET_ARN, undefined, undefined, {
   // Serve the last good copy and say so: a metric with an alarm (infra/constructs/monitoring.ts).
   onStale: ({ error, staleForMs }) => {
     logger.warn('sources secret refresh failed; serving the last good copy', { error: `${error.name}: ${error.message}`, staleForMs });
@@ -33,7 +36,7 @@ const sources = new SecretsSourceRegistry(new SecretsManagerClient({}), env.SOUR
 const app = createIngestWebhookHandler({
   sources,
   receipts: new DynamoWebhookReceipts(doc, env.TABLE_NAME),
-  bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
+  bus: new EventBridgeBus(tracing.capture(new EventBridgeClient({})), env.EVENT_BUS_NAME),
   clock: systemClock,
   logger,
   // This instance's bucket first (no write when it already says no), then the budget shared by every
@@ -51,5 +54,6 @@ const app = createIngestWebhookHandler({
 });
 
 export const handler = middy(countWebhookOutcomes(app, { metrics, sources }))
+  .use(tracing.middlewares)
   .use(injectLambdaContext(logger))
   .use(publishMetrics(metrics));

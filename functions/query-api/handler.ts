@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
+import { loadTracing } from '../../shared/adapters/aws/tracing.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
@@ -11,12 +12,14 @@ import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createQueryApiHandler } from './app.js';
 
+// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
+const tracing = await loadTracing('query-api');
 const logger = new Logger({ serviceName: 'query-api' });
 const metrics = new EmfMetrics('query-api');
-const doc = documentClient();
+const doc = tracing.capture(documentClient());
 const tableName = requireEnv('TABLE_NAME');
 const cursorSecretArn = requireEnv('CURSOR_SECRET_ARN');
-const secrets = new SecretsManagerClient({});
+const secrets = tracing.capture(new SecretsManagerClient({}));
 const state = new DynamoStateStore(doc, tableName);
 
 /**
@@ -59,5 +62,6 @@ export const handler = middy(async (event: APIGatewayProxyEventV2): Promise<APIG
   });
   return (await app)(event);
 })
+  .use(tracing.middlewares)
   .use(injectLambdaContext(logger))
   .use(publishMetrics(metrics));

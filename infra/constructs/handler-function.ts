@@ -2,13 +2,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/observability/metrics.js';
 import type { StageConfig } from '../config.js';
 import { FUNCTION_SIZING, type EntryResolver, type FunctionName } from '../functions.js';
+import { acknowledgeNag } from './nag.js';
 
 /** The repository root (this file is `infra/constructs/handler-function.ts`). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,7 +38,8 @@ export interface HandlerFunctionProps {
 /**
  * One Lambda function of the system: bundled by the locally installed esbuild (never Docker) as
  * minified ESM with source maps, arm64, on the newest Node.js runtime, with its own log group and
- * its own role that holds nothing but the right to write to that log group. Every other permission
+ * its own role that holds nothing but the right to write to that log group (and, with tracing on,
+ * to send X-Ray segments). Every other permission
  * is granted by the construct that wires the function to a resource.
  */
 export class HandlerFunction extends Construct {
@@ -74,6 +76,7 @@ export class HandlerFunction extends Construct {
       description: props.description,
       role: this.role,
       logGroup: this.logGroup,
+      ...(config.tracing ? { tracing: Tracing.ACTIVE } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: name,
@@ -92,9 +95,19 @@ export class HandlerFunction extends Construct {
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
+        // The tracer is bundled only when tracing is on (shared/adapters/aws/tracing.ts).
+        define: { 'process.env.SUPERVISION_TRACING': JSON.stringify(config.tracing ? 'on' : 'off') },
         // Bundle the AWS SDK clients too: the version is pinned by our lockfile, not the runtime's.
         externalModules: [],
       },
     });
+    if (config.tracing) {
+      // Tracing.ACTIVE gave the role xray:PutTraceSegments and xray:PutTelemetryRecords on "*".
+      acknowledgeNag(
+        this.role.node.findChild('DefaultPolicy'),
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions: "*" is the only resource they accept. Granted only when context tracing is true.',
+      );
+    }
   }
 }
