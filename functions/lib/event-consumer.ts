@@ -1,7 +1,8 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { z } from 'zod';
-import { eventBridgeEnvelope } from '../../events/schemas.js';
+import { eventBridgeEnvelope, type EventRegisteredDetail, type ProgressSubmittedDetail } from '../../events/schemas.js';
+import { checkMessage } from '../../shared/ingest/message-checks.js';
 import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
@@ -37,6 +38,34 @@ export function isFinalReceive(consumer: string, record: SQSRecord): boolean {
   return queue !== undefined && Number(record.attributes?.ApproximateReceiveCount ?? 1) >= queue.maxReceiveCount;
 }
 
+/**
+ * The consumers' reading of a record's body: JSON → EventBridge envelope → detail. Throws
+ * `MalformedMessageError` with the reason (scripts/ops.ts says the same of a dead letter).
+ */
+export function detailOf<T>(envelope: z.ZodType<{ detail: T }>, body: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new MalformedMessageError('body is not JSON');
+  }
+  const parsed = envelope.safeParse(json);
+  if (!parsed.success) {
+    throw new MalformedMessageError(`not a valid event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data.detail;
+}
+
+/**
+ * The same checks as at ingest, against the receipt time: a message that slipped past (an older
+ * ingest, an archive replay) still never moves a figure. Throws `UnappliableMessageError`.
+ */
+export function assertAppliable(message: { type: 'progress.submitted'; detail: ProgressSubmittedDetail } | { type: 'event.registered'; detail: EventRegisteredDetail }): void {
+  const { timestamp, sourceId: _s, webhookId: _w, receivedAt, ...data } = message.detail;
+  const issues = checkMessage({ type: message.type, timestamp, data } as Parameters<typeof checkMessage>[0], { receivedAt: new Date(receivedAt) });
+  if (issues.length > 0) throw new UnappliableMessageError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+}
+
 /** The name of what failed: a bounded set (error classes), fit for a metric dimension. */
 export function failureName(err: unknown): string {
   return err instanceof Error && /^[A-Za-z][\w.]{0,63}$/.test(err.name) ? err.name : 'Error';
@@ -56,17 +85,7 @@ export function createEventConsumer<T>(options: ConsumerOptions<T>) {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
     let log = withKeys(options.logger, { messageId: record.messageId });
     try {
-      let body: unknown;
-      try {
-        body = JSON.parse(record.body);
-      } catch {
-        throw new MalformedMessageError('body is not JSON');
-      }
-      const parsed = envelope.safeParse(body);
-      if (!parsed.success) {
-        throw new MalformedMessageError(`not a valid event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      }
-      const detail = parsed.data.detail as T;
+      const detail = detailOf(envelope, record.body);
       log = withKeys(options.logger, { messageId: record.messageId, ...correlationKeys(detail as Record<string, unknown>) });
       const result = await options.apply(detail);
       log.debug('record applied', { result: result as Record<string, unknown> });

@@ -1,9 +1,8 @@
 import { EventRegisteredDetail } from '../../events/schemas.js';
-import { checkMessage } from '../../shared/ingest/message-checks.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { EventWriter } from '../../shared/ports/state.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
-import { createEventConsumer, UnappliableMessageError } from '../lib/event-consumer.js';
+import { assertAppliable, createEventConsumer } from '../lib/event-consumer.js';
 
 export interface RegisterEventDeps {
   writer: EventWriter;
@@ -22,11 +21,7 @@ export function createRegisterEventHandler(deps: RegisterEventDeps) {
     metrics: deps.metrics,
     onFailure: deps.onFailure,
     apply: async (event) => {
-      const { timestamp, sourceId: _s, webhookId: _w, receivedAt, ...data } = event;
-      // The same checks as at ingest, against the receipt time: a message that slipped past (an
-      // older ingest, an archive replay) still never moves a figure.
-      const issues = checkMessage({ type: 'event.registered', timestamp, data }, { receivedAt: new Date(receivedAt) });
-      if (issues.length > 0) throw new UnappliableMessageError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+      assertAppliable({ type: 'event.registered', detail: event });
       return deps.writer.registerEvent(event);
     },
   });
