@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SOURCE } from '../../events/schemas.js';
 import { TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.js';
-import { QUEUES, SCHEDULES, type QueueName, type ScheduleName } from '../../shared/routing.js';
+import { QUEUE_TAG, QUEUES, SCHEDULES, deadLetterQueueTag, workQueueTag, type QueueName, type ScheduleName } from '../../shared/routing.js';
 import { OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
@@ -68,6 +68,20 @@ describe('queues', () => {
       expect(queues[dlqId], `DLQ of ${queueId} is a queue of this stack`).toBeDefined();
       expect(dlqId).not.toBe(queueId);
       expect(redrive.maxReceiveCount).toBe(5);
+    }
+  });
+
+  it('tags every queue with what it is (scripts/ops.ts finds them so), each DLQ beside its work queue', () => {
+    const tagOf = (id: string) => ((queues[id]!.Properties!.Tags ?? []) as Array<{ Key: string; Value: string }>).filter((t) => t.Key === QUEUE_TAG).map((t) => t.Value);
+    const byTag = new Map(Object.keys(queues).map((id) => [tagOf(id), id] as const).map(([tags, id]) => [tags.join(','), id]));
+    expect([...byTag.keys()].sort()).toEqual([
+      ...(Object.keys(QUEUES) as QueueName[]).flatMap((q) => [workQueueTag(q), deadLetterQueueTag(q)]),
+      deadLetterQueueTag('bus-target'),
+      deadLetterQueueTag('schedule'),
+    ].sort());
+    for (const q of Object.keys(QUEUES) as QueueName[]) {
+      const redrive = queues[byTag.get(workQueueTag(q))!]!.Properties!.RedrivePolicy as { deadLetterTargetArn: unknown };
+      expect(refId(redrive.deadLetterTargetArn), q).toBe(byTag.get(deadLetterQueueTag(q)));
     }
   });
 
