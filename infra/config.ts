@@ -42,12 +42,14 @@ export interface StageConfig {
 }
 
 /**
- * Tracing is on unless context `tracing=false`: the rule (issue 19) was off by default if it adds
- * more than 30 ms to a cold start, and `npm run bench` (coldStart.tracing) measures 12–17 ms of
- * init CPU per function, plus ~3 ms on the first invocation. It does add ~128 KB (the tracer and
- * the X-Ray SDK) to each bundle, which is left out entirely when tracing is off.
+ * Tracing is off unless context `tracing=true`: the rule (issue 19) is off by default if it adds
+ * more than 30 ms to a cold start, and ingest-webhook's is at that line. `npm run bench`
+ * (coldStart.tracing) measures +10 to +28 ms of init CPU per function across runs (ingest: +16 to
+ * +28), and the first invocation takes ~2 ms more CPU, which at 256 MB (≈0.15 of a vCPU; the init
+ * runs with a burst) is ~14 ms of wall time. It also adds ~128 KB (the tracer and the X-Ray SDK) to
+ * each bundle; with tracing off neither is in the bundle.
  */
-export const TRACING_BY_DEFAULT = true;
+export const TRACING_BY_DEFAULT = false;
 
 export function stageConfig(stage: StageName): StageConfig {
   const prod = stage === 'prod';

@@ -2,22 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HandlerFunction } from '../../infra/constructs/handler-function.js';
-import { FUNCTION_NAMES } from '../../infra/functions.js';
 import { synthesizeWithFixtures, unacknowledgedFindings, type Synthesized } from './helpers.js';
-
-/**
- * The role policy of each function, where X-Ray's "*" is acknowledged when tracing is on (the
- * default; infra/constructs/handler-function.ts), as paths below the stack.
- */
-function tracedRolePolicies(app: Synthesized['app']): string[] {
-  const policies = app.node
-    .findAll()
-    .filter((c): c is HandlerFunction => c instanceof HandlerFunction)
-    .map((fn) => `${fn.role.node.path.split('/').slice(1).join('/')}/DefaultPolicy`);
-  expect(policies).toHaveLength(FUNCTION_NAMES.length);
-  return policies;
-}
 
 /** What CDK's BucketDeployment handler is acknowledged for (infra/constructs/dashboard.ts). */
 const DEPLOYMENT_HANDLER_FINDINGS = [
@@ -80,8 +65,6 @@ describe('cdk-nag through Validations (v3)', () => {
         'Notifications/RobotSecret AwsSolutions-SMG4',
         'Pipeline/BusTargetDlq AwsSolutions-SQS3',
         'Schedules/ScheduleDlq AwsSolutions-SQS3',
-        // X-Ray (tracing on, the default): its two actions take no resource but "*", on each function's role.
-        ...tracedRolePolicies(prod.app).map((policy) => `${policy} AwsSolutions-IAM5[Resource::*]`),
         // The dashboard (with OIDC only): CloudFront without a web ACL or custom
         // certificate configured, and CDK's BucketDeployment handler with its generated policy.
         'Dashboard/Distribution AwsSolutions-CFR2',
@@ -116,7 +99,6 @@ describe('cdk-nag through Validations (v3)', () => {
         ...Array<string>(3).fill('AwsSolutions::AwsSolutions-SMG4'),
         ...Array<string>(2).fill('AwsSolutions::AwsSolutions-SQS3'),
         ...Array<string>(2).fill('AwsSolutions::AwsSolutions-APIG4'),
-        ...FUNCTION_NAMES.map(() => 'AwsSolutions::AwsSolutions-IAM5[Resource::*]'),
         'AwsSolutions::AwsSolutions-CFR2',
         'AwsSolutions::AwsSolutions-CFR4',
         ...DEPLOYMENT_HANDLER_FINDINGS.map((f) => `AwsSolutions::${f}`),

@@ -199,7 +199,7 @@ describe('functions', () => {
       expect(p.Architectures).toEqual(['arm64']);
       expect(p.Runtime).toBe('nodejs24.x');
       expect(p.Handler).toBe('index.handler');
-      expect(p.TracingConfig, `${name} X-Ray (tracing on by default)`).toEqual({ Mode: 'Active' });
+      expect(p.TracingConfig, `${name} X-Ray (tracing off by default)`).toBeUndefined();
       expect(p.MemorySize).toBe(FUNCTION_SIZING[name].memoryMiB);
       expect(p.Timeout).toBe(FUNCTION_SIZING[name].timeoutSeconds);
       const logGroup = logGroups[refId((p.LoggingConfig as { LogGroup: unknown }).LogGroup)!];
@@ -303,17 +303,12 @@ describe('least privilege', () => {
       ],
       'query-api': ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
     };
-    // Tracing is on by default (infra/config.ts): X-Ray's two actions, which take no resource but "*".
-    const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
     for (const name of FUNCTION_NAMES) {
       const actions = roleStatements(name)
         .flatMap((s) => actionsOf(s as never))
         .filter((a) => !a.startsWith('dynamodb:'));
-      expect([...new Set(actions)].sort(), name).toEqual([...expected[name], ...XRAY].sort());
-      for (const s of roleStatements(name)) {
-        if (actionsOf(s as never).every((a) => XRAY.includes(a))) expect(s.Resource, `${name} X-Ray`).toBe('*');
-        else expect(JSON.stringify(s.Resource), `${name} resource`).not.toBe('"*"');
-      }
+      expect([...new Set(actions)].sort(), name).toEqual(expected[name]);
+      for (const s of roleStatements(name)) expect(JSON.stringify(s.Resource), `${name} resource`).not.toBe('"*"');
     }
   });
 });

@@ -116,10 +116,10 @@ describe('context tracing=true (X-Ray)', () => {
   });
 });
 
-describe('context tracing=false', () => {
+describe('tracing off (the default, or context tracing=false)', () => {
   let plain: Synthesized;
   beforeAll(() => {
-    plain = synthesizeWithFixtures({ context: { tracing: 'false' }, entryFor: (name) => (name === 'apply-progress' ? defaultEntryFor(name) : FIXTURE_ENTRY) });
+    plain = synthesizeWithFixtures({ entryFor: (name) => (name === 'apply-progress' ? defaultEntryFor(name) : FIXTURE_ENTRY) });
   }, 120_000);
   afterAll(() => rmSync(plain.outdir, { recursive: true, force: true }));
 
