@@ -134,6 +134,41 @@ export const KpiSnapshotCreatedDetail = z.object({
 });
 export type KpiSnapshotCreatedDetail = z.infer<typeof KpiSnapshotCreatedDetail>;
 
+/** 销号 (approve) or 退回 (return): the supervision office's decision on a completion claim. */
+export const REVIEW_DECISIONS = ['approve', 'return'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+/** Where a claim stands: 待销号 (pending), 已销号 (approved), 已退回 (returned). */
+export const REVIEW_STATES = ['pending', 'approved', 'returned'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
+/** The completion claim a decision is about: the unit's `completed` report, named by its order fields. */
+export const ClaimRef = z.object({
+  reportedAt: IsoInstant,
+  /** Absent only for claims stored before the order carried the source. */
+  sourceId: Id.optional(),
+  webhookId: Id,
+});
+export type ClaimRef = z.infer<typeof ClaimRef>;
+
+/**
+ * Emitted by office-api once the office's decision on a completion claim is recorded; the same
+ * shape is the decision's immutable audit row.
+ */
+export const ReviewRecordedDetail = z.object({
+  planId: Id,
+  taskId: Id,
+  orgId: Id,
+  claim: ClaimRef,
+  decision: z.enum(REVIEW_DECISIONS),
+  state: z.enum(['approved', 'returned']),
+  /** Required when returning (退回意见); optional when approving. */
+  comment: z.string().max(1000).nullable(),
+  decidedAt: IsoInstant,
+  /** Who decided: the JWT's subject in AWS, the office token locally. */
+  decidedBy: z.string().min(1).max(256),
+});
+export type ReviewRecordedDetail = z.infer<typeof ReviewRecordedDetail>;
+
 export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 

@@ -18,6 +18,7 @@ import {
   ProgressSubmittedData,
   ProgressSubmittedDetail,
   ReminderDueDetail,
+  ReviewRecordedDetail,
   WebhookEnvelope,
 } from '../events/schemas.js';
 
@@ -62,6 +63,7 @@ const CONTRACTS: readonly Contract[] = [
   { name: 'event-registered-detail', title: 'event.registered bus detail', schema: EventRegisteredDetail, io: 'output' },
   { name: 'kpi-snapshot-created-detail', title: 'kpi.snapshot.created bus detail', schema: KpiSnapshotCreatedDetail, io: 'output' },
   { name: 'reminder-due-detail', title: 'reminder.due bus detail', schema: ReminderDueDetail, io: 'output' },
+  { name: 'review-recorded-detail', title: 'review.recorded bus detail (and the decision\'s audit row)', schema: ReviewRecordedDetail, io: 'output' },
 ];
 
 /**
