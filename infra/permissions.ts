@@ -23,14 +23,16 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   'apply-progress': access(['PutItem', 'UpdateItem'], ['audit', 'state', 'period']),
   // An update of a known event is a conditional Put; a new one a transaction of its Put and its source's counter (Update).
   'register-event': access(['PutItem', 'UpdateItem'], ['events']),
-  // Reads state, events and (reconcile) the audit trail; writes the day's snapshot.
-  'aggregate-kpis': access(['Query', 'PutItem'], ['state', 'events', 'audit', 'snapshots']),
+  // Reads state, events, the office's decisions and (reconcile) the audit trail; writes the day's snapshot.
+  'aggregate-kpis': access(['Query', 'PutItem'], ['state', 'events', 'audit', 'snapshots', 'reviews']),
   // Reads state and period markers; its digest transaction is made of Puts (claims, escalation state, outbox), then marks digests enqueued.
   'send-reminders': access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'period', 'reminders', 'digests']),
   // Delivery receipts only: claim (Put), complete (Update), release after a failed send (Delete).
   'deliver-notification': access(['PutItem', 'UpdateItem', 'DeleteItem'], ['deliveries']),
-  // Read-only: plan state, events, the audit trail, snapshots.
-  'query-api': access(['Query'], ['state', 'events', 'audit', 'snapshots']),
+  // Read-only: plan state, events, the audit trail (reports; a claim's own row), snapshots, review decisions.
+  'query-api': access(['Query'], ['state', 'events', 'audit', 'snapshots', 'reviews']),
+  // The office's actions: reads the unit's claim (state) and the task's decisions; puts a decision once (conditional Put).
+  'office-api': access(['Query', 'PutItem'], ['state', 'reviews']),
 };
 
 function access(actions: readonly TableAction[], partitions: readonly Partition[]): TableAccess {
@@ -42,4 +44,5 @@ export const PUBLISHES: Partial<Record<FunctionName, readonly string[]>> = {
   'ingest-webhook': WEBHOOK_TYPES,
   'aggregate-kpis': ['kpi.snapshot.created'],
   'send-reminders': ['reminder.due'],
+  'office-api': ['review.recorded'],
 };

@@ -8,11 +8,13 @@ import { createAggregateKpisHandler } from '../functions/aggregate-kpis/app.js';
 import { createApplyProgressHandler } from '../functions/apply-progress/app.js';
 import { createDeliverNotificationHandler } from '../functions/deliver-notification/app.js';
 import { createIngestWebhookHandler } from '../functions/ingest-webhook/app.js';
+import { createOfficeApiHandler } from '../functions/office-api/app.js';
 import { createQueryApiHandler } from '../functions/query-api/app.js';
 import { createRegisterEventHandler } from '../functions/register-event/app.js';
 import { createSendRemindersHandler } from '../functions/send-reminders/app.js';
 import { DynamoDeliveryReceipts } from '../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore } from '../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoReviewStore } from '../shared/adapters/dynamodb/review-store.js';
 import { DynamoSnapshotStore } from '../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../shared/adapters/dynamodb/state-store.js';
 import { DynamoWebhookReceipts } from '../shared/adapters/dynamodb/webhook-receipts.js';
@@ -59,10 +61,10 @@ function jobLogger(l: Logger): JobLogger {
  * in-process bus and the outbox, and wrapped like their Lambda entries (middy + Powertools logger).
  */
 export function localFunctions(w: LocalWiring): FunctionsFactory {
-  return ({ bus, isAuthorized, onRecordFailure }) => {
+  return ({ bus, isAuthorized, isOffice, onRecordFailure }) => {
     const stores = () => {
       const doc = w.documentClient();
-      return { doc, state: new DynamoStateStore(doc, w.tableName), snapshots: new DynamoSnapshotStore(doc, w.tableName) };
+      return { doc, state: new DynamoStateStore(doc, w.tableName), snapshots: new DynamoSnapshotStore(doc, w.tableName), reviews: new DynamoReviewStore(doc, w.tableName) };
     };
     const calendarLog = logger('workdays');
     const calendar = chineseWorkdayCalendar((year) => calendarLog.warn('no holiday data for year; using Monday–Friday', { year }));
@@ -85,6 +87,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       createQueryApiHandler({
         reader: q.state,
         reports: q.state,
+        reviews: q.reviews,
         snapshots: q.snapshots,
         clock: w.clock,
         calendar,
@@ -93,6 +96,20 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
         authorize: (event) => isAuthorized(event.headers),
       }),
     ).use(injectLambdaContext(queryLog));
+
+    const officeLog = logger('office-api');
+    const o = stores();
+    const office = middy(
+      createOfficeApiHandler({
+        reader: o.state,
+        reviews: o.reviews,
+        bus,
+        clock: w.clock,
+        logger: officeLog,
+        // The office token is the office role (AWS: a claim of the JWT); the read token may only read.
+        authorize: (event) => (isOffice(event.headers) ? { kind: 'office', actor: 'local:office-token' } : isAuthorized(event.headers) ? { kind: 'reader' } : { kind: 'anonymous' }),
+      }),
+    ).use(injectLambdaContext(officeLog));
 
     const progressLog = logger('apply-progress');
     const progress = middy(createApplyProgressHandler({ writer: stores().state, logger: progressLog, onFailure: onRecordFailure })).use(injectLambdaContext(progressLog));
@@ -114,7 +131,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     const aggregateLog = logger('aggregate-kpis');
     const a = stores();
     const aggregate = middy(
-      createAggregateKpisHandler({ reader: a.state, auditTrail: a.state, snapshots: a.snapshots, bus, clock: w.clock, logger: aggregateLog }),
+      createAggregateKpisHandler({ reader: a.state, auditTrail: a.state, reviews: a.reviews, snapshots: a.snapshots, bus, clock: w.clock, logger: aggregateLog }),
     ).use(injectLambdaContext(aggregateLog));
 
     const remindersLog = logger('send-reminders');
@@ -124,7 +141,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     ).use(injectLambdaContext(remindersLog));
 
     return {
-      http: { ingest, query },
+      http: { ingest, query, office },
       queues: { progress, events, delivery },
       jobs: { 'aggregate-kpis': aggregate, 'send-reminders': reminders },
     };

@@ -144,6 +144,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{planId}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Completion claims for the office to review (待销号), paginated
+         * @description Each unit's completion claim (its latest report says `completed`) in the given state, oldest first, with the claim's summary and evidence and the task's KPIs now against target. Decide with `POST …/tasks/{taskId}/reviews`.
+         */
+        get: operations["listReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/plans/{planId}/snapshots": {
         parameters: {
             query?: never;
@@ -178,6 +198,26 @@ export interface paths {
         get: operations["getTask"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{planId}/tasks/{taskId}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve (销号) or return (退回) a unit's completion claim
+         * @description The office decides the pending completion claim of a unit on a task: `approve` closes it (the unit is done; the task once every lead unit is), `return` sends it back with a required comment that goes into the unit's next digest. Each decision is an immutable audit row and a `review.recorded` event. Office role only: a reader's token gets 403.
+         */
+        post: operations["reviewClaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -353,7 +393,7 @@ export interface components {
                 dueDate: string;
                 /** @description Present when the overdue item is a milestone of the task. */
                 milestoneId?: string;
-                /** @description Lead units that have not reported the task completed. */
+                /** @description Lead units whose completion is not approved (销号) yet: no claim, or a claim pending review or returned. */
                 orgIds: string[];
                 taskId: string;
                 title: string;
@@ -375,6 +415,8 @@ export interface components {
                 message: string;
             }[];
             issuer: string;
+            /** @description Done tasks completed after their due date (逾期办结). */
+            lateDone: number;
             planId: string;
             sections: {
                 done: number;
@@ -395,11 +437,17 @@ export interface components {
                 yellow: number;
             };
             tasks: {
+                /** @description Done: when the last lead unit's approved claim was reported (its `reportedAt`); null otherwise. */
+                completedAt: string | null;
                 /** Format: date */
                 dueDate: string;
                 /** @description Share of the task period elapsed (序时进度), 0…1. */
                 expected: number;
+                /** @description 逾期办结: done, but completed after the due date (plan time zone). */
+                late: boolean;
                 leadOrgIds: string[];
+                /** @description Units whose completion claim waits for the office's review (待销号). */
+                pendingReview: string[];
                 /** @description Task progress 0…1 as used by the pace rule. */
                 progress: number;
                 /** @description Why the light is not green (or why done). */
@@ -430,6 +478,8 @@ export interface components {
                 green: number;
                 items: number;
                 kind: string;
+                /** @description Of its done items, those completed after the due date (逾期办结); after score, overdue and done, fewer rank first. */
+                lateDone: number;
                 name: string;
                 orgId: string;
                 overdue: number;
@@ -440,6 +490,134 @@ export interface components {
                 yellow: number;
             }[];
             planId: string;
+        };
+        ReviewRequest: {
+            /** @description The office's words; required when returning (退回意见), sent to the unit in its next digest. */
+            comment?: string;
+            /**
+             * @description `approve` = 销号 (the unit is done with the task); `return` = 退回 (back in progress).
+             * @enum {string}
+             */
+            decision: "approve" | "return";
+            /** @description The unit whose completion claim is decided. */
+            orgId: string;
+        };
+        /** @description The recorded decision: `state` is `approved` (销号) or `returned` (退回). */
+        ReviewResponse: {
+            claim: {
+                /** Format: date-time */
+                reportedAt: string;
+                sourceId?: string;
+                webhookId: string;
+            };
+            comment: string | null;
+            /** Format: date-time */
+            decidedAt: string;
+            decidedBy: string;
+            /** @enum {string} */
+            decision: "approve" | "return";
+            orgId: string;
+            planId: string;
+            /** @enum {string} */
+            state: "approved" | "returned";
+            taskId: string;
+        };
+        ReviewsResponse: {
+            /** Format: date */
+            asOf: string;
+            /** @description Claims in that state, oldest `reportedAt` first. */
+            items: {
+                claim: {
+                    /** Format: date-time */
+                    reportedAt: string;
+                    sourceId?: string;
+                    webhookId: string;
+                };
+                /** @description When the claim was received (its audit row's `receivedAt`); null if the row is not found. */
+                claimedAt: string | null;
+                /** @description The decision on this claim, once taken. */
+                decision: {
+                    claim: {
+                        /** Format: date-time */
+                        reportedAt: string;
+                        sourceId?: string;
+                        webhookId: string;
+                    };
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    decidedBy: string;
+                    /** @enum {string} */
+                    decision: "approve" | "return";
+                    orgId: string;
+                    planId: string;
+                    /** @enum {string} */
+                    state: "approved" | "returned";
+                    taskId: string;
+                } | null;
+                /** Format: date */
+                dueDate: string;
+                /** @description The claim's evidence (佐证材料). */
+                evidence: {
+                    title: string;
+                    /** Format: uri */
+                    url: string;
+                }[];
+                /** @description The task's KPIs as they stand now, against target: what the office checks the claim against. */
+                kpis: {
+                    kpiId: string;
+                    name: string;
+                    /** @description The claiming unit's own current figure; null when it reports none. */
+                    orgValue: number | null;
+                    progress: number | null;
+                    /**
+                     * @description 红黄绿灯: green, yellow, red, or done (办结).
+                     * @enum {string}
+                     */
+                    status: "green" | "yellow" | "red" | "done";
+                    target: {
+                        /** @constant */
+                        op: ">=";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        op: "<=";
+                        value: number;
+                    } | {
+                        max: number;
+                        min: number;
+                        /** @constant */
+                        op: "between";
+                    };
+                    unit: string;
+                    /** @description The city figure now. */
+                    value: number | null;
+                }[];
+                /** @description The claim is dated after the task's due date: approving it is a late completion (逾期办结). */
+                late: boolean;
+                /** @description The unit's name. */
+                name: string;
+                orgId: string;
+                percentComplete: number | null;
+                /**
+                 * Format: date-time
+                 * @description The claim's own `reportedAt`: the completion date once approved.
+                 */
+                reportedAt: string;
+                /** @enum {string} */
+                role: "lead" | "support";
+                /** @enum {string} */
+                state: "pending" | "approved" | "returned";
+                /** @description The claim's summary (from its audit row; empty if not found). */
+                summary: string;
+                taskId: string;
+                /** @description The task's title. */
+                title: string;
+            }[];
+            nextCursor: string | null;
+            planId: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "returned";
         };
         SnapshotsResponse: {
             /** Format: date */
@@ -494,6 +672,10 @@ export interface components {
             /** Format: date */
             asOf: string;
             byOrg: {
+                /** @description 销号: the approved claim's `reportedAt`; null until approved. */
+                completedAt: string | null;
+                /** @description 逾期办结: approved, but claimed after the task's due date. */
+                late: boolean;
                 /**
                  * @description The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these.
                  * @enum {string}
@@ -505,11 +687,27 @@ export interface components {
                 period: string | null;
                 reasons: string[];
                 reportedAt: string | null;
+                /** @description The unit's completion claim under review: 待销号 (pending), 已销号 (approved), 已退回 (returned); null when its latest status is not `completed`. */
+                review: {
+                    /**
+                     * Format: date-time
+                     * @description The `reportedAt` of the claim (its `completed` report).
+                     */
+                    claimedReportedAt: string;
+                    comment?: string | null;
+                    /** Format: date-time */
+                    decidedAt?: string;
+                    decidedBy?: string;
+                    /** @enum {string} */
+                    state: "pending" | "approved" | "returned";
+                } | null;
                 /** @enum {string} */
                 role: "lead" | "support";
                 /** @description The unit's latest reported status; null before its first report. */
                 status: ("not_started" | "in_progress" | "completed" | "blocked") | null;
             }[];
+            /** @description Done: when the last lead unit's approved claim was reported (its `reportedAt`); null otherwise. */
+            completedAt: string | null;
             /** Format: date */
             dueDate: string;
             /** @description Share of the task period elapsed (序时进度), 0…1. */
@@ -598,6 +796,8 @@ export interface components {
                 /** @description The city figure; null until anything is reported. */
                 value: number | null;
             }[];
+            /** @description 逾期办结: done, but completed after the due date (plan time zone). */
+            late: boolean;
             leadOrgIds: string[];
             milestones: {
                 /** @description True when the date is ours and unconfirmed: it makes the task yellow at worst (节点日期待确认), never red. */
@@ -617,6 +817,8 @@ export interface components {
                 title: string;
             }[];
             orgAssignmentAssumed: boolean;
+            /** @description Units whose completion claim waits for the office's review (待销号). */
+            pendingReview: string[];
             planId: string;
             /** @description Task progress 0…1 as used by the pace rule. */
             progress: number;
@@ -664,6 +866,26 @@ export interface components {
                 /** @description Pass as `cursor` for the next page; null on the last page. */
                 nextCursor: string | null;
             };
+            /** @description Every decision of the office on the task's completion claims (销号 / 退回), newest first: the immutable audit rows. */
+            reviews: {
+                claim: {
+                    /** Format: date-time */
+                    reportedAt: string;
+                    sourceId?: string;
+                    webhookId: string;
+                };
+                comment: string | null;
+                /** Format: date-time */
+                decidedAt: string;
+                decidedBy: string;
+                /** @enum {string} */
+                decision: "approve" | "return";
+                orgId: string;
+                planId: string;
+                /** @enum {string} */
+                state: "approved" | "returned";
+                taskId: string;
+            }[];
             section: {
                 number: number;
                 sectionId: string;
@@ -1035,6 +1257,41 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listReviews: {
+        parameters: {
+            query?: {
+                /** @description `pending` (待销号, default): claims waiting for the office; `approved` (已销号) or `returned` (已退回): claims decided. */
+                state?: "pending" | "approved" | "returned";
+                /** @description Page size, 1–100 (default 20). */
+                limit?: number;
+                /** @description The opaque `nextCursor` of the previous page, unchanged. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The plan, e.g. `jining-sports-2023`. */
+                planId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listSnapshots: {
         parameters: {
             query?: {
@@ -1101,6 +1358,91 @@ export interface operations {
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    reviewClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan, e.g. `jining-sports-2023`. */
+                planId: string;
+                /** @description The task, `T01`…`T27`. */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewResponse"];
+                };
+            };
+            /** @description Malformed JSON or a body against the contract (every issue with its path); a return without a comment. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The token is valid but not the office's: a reader may not act (AWS: the JWT lacks the office claim, `officeClaim`; locally: the read token, not `OFFICE_TOKEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown plan or task, or the unit is not a unit of the task. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The unit has no completion claim pending review: its latest status is not `completed`, or this claim was already decided (by someone else, or otherwise). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Content type is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Recorded, but its event is not on the bus yet: repeat the same request (it answers 200 and publishes it). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     postWebhook: {

@@ -5,6 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { systemClock } from '../../shared/ports/clock.js';
@@ -20,6 +21,7 @@ export const handler = middy(
   createAggregateKpisHandler({
     reader: state,
     auditTrail: state,
+    reviews: new DynamoReviewStore(doc, tableName),
     snapshots: new DynamoSnapshotStore(doc, tableName),
     bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
     clock: systemClock,

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
@@ -39,6 +40,7 @@ async function build() {
   return createQueryApiHandler({
     reader: state,
     reports: state,
+    reviews: new DynamoReviewStore(doc, tableName),
     snapshots: new DynamoSnapshotStore(doc, tableName),
     clock: systemClock,
     calendar: chineseWorkdayCalendar((year) => logger.warn('no holiday data for year; using Monday–Friday', { year })),

@@ -24,6 +24,9 @@ export function taskSummary(plan: Plan, t: TaskView): z.infer<typeof TaskSummary
     progress: t.progress,
     expected: t.expected,
     reasons: t.reasons,
+    completedAt: t.completedAt,
+    late: t.late,
+    pendingReview: t.pendingReview,
   };
 }
 
@@ -40,6 +43,7 @@ export function planBody(plan: Plan, view: PlanView): PlanResponse {
     asOf: view.asOf,
     expected: view.expected,
     summary: view.summary,
+    lateDone: view.lateDone,
     sections: view.sections,
     tasks: view.tasks.map((t) => taskSummary(plan, t)),
   };
@@ -92,6 +96,9 @@ export function taskDetail(plan: Plan, task: Task, view: PlanView) {
       period: o.period,
       light: o.light,
       reasons: o.reasons,
+      review: o.review,
+      completedAt: o.completedAt,
+      late: o.late,
     })),
   };
 }
@@ -112,6 +119,7 @@ export function rankingsBody(view: PlanView): RankingsResponse {
       red: r.red,
       done: r.done,
       overdue: r.overdue,
+      lateDone: r.lateDone,
     })),
   };
 }

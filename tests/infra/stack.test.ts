@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SOURCE } from '../../events/schemas.js';
 import { TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.js';
 import { QUEUES, SCHEDULES, type QueueName, type ScheduleName } from '../../shared/routing.js';
-import { OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { OFFICE_ROUTES, OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
 import { PUBLISHES, TABLE_ACCESS } from '../../infra/permissions.js';
@@ -174,7 +174,7 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('deploys the seven handlers on arm64, the newest Node.js runtime, sized, with their own log group', () => {
+  it('deploys the eight handlers on arm64, the newest Node.js runtime, sized, with their own log group', () => {
     expect([...fnIdByName.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
     const logGroups = resourcesOf(synth.template, 'AWS::Logs::LogGroup');
     for (const name of FUNCTION_NAMES) {
@@ -198,6 +198,7 @@ describe('functions', () => {
       'send-reminders': ['TABLE_NAME', 'EVENT_BUS_NAME'],
       'deliver-notification': ['TABLE_NAME', 'NOTIFICATION_TOPIC_ARN', 'ROBOT_SECRET_ARN'],
       'query-api': ['TABLE_NAME', 'CURSOR_SECRET_ARN'],
+      'office-api': ['TABLE_NAME', 'EVENT_BUS_NAME', 'OFFICE_CLAIM'],
     };
     for (const name of FUNCTION_NAMES) {
       const vars = (functions[fnId(name)]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -284,6 +285,7 @@ describe('least privilege', () => {
         'sqs:ReceiveMessage',
       ],
       'query-api': ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
+      'office-api': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents'],
     };
     for (const name of FUNCTION_NAMES) {
       const actions = roleStatements(name)
@@ -334,7 +336,24 @@ describe('HTTP API', () => {
     }
     const openapi = routes().find((x) => x.Properties!.RouteKey === `GET ${OPENAPI_ROUTE}`);
     expect(openapi!.Properties!.AuthorizationType).toBe('NONE');
-    expect(routes()).toHaveLength(READ_ROUTES.length + 2);
+    expect(routes()).toHaveLength(READ_ROUTES.length + OFFICE_ROUTES.length + 2);
+  });
+
+  it('routes the office actions (POST) to office-api behind the same authorizer; the function checks the office claim', () => {
+    for (const path of OFFICE_ROUTES) {
+      const r = routes().find((x) => x.Properties!.RouteKey === `POST ${path}`);
+      expect(r, path).toBeDefined();
+      expect(r!.Properties!.AuthorizationType).toBe('AWS_IAM');
+      expect(integrationTarget(r!.Properties!.Target)).toBe(fnId('office-api'));
+    }
+    // The office role is a claim the function checks: the default, unless context officeClaim says otherwise.
+    expect((functions[fnId('office-api')]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.OFFICE_CLAIM).toBe('scope=supervision/office');
+    // No read route goes to the writer, and no write route to the reader.
+    for (const r of routes()) {
+      const key = String(r.Properties!.RouteKey);
+      if (key.startsWith('POST /v1/plans/')) expect(integrationTarget(r.Properties!.Target), key).toBe(fnId('office-api'));
+      if (key.startsWith('GET ')) expect(integrationTarget(r.Properties!.Target), key).not.toBe(fnId('office-api'));
+    }
   });
 
   it('throttles the default stage and writes JSON access logs', () => {

@@ -1,0 +1,29 @@
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { documentClient } from '../../shared/adapters/aws/clients.js';
+import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
+import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
+import { officeCallerFromAuthorizer, parseOfficeRole } from '../../shared/api/office-role.js';
+import { parseFunctionEnv } from '../../shared/config/env.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { createOfficeApiHandler } from './app.js';
+
+const env = parseFunctionEnv('office-api', process.env);
+const logger = new Logger({ serviceName: 'office-api' });
+const doc = documentClient();
+// The HTTP API's authorizer has checked the token; the office role is a claim of it, checked here.
+const role = parseOfficeRole(env.OFFICE_CLAIM);
+
+const app = createOfficeApiHandler({
+  reader: new DynamoStateStore(doc, env.TABLE_NAME),
+  reviews: new DynamoReviewStore(doc, env.TABLE_NAME),
+  bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
+  clock: systemClock,
+  logger,
+  authorize: (event) => officeCallerFromAuthorizer(event, role),
+});
+
+export const handler = middy(app).use(injectLambdaContext(logger));
