@@ -61,7 +61,11 @@ export const ProgressSubmittedData = z
           'Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it.',
       }),
     summary: z.string().max(2000).default(''),
-    evidence: z.array(Evidence).max(20).default([]),
+    evidence: z
+      .array(Evidence)
+      .max(20)
+      .default([])
+      .meta({ description: 'Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.' }),
   })
   .superRefine((d, ctx) => {
     const seen = new Set<string>();

@@ -254,7 +254,7 @@ export interface components {
                 code: string;
                 /** @description Every violation, when the request was invalid. */
                 issues?: {
-                    /** @description The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `invalid_value`). */
+                    /** @description The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `evidence_required`, `invalid_value`). */
                     code?: string;
                     message: string;
                     /** @description Dotted path of the offending field or query parameter (`data.metrics.0.value`, `limit`). */
@@ -834,7 +834,10 @@ export interface components {
                 items: {
                     /** @description Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it. */
                     completedMilestoneIds?: string[];
-                    /** @default [] */
+                    /**
+                     * @description Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.
+                     * @default []
+                     */
                     evidence: {
                         title: string;
                         /** Format: uri */
@@ -909,7 +912,10 @@ export interface components {
             data: {
                 /** @description Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it. */
                 completedMilestoneIds?: string[];
-                /** @default [] */
+                /**
+                 * @description Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.
+                 * @default []
+                 */
                 evidence?: {
                     title: string;
                     /** Format: uri */
@@ -1540,7 +1546,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Well-formed, but wrong against the plan or the time of receipt; nothing was stored. Each issue has its own `code` and path; the answer's `code` is the first issue's: `unknown_reference` (plan, task, KPI, milestone or linked task the plan does not have), `unit_not_assigned` (the unit is not a unit of the task, does not report the KPI, or links an event to another unit's task), `time_out_of_range` (`reportedAt` or `timestamp` later than receipt + 5 min, or outside the plan's year ± 1), `invalid_period` (not the task's cycle, not the plan's year, or not begun on the report's date). */
+            /** @description Well-formed, but wrong against the plan or the time of receipt; nothing was stored. Each issue has its own `code` and path; the answer's `code` is the first issue's: `unknown_reference` (plan, task, KPI, milestone or linked task the plan does not have), `unit_not_assigned` (the unit is not a unit of the task, does not report the KPI, or links an event to another unit's task), `time_out_of_range` (`reportedAt` or `timestamp` later than receipt + 5 min, or outside the plan's year ± 1), `invalid_period` (not the task's cycle, not the plan's year, or not begun on the report's date), `evidence_required` (a completion claim, `status: "completed"`, without evidence: the office reviews claims against their 佐证材料). */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -32,6 +32,7 @@ const ISSUE_MESSAGES: Record<string, string> = {
   unit_not_assigned: 'the unit is not assigned to what the message reports on',
   time_out_of_range: 'a time in the message is in the future or outside the plan\'s years',
   invalid_period: 'the period is not one this task reports for at the time of the report',
+  evidence_required: 'a completion claim must carry evidence (佐证材料)',
   invalid_body: 'a value is not one the KPI can take',
 };
 

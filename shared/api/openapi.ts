@@ -298,7 +298,7 @@ function webhookOperation(): Json {
         413: errorResponse('Body over 256 KiB.', { payload_too_large: errorExample('payload_too_large', 'body exceeds 262144 bytes') }),
         415: errorResponse('Content type is not application/json.', { unsupported_media_type: errorExample('unsupported_media_type', 'content-type must be application/json') }),
         422: errorResponse(
-          'Well-formed, but wrong against the plan or the time of receipt; nothing was stored. Each issue has its own `code` and path; the answer\'s `code` is the first issue\'s: `unknown_reference` (plan, task, KPI, milestone or linked task the plan does not have), `unit_not_assigned` (the unit is not a unit of the task, does not report the KPI, or links an event to another unit\'s task), `time_out_of_range` (`reportedAt` or `timestamp` later than receipt + 5 min, or outside the plan\'s year ± 1), `invalid_period` (not the task\'s cycle, not the plan\'s year, or not begun on the report\'s date).',
+          'Well-formed, but wrong against the plan or the time of receipt; nothing was stored. Each issue has its own `code` and path; the answer\'s `code` is the first issue\'s: `unknown_reference` (plan, task, KPI, milestone or linked task the plan does not have), `unit_not_assigned` (the unit is not a unit of the task, does not report the KPI, or links an event to another unit\'s task), `time_out_of_range` (`reportedAt` or `timestamp` later than receipt + 5 min, or outside the plan\'s year ± 1), `invalid_period` (not the task\'s cycle, not the plan\'s year, or not begun on the report\'s date), `evidence_required` (a completion claim, `status: "completed"`, without evidence: the office reviews claims against their 佐证材料).',
           {
             unknown_reference: errorExample('unknown_reference', 'the message names what the plan does not have', [
               { code: 'unknown_reference', path: 'data.metrics.0.kpiId', message: 'city-games-held is not a KPI of T08' },
@@ -315,6 +315,9 @@ function webhookOperation(): Json {
             ]),
             invalid_period: errorExample('invalid_period', 'the period is not one this task reports for at the time of the report', [
               { code: 'invalid_period', path: 'data.period', message: "period 2023-12 has not begun on the report's date 2023-06-25" },
+            ]),
+            evidence_required: errorExample('evidence_required', 'a completion claim must carry evidence (佐证材料)', [
+              { code: 'evidence_required', path: 'data.evidence', message: 'a completion claim (status completed, 申请办结) must carry at least one evidence item (佐证材料) for the office to review' },
             ]),
           },
         ),

@@ -18,7 +18,7 @@ export const ErrorIssue = z.object({
   code: z
     .string()
     .optional()
-    .meta({ description: 'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `invalid_value`).' }),
+    .meta({ description: 'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `evidence_required`, `invalid_value`).' }),
 });
 
 export const ErrorResponse = z.object({

@@ -668,6 +668,23 @@ describe('integrity: a well-formed but wrong message is refused before anything 
     expect(error.issues).toEqual([{ code: 'invalid_value', path: 'data.metrics.0.value', message: expect.stringContaining('rank') }]);
   });
 
+  // Issue 15: `completed` is a completion claim (申请办结) the office reviews against its evidence.
+  it('a completion claim without evidence → 422 evidence_required at data.evidence; with evidence → 202', async () => {
+    const error = await refused(withData({ status: 'completed', evidence: [] }));
+    expect(error.code).toBe('evidence_required');
+    expect(error.issues).toEqual([{ code: 'evidence_required', path: 'data.evidence', message: expect.stringContaining('佐证材料') }]);
+    // The field left out (it defaults to none) is the same claim without evidence.
+    const omitted = edit(T08, (j) => {
+      j.data.status = 'completed';
+      delete j.data.evidence;
+    });
+    expect((await refused(omitted)).code).toBe('evidence_required');
+    // Other statuses need none.
+    const { handler } = setup();
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: withData({ status: 'in_progress', evidence: [] }), secrets: SECRET, id: 'msg_no_evidence' }))).statusCode).toBe(202);
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: withData({ status: 'completed' }), secrets: SECRET, id: 'msg_claim' }))).statusCode).toBe(202);
+  });
+
   it('every issue of a message is listed at once, each with its own code', async () => {
     const body = withData({ taskId: 'T17', orgId: 'jn-zone-gaoxin', period: '2023-12', completedMilestoneIds: ['T08-M1'] });
     const error = await refused(body, { orgIds: ['jn-zone-gaoxin'] });
