@@ -173,7 +173,11 @@ export const ReviewRecordedDetail = z.object({
 });
 export type ReviewRecordedDetail = z.infer<typeof ReviewRecordedDetail>;
 
-export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant'] as const;
+/**
+ * `report_due_soon`: the advance notice of a period's report (报送提醒); `blocked`: a unit reported
+ * its work blocked, for its supervisor to resolve (协调). docs/reminders.md has every kind.
+ */
+export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant', 'report_due_soon', 'blocked'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 export const ReminderItem = z.object({
@@ -181,14 +185,31 @@ export const ReminderItem = z.object({
   kind: z.enum(REMINDER_KINDS),
   taskId: Id,
   milestoneId: Id.optional(),
-  /** For escalations: the unit the item is overdue at. */
+  /** For escalations and `blocked`: the unit the item is about (the digest goes to its supervisor). */
   subjectOrgId: Id.optional(),
+  /** For reports: the (earliest missing) period's due day, moved to a workday. */
   dueDate: IsoDate,
   title: z.string(),
   daysOverdue: z.number().int().optional(),
   workdaysOverdue: z.number().int().optional(),
   daysLeft: z.number().int().optional(),
-  period: z.string().optional(),
+  /** `due_soon`: workdays from today through the due date, today included. */
+  workdaysLeft: z.number().int().optional(),
+  /** For reports: the (earliest missing) period. */
+  period: Period.optional(),
+  /** `report_missing`: every period of the task not reported yet, oldest first. */
+  periods: z.array(Period).optional(),
+  /**
+   * The escalation of a unit's missing reports: each task with a report late enough to escalate and
+   * its periods not reported, oldest first (`taskId`, `dueDate` and `period` are the oldest one's).
+   */
+  reportTasks: z.array(z.object({ taskId: Id, periods: z.array(Period).min(1) })).min(1).optional(),
+  /** The date the item's instruction asks for (请于…前办结并报送). */
+  actBy: IsoDate.optional(),
+  /** The due date is ours, not the notice's, and not confirmed yet (节点日期待确认). */
+  dateAssumed: z.boolean().optional(),
+  /** `stagnant` and `blocked`: the business date of the unit's latest report. */
+  lastReportDate: IsoDate.optional(),
 });
 export type ReminderItem = z.infer<typeof ReminderItem>;
 

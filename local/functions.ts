@@ -12,6 +12,7 @@ import { createOfficeApiHandler } from '../functions/office-api/app.js';
 import { createQueryApiHandler } from '../functions/query-api/app.js';
 import { createRegisterEventHandler } from '../functions/register-event/app.js';
 import { createSendRemindersHandler } from '../functions/send-reminders/app.js';
+import { DynamoCalendarOverrides } from '../shared/adapters/dynamodb/calendar-overrides.js';
 import { DynamoDeliveryReceipts } from '../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore } from '../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoReviewStore } from '../shared/adapters/dynamodb/review-store.js';
@@ -137,7 +138,15 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     const remindersLog = logger('send-reminders');
     const r = stores();
     const reminders = middy(
-      createSendRemindersHandler({ reader: r.state, store: new DynamoReminderStore(r.doc, w.tableName), bus, clock: w.clock, calendar, logger: jobLogger(remindersLog) }),
+      createSendRemindersHandler({
+        reader: r.state,
+        store: new DynamoReminderStore(r.doc, w.tableName),
+        calendarOverrides: new DynamoCalendarOverrides(r.doc, w.tableName),
+        bus,
+        clock: w.clock,
+        calendar,
+        logger: jobLogger(remindersLog),
+      }),
     ).use(injectLambdaContext(remindersLog));
 
     return {

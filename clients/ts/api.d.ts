@@ -388,6 +388,11 @@ export interface components {
             /** Format: date */
             asOf: string;
             items: {
+                /**
+                 * @description The milestone date is ours, not printed in the notice and not yet confirmed by the office (节点日期待确认): shown, but no alarm — not in the bulletin, no overdue reminder.
+                 * @constant
+                 */
+                dateAssumed?: true;
                 daysOverdue: number;
                 /** Format: date */
                 dueDate: string;

@@ -82,7 +82,8 @@ export function buildBulletin(plan: Plan, view: PlanView, period: BulletinPeriod
     tasks: view.tasks.length,
     summary: view.summary,
     ranking: rankingsBody(view).orgs,
-    overdue: overdueItems(view, calendar).map((o) => ({
+    // A date we assumed is no overdue in a printed bulletin (issue 14 (1)).
+    overdue: overdueItems(view, calendar).filter((o) => !o.dateAssumed).map((o) => ({
       taskId: o.taskId,
       ...(o.milestoneId === undefined ? {} : { milestoneId: o.milestoneId }),
       title: o.title,

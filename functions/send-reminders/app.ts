@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { REMINDER_KINDS, type ReminderDueDetail, type ReminderKind } from '../../events/schemas.js';
+import { withOverrides } from '../../shared/calendar/overrides.js';
 import { chineseWorkdayCalendar, type WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { getPlan, listPlans } from '../../shared/plan/catalog.js';
 import type { Plan } from '../../shared/plan/schema.js';
 import type { EventBus } from '../../shared/ports/bus.js';
+import type { CalendarOverrideSource } from '../../shared/ports/calendar.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { ReminderStore } from '../../shared/ports/reminders.js';
 import type { PlanStateReader } from '../../shared/ports/state.js';
@@ -13,7 +15,7 @@ import { InvalidRunInstantError, UnknownPlanError } from '../../shared/reminders
 import type { JobLogger } from '../../shared/reminders/logger.js';
 import { calendarYearMissingMetric } from '../../shared/reminders/metrics.js';
 import { packDigest } from '../../shared/reminders/pack.js';
-import { currentPeriods, reminderCandidates, reportedKey } from '../../shared/reminders/policy.js';
+import { periodsToRead, reminderCandidates, reportedKey } from '../../shared/reminders/policy.js';
 import { lookupQuery, selectNew } from '../../shared/reminders/select.js';
 import { watchMissingYears } from '../../shared/reminders/watched-calendar.js';
 import { localDateOf } from '../../shared/time/local-date.js';
@@ -61,8 +63,13 @@ export interface SendRemindersDeps {
   store: ReminderStore;
   bus: EventBus;
   clock: Clock;
-  /** Defaults to the PRC calendar (chinese-days). */
+  /** Defaults to the PRC calendar (chinese-days under config/holidays-override.json). */
   calendar?: WorkdayCalendar;
+  /**
+   * Holiday overrides read at every run (in AWS: the table items `CALENDAR#override`), laid over
+   * `calendar`: the operator adds a year without a build. Absent: none.
+   */
+  calendarOverrides?: CalendarOverrideSource;
   logger: JobLogger;
   /** Where CloudWatch EMF lines go (stdout in Lambda). */
   emitMetric?: (line: string) => void;
@@ -89,10 +96,17 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
     await Promise.all(digests.map((d) => deps.store.markEnqueued(d.planId, d.date, d.orgId)));
   }
 
-  async function runPlan(plan: Plan, now: Date): Promise<ReminderRunSummary> {
+  /** The calendar of this invocation: the run-time overrides (read now, so an edit counts from the next run) over the base. */
+  async function calendarForRun(): Promise<WorkdayCalendar> {
+    const overrides = (await deps.calendarOverrides?.load()) ?? [];
+    if (overrides.length > 0) deps.logger.info('holiday overrides from the table', { years: overrides.map((o) => o.year) });
+    return withOverrides(baseCalendar, overrides);
+  }
+
+  async function runPlan(plan: Plan, now: Date, runCalendar: WorkdayCalendar): Promise<ReminderRunSummary> {
     const runId = randomUUID();
     const today = localDateOf(now, plan.timeZone);
-    const calendar = watchMissingYears(baseCalendar, (year) => {
+    const calendar = watchMissingYears(runCalendar, (year) => {
       deps.logger.warn('workday calendar lacks a year: falling back to Monday–Friday', { planId: plan.planId, year });
       emitMetric(calendarYearMissingMetric(year, SERVICE, now));
     });
@@ -120,13 +134,16 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
       summary.republished = leftQueued.length;
     }
 
-    const periods = currentPeriods(plan, today);
-    const [state, ...reportedByPeriod] = await Promise.all([
+    // Every period of the plan year begun (≤ 12 months + 4 quarters): 催报 does not forget.
+    const periods = periodsToRead(plan, today);
+    const [state, events, ...reportedByPeriod] = await Promise.all([
       deps.reader.loadPlanState(plan.planId),
+      // A held event can complete a milestone (the marathon for T13-M1), as the lights read it.
+      deps.reader.listEvents(plan.planId),
       ...periods.map((p) => deps.reader.reportedUnits(plan.planId, p)),
     ]);
     const reported = new Set(periods.flatMap((p, i) => (reportedByPeriod[i] ?? []).map((r) => reportedKey(p, r.taskId, r.orgId))));
-    const candidates = reminderCandidates({ plan, today, calendar, units: state.units, reported });
+    const candidates = reminderCandidates({ plan, today, calendar, units: state.units, reported, events });
     const lookup = await deps.store.lookup(plan.planId, lookupQuery(candidates));
     const selection = selectNew(candidates, lookup, { calendar, today, escalateEveryWorkdays: plan.reminders.escalateEveryWorkdays });
     summary.skippedAlreadySent = selection.skippedAlreadySent;
@@ -171,8 +188,9 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
     } else {
       plans = catalog.listPlans();
     }
+    const calendar = await calendarForRun();
     const runs: ReminderRunSummary[] = [];
-    for (const plan of plans) runs.push(await runPlan(plan, now));
+    for (const plan of plans) runs.push(await runPlan(plan, now, calendar));
     return { runs };
   };
 }

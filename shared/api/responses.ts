@@ -182,6 +182,10 @@ export type TaskResponse = z.infer<typeof TaskResponse>;
 export const OverdueItem = z.object({
   taskId: z.string(),
   milestoneId: z.string().optional().meta({ description: 'Present when the overdue item is a milestone of the task.' }),
+  dateAssumed: z
+    .literal(true)
+    .optional()
+    .meta({ description: 'The milestone date is ours, not printed in the notice and not yet confirmed by the office (节点日期待确认): shown, but no alarm — not in the bulletin, no overdue reminder.' }),
   title: z.string(),
   dueDate: IsoDate,
   daysOverdue: z.number().int().positive(),

@@ -205,7 +205,8 @@ describe('the dashboard in headless Chromium', () => {
     const rankings = await api.get<RankingsResponse>(`${BASE}/rankings`);
     expect(sheet.slice(1)).toEqual(rankings.orgs.map((o) => [o.rank, o.name, o.score, o.items, o.green, o.yellow, o.red, o.done, o.overdue]));
     const overdue = await api.get<OverdueResponse>(`${BASE}/overdue`);
-    expect(wb.getWorksheet('逾期事项')!.actualRowCount - 1).toBe(overdue.items.length);
+    // The printed bulletin leaves out milestones whose date is assumed (flagged dateAssumed by the API).
+    expect(wb.getWorksheet('逾期事项')!.actualRowCount - 1).toBe(overdue.items.filter((o) => !o.dateAssumed).length);
   });
 
   it('reads on a phone: the overview as cards, no horizontal scrolling', async () => {

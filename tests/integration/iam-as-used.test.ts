@@ -12,6 +12,7 @@ import { createRegisterEventHandler } from '../../functions/register-event/app.j
 import { createSendRemindersHandler } from '../../functions/send-reminders/app.js';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/functions.js';
 import { PUBLISHES, TABLE_ACCESS, type TableAction } from '../../infra/permissions.js';
+import { DynamoCalendarOverrides } from '../../shared/adapters/dynamodb/calendar-overrides.js';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
@@ -179,6 +180,8 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const reminders = createSendRemindersHandler({
       reader: new DynamoStateStore(remindersDoc, tableName),
       store: new DynamoReminderStore(remindersDoc, tableName),
+      // As functions/send-reminders/handler.ts wires it: the operator's holiday overrides are read every run.
+      calendarOverrides: new DynamoCalendarOverrides(remindersDoc, tableName),
       bus: busFor('send-reminders'),
       clock: fixedClock('2023-07-03T09:00:00+08:00'),
       calendar: chineseWorkdayCalendar(),

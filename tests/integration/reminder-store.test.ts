@@ -9,7 +9,7 @@ import { fixedClock } from '../../shared/ports/clock.js';
 import type { DigestCommit } from '../../shared/ports/reminders.js';
 import { escalationStateKey } from '../../shared/reminders/keys.js';
 import { createTestTable } from '../helpers/dynamodb.js';
-import { BUREAU, LEAD, RecordingBus, at9, recordingLogger, testPlan } from '../unit/reminders.fakes.js';
+import { BUREAU, LEAD, LEAD_2, RecordingBus, at9, recordingLogger, testPlan } from '../unit/reminders.fakes.js';
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let doc: DynamoDBDocumentClient;
@@ -165,7 +165,11 @@ describe('send-reminders against DynamoDB Local', () => {
   }
 
   it('a second run on the same day sends nothing new', async () => {
-    await new DynamoStateStore(doc, table.tableName).applyProgress(report({}));
+    // T01: reported for September, last on 09-01 (38 days before 10-09: 停滞 for a monthly unit).
+    // T02: reported for Q3 on 10-08 (no 催报, not 停滞).
+    const state = new DynamoStateStore(doc, table.tableName);
+    await state.applyProgress(report({ reportedAt: '2023-08-31T17:00:00Z', timestamp: '2023-08-31T17:00:00Z', receivedAt: '2023-08-31T17:00:01Z' }));
+    await state.applyProgress(report({ taskId: 'T02', orgId: LEAD_2, period: '2023-Q3', reportedAt: '2023-10-08T02:00:00Z', timestamp: '2023-10-08T02:00:00Z', receivedAt: '2023-10-08T02:00:01Z' }));
     const bus = new RecordingBus();
     const handler = handlerWith(bus);
 
@@ -174,8 +178,8 @@ describe('send-reminders against DynamoDB Local', () => {
     expect(bus.digests().map((d) => d.orgId).sort()).toEqual([BUREAU, LEAD].sort());
     expect(bus.digests().find((d) => d.orgId === LEAD)?.items.map((i) => i.key)).toEqual([
       `overdue#T01-M1#${LEAD}#2023-10-09`,
-      `due_soon#T01#${LEAD}#d3`,
-      `stagnant#T01#${LEAD}#2023-09-05`,
+      `due_soon#T01#${LEAD}#d7`,
+      `stagnant#T01#${LEAD}#2023-09-01`,
     ]);
 
     const second = await handler({ now: '2023-10-09T17:00:00+08:00' });

@@ -192,12 +192,14 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
 
     const [overdueHead, ...overdue] = rowsOf(wb.getWorksheet('逾期事项'));
     expect(overdueHead).toEqual([...OVERDUE_HEADERS]);
-    // T24-M1 was due 2023-05-31: overdue on June 30, with its workdays counted on the PRC calendar.
-    const t24 = overdue.find((r) => r[1] === 'T24-M1');
-    expect(t24).toBeDefined();
-    expect(t24?.[4]).toBe('2023-05-31');
-    expect(t24?.[5]).toBe(30);
-    expect(t24?.[6]).toBe(21); // June 2023: 22 weekdays − 端午 (Thu 22, Fri 23) + the make-up Sunday 25
+    // T24-M1 (2023-05-31) is a date we assumed: no overdue in a printed bulletin (issue 14 (1)).
+    expect(overdue.find((r) => r[1] === 'T24-M1')).toBeUndefined();
+    // T10-M1 (5.19, printed in the notice) is: its workdays counted on the PRC calendar.
+    const t10 = overdue.find((r) => r[1] === 'T10-M1');
+    expect(t10).toBeDefined();
+    expect(t10?.[4]).toBe('2023-05-19');
+    expect(t10?.[5]).toBe(42);
+    expect(t10?.[6]).toBe(29); // 8 weekdays of late May + June's 22 weekdays − 端午 (Thu 22, Fri 23) + the make-up Sunday 25
     const [kpiHead, ...kpis] = rowsOf(wb.getWorksheet('指标'));
     expect(kpiHead?.slice(0, KPI_FIXED_HEADERS.length)).toEqual([...KPI_FIXED_HEADERS]);
     expect(kpiHead).toContain('任城区');

@@ -367,7 +367,9 @@ describe('GET /v1/plans/{planId}/overdue', () => {
     const t24 = body.items.find((i) => i.milestoneId === 'T24-M1');
     // 2023-05-31 → 2023-06-26: 26 days; 18 weekdays, minus the Dragon Boat holiday (22–23 June),
     // plus the make-up workday Sunday 25 June (调休) = 17 workdays.
-    expect(t24).toEqual({ taskId: 'T24', milestoneId: 'T24-M1', title: expect.any(String), dueDate: '2023-05-31', daysOverdue: 26, workdaysOverdue: 17, orgIds: ['jn-sports-economy'] });
+    // Its date is ours: listed with dateAssumed, not an alarm.
+    expect(t24).toEqual({ taskId: 'T24', milestoneId: 'T24-M1', dateAssumed: true, title: expect.any(String), dueDate: '2023-05-31', daysOverdue: 26, workdaysOverdue: 17, orgIds: ['jn-sports-economy'] });
+    expect(body.items.find((i) => i.milestoneId === 'T10-M1')?.dateAssumed).toBeUndefined(); // 5.19 is printed
     expect(body.items.some((i) => i.milestoneId === 'T10-M1')).toBe(true);
     // Not yet due on 2023-06-26.
     expect(body.items.some((i) => i.milestoneId === 'T05-M1')).toBe(false);

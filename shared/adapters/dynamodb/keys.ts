@@ -24,6 +24,8 @@ export const reviewTaskPrefix = (taskId: string) => `TASK#${taskId}#`;
 export const reviewSk = (taskId: string, orgId: string, claimKey: string) => `${reviewTaskPrefix(taskId)}ORG#${orgId}#CLAIM#${claimKey}`;
 export const webhookReceiptPk = (sourceId: string, webhookId: string) => `WEBHOOK#${sourceId}#${webhookId}`;
 export const WEBHOOK_RECEIPT_SK = 'RECEIPT';
+/** The operator's holiday overrides (one item per year, `YEAR#<year>`), read by send-reminders. */
+export const CALENDAR_OVERRIDE_PK = 'CALENDAR#override';
 /** The shared per-source rate budget: one counter per time window. */
 export const rateBudgetPk = (sourceId: string) => `RATE#${sourceId}`;
 export const rateBudgetSk = (window: number) => `W#${window}`;
@@ -52,5 +54,6 @@ export const PARTITIONS = {
   webhooks: 'WEBHOOK#*',
   rates: 'RATE#*',
   deliveries: 'DELIVERY#*',
+  calendar: CALENDAR_OVERRIDE_PK,
 } as const;
 export type Partition = keyof typeof PARTITIONS;
