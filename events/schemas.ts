@@ -175,9 +175,10 @@ export type ReviewRecordedDetail = z.infer<typeof ReviewRecordedDetail>;
 
 /**
  * `report_due_soon`: the advance notice of a period's report (报送提醒); `blocked`: a unit reported
- * its work blocked, for its supervisor to resolve (协调). docs/reminders.md has every kind.
+ * its work blocked, for its supervisor to resolve (协调); `returned`: the office returned the unit's
+ * completion claim (退回), with its comment. docs/reminders.md has every kind.
  */
-export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant', 'report_due_soon', 'blocked'] as const;
+export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant', 'report_due_soon', 'blocked', 'returned'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 export const ReminderItem = z.object({
@@ -210,6 +211,10 @@ export const ReminderItem = z.object({
   dateAssumed: z.boolean().optional(),
   /** `stagnant` and `blocked`: the business date of the unit's latest report. */
   lastReportDate: IsoDate.optional(),
+  /** `returned`: the office's comment (退回意见), as the office wrote it. */
+  comment: z.string().max(1000).optional(),
+  /** `returned`: the business date the office returned the claim. */
+  decidedOn: IsoDate.optional(),
 });
 export type ReminderItem = z.infer<typeof ReminderItem>;
 

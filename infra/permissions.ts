@@ -27,7 +27,7 @@ export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   'aggregate-kpis': access(['Query', 'PutItem'], ['state', 'events', 'audit', 'snapshots', 'reviews']),
   // Reads state and period markers; its digest transaction is made of Puts (claims, escalation state, outbox), then marks digests enqueued.
   // Also the events (a held event completes a milestone) and the holiday override of the operator (CALENDAR#override).
-  'send-reminders': access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'period', 'events', 'calendar', 'reminders', 'digests']),
+  'send-reminders': access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'period', 'events', 'calendar', 'reviews', 'reminders', 'digests']),
   // Delivery receipts only: claim (Put), complete (Update), release after a failed send (Delete).
   'deliver-notification': access(['PutItem', 'UpdateItem', 'DeleteItem'], ['deliveries']),
   // Read-only: plan state, events, the audit trail (reports; a claim's own row), snapshots, review decisions.

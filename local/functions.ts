@@ -140,6 +140,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     const reminders = middy(
       createSendRemindersHandler({
         reader: r.state,
+        reviews: r.reviews,
         store: new DynamoReminderStore(r.doc, w.tableName),
         calendarOverrides: new DynamoCalendarOverrides(r.doc, w.tableName),
         bus,

@@ -9,6 +9,8 @@ import type { EventBus } from '../../shared/ports/bus.js';
 import type { CalendarOverrideSource } from '../../shared/ports/calendar.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { ReminderStore } from '../../shared/ports/reminders.js';
+import type { ReviewStore } from '../../shared/ports/reviews.js';
+import { withReviews } from '../../shared/review/state.js';
 import type { PlanStateReader } from '../../shared/ports/state.js';
 import { buildDigest } from '../../shared/reminders/digest.js';
 import { InvalidRunInstantError, UnknownPlanError } from '../../shared/reminders/errors.js';
@@ -60,6 +62,8 @@ export interface SendRemindersSummary {
 
 export interface SendRemindersDeps {
   reader: PlanStateReader;
+  /** The office's decisions on completion claims: pending and approved claims pause a unit's reminders, a returned one resumes them. */
+  reviews: Pick<ReviewStore, 'listDecisions'>;
   store: ReminderStore;
   bus: EventBus;
   clock: Clock;
@@ -136,14 +140,16 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
 
     // Every period of the plan year begun (≤ 12 months + 4 quarters): 催报 does not forget.
     const periods = periodsToRead(plan, today);
-    const [state, events, ...reportedByPeriod] = await Promise.all([
+    const [state, decisions, events, ...reportedByPeriod] = await Promise.all([
       deps.reader.loadPlanState(plan.planId),
+      deps.reviews.listDecisions(plan.planId),
       // A held event can complete a milestone (the marathon for T13-M1), as the lights read it.
       deps.reader.listEvents(plan.planId),
       ...periods.map((p) => deps.reader.reportedUnits(plan.planId, p)),
     ]);
     const reported = new Set(periods.flatMap((p, i) => (reportedByPeriod[i] ?? []).map((r) => reportedKey(p, r.taskId, r.orgId))));
-    const candidates = reminderCandidates({ plan, today, calendar, units: state.units, reported, events });
+    const units = withReviews(state, decisions).units;
+    const candidates = reminderCandidates({ plan, today, calendar, units, reported, events });
     const lookup = await deps.store.lookup(plan.planId, lookupQuery(candidates));
     const selection = selectNew(candidates, lookup, { calendar, today, escalateEveryWorkdays: plan.reminders.escalateEveryWorkdays });
     summary.skippedAlreadySent = selection.skippedAlreadySent;

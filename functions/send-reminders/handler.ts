@@ -7,6 +7,7 @@ import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { DynamoCalendarOverrides } from '../../shared/adapters/dynamodb/calendar-overrides.js';
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createSendRemindersHandler } from './app.js';
@@ -18,6 +19,7 @@ const doc = documentClient();
 
 const app = createSendRemindersHandler({
   reader: new DynamoStateStore(doc, tableName),
+  reviews: new DynamoReviewStore(doc, tableName),
   store: new DynamoReminderStore(doc, tableName),
   calendarOverrides: new DynamoCalendarOverrides(doc, tableName),
   bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),

@@ -179,6 +179,7 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const remindersDoc = clientFor('send-reminders');
     const reminders = createSendRemindersHandler({
       reader: new DynamoStateStore(remindersDoc, tableName),
+      reviews: new DynamoReviewStore(remindersDoc, tableName),
       store: new DynamoReminderStore(remindersDoc, tableName),
       // As functions/send-reminders/handler.ts wires it: the operator's holiday overrides are read every run.
       calendarOverrides: new DynamoCalendarOverrides(remindersDoc, tableName),
