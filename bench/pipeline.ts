@@ -66,15 +66,17 @@ export async function benchPipeline(options: { events: number; concurrency: numb
     const source = sources.find((s) => s.types.includes('progress.submitted') && s.orgIds.some((o) => /^\d{6}$/.test(o)))!;
     const orgId = source.orgIds.find((o) => /^\d{6}$/.test(o))!;
     const wh = new Webhook(source.secrets[0]!);
-    const bodies = Array.from({ length: options.events }, (_, i) =>
-      JSON.stringify({
+    const bodies = Array.from({ length: options.events }, (_, i) => {
+      // Dated within the plan's years (the time checks refuse anything else), one minute apart.
+      const reportedAt = new Date(Date.UTC(2023, 5, 1) + i * 60_000).toISOString();
+      return JSON.stringify({
         type: 'progress.submitted',
-        timestamp: new Date().toISOString(),
+        timestamp: reportedAt,
         data: {
           planId: 'jining-sports-2023',
           taskId: 'T08',
           orgId,
-          reportedAt: new Date(Date.UTC(2023, 5, 1) + i * 60_000).toISOString(),
+          reportedAt,
           period: '2023-06',
           status: 'in_progress',
           percentComplete: i % 100,
@@ -82,8 +84,8 @@ export async function benchPipeline(options: { events: number; concurrency: numb
           summary: '基准测试',
           evidence: [],
         },
-      }),
-    );
+      });
+    });
     const started = performance.now();
     await pool(
       bodies.map((b, i) => ({ b, i })),

@@ -19,7 +19,13 @@ import { ARTIFACTS, collectErrors, launchChromium } from './chromium.js';
 
 // The callbacks given to page.evaluate / waitForFunction run in the page, not in Node: the few DOM
 // globals they use, declared for this file only (the project's tsconfig has no DOM library).
-declare const document: { body: { dataset: Record<string, string | undefined> }; querySelector(selector: string): unknown; documentElement: { scrollWidth: number }; cookie: string };
+declare const document: {
+  body: { dataset: Record<string, string | undefined> };
+  querySelector(selector: string): unknown;
+  querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }>;
+  documentElement: { scrollWidth: number };
+  cookie: string;
+};
 declare const location: { hash: string };
 declare const sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 declare const localStorage: { length: number };
@@ -133,7 +139,15 @@ describe('the dashboard in headless Chromium', () => {
 
     // Filter by light: only the red items remain.
     await page.click('.count-red');
-    await page.waitForFunction(() => location.hash.includes('light=red') && document.body.dataset.view === 'overview' && !document.querySelector('main[aria-busy]'));
+    // The hash changes at once; the rows only when the view has re-rendered: wait for the rows themselves.
+    const redCount = plan.tasks.filter((t) => t.status === 'red').length;
+    await page.waitForFunction(
+      (n) => {
+        const rows = [...document.querySelectorAll('[data-task-id][data-status]')];
+        return location.hash.includes('light=red') && !document.querySelector('main[aria-busy]') && rows.length === n && rows.every((r) => r.getAttribute('data-status') === 'red');
+      },
+      redCount,
+    );
     const red = await page.$$eval('[data-task-id][data-status]', (els) => els.map((e) => e.getAttribute('data-status')));
     expect(red).toEqual(plan.tasks.filter((t) => t.status === 'red').map(() => 'red'));
   });
