@@ -16,6 +16,8 @@ import { DynamoCalendarOverrides } from '../shared/adapters/dynamodb/calendar-ov
 import { DynamoDeliveryReceipts } from '../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore } from '../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoReviewStore } from '../shared/adapters/dynamodb/review-store.js';
+import { DynamoAmendmentStore } from '../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../shared/plan/amender.js';
 import { DynamoSnapshotStore } from '../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../shared/adapters/dynamodb/state-store.js';
 import { DynamoWebhookReceipts } from '../shared/adapters/dynamodb/webhook-receipts.js';
@@ -65,7 +67,18 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
   return ({ bus, isAuthorized, isOffice, onRecordFailure }) => {
     const stores = () => {
       const doc = w.documentClient();
-      return { doc, state: new DynamoStateStore(doc, w.tableName), snapshots: new DynamoSnapshotStore(doc, w.tableName), reviews: new DynamoReviewStore(doc, w.tableName) };
+      const amendments = new DynamoAmendmentStore(doc, w.tableName);
+      return {
+        doc,
+        state: new DynamoStateStore(doc, w.tableName),
+        snapshots: new DynamoSnapshotStore(doc, w.tableName),
+        reviews: new DynamoReviewStore(doc, w.tableName),
+        amendments,
+        // As in Lambda: the read API and the jobs read the amendments once per invocation; ingest and
+        // the consumers (a message at a time) keep them a short while (shared/plan/amender.ts).
+        amender: planAmender(amendments, { ttlMs: 0 }),
+        hotAmender: planAmender(amendments),
+      };
     };
     const calendarLog = logger('workdays');
     const calendar = chineseWorkdayCalendar((year) => calendarLog.warn('no holiday data for year; using Monday–Friday', { year }));
@@ -73,6 +86,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     const ingestLog = logger('ingest-webhook');
     const ingest = middy(
       createIngestWebhookHandler({
+        amender: stores().hotAmender,
         sources: staticSourceRegistry(w.sources),
         receipts: new DynamoWebhookReceipts(w.documentClient(), w.tableName),
         bus,
@@ -89,6 +103,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
         reader: q.state,
         reports: q.state,
         reviews: q.reviews,
+        amender: q.amender,
         snapshots: q.snapshots,
         clock: w.clock,
         calendar,
@@ -104,6 +119,8 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       createOfficeApiHandler({
         reader: o.state,
         reviews: o.reviews,
+        amendments: o.amendments,
+        amender: o.amender,
         bus,
         clock: w.clock,
         logger: officeLog,
@@ -113,10 +130,12 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     ).use(injectLambdaContext(officeLog));
 
     const progressLog = logger('apply-progress');
-    const progress = middy(createApplyProgressHandler({ writer: stores().state, logger: progressLog, onFailure: onRecordFailure })).use(injectLambdaContext(progressLog));
+    const p = stores();
+    const progress = middy(createApplyProgressHandler({ writer: p.state, amender: p.hotAmender, logger: progressLog, onFailure: onRecordFailure })).use(injectLambdaContext(progressLog));
 
     const eventsLog = logger('register-event');
-    const events = middy(createRegisterEventHandler({ writer: stores().state, logger: eventsLog, onFailure: onRecordFailure })).use(injectLambdaContext(eventsLog));
+    const e = stores();
+    const events = middy(createRegisterEventHandler({ writer: e.state, amender: e.hotAmender, logger: eventsLog, onFailure: onRecordFailure })).use(injectLambdaContext(eventsLog));
 
     const deliveryLog = logger('deliver-notification');
     const delivery = middy(
@@ -132,7 +151,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     const aggregateLog = logger('aggregate-kpis');
     const a = stores();
     const aggregate = middy(
-      createAggregateKpisHandler({ reader: a.state, auditTrail: a.state, reviews: a.reviews, snapshots: a.snapshots, bus, clock: w.clock, logger: aggregateLog }),
+      createAggregateKpisHandler({ reader: a.state, auditTrail: a.state, reviews: a.reviews, amender: a.amender, snapshots: a.snapshots, bus, clock: w.clock, logger: aggregateLog }),
     ).use(injectLambdaContext(aggregateLog));
 
     const remindersLog = logger('send-reminders');
@@ -141,6 +160,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       createSendRemindersHandler({
         reader: r.state,
         reviews: r.reviews,
+        amender: r.amender,
         store: new DynamoReminderStore(r.doc, w.tableName),
         calendarOverrides: new DynamoCalendarOverrides(r.doc, w.tableName),
         bus,

@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{planId}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Amend the plan (计划调整): confirm a milestone date, set a target, reassign units
+         * @description A versioned change to the plan: `confirm_milestone` (the date is no longer an assumption, optionally moved), `set_target`, `assign_units`. Every change is checked against the plan as amended so far; any issue refuses the whole amendment (422, every issue listed) and nothing is applied. The amendment becomes the next version, effective from today (the plan's time zone): the lights, reminders, snapshots and the webhook's unit checks use the plan as amended from then on; earlier snapshots and bulletins stay as they were. A `plan.amended` event goes on the bus. Office role only.
+         */
+        post: operations["amendPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/plans/{planId}/bulletins/{period}": {
         parameters: {
             query?: never;
@@ -248,6 +268,46 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AmendmentRequest: {
+            changes: ({
+                /**
+                 * Format: date
+                 * @description The confirmed date, when it differs from the one the plan has; absent: the plan's date is confirmed as is.
+                 */
+                dueDate?: string;
+                milestoneId: string;
+                /** @constant */
+                op: "confirm_milestone";
+            } | {
+                kpiId: string;
+                /** @constant */
+                op: "set_target";
+                target: {
+                    /** @constant */
+                    op: ">=";
+                    value: number;
+                } | {
+                    /** @constant */
+                    op: "<=";
+                    value: number;
+                } | {
+                    max: number;
+                    min: number;
+                    /** @constant */
+                    op: "between";
+                };
+            } | {
+                /** @description The lead units (牵头单位), replacing the plan's. */
+                leadOrgIds?: string[];
+                /** @constant */
+                op: "assign_units";
+                /** @description The support units (配合单位), replacing the plan's. */
+                supportOrgIds?: string[];
+                taskId: string;
+            })[];
+            /** @description Why the plan changes (调整事由), e.g. the office's meeting or notice. */
+            reason: string;
+        };
         ErrorResponse: {
             error: {
                 /** @description Stable, machine-readable code (see docs/api.md). */
@@ -407,7 +467,55 @@ export interface components {
             }[];
             planId: string;
         };
+        PlanAmendment: {
+            /** Format: date-time */
+            amendedAt: string;
+            amendedBy: string;
+            changes: ({
+                /**
+                 * Format: date
+                 * @description The confirmed date, when it differs from the one the plan has; absent: the plan's date is confirmed as is.
+                 */
+                dueDate?: string;
+                milestoneId: string;
+                /** @constant */
+                op: "confirm_milestone";
+            } | {
+                kpiId: string;
+                /** @constant */
+                op: "set_target";
+                target: {
+                    /** @constant */
+                    op: ">=";
+                    value: number;
+                } | {
+                    /** @constant */
+                    op: "<=";
+                    value: number;
+                } | {
+                    max: number;
+                    min: number;
+                    /** @constant */
+                    op: "between";
+                };
+            } | {
+                /** @description The lead units (牵头单位), replacing the plan's. */
+                leadOrgIds?: string[];
+                /** @constant */
+                op: "assign_units";
+                /** @description The support units (配合单位), replacing the plan's. */
+                supportOrgIds?: string[];
+                taskId: string;
+            })[];
+            /** Format: date */
+            effectiveFrom: string;
+            planId: string;
+            reason: string;
+            version: number;
+        };
         PlanResponse: {
+            /** @description Every amendment of the plan, oldest first; each applies from its `effectiveFrom`. */
+            amendments: components["schemas"]["PlanAmendment"][];
             /**
              * Format: date
              * @description The business date (plan time zone) the lights are judged as of.
@@ -473,6 +581,8 @@ export interface components {
             }[];
             timeZone: string;
             title: string;
+            /** @description The plan's version as of today: 1 as encoded from the notice, then one more per amendment (计划调整). */
+            version: number;
             year: number;
         };
         RankingsResponse: {
@@ -1091,6 +1201,98 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    amendPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan, e.g. `jining-sports-2023`. */
+                planId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanAmendment"];
+                };
+            };
+            /** @description Malformed JSON or a body against the contract (every issue with its path): an unknown `op`, a field it does not take, no change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The token is valid but not the office's: a reader may not act (AWS: the JWT lacks the office claim, `officeClaim`; locally: the read token, not `OFFICE_TOKEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown plan. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Another amendment took the version at the same moment, three times running: send it again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Content type is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A change the plan refuses: nothing was applied. Every issue is listed with the path of its change. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Recorded, but its event is not on the bus yet: repeat the same request (it answers as the first should have and publishes it). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getBulletin: {
         parameters: {
             query?: {
@@ -1445,7 +1647,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
-            /** @description Recorded, but its event is not on the bus yet: repeat the same request (it answers 200 and publishes it). */
+            /** @description Recorded, but its event is not on the bus yet: repeat the same request (it answers as the first should have and publishes it). */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -5,6 +5,7 @@ import { evaluatePlan } from '../../shared/kpi/evaluate-plan.js';
 import { findDrift, replayReports, type Drift } from '../../shared/kpi/reconcile.js';
 import { getPlan, listPlans } from '../../shared/plan/catalog.js';
 import type { Plan } from '../../shared/plan/schema.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import type { EventBus } from '../../shared/ports/bus.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { ReviewStore } from '../../shared/ports/reviews.js';
@@ -29,6 +30,8 @@ export interface AggregateKpisDeps {
   reviews: Pick<ReviewStore, 'listDecisions'>;
   snapshots: SnapshotStore;
   auditTrail: AuditTrailReader;
+  /** The plan as amended as of the snapshot's day (default: the baseline only). */
+  amender?: PlanAmender;
   bus: EventBus;
   clock: Clock;
   logger: Logger;
@@ -76,7 +79,9 @@ export function createAggregateKpisHandler(deps: AggregateKpisDeps) {
 
 async function snapshot(deps: AggregateKpisDeps, plan: Plan, date: string, now: Date): Promise<AggregationRun> {
   const [state, events, decisions] = await Promise.all([deps.reader.loadPlanState(plan.planId), deps.reader.listEvents(plan.planId), deps.reviews.listDecisions(plan.planId)]);
-  const view = evaluatePlan(plan, withReviews(state, decisions), events, date);
+  // The plan as it stands that day: a snapshot taken before an amendment stays as it was.
+  const amended = await (deps.amender ?? baselineOnly).asOf(plan, date);
+  const view = evaluatePlan(amended, withReviews(state, decisions), events, date);
   const createdAt = now.toISOString();
   await deps.snapshots.putSnapshot({ planId: plan.planId, date, createdAt, view });
   const detail: KpiSnapshotCreatedDetail = { planId: plan.planId, date, createdAt, summary: view.summary };

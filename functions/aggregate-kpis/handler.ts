@@ -5,6 +5,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
@@ -22,6 +24,7 @@ export const handler = middy(
     reader: state,
     auditTrail: state,
     reviews: new DynamoReviewStore(doc, tableName),
+    amender: planAmender(new DynamoAmendmentStore(doc, tableName), { ttlMs: 0 }),
     snapshots: new DynamoSnapshotStore(doc, tableName),
     bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
     clock: systemClock,

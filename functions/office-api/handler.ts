@@ -4,10 +4,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { officeCallerFromAuthorizer, parseOfficeRole } from '../../shared/api/office-role.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
+import { planAmender } from '../../shared/plan/amender.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createOfficeApiHandler } from './app.js';
 
@@ -16,10 +18,14 @@ const logger = new Logger({ serviceName: 'office-api' });
 const doc = documentClient();
 // The HTTP API's authorizer has checked the token; the office role is a claim of it, checked here.
 const role = parseOfficeRole(env.OFFICE_CLAIM);
+const amendments = new DynamoAmendmentStore(doc, env.TABLE_NAME);
 
 const app = createOfficeApiHandler({
   reader: new DynamoStateStore(doc, env.TABLE_NAME),
   reviews: new DynamoReviewStore(doc, env.TABLE_NAME),
+  amendments,
+  // The office acts on the plan as it stands now: no cache.
+  amender: planAmender(amendments, { ttlMs: 0 }),
   bus: new EventBridgeBus(new EventBridgeClient({}), env.EVENT_BUS_NAME),
   clock: systemClock,
   logger,

@@ -23,6 +23,7 @@ import { evaluatePlan, type PlanView } from '../../shared/kpi/evaluate-plan.js';
 import { findTask, getPlan } from '../../shared/plan/catalog.js';
 import { PLAN_YEAR_MARGIN, planSpan, withinPlanSpan } from '../../shared/plan/span.js';
 import type { Plan, Task } from '../../shared/plan/schema.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { SnapshotStore } from '../../shared/ports/snapshots.js';
 import type { ClaimReader, ReviewStore } from '../../shared/ports/reviews.js';
@@ -43,6 +44,8 @@ export interface QueryApiDeps {
   /** The office's decisions on completion claims, and the claims' audit rows (read only). */
   reviews: Pick<ReviewStore, 'listDecisions'> & ClaimReader;
   snapshots: SnapshotStore;
+  /** The plan as amended (计划调整) as of the date judged; default: the baseline only. */
+  amender?: PlanAmender;
   /** The business clock: the lights are judged as of its date in the plan's time zone. */
   clock: Clock;
   calendar: WorkdayCalendar;
@@ -72,6 +75,7 @@ let openApiText: string | undefined;
  */
 export function createQueryApiHandler(deps: QueryApiDeps): Handler {
   const cursors = cursorCodec(deps.cursorKey);
+  const amender = deps.amender ?? baselineOnly;
 
   async function serve(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const method = event.requestContext.http.method.toUpperCase();
@@ -105,15 +109,19 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
   }
 
   async function dispatch(route: ReadRoute, params: Record<string, string>, event: APIGatewayProxyEventV2): Promise<unknown> {
-    const plan = getPlan(params.planId ?? '');
-    if (!plan) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
+    const base = getPlan(params.planId ?? '');
+    if (!base) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
     const query = parseQuery(route.query, event);
-    checkDatesWithinPlan(plan, query);
-    const today = localDateOf(deps.clock.now(), plan.timeZone);
+    checkDatesWithinPlan(base, query);
+    const today = localDateOf(deps.clock.now(), base.timeZone);
+    // The plan as amended on the date judged: today, or the overdue list's `asOf`.
+    const plan = await amender.asOf(base, (query as { asOf?: string }).asOf ?? today);
 
     switch (route.operationId) {
-      case 'getPlan':
-        return planBody(plan, await evaluate(plan, today));
+      case 'getPlan': {
+        const [view, amendments] = await Promise.all([evaluate(plan, today), amender.amendments(plan.planId)]);
+        return planBody(plan, view, amendments);
+      }
       case 'listKpis': {
         const view = await evaluate(plan, today);
         return { planId: plan.planId, asOf: view.asOf, kpis: view.kpis.map((k) => kpiItem(plan, k)) } satisfies KpisResponse;
@@ -146,7 +154,7 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
     if (!plan) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
     const query = parseQuery(BULLETIN_ROUTE.query, event) as BulletinQuery;
     const now = deps.clock.now();
-    const bulletin = await loadBulletin(deps, plan, params.period ?? '', localDateOf(now, plan.timeZone), now);
+    const bulletin = await loadBulletin({ ...deps, amender }, plan, params.period ?? '', localDateOf(now, plan.timeZone), now);
     return renderBulletin(bulletin, query.format);
   }
 

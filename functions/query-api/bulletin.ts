@@ -6,6 +6,7 @@ import { evaluatePlan, type PlanView } from '../../shared/kpi/evaluate-plan.js';
 import { replayReports } from '../../shared/kpi/reconcile.js';
 import { COUNTY_AND_ZONE_IDS, orgName } from '../../shared/org/directory.js';
 import type { Plan } from '../../shared/plan/schema.js';
+import type { PlanAmender } from '../../shared/plan/amender.js';
 import type { ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanStateReader, ReportReader, StoredReport } from '../../shared/ports/state.js';
 import { decisionsUntil, withReviews } from '../../shared/review/state.js';
@@ -152,12 +153,14 @@ export async function planViewAsOf(deps: BulletinDeps, plan: Plan, asOf: string)
  * The bulletin of `periodId` (`GET /v1/plans/{planId}/bulletins/{period}`): 400 unless the period is
  * a month or quarter of the plan's year that has begun by `today`.
  */
-export async function loadBulletin(deps: BulletinDeps, plan: Plan, periodId: string, today: string, now: Date): Promise<Bulletin> {
+export async function loadBulletin(deps: BulletinDeps & { amender: PlanAmender }, plan: Plan, periodId: string, today: string, now: Date): Promise<Bulletin> {
   const period = parseBulletinPeriod(periodId);
   if (!period) throw new InvalidPeriodError('invalid_period', `period must be a month (2023-06) or a quarter (2023-Q2), got "${periodId}"`);
   if (period.year !== plan.year) throw new InvalidPeriodError('period_outside_plan', `period ${periodId} is outside the plan's year ${plan.year}`);
   if (period.first > today) throw new InvalidPeriodError('period_not_started', `period ${periodId} has not begun (today is ${today})`);
   const asOf = period.last < today ? period.last : today;
-  const view = await planViewAsOf(deps, plan, asOf);
-  return buildBulletin(plan, view, period, deps.calendar, now.toISOString());
+  // The plan as amended as of the bulletin's day: an amendment made later does not change it.
+  const amended = await deps.amender.asOf(plan, asOf);
+  const view = await planViewAsOf(deps, amended, asOf);
+  return buildBulletin(amended, view, period, deps.calendar, now.toISOString());
 }

@@ -4,6 +4,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
@@ -41,6 +43,8 @@ async function build() {
     reader: state,
     reports: state,
     reviews: new DynamoReviewStore(doc, tableName),
+    // Read once per request (a small partition): an amendment shows at once.
+    amender: planAmender(new DynamoAmendmentStore(doc, tableName), { ttlMs: 0 }),
     snapshots: new DynamoSnapshotStore(doc, tableName),
     clock: systemClock,
     calendar: chineseWorkdayCalendar((year) => logger.warn('no holiday data for year; using Monday–Friday', { year })),

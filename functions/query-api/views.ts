@@ -2,6 +2,7 @@ import type { KpiView, PlanView, TaskView } from '../../shared/kpi/evaluate-plan
 import { orgName } from '../../shared/org/directory.js';
 import type { PlanSnapshot } from '../../shared/ports/snapshots.js';
 import type { Plan, Task } from '../../shared/plan/schema.js';
+import type { PlanAmendment } from '../../shared/plan/amendment.js';
 import type { z } from 'zod';
 import type { KpiItem, PlanResponse, RankingsResponse, SnapshotItem, TaskSummary } from '../../shared/api/responses.js';
 
@@ -30,9 +31,11 @@ export function taskSummary(plan: Plan, t: TaskView): z.infer<typeof TaskSummary
   };
 }
 
-export function planBody(plan: Plan, view: PlanView): PlanResponse {
+export function planBody(plan: Plan, view: PlanView, amendments: readonly PlanAmendment[]): PlanResponse {
   return {
     planId: plan.planId,
+    version: plan.version,
+    amendments: [...amendments],
     title: plan.title,
     year: plan.year,
     documentNumber: plan.documentNumber,

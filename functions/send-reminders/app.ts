@@ -5,6 +5,7 @@ import { withOverrides } from '../../shared/calendar/overrides.js';
 import { chineseWorkdayCalendar, type WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { getPlan, listPlans } from '../../shared/plan/catalog.js';
 import type { Plan } from '../../shared/plan/schema.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import type { EventBus } from '../../shared/ports/bus.js';
 import type { CalendarOverrideSource } from '../../shared/ports/calendar.js';
 import type { Clock } from '../../shared/ports/clock.js';
@@ -77,6 +78,8 @@ export interface SendRemindersDeps {
   logger: JobLogger;
   /** Where CloudWatch EMF lines go (stdout in Lambda). */
   emitMetric?: (line: string) => void;
+  /** The plan as amended (计划调整) as of the run's day: confirmed dates, units and targets (default: the baseline only). */
+  amender?: PlanAmender;
   /** The plans; defaults to the catalog (shared/plan/catalog.ts). */
   catalog?: { getPlan(planId: string): Plan | undefined; listPlans(): Plan[] };
 }
@@ -107,9 +110,10 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
     return withOverrides(baseCalendar, overrides);
   }
 
-  async function runPlan(plan: Plan, now: Date, runCalendar: WorkdayCalendar): Promise<ReminderRunSummary> {
+  async function runPlan(base: Plan, now: Date, runCalendar: WorkdayCalendar): Promise<ReminderRunSummary> {
     const runId = randomUUID();
-    const today = localDateOf(now, plan.timeZone);
+    const today = localDateOf(now, base.timeZone);
+    let plan = base;
     const calendar = watchMissingYears(runCalendar, (year) => {
       deps.logger.warn('workday calendar lacks a year: falling back to Monday–Friday', { planId: plan.planId, year });
       emitMetric(calendarYearMissingMetric(year, SERVICE, now));
@@ -130,6 +134,8 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
       deps.logger.info('not a workday: no reminders', { planId: plan.planId, date: today });
       return summary;
     }
+    // The plan as amended as of today (a confirmed milestone date is a real deadline from then on).
+    plan = await (deps.amender ?? baselineOnly).asOf(base, today);
 
     const leftQueued = await deps.store.queuedDigests(plan.planId, today);
     if (leftQueued.length > 0) {

@@ -95,7 +95,7 @@ export class Api extends Construct {
       name: 'office-api',
       config,
       entryFor: props.entryFor,
-      description: 'Office actions (督查室): review completion claims',
+      description: 'Office actions (督查室): review completion claims, amend the plan',
       environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.bus.eventBusName, OFFICE_CLAIM: formatOfficeRole(props.officeRole) },
     });
     grantTableAccess(props.table, this.office.role, TABLE_ACCESS['office-api']);

@@ -179,6 +179,23 @@ const OFFICE_ERRORS: Record<OfficeRoute['operationId'], Record<string, Json>> = 
       decided: errorExample('no_pending_claim', 'the claim of jn-sports-economy on T22 was already approved (销号)'),
     }),
   },
+  amendPlan: {
+    400: errorResponse('Malformed JSON or a body against the contract (every issue with its path): an unknown `op`, a field it does not take, no change.', {
+      malformed_json: errorExample('malformed_json', 'body is not valid JSON'),
+      invalid_body: errorExample('invalid_body', 'the body does not match the contract', [{ path: 'changes.0.op', message: 'Invalid input' }]),
+    }),
+    404: errorResponse('Unknown plan.', { plan_not_found: errorExample('plan_not_found', 'no plan nope-2023') }),
+    409: errorResponse('Another amendment took the version at the same moment, three times running: send it again.', {
+      version_conflict: errorExample('version_conflict', 'version 3 of jining-sports-2023 was taken by another amendment; send it again'),
+    }),
+    422: errorResponse('A change the plan refuses: nothing was applied. Every issue is listed with the path of its change.', {
+      invalid_amendment: errorExample('invalid_amendment', 'the amendment cannot be applied; nothing was changed', [
+        { path: 'changes.0.dueDate', message: 'T08-M1 would be due 2024年1月31日, after its task T08 (2023年12月31日)' },
+        { path: 'changes.1.kpiId', message: 'plan jining-sports-2023 has no KPI nope' },
+        { path: 'changes.2.leadOrgIds.0', message: 'jn-nowhere is not in the directory of units' },
+      ]),
+    }),
+  },
 };
 
 function officeOperation(r: OfficeRoute): Json {
@@ -201,8 +218,8 @@ function officeOperation(r: OfficeRoute): Json {
         }),
         415: errorResponse('Content type is not application/json.', { unsupported_media_type: errorExample('unsupported_media_type', 'content-type must be application/json') }),
         500: responseRef('InternalError'),
-        503: errorResponse('Recorded, but its event is not on the bus yet: repeat the same request (it answers 200 and publishes it).', {
-          bus_unavailable: errorExample('bus_unavailable', 'the decision is recorded but its event is not on the bus yet; repeat the same request to publish it'),
+        503: errorResponse('Recorded, but its event is not on the bus yet: repeat the same request (it answers as the first should have and publishes it).', {
+          bus_unavailable: errorExample('bus_unavailable', 'recorded, but its event is not on the bus yet; repeat the same request to publish it'),
         }),
       },
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ClaimRef, Evidence, EventRegisteredDetail, ProgressStatus, ProgressSubmittedDetail, REVIEW_STATES, ReviewRecordedDetail } from '../../events/schemas.js';
 import { LIGHTS } from '../status/light.js';
+import { PlanAmendedDetail } from '../plan/amendment.js';
 
 /**
  * The response bodies of every route, as zod: the OpenAPI document is generated from these, and the
@@ -60,6 +61,8 @@ export const TaskSummary = z.object({
 
 export const PlanResponse = z.object({
   planId: z.string(),
+  version: z.number().int().min(1).meta({ description: 'The plan\'s version as of today: 1 as encoded from the notice, then one more per amendment (计划调整).' }),
+  amendments: z.array(PlanAmendedDetail).meta({ description: 'Every amendment of the plan, oldest first; each applies from its `effectiveFrom`.' }),
   title: z.string(),
   year: z.number().int(),
   documentNumber: z.string(),

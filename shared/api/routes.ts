@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { BulletinQuery, EventsQuery, KpisQuery, OverdueQuery, PlanQuery, RankingsQuery, ReviewsQuery, SnapshotsQuery, TaskQuery } from './query-params.js';
 import { EventsResponse, KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, ReviewsResponse, SnapshotsResponse, TaskResponse } from './responses.js';
 import { ReviewRequest, ReviewResponse } from './office.js';
+import { AmendmentRequest, PlanAmendedDetail } from '../plan/amendment.js';
 
 /**
  * The read routes: one table that the handler routes by and the OpenAPI document is generated from.
@@ -115,7 +116,7 @@ export const BULLETIN_ROUTE = {
  * the infrastructure's routes and the OpenAPI document.
  */
 export interface OfficeRoute {
-  operationId: 'reviewClaim';
+  operationId: 'reviewClaim' | 'amendPlan';
   path: string;
   summary: string;
   description: string;
@@ -139,7 +140,20 @@ export const REVIEW_ROUTE: OfficeRoute = {
   successStatus: 200,
 };
 
-export const OFFICE_ROUTES: readonly OfficeRoute[] = [REVIEW_ROUTE];
+export const AMENDMENT_ROUTE: OfficeRoute = {
+  operationId: 'amendPlan',
+  path: '/v1/plans/{planId}/amendments',
+  summary: 'Amend the plan (计划调整): confirm a milestone date, set a target, reassign units',
+  description:
+    'A versioned change to the plan: `confirm_milestone` (the date is no longer an assumption, optionally moved), `set_target`, `assign_units`. Every change is checked against the plan as amended so far; any issue refuses the whole amendment (422, every issue listed) and nothing is applied. The amendment becomes the next version, effective from today (the plan\'s time zone): the lights, reminders, snapshots and the webhook\'s unit checks use the plan as amended from then on; earlier snapshots and bulletins stay as they were. A `plan.amended` event goes on the bus. Office role only.',
+  request: AmendmentRequest,
+  requestName: 'AmendmentRequest',
+  response: PlanAmendedDetail,
+  responseName: 'PlanAmendment',
+  successStatus: 201,
+};
+
+export const OFFICE_ROUTES: readonly OfficeRoute[] = [REVIEW_ROUTE, AMENDMENT_ROUTE];
 
 export const OPENAPI_PATH = '/v1/openapi.json';
 export const WEBHOOK_PATH = '/v1/webhooks/{sourceId}';

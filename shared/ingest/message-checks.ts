@@ -1,5 +1,6 @@
 import type { WebhookEnvelope } from '../../events/schemas.js';
 import { getPlan } from '../plan/catalog.js';
+import type { PlanAmender } from '../plan/amender.js';
 import type { Plan, Task } from '../plan/schema.js';
 import { PLAN_YEAR_MARGIN } from '../plan/span.js';
 import { isTaskUnit, reportsKpi } from '../plan/units.js';
@@ -117,6 +118,16 @@ function checkPeriod(plan: Plan, task: Task, period: string, reportedOn: string,
   } else if (periodStartDate(period) > reportedOn) {
     issues.push({ code: 'invalid_period', path: 'data.period', message: `period ${period} has not begun on the report's date ${reportedOn}` });
   }
+}
+
+/**
+ * `checkMessage` against the plan as amended (计划调整) on the day the message was received: a unit
+ * assigned to a task by an amendment may report on it from then on, one removed may not.
+ */
+export async function checkMessageAsAmended(envelope: WebhookEnvelope, options: { receivedAt: Date; amender: PlanAmender }): Promise<MessageIssue[]> {
+  const base = getPlan(envelope.data.planId);
+  const plan = base && (await options.amender.asOf(base, localDateOf(options.receivedAt, base.timeZone)));
+  return checkMessage(envelope, { receivedAt: options.receivedAt, plans: (id) => (plan?.planId === id ? plan : undefined) });
 }
 
 /** The HTTP answer for a list of issues: 400 when a value is impossible, else 422 with the first issue's code. */

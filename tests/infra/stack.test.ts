@@ -244,10 +244,10 @@ describe('least privilege', () => {
   it('limits every function to its own partitions (dynamodb:LeadingKeys)', () => {
     const condition = (name: FunctionName) =>
       roleStatements(name).filter((x) => actionsOf(x as never).some((a) => a.startsWith('dynamodb:')))[0]!.Condition;
-    expect(condition('ingest-webhook')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*', 'RATE#*'] } });
+    expect(condition('ingest-webhook')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*', 'RATE#*', 'PLAN#*#AMENDMENT'] } });
     expect(condition('deliver-notification')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERY#*'] } });
-    expect(condition('apply-progress')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#TASK#*', 'PLAN#*#STATE', 'PLAN#*#PERIOD#*'] } });
-    expect(condition('register-event')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT'] } });
+    expect(condition('apply-progress')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#TASK#*', 'PLAN#*#STATE', 'PLAN#*#PERIOD#*', 'PLAN#*#AMENDMENT'] } });
+    expect(condition('register-event')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT', 'PLAN#*#AMENDMENT'] } });
     for (const name of FUNCTION_NAMES) expect(condition(name), name).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TABLE_ACCESS[name].leadingKeys!] } });
   });
 

@@ -16,6 +16,8 @@ import { DynamoCalendarOverrides } from '../../shared/adapters/dynamodb/calendar
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
@@ -114,7 +116,10 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
 
     // ingest → apply-progress → register-event
     const ingestDoc = clientFor('ingest-webhook');
+    /** The plan as amended, read through the function's own client. */
+    const amenderOf = (doc: DynamoDBDocumentClient) => planAmender(new DynamoAmendmentStore(doc, tableName), { ttlMs: 0 });
     const ingest = createIngestWebhookHandler({
+      amender: amenderOf(ingestDoc),
       sources: staticSourceRegistry([source({ secrets: [SECRET] }), source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })]),
       receipts: new DynamoWebhookReceipts(ingestDoc, tableName),
       rateLimiter: sharedRateLimiter({ store: new DynamoRateBudget(ingestDoc, tableName), ratePerSecond: 20 }),
@@ -128,7 +133,8 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const eventBody = sampleBody('valid/event-marathon-2023-held.json').replace('"timestamp": "2023-10-30T18:00:00+08:00"', '"timestamp": "2023-06-25T10:00:00+08:00"');
     expect((await ingest(signedEvent({ sourceId: 'mass-sports', body: eventBody, secrets: SECRET, id: 'iam_2' }))).statusCode).toBe(202);
     const progressDetail = bus.find((e) => e.detailType === 'progress.submitted')!.detail;
-    const apply = createApplyProgressHandler({ writer: new DynamoStateStore(clientFor('apply-progress'), tableName), logger });
+    const applyDoc = clientFor('apply-progress');
+    const apply = createApplyProgressHandler({ writer: new DynamoStateStore(applyDoc, tableName), amender: amenderOf(applyDoc), logger });
     expect((await apply({ Records: [sqsRecord('progress.submitted', progressDetail, 'p1')] } as never)).batchItemFailures).toEqual([]);
     // A completion claim of the lead unit, with evidence: the office's review below decides it.
     const claim = progressReport({
@@ -148,6 +154,8 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const office = createOfficeApiHandler({
       reader: new DynamoStateStore(officeDoc, tableName),
       reviews: new DynamoReviewStore(officeDoc, tableName),
+      amendments: new DynamoAmendmentStore(officeDoc, tableName),
+      amender: amenderOf(officeDoc),
       bus: busFor('office-api'),
       clock: fixedClock('2023-06-26T10:00:00+08:00'),
       logger,
@@ -160,7 +168,16 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       body: JSON.stringify({ orgId: 'jn-mass-sports', decision: 'return', comment: '佐证材料不全' }),
     } as never);
     expect(review.statusCode, review.body).toBe(200);
-    const register = createRegisterEventHandler({ writer: new DynamoStateStore(clientFor('register-event'), tableName), logger });
+    // …and amends the plan: T08-M1's date confirmed (version 2).
+    const amended = await office({
+      rawPath: '/v1/plans/jining-sports-2023/amendments',
+      requestContext: { http: { method: 'POST' } },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: '督查室确认节点日期', changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }] }),
+    } as never);
+    expect(amended.statusCode, amended.body).toBe(201);
+    const registerDoc = clientFor('register-event');
+    const register = createRegisterEventHandler({ writer: new DynamoStateStore(registerDoc, tableName), amender: amenderOf(registerDoc), logger });
     expect((await register({ Records: [sqsRecord('event.registered', sportsEvent({ status: 'held' }), 'e1')] } as never)).batchItemFailures).toEqual([]);
 
     // the jobs
@@ -169,6 +186,7 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       reader: new DynamoStateStore(aggregateDoc, tableName),
       auditTrail: new DynamoStateStore(aggregateDoc, tableName),
       reviews: new DynamoReviewStore(aggregateDoc, tableName),
+      amender: amenderOf(aggregateDoc),
       snapshots: new DynamoSnapshotStore(aggregateDoc, tableName),
       bus: busFor('aggregate-kpis'),
       clock: fixedClock('2023-07-03T01:00:00+08:00'),
@@ -180,6 +198,7 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const reminders = createSendRemindersHandler({
       reader: new DynamoStateStore(remindersDoc, tableName),
       reviews: new DynamoReviewStore(remindersDoc, tableName),
+      amender: amenderOf(remindersDoc),
       store: new DynamoReminderStore(remindersDoc, tableName),
       // As functions/send-reminders/handler.ts wires it: the operator's holiday overrides are read every run.
       calendarOverrides: new DynamoCalendarOverrides(remindersDoc, tableName),
@@ -211,6 +230,7 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       reader: state,
       reports: state,
       reviews: new DynamoReviewStore(queryDoc, tableName),
+      amender: amenderOf(queryDoc),
       snapshots: new DynamoSnapshotStore(queryDoc, tableName),
       clock: fixedClock('2023-07-03T10:00:00+08:00'),
       calendar: chineseWorkdayCalendar(),
@@ -222,6 +242,7 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       const res = await query({ rawPath, ...(q ? { queryStringParameters: Object.fromEntries(new URLSearchParams(q)) } : {}), requestContext: { http: { method: 'GET' } }, headers: {} } as never);
       expect(res.statusCode, path).toBe(200);
       if (path.startsWith('/reviews')) expect(JSON.parse(res.body!).items, 'the returned claim, with its audit row').toMatchObject([{ taskId: 'T08', summary: claim.summary, evidence: claim.evidence }]);
+      if (path === '') expect(JSON.parse(res.body!), 'the plan as amended').toMatchObject({ version: 2, amendments: [{ version: 2 }] });
     }
   });
 

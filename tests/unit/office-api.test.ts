@@ -7,7 +7,9 @@ import { ReviewResponse } from '../../shared/api/office.js';
 import { ReviewRecordedDetail } from '../../events/schemas.js';
 import { fixedClock } from '../../shared/ports/clock.js';
 import { progressReport } from '../helpers/reports.js';
-import { FakeReviewStore, RecordingBus, ReportsReader } from './review.fakes.js';
+import { FakeAmendmentStore, FakeReviewStore, RecordingBus, ReportsReader } from './review.fakes.js';
+import { PlanAmendedDetail } from '../../shared/plan/amendment.js';
+import { planAmender } from '../../shared/plan/amender.js';
 
 const PLAN = 'jining-sports-2023';
 const LEAD = 'jn-sports-economy';
@@ -29,11 +31,12 @@ const support = progressReport({ taskId: 'T22', orgId: 'jn-lottery-center', stat
 
 let reader: ReportsReader;
 let reviews: FakeReviewStore;
+let amendments: FakeAmendmentStore;
 let bus: RecordingBus;
 let caller: OfficeCaller;
 
 function handler() {
-  return createOfficeApiHandler({ reader, reviews, bus, clock: fixedClock('2023-11-21T02:00:00Z'), logger, authorize: () => caller });
+  return createOfficeApiHandler({ reader, reviews, amendments, amender: planAmender(amendments, { ttlMs: 0 }), bus, clock: fixedClock('2023-11-21T02:00:00Z'), logger, authorize: () => caller });
 }
 
 function post(path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): APIGatewayProxyEventV2 {
@@ -53,6 +56,7 @@ const errorOf = (res: APIGatewayProxyStructuredResultV2) => ErrorResponse.parse(
 beforeEach(() => {
   reader = new ReportsReader([claim, support]);
   reviews = new FakeReviewStore();
+  amendments = new FakeAmendmentStore();
   bus = new RecordingBus();
   caller = { kind: 'office', actor: 'jwt:office-user-1' };
 });
@@ -147,7 +151,7 @@ describe('office-api: POST …/tasks/{taskId}/reviews', () => {
     const store = reviews;
     const racing = { ...store, listDecisions: async () => [], recordDecision: store.recordDecision.bind(store), claimReport: store.claimReport.bind(store) } as unknown as FakeReviewStore;
     await store.recordDecision({ planId: PLAN, taskId: 'T22', orgId: LEAD, claim: { reportedAt: claim.reportedAt, sourceId: 'sports-economy', webhookId: 'msg_claim' }, decision: 'return', state: 'returned', comment: 'x', decidedAt: '2023-11-21T01:59:59.000Z', decidedBy: 'jwt:other' });
-    const res = await createOfficeApiHandler({ reader, reviews: racing, bus, clock: fixedClock('2023-11-21T02:00:00Z'), logger, authorize: () => caller })(post(REVIEWS, { orgId: LEAD, decision: 'approve' }));
+    const res = await createOfficeApiHandler({ reader, reviews: racing, amendments, bus, clock: fixedClock('2023-11-21T02:00:00Z'), logger, authorize: () => caller })(post(REVIEWS, { orgId: LEAD, decision: 'approve' }));
     expect(res.statusCode).toBe(409);
     expect(store.rows.size).toBe(1);
     expect(bus.events).toEqual([]);
@@ -173,5 +177,101 @@ describe('office-api: POST …/tasks/{taskId}/reviews', () => {
     expect((await handler()(post(REVIEWS, { orgId: LEAD, decision: 'approve' }, { 'content-type': 'text/plain' }))).statusCode).toBe(415);
     const get = { ...post(REVIEWS, ''), requestContext: { http: { method: 'GET' } } } as unknown as APIGatewayProxyEventV2;
     expect((await handler()(get)).statusCode).toBe(405);
+  });
+});
+
+describe('office-api: POST …/amendments (计划调整)', () => {
+  const AMEND = `/v1/plans/${PLAN}/amendments`;
+  const confirmT08 = { reason: '督查室2023年11月20日会议确认', changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }] };
+
+  it('201: version 2, effective from today (Asia/Shanghai), stored, and plan.amended on the bus', async () => {
+    const res = await handler()(post(AMEND, confirmT08));
+    expect(res.statusCode, res.body).toBe(201);
+    const body = PlanAmendedDetail.parse(json(res));
+    expect(body).toEqual({
+      planId: PLAN,
+      version: 2,
+      effectiveFrom: '2023-11-21',
+      reason: '督查室2023年11月20日会议确认',
+      changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }],
+      amendedAt: '2023-11-21T02:00:00.000Z',
+      amendedBy: 'jwt:office-user-1',
+    });
+    expect(amendments.rows).toEqual([body]);
+    expect(bus.events).toEqual([{ detailType: 'plan.amended', detail: body }]);
+    const next = await handler()(post(AMEND, { reason: '目标调整', changes: [{ op: 'set_target', kpiId: 'lottery-sales', target: { op: '>=', value: 85000 } }] }));
+    expect(json(next)).toMatchObject({ version: 3 });
+  });
+
+  it('422 with every issue and nothing applied: unknown ids, a milestone after its task, a unit not in the directory', async () => {
+    const res = await handler()(
+      post(AMEND, {
+        reason: '调整',
+        changes: [
+          { op: 'confirm_milestone', milestoneId: 'T08-M1', dueDate: '2023-06-30' },
+          { op: 'confirm_milestone', milestoneId: 'T08-M9' },
+          { op: 'confirm_milestone', milestoneId: 'T05-M1', dueDate: '2024-01-31' },
+          { op: 'set_target', kpiId: 'nope', target: { op: '>=', value: 1 } },
+          { op: 'assign_units', taskId: 'T06', leadOrgIds: ['jn-nowhere'] },
+          { op: 'assign_units', taskId: 'T99', supportOrgIds: [] },
+        ],
+      }),
+    );
+    expect(res.statusCode).toBe(422);
+    const error = errorOf(res);
+    expect(error.code).toBe('invalid_amendment');
+    expect(error.issues?.map((i) => i.path)).toEqual(['changes.1.milestoneId', 'changes.2.dueDate', 'changes.3.kpiId', 'changes.4.leadOrgIds.0', 'changes.5.taskId']);
+    expect(error.issues?.[1]?.message).toMatch(/after its task T05/);
+    expect(amendments.rows).toEqual([]);
+    expect(bus.events).toEqual([]);
+  });
+
+  it('checks against the plan as amended so far: reassigning 8421 away from a county that reports it is refused', async () => {
+    const res = await handler()(post(AMEND, { reason: '调整', changes: [{ op: 'assign_units', taskId: 'T17', supportOrgIds: ['370811'] }] }));
+    expect(res.statusCode).toBe(422);
+    expect(errorOf(res).issues?.[0]?.message).toMatch(/reports 8421-.* and would no longer be a unit of T17/);
+  });
+
+  it('a version taken by a racing amendment: checked again on top of it and written as the next version', async () => {
+    amendments.racing.push({ planId: PLAN, version: 2, effectiveFrom: '2023-11-21', reason: '另一调整', changes: [{ op: 'confirm_milestone', milestoneId: 'T05-M1' }], amendedAt: '2023-11-21T01:59:59.000Z', amendedBy: 'jwt:other' });
+    const res = await handler()(post(AMEND, confirmT08));
+    expect(res.statusCode).toBe(201);
+    expect(json(res)).toMatchObject({ version: 3 });
+    expect(amendments.rows.map((r) => r.version)).toEqual([2, 3]);
+  });
+
+  it('a repeat after a failed publish publishes the same version again (201), not a new one', async () => {
+    bus.down = true;
+    expect((await handler()(post(AMEND, confirmT08))).statusCode).toBe(503);
+    bus.down = false;
+    const again = await handler()(post(AMEND, confirmT08));
+    expect(again.statusCode).toBe(201);
+    expect(json(again)).toMatchObject({ version: 2 });
+    expect(amendments.rows).toHaveLength(1);
+    expect(bus.events.map((e) => e.detailType)).toEqual(['plan.amended']);
+  });
+
+  it('a review uses the units as amended: a unit assigned to a task by amendment can have its claim decided', async () => {
+    amendments.rows.push({
+      planId: PLAN,
+      version: 2,
+      effectiveFrom: '2023-11-01',
+      reason: '调整',
+      changes: [{ op: 'assign_units', taskId: 'T22', supportOrgIds: ['jn-lottery-center', '370811'] }],
+      amendedAt: '2023-11-01T01:00:00.000Z',
+      amendedBy: 'jwt:office-user-1',
+    });
+    reader.reports.push(progressReport({ taskId: 'T22', orgId: '370811', status: 'completed', metrics: [], reportedAt: '2023-11-20T09:00:00+08:00', webhookId: 'msg_rc', evidence: [{ title: 'x', url: 'https://example.gov.cn/x.pdf' }] }));
+    expect((await handler()(post(REVIEWS, { orgId: '370811', decision: 'approve' }))).statusCode).toBe(200);
+  });
+
+  it('403 for a reader, 404 for an unknown plan, 400 for an unknown op or no change', async () => {
+    caller = { kind: 'reader' };
+    expect((await handler()(post(AMEND, confirmT08))).statusCode).toBe(403);
+    caller = { kind: 'office', actor: 'jwt:office-user-1' };
+    expect(errorOf(await handler()(post('/v1/plans/nope/amendments', confirmT08))).code).toBe('plan_not_found');
+    expect(errorOf(await handler()(post(AMEND, { reason: 'x', changes: [{ op: 'delete_task', taskId: 'T01' }] }))).code).toBe('invalid_body');
+    expect(errorOf(await handler()(post(AMEND, { reason: 'x', changes: [] }))).code).toBe('invalid_body');
+    expect(errorOf(await handler()(post(AMEND, { reason: 'x', changes: [{ op: 'assign_units', taskId: 'T01' }] }))).code).toBe('invalid_body');
   });
 });

@@ -23,7 +23,8 @@ import type { PlanSnapshot, SnapshotStore } from '../../shared/ports/snapshots.j
 import type { Page, PlanState, PlanStateReader, ReportReader, SportsEventRecord, StoredReport } from '../../shared/ports/state.js';
 import { progressReport, sportsEvent } from '../helpers/reports.js';
 import type { ReviewRecordedDetail } from '../../events/schemas.js';
-import { FakeReviewStore } from './review.fakes.js';
+import { FakeAmendmentStore, FakeReviewStore } from './review.fakes.js';
+import { planAmender } from '../../shared/plan/amender.js';
 
 const PLAN = 'jining-sports-2023';
 const KEY = 'test-cursor-key-0123456789abcdef';
@@ -152,6 +153,7 @@ async function reviewStore(reports: StoredReport[], decisions: ReviewRecordedDet
 }
 
 interface Setup {
+  amendments?: FakeAmendmentStore;
   reviews?: FakeReviewStore;
   store?: FakeStore;
   snapshots?: FakeSnapshots;
@@ -171,6 +173,7 @@ function setup(opts: Setup = {}) {
     reader: store,
     reports: store,
     reviews,
+    ...(opts.amendments ? { amender: planAmender(opts.amendments, { ttlMs: 0 }) } : {}),
     snapshots,
     clock: fixedClock(opts.clock ?? CLOCK),
     calendar: chineseWorkdayCalendar(),
@@ -543,6 +546,56 @@ describe('completion claims (issue 15)', () => {
     const plan = PlanResponse.parse(json(await handler(request(P))));
     expect(plan.lateDone).toBe(0);
     expect(plan.tasks.find((t) => t.taskId === 'T22')).toMatchObject({ pendingReview: ['jn-sports-economy'] });
+  });
+});
+
+describe('the plan as amended (计划调整, issue 15)', () => {
+  async function amended() {
+    const amendments = new FakeAmendmentStore();
+    await amendments.append({
+      planId: PLAN,
+      version: 2,
+      effectiveFrom: '2023-07-01',
+      reason: '督查室确认T08-M1日期',
+      changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }],
+      amendedAt: '2023-06-30T16:40:00.000Z',
+      amendedBy: 'jwt:office',
+    });
+    return setup({ amendments });
+  }
+
+  it('GET /v1/plans/{planId} shows version 1 as encoded, then the version and the amendments', async () => {
+    const { handler: plain } = setup();
+    expect(PlanResponse.parse(json(await plain(request(P))))).toMatchObject({ version: 1, amendments: [] });
+    const { handler } = await amended();
+    const body = PlanResponse.parse(json(await handler(request(P))));
+    expect(body.version).toBe(2);
+    expect(body.amendments).toMatchObject([{ version: 2, effectiveFrom: '2023-07-01', changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }] }]);
+  });
+
+  it('a confirmed date is a real date from its effective day: T05-M1 (06-30) open on 07-01 makes T05 red, not yellow', async () => {
+    const { handler: plain } = setup();
+    const before = TaskResponse.parse(json(await plain(request(`${P}/tasks/T05`))));
+    expect(before.status).toBe('yellow');
+    expect(before.reasons).toContain('节点日期待确认：T05-M1（“转作风、强执行，推动全市体育高质量发展”培训班）暂定2023年6月30日前完成，尚未报送完成');
+    const amendments = new FakeAmendmentStore();
+    await amendments.append({
+      planId: PLAN,
+      version: 2,
+      effectiveFrom: '2023-07-01',
+      reason: '督查室确认',
+      changes: [{ op: 'confirm_milestone', milestoneId: 'T05-M1' }],
+      amendedAt: '2023-06-30T16:40:00.000Z',
+      amendedBy: 'jwt:office',
+    });
+    const { handler } = setup({ amendments });
+    const after = TaskResponse.parse(json(await handler(request(`${P}/tasks/T05`))));
+    expect(after.status).toBe('red');
+    expect(after.milestones.find((m) => m.milestoneId === 'T05-M1')).toMatchObject({ assumption: false });
+    expect(after.reasons).toContain('节点T05-M1（“转作风、强执行，推动全市体育高质量发展”培训班）已逾期（应于2023年6月30日前完成）');
+    // As of the day before it took effect, the plan read as it was: the rankings and lights of that day do not move.
+    const { handler: earlier } = setup({ amendments, clock: '2023-06-29T16:30:00Z' });
+    expect(TaskResponse.parse(json(await earlier(request(`${P}/tasks/T05`)))).milestones.find((m) => m.milestoneId === 'T05-M1')).toMatchObject({ assumption: true });
   });
 });
 

@@ -1,5 +1,7 @@
 import type { ReviewRecordedDetail } from '../../events/schemas.js';
 import { replayReports } from '../../shared/kpi/reconcile.js';
+import type { PlanAmendment } from '../../shared/plan/amendment.js';
+import type { AmendmentStore } from '../../shared/ports/amendments.js';
 import type { BusEvent, EventBus } from '../../shared/ports/bus.js';
 import { BusPublishError } from '../../shared/ports/bus.js';
 import type { ClaimReader, RecordOutcome, ReviewStore } from '../../shared/ports/reviews.js';
@@ -52,5 +54,22 @@ export class RecordingBus implements EventBus {
   async publish(events: readonly BusEvent[]): Promise<void> {
     if (this.down) throw new BusPublishError('bus down', events.length);
     this.events.push(...events);
+  }
+}
+
+/** Plan amendments in memory, with the store's rule: one row per version (the conditional put). */
+export class FakeAmendmentStore implements AmendmentStore {
+  readonly rows: PlanAmendment[] = [];
+  /** Versions another writer takes just before this one (a race). */
+  readonly racing: PlanAmendment[] = [];
+  async append(amendment: PlanAmendment): Promise<'recorded' | 'conflict'> {
+    const rival = this.racing.shift();
+    if (rival) this.rows.push(rival);
+    if (this.rows.some((r) => r.planId === amendment.planId && r.version === amendment.version)) return 'conflict';
+    this.rows.push(amendment);
+    return 'recorded';
+  }
+  async list(planId: string): Promise<PlanAmendment[]> {
+    return this.rows.filter((r) => r.planId === planId).sort((a, b) => a.version - b.version);
   }
 }

@@ -22,6 +22,10 @@ export const reviewsPk = (planId: string) => `PLAN#${planId}#REVIEW`;
 /** Prefix of a task's decisions (ids like T08 are fixed-width, so `TASK#T08#` names T08 only). */
 export const reviewTaskPrefix = (taskId: string) => `TASK#${taskId}#`;
 export const reviewSk = (taskId: string, orgId: string, claimKey: string) => `${reviewTaskPrefix(taskId)}ORG#${orgId}#CLAIM#${claimKey}`;
+/** The office's plan amendments (计划调整): one row per version, written once. */
+export const amendmentsPk = (planId: string) => `PLAN#${planId}#AMENDMENT`;
+/** Zero-padded so that versions sort as strings. */
+export const amendmentSk = (version: number) => `VERSION#${String(version).padStart(6, '0')}`;
 export const webhookReceiptPk = (sourceId: string, webhookId: string) => `WEBHOOK#${sourceId}#${webhookId}`;
 export const WEBHOOK_RECEIPT_SK = 'RECEIPT';
 /** The operator's holiday overrides (one item per year, `YEAR#<year>`), read by send-reminders. */
@@ -49,6 +53,7 @@ export const PARTITIONS = {
   events: 'PLAN#*#EVENT',
   snapshots: 'PLAN#*#SNAPSHOT',
   reviews: 'PLAN#*#REVIEW',
+  amendments: 'PLAN#*#AMENDMENT',
   reminders: 'PLAN#*#REMINDER',
   digests: 'PLAN#*#DIGEST#*',
   webhooks: 'WEBHOOK#*',
