@@ -9,7 +9,8 @@ import type { LocalProcess } from './local-process.js';
  * the plan's year ended: 群众体育科 claims T06 done on 2024-01-05, after its due date (2023-12-31), and
  * T09 done in December. A claim without evidence is refused; with evidence it waits for the office;
  * the read token cannot decide it; the office approves T06 (late: 逾期办结) and returns T09, whose
- * next digest carries the office's comment.
+ * next digest carries the office's comment. Then the office confirms T08-M1's date (计划调整): version 2,
+ * `assumption: false`, and the rules treat it as a real date from then on (red, overdue, escalated).
  */
 
 interface ErrorBody {
@@ -31,7 +32,7 @@ interface TaskBody {
 }
 interface OutboxItem {
   orgId: string;
-  items: Array<{ kind: string; taskId: string }>;
+  items: Array<{ kind: string; taskId: string; milestoneId?: string }>;
   text: string;
 }
 
@@ -127,5 +128,38 @@ describe('completion claims reviewed by the office (办结/销号)', () => {
     expect(digest!.text).toContain(`本单位的办结申请已于2024年1月8日被督查室退回，退回意见：${comment}。`);
     // T06 is done: nothing about it.
     expect(digest!.items.filter((i) => i.taskId === 'T06')).toEqual([]);
+  }, 90_000);
+
+  it('an amendment confirms T08-M1’s date: version 2, assumption false, a real date for the lights and the reminders from then on', async () => {
+    const before = await api.get<TaskBody & { milestones: Array<{ milestoneId: string; assumption: boolean }> }>(`/v1/plans/${PLAN_ID}/tasks/T08`);
+    expect(before.milestones.find((m) => m.milestoneId === 'T08-M1')).toMatchObject({ assumption: true });
+    expect(before.reasons).not.toContain('节点T08-M1（市体育总会换届）已逾期（应于2023年6月30日前完成）');
+    const amend = (body: unknown, token = OFFICE_TOKEN) =>
+      fetch(`${api.url}/v1/plans/${PLAN_ID}/amendments`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    expect((await amend({ reason: '确认', changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }] }, TOKEN)).status).toBe(403);
+    const invalid = await amend({ reason: '调整', changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1', dueDate: '2024-02-01' }, { op: 'assign_units', taskId: 'T08', leadOrgIds: ['jn-nowhere'] }] });
+    expect(invalid.status).toBe(422);
+    expect(((await invalid.json()) as ErrorBody).error.issues?.map((i) => i.path)).toEqual(['changes.0.dueDate', 'changes.1.leadOrgIds.0']);
+
+    const res = await amend({ reason: '督查室确认：市体育总会换届于2023年6月30日前完成', changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }] });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ planId: PLAN_ID, version: 2, effectiveFrom: '2024-01-08', changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }], amendedBy: 'local:office-token' });
+
+    const plan = await api.get<{ version: number; amendments: Array<{ version: number; effectiveFrom: string }> }>(`/v1/plans/${PLAN_ID}`);
+    expect(plan).toMatchObject({ version: 2, amendments: [{ version: 2, effectiveFrom: '2024-01-08' }] });
+    const after = await api.get<TaskBody & { milestones: Array<{ milestoneId: string; assumption: boolean }> }>(`/v1/plans/${PLAN_ID}/tasks/T08`);
+    expect(after.milestones.find((m) => m.milestoneId === 'T08-M1')).toMatchObject({ assumption: false, dueDate: '2023-06-30' });
+    expect(after.status).toBe('red');
+    expect(after.reasons).toContain('节点T08-M1（市体育总会换届）已逾期（应于2023年6月30日前完成）');
+
+    // The reminders: an assumed date was never an alarm (none on 01-09); now it is overdue and escalated.
+    const t08m1 = (items: OutboxItem[]) => items.flatMap((d) => d.items.filter((i) => i.milestoneId === 'T08-M1').map((i) => `${d.orgId} ${i.kind}`));
+    const sentBefore = (await api.get<{ items: OutboxItem[] }>('/v1/admin/outbox')).items;
+    expect(t08m1(sentBefore)).toEqual([]);
+    await api.job('send-reminders', { now: '2024-01-10T09:00:00+08:00' });
+    await api.drain();
+    const sent = (await api.get<{ items: OutboxItem[] }>('/v1/admin/outbox')).items.slice(sentBefore.length);
+    expect(t08m1(sent).sort()).toEqual([`${MASS} overdue`, 'jn-sports-bureau escalation']);
   }, 90_000);
 });
