@@ -1,6 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAggregateKpisHandler } from '../functions/aggregate-kpis/app.js';
+import { DynamoReviewStore } from '../shared/adapters/dynamodb/review-store.js';
 import { documentClient } from '../shared/adapters/aws/clients.js';
 import { SummingCapacityMeter } from '../shared/adapters/dynamodb/capacity.js';
 import { DynamoSnapshotStore } from '../shared/adapters/dynamodb/snapshot-store.js';
@@ -75,6 +76,7 @@ export async function benchCapacity(
     const aggregate = createAggregateKpisHandler({
       reader: new DynamoStateStore(doc, tableName, m),
       auditTrail: new DynamoStateStore(doc, tableName, m),
+      reviews: new DynamoReviewStore(doc, tableName, m),
       snapshots: new DynamoSnapshotStore(doc, tableName, m),
       bus: { publish: async () => {} },
       clock: fixedClock('2023-07-03T01:00:00+08:00'),

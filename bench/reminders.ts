@@ -1,5 +1,6 @@
 import { createSendRemindersHandler } from '../functions/send-reminders/app.js';
 import { DynamoReminderStore } from '../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoReviewStore } from '../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../shared/adapters/dynamodb/state-store.js';
 import { fixedClock } from '../shared/ports/clock.js';
 import type { ReminderRun } from './capacity.js';
@@ -11,6 +12,7 @@ export function reminderRunner(): ReminderRun {
   return async (doc, tableName, meter, now) => {
     const handler = createSendRemindersHandler({
       reader: new DynamoStateStore(doc, tableName, meter),
+      reviews: new DynamoReviewStore(doc, tableName, meter),
       store: new DynamoReminderStore(doc, tableName, meter),
       bus: { publish: async () => {} },
       clock: fixedClock(now),

@@ -9,6 +9,7 @@ export const FUNCTION_NAMES = [
   'send-reminders',
   'deliver-notification',
   'query-api',
+  'office-api',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -29,6 +30,7 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
   'aggregate-kpis': { memoryMiB: 512, timeoutSeconds: 120 },
   'send-reminders': { memoryMiB: 512, timeoutSeconds: 120 },
   'query-api': { memoryMiB: 512, timeoutSeconds: 10 },
+  'office-api': { memoryMiB: 256, timeoutSeconds: 10 },
 };
 
 /** Where a function's code is; tests substitute fixture entries. Returns an absolute path. */

@@ -18,20 +18,25 @@ export interface TableAccess {
  */
 export const TABLE_ACCESS: Record<FunctionName, TableAccess> = {
   // Receipts: claim (conditional Put), mark published (Update); the shared rate budget (conditional ADD).
-  'ingest-webhook': access(['PutItem', 'UpdateItem'], ['webhooks', 'rates']),
+  // The plan's amendments (Query, kept a minute per instance) for the unit checks.
+  'ingest-webhook': access(['PutItem', 'UpdateItem', 'Query'], ['webhooks', 'rates', 'amendments']),
   // Audit row and period marker (Put), current records (conditional Update).
-  'apply-progress': access(['PutItem', 'UpdateItem'], ['audit', 'state', 'period']),
+  // The plan's amendments (Query, kept a minute per instance) for the checks it repeats.
+  'apply-progress': access(['PutItem', 'UpdateItem', 'Query'], ['audit', 'state', 'period', 'amendments']),
   // An update of a known event is a conditional Put; a new one a transaction of its Put and its source's counter (Update).
-  'register-event': access(['PutItem', 'UpdateItem'], ['events']),
-  // Reads state, events and (reconcile) the audit trail; writes the day's snapshot.
-  'aggregate-kpis': access(['Query', 'PutItem'], ['state', 'events', 'audit', 'snapshots']),
+  'register-event': access(['PutItem', 'UpdateItem', 'Query'], ['events', 'amendments']),
+  // Reads state, events, the office's decisions and (reconcile) the audit trail; writes the day's snapshot.
+  'aggregate-kpis': access(['Query', 'PutItem'], ['state', 'events', 'audit', 'snapshots', 'reviews', 'amendments']),
   // Reads state and period markers; its digest transaction is made of Puts (claims, escalation state, outbox), then marks digests enqueued.
   // Also the events (a held event completes a milestone) and the holiday override of the operator (CALENDAR#override).
-  'send-reminders': access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'period', 'events', 'calendar', 'reminders', 'digests']),
+  'send-reminders': access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'period', 'events', 'calendar', 'reviews', 'amendments', 'reminders', 'digests']),
   // Delivery receipts only: claim (Put), complete (Update), release after a failed send (Delete).
   'deliver-notification': access(['PutItem', 'UpdateItem', 'DeleteItem'], ['deliveries']),
-  // Read-only: plan state, events, the audit trail, snapshots.
-  'query-api': access(['Query'], ['state', 'events', 'audit', 'snapshots']),
+  // Read-only: plan state, events, the audit trail (reports; a claim's own row), snapshots, review decisions.
+  'query-api': access(['Query'], ['state', 'events', 'audit', 'snapshots', 'reviews', 'amendments']),
+  // The office's actions: reads the unit's claim (state), the task's decisions and the amendments;
+  // puts a decision or an amendment once (conditional Put).
+  'office-api': access(['Query', 'PutItem'], ['state', 'reviews', 'amendments']),
 };
 
 function access(actions: readonly TableAction[], partitions: readonly Partition[]): TableAccess {
@@ -43,4 +48,5 @@ export const PUBLISHES: Partial<Record<FunctionName, readonly string[]>> = {
   'ingest-webhook': WEBHOOK_TYPES,
   'aggregate-kpis': ['kpi.snapshot.created'],
   'send-reminders': ['reminder.due'],
+  'office-api': ['review.recorded', 'plan.amended'],
 };

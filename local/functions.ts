@@ -8,12 +8,16 @@ import { createApplyProgressHandler } from '../functions/apply-progress/app.js';
 import { createDeliverNotificationHandler } from '../functions/deliver-notification/app.js';
 import { createIngestWebhookHandler } from '../functions/ingest-webhook/app.js';
 import { countWebhookOutcomes } from '../functions/ingest-webhook/outcomes.js';
+import { createOfficeApiHandler } from '../functions/office-api/app.js';
 import { createQueryApiHandler } from '../functions/query-api/app.js';
 import { createRegisterEventHandler } from '../functions/register-event/app.js';
 import { createSendRemindersHandler } from '../functions/send-reminders/app.js';
 import { DynamoCalendarOverrides } from '../shared/adapters/dynamodb/calendar-overrides.js';
 import { DynamoDeliveryReceipts } from '../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore } from '../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoReviewStore } from '../shared/adapters/dynamodb/review-store.js';
+import { DynamoAmendmentStore } from '../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../shared/plan/amender.js';
 import { DynamoSnapshotStore } from '../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../shared/adapters/dynamodb/state-store.js';
 import { DynamoWebhookReceipts } from '../shared/adapters/dynamodb/webhook-receipts.js';
@@ -52,10 +56,21 @@ function logger(serviceName: string): Logger {
  * and the EMF metrics on stdout as in Lambda; POWERTOOLS_METRICS_DISABLED=true silences them).
  */
 export function localFunctions(w: LocalWiring): FunctionsFactory {
-  return ({ bus, isAuthorized, onRecordFailure }) => {
+  return ({ bus, isAuthorized, isOffice, onRecordFailure }) => {
     const stores = () => {
       const doc = w.documentClient();
-      return { doc, state: new DynamoStateStore(doc, w.tableName), snapshots: new DynamoSnapshotStore(doc, w.tableName) };
+      const amendments = new DynamoAmendmentStore(doc, w.tableName);
+      return {
+        doc,
+        state: new DynamoStateStore(doc, w.tableName),
+        snapshots: new DynamoSnapshotStore(doc, w.tableName),
+        reviews: new DynamoReviewStore(doc, w.tableName),
+        amendments,
+        // As in Lambda: the read API and the jobs read the amendments once per invocation; ingest and
+        // the consumers (a message at a time) keep them a short while (shared/plan/amender.ts).
+        amender: planAmender(amendments, { ttlMs: 0 }),
+        hotAmender: planAmender(amendments),
+      };
     };
     const calendarLog = logger('workdays');
     const calendar = chineseWorkdayCalendar((year) => calendarLog.warn('no holiday data for year; using Monday–Friday', { year }));
@@ -66,6 +81,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     const ingest = middy(
       countWebhookOutcomes(
         createIngestWebhookHandler({
+          amender: stores().hotAmender,
           sources,
           receipts: new DynamoWebhookReceipts(w.documentClient(), w.tableName),
           bus,
@@ -85,6 +101,8 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       createQueryApiHandler({
         reader: q.state,
         reports: q.state,
+        reviews: q.reviews,
+        amender: q.amender,
         snapshots: q.snapshots,
         clock: w.clock,
         calendar,
@@ -94,15 +112,33 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       }),
     ).use(injectLambdaContext(queryLog));
 
+    const officeLog = logger('office-api');
+    const o = stores();
+    const office = middy(
+      createOfficeApiHandler({
+        reader: o.state,
+        reviews: o.reviews,
+        amendments: o.amendments,
+        amender: o.amender,
+        bus,
+        clock: w.clock,
+        logger: officeLog,
+        // The office token is the office role (AWS: a claim of the JWT); the read token may only read.
+        authorize: (event) => (isOffice(event.headers) ? { kind: 'office', actor: 'local:office-token' } : isAuthorized(event.headers) ? { kind: 'reader' } : { kind: 'anonymous' }),
+      }),
+    ).use(injectLambdaContext(officeLog));
+
     const progressLog = logger('apply-progress');
     const progressMetrics = new EmfMetrics('apply-progress');
-    const progress = middy(createApplyProgressHandler({ writer: stores().state, logger: progressLog, metrics: progressMetrics, onFailure: onRecordFailure }))
+    const p = stores();
+    const progress = middy(createApplyProgressHandler({ writer: p.state, amender: p.hotAmender, logger: progressLog, metrics: progressMetrics, onFailure: onRecordFailure }))
       .use(injectLambdaContext(progressLog))
       .use(publishMetrics(progressMetrics));
 
     const eventsLog = logger('register-event');
     const eventsMetrics = new EmfMetrics('register-event');
-    const events = middy(createRegisterEventHandler({ writer: stores().state, logger: eventsLog, metrics: eventsMetrics, onFailure: onRecordFailure }))
+    const e = stores();
+    const events = middy(createRegisterEventHandler({ writer: e.state, amender: e.hotAmender, logger: eventsLog, metrics: eventsMetrics, onFailure: onRecordFailure }))
       .use(injectLambdaContext(eventsLog))
       .use(publishMetrics(eventsMetrics));
 
@@ -124,7 +160,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     const aggregateLog = logger('aggregate-kpis');
     const a = stores();
     const aggregate = middy(
-      createAggregateKpisHandler({ reader: a.state, auditTrail: a.state, snapshots: a.snapshots, bus, clock: w.clock, logger: aggregateLog }),
+      createAggregateKpisHandler({ reader: a.state, auditTrail: a.state, reviews: a.reviews, amender: a.amender, snapshots: a.snapshots, bus, clock: w.clock, logger: aggregateLog }),
     ).use(injectLambdaContext(aggregateLog));
 
     const remindersLog = logger('send-reminders');
@@ -133,6 +169,8 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
     const reminders = middy(
       createSendRemindersHandler({
         reader: r.state,
+        reviews: r.reviews,
+        amender: r.amender,
         store: new DynamoReminderStore(r.doc, w.tableName),
         calendarOverrides: new DynamoCalendarOverrides(r.doc, w.tableName),
         bus,
@@ -146,7 +184,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       .use(publishMetrics(remindersMetrics));
 
     return {
-      http: { ingest, query },
+      http: { ingest, query, office },
       queues: { progress, events, delivery },
       jobs: { 'aggregate-kpis': aggregate, 'send-reminders': reminders },
     };

@@ -25,7 +25,7 @@ export type JobFunction = (event: JobEvent, context: Context) => Promise<unknown
  * event source mapping).
  */
 export interface LocalFunctions {
-  http: { ingest?: HttpFunction; query?: HttpFunction };
+  http: { ingest?: HttpFunction; query?: HttpFunction; office?: HttpFunction };
   queues: Partial<Record<QueueName, QueueFunction>>;
   jobs: Partial<Record<ScheduleName, JobFunction>>;
 }
@@ -34,6 +34,7 @@ export interface LocalFunctions {
 export const FUNCTION_NAMES = {
   ingest: 'ingest-webhook',
   query: 'query-api',
+  office: 'office-api',
   progress: 'apply-progress',
   events: 'register-event',
   delivery: 'deliver-notification',

@@ -6,6 +6,9 @@ import { documentClient } from '../../shared/adapters/aws/clients.js';
 import { loadTracing } from '../../shared/adapters/aws/tracing.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { systemClock } from '../../shared/ports/clock.js';
@@ -23,6 +26,8 @@ export const handler = middy(
   createAggregateKpisHandler({
     reader: state,
     auditTrail: state,
+    reviews: new DynamoReviewStore(doc, tableName),
+    amender: planAmender(new DynamoAmendmentStore(doc, tableName), { ttlMs: 0 }),
     snapshots: new DynamoSnapshotStore(doc, tableName),
     bus: new EventBridgeBus(tracing.capture(new EventBridgeClient({})), env.EVENT_BUS_NAME),
     clock: systemClock,

@@ -1,4 +1,5 @@
 import { ProgressSubmittedDetail } from '../../events/schemas.js';
+import type { PlanAmender } from '../../shared/plan/amender.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { ProgressWriter } from '../../shared/ports/state.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
@@ -10,6 +11,8 @@ export interface ApplyProgressDeps {
   /** `ReportsApplied` by outcome, `DeadLetters`. */
   metrics?: MetricsRecorder;
   onFailure?: (messageId: string, reason: string) => void;
+  /** The plan as amended on the day of receipt, for the checks (default: the baseline only). */
+  amender?: PlanAmender;
 }
 
 /** Consumes `progress.submitted`: audit row, unit figures, unit task status, period marker — exactly once in effect. */
@@ -21,7 +24,7 @@ export function createApplyProgressHandler(deps: ApplyProgressDeps) {
     metrics: deps.metrics,
     onFailure: deps.onFailure,
     apply: async (report) => {
-      assertAppliable({ type: 'progress.submitted', detail: report });
+      await assertAppliable({ type: 'progress.submitted', detail: report }, deps.amender);
       const result = await deps.writer.applyProgress(report);
       deps.metrics?.count('ReportsApplied', { Outcome: result.outcome });
       return result;

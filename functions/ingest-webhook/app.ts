@@ -7,8 +7,9 @@ import type { EventBus } from '../../shared/ports/bus.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { SourceRegistry, WebhookSource } from '../../shared/ports/sources.js';
 import type { WebhookReceipts } from '../../shared/ports/webhook-receipts.js';
-import { checkMessage, issueStatus } from '../../shared/ingest/message-checks.js';
+import { checkMessageAsAmended, issueStatus } from '../../shared/ingest/message-checks.js';
 import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import { unlimited, type RateLimiter } from '../../shared/ingest/rate-limiter.js';
 import { errorResponse, jsonResponse, zodIssues } from '../../shared/http/json-response.js';
 
@@ -26,6 +27,8 @@ export interface IngestDeps {
   clock: Clock;
   logger: Logger;
   rateLimiter?: RateLimiter;
+  /** The plan as amended, for the unit checks (default: the baseline only). */
+  amender?: PlanAmender;
 }
 
 const ISSUE_MESSAGES: Record<string, string> = {
@@ -33,6 +36,7 @@ const ISSUE_MESSAGES: Record<string, string> = {
   unit_not_assigned: 'the unit is not assigned to what the message reports on',
   time_out_of_range: 'a time in the message is in the future or outside the plan\'s years',
   invalid_period: 'the period is not one this task reports for at the time of the report',
+  evidence_required: 'a completion claim must carry evidence (佐证材料)',
   invalid_body: 'a value is not one the KPI can take',
 };
 
@@ -129,7 +133,7 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     if (!source.orgIds.includes(envelope.data.orgId)) return errorResponse(403, 'org_not_allowed', `source ${sourceId} may not report for ${envelope.data.orgId}`);
 
     const receivedAt = deps.clock.now();
-    const issues = checkMessage(envelope, { receivedAt });
+    const issues = await checkMessageAsAmended(envelope, { receivedAt, amender: deps.amender ?? baselineOnly });
     if (issues.length > 0) {
       const { status, code } = issueStatus(issues);
       log.info('webhook refused', { sourceId, webhookId, code, paths: issues.map((i) => i.path) });

@@ -9,6 +9,8 @@ import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { SecretsSourceRegistry } from '../../shared/adapters/aws/secrets-source-registry.js';
 import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
 import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
 import { DynamoRateBudget } from '../../shared/adapters/dynamodb/rate-budget.js';
 import { rateLimiterFor, tokenBucket } from '../../shared/ingest/rate-limiter.js';
@@ -39,6 +41,8 @@ const app = createIngestWebhookHandler({
   bus: new EventBridgeBus(tracing.capture(new EventBridgeClient({})), env.EVENT_BUS_NAME),
   clock: systemClock,
   logger,
+  // The unit checks follow the amended plan; amendments are kept a minute per warm instance.
+  amender: planAmender(new DynamoAmendmentStore(doc, env.TABLE_NAME)),
   // This instance's bucket first (no write when it already says no), then the budget shared by every
   // instance of the function through the table. SOURCE_RATE_PER_SECOND=0: no limit.
   rateLimiter: env.rateLimit

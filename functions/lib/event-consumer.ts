@@ -2,7 +2,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { z } from 'zod';
 import { eventBridgeEnvelope, type EventRegisteredDetail, type ProgressSubmittedDetail } from '../../events/schemas.js';
-import { checkMessage } from '../../shared/ingest/message-checks.js';
+import { checkMessageAsAmended } from '../../shared/ingest/message-checks.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
@@ -57,12 +58,17 @@ export function detailOf<T>(envelope: z.ZodType<{ detail: T }>, body: string): T
 }
 
 /**
- * The same checks as at ingest, against the receipt time: a message that slipped past (an older
- * ingest, an archive replay) still never moves a figure. Throws `UnappliableMessageError`.
+ * The same checks as at ingest, against the receipt time and the plan as amended on that day: a
+ * message that slipped past (an older ingest, an archive replay) still never moves a figure.
+ * Throws `UnappliableMessageError`.
  */
-export function assertAppliable(message: { type: 'progress.submitted'; detail: ProgressSubmittedDetail } | { type: 'event.registered'; detail: EventRegisteredDetail }): void {
+export async function assertAppliable(
+  message: { type: 'progress.submitted'; detail: ProgressSubmittedDetail } | { type: 'event.registered'; detail: EventRegisteredDetail },
+  amender: PlanAmender = baselineOnly,
+): Promise<void> {
   const { timestamp, sourceId: _s, webhookId: _w, receivedAt, ...data } = message.detail;
-  const issues = checkMessage({ type: message.type, timestamp, data } as Parameters<typeof checkMessage>[0], { receivedAt: new Date(receivedAt) });
+  const envelope = { type: message.type, timestamp, data } as Parameters<typeof checkMessageAsAmended>[0];
+  const issues = await checkMessageAsAmended(envelope, { receivedAt: new Date(receivedAt), amender });
   if (issues.length > 0) throw new UnappliableMessageError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
 }
 

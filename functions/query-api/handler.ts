@@ -5,6 +5,9 @@ import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
 import { loadTracing } from '../../shared/adapters/aws/tracing.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
@@ -44,6 +47,9 @@ async function build() {
   return createQueryApiHandler({
     reader: state,
     reports: state,
+    reviews: new DynamoReviewStore(doc, tableName),
+    // Read once per request (a small partition): an amendment shows at once.
+    amender: planAmender(new DynamoAmendmentStore(doc, tableName), { ttlMs: 0 }),
     snapshots: new DynamoSnapshotStore(doc, tableName),
     clock: systemClock,
     calendar: chineseWorkdayCalendar((year) => {

@@ -1,4 +1,5 @@
 import { EventRegisteredDetail } from '../../events/schemas.js';
+import type { PlanAmender } from '../../shared/plan/amender.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { EventWriter } from '../../shared/ports/state.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
@@ -10,6 +11,8 @@ export interface RegisterEventDeps {
   /** `DeadLetters`. */
   metrics?: MetricsRecorder;
   onFailure?: (messageId: string, reason: string) => void;
+  /** The plan as amended on the day of receipt, for the checks (default: the baseline only). */
+  amender?: PlanAmender;
 }
 
 /** Consumes `event.registered`: upsert by (source, eventId), the latest `timestamp` wins. */
@@ -21,7 +24,7 @@ export function createRegisterEventHandler(deps: RegisterEventDeps) {
     metrics: deps.metrics,
     onFailure: deps.onFailure,
     apply: async (event) => {
-      assertAppliable({ type: 'event.registered', detail: event });
+      await assertAppliable({ type: 'event.registered', detail: event }, deps.amender);
       return deps.writer.registerEvent(event);
     },
   });

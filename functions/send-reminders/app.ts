@@ -5,11 +5,14 @@ import { withOverrides } from '../../shared/calendar/overrides.js';
 import { chineseWorkdayCalendar, type WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { getPlan, listPlans } from '../../shared/plan/catalog.js';
 import type { Plan } from '../../shared/plan/schema.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import type { EventBus } from '../../shared/ports/bus.js';
 import type { CalendarOverrideSource } from '../../shared/ports/calendar.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { ReminderStore } from '../../shared/ports/reminders.js';
+import type { ReviewStore } from '../../shared/ports/reviews.js';
+import { withReviews } from '../../shared/review/state.js';
 import type { PlanStateReader } from '../../shared/ports/state.js';
 import { buildDigest } from '../../shared/reminders/digest.js';
 import { InvalidRunInstantError, UnknownPlanError } from '../../shared/reminders/errors.js';
@@ -59,6 +62,8 @@ export interface SendRemindersSummary {
 
 export interface SendRemindersDeps {
   reader: PlanStateReader;
+  /** The office's decisions on completion claims: pending and approved claims pause a unit's reminders, a returned one resumes them. */
+  reviews: Pick<ReviewStore, 'listDecisions'>;
   store: ReminderStore;
   bus: EventBus;
   clock: Clock;
@@ -72,6 +77,8 @@ export interface SendRemindersDeps {
   logger: JobLogger;
   /** `RemindersSent` by kind, `CalendarYearMissing` (shared/observability/metrics.ts). */
   metrics?: MetricsRecorder;
+  /** The plan as amended (计划调整) as of the run's day: confirmed dates, units and targets (default: the baseline only). */
+  amender?: PlanAmender;
   /** The plans; defaults to the catalog (shared/plan/catalog.ts). */
   catalog?: { getPlan(planId: string): Plan | undefined; listPlans(): Plan[] };
 }
@@ -101,9 +108,10 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
     return withOverrides(baseCalendar, overrides);
   }
 
-  async function runPlan(plan: Plan, now: Date, runCalendar: WorkdayCalendar): Promise<ReminderRunSummary> {
+  async function runPlan(base: Plan, now: Date, runCalendar: WorkdayCalendar): Promise<ReminderRunSummary> {
     const runId = randomUUID();
-    const today = localDateOf(now, plan.timeZone);
+    const today = localDateOf(now, base.timeZone);
+    let plan = base;
     const calendar = watchMissingYears(runCalendar, (year) => {
       deps.logger.warn('workday calendar lacks a year: falling back to Monday–Friday', { planId: plan.planId, year });
       deps.metrics?.count('CalendarYearMissing', {}, 1, { year });
@@ -124,6 +132,8 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
       deps.logger.info('not a workday: no reminders', { planId: plan.planId, date: today });
       return summary;
     }
+    // The plan as amended as of today (a confirmed milestone date is a real deadline from then on).
+    plan = await (deps.amender ?? baselineOnly).asOf(base, today);
 
     const leftQueued = await deps.store.queuedDigests(plan.planId, today);
     if (leftQueued.length > 0) {
@@ -134,14 +144,16 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
 
     // Every period of the plan year begun (≤ 12 months + 4 quarters): 催报 does not forget.
     const periods = periodsToRead(plan, today);
-    const [state, events, ...reportedByPeriod] = await Promise.all([
+    const [state, decisions, events, ...reportedByPeriod] = await Promise.all([
       deps.reader.loadPlanState(plan.planId),
+      deps.reviews.listDecisions(plan.planId),
       // A held event can complete a milestone (the marathon for T13-M1), as the lights read it.
       deps.reader.listEvents(plan.planId),
       ...periods.map((p) => deps.reader.reportedUnits(plan.planId, p)),
     ]);
     const reported = new Set(periods.flatMap((p, i) => (reportedByPeriod[i] ?? []).map((r) => reportedKey(p, r.taskId, r.orgId))));
-    const candidates = reminderCandidates({ plan, today, calendar, units: state.units, reported, events });
+    const units = withReviews(state, decisions).units;
+    const candidates = reminderCandidates({ plan, today, calendar, units, reported, events });
     const lookup = await deps.store.lookup(plan.planId, lookupQuery(candidates));
     const selection = selectNew(candidates, lookup, { calendar, today, escalateEveryWorkdays: plan.reminders.escalateEveryWorkdays });
     summary.skippedAlreadySent = selection.skippedAlreadySent;

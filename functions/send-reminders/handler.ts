@@ -9,6 +9,9 @@ import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { DynamoCalendarOverrides } from '../../shared/adapters/dynamodb/calendar-overrides.js';
 import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createSendRemindersHandler } from './app.js';
@@ -23,6 +26,8 @@ const doc = tracing.capture(documentClient());
 
 const app = createSendRemindersHandler({
   reader: new DynamoStateStore(doc, tableName),
+  reviews: new DynamoReviewStore(doc, tableName),
+  amender: planAmender(new DynamoAmendmentStore(doc, tableName), { ttlMs: 0 }),
   store: new DynamoReminderStore(doc, tableName),
   calendarOverrides: new DynamoCalendarOverrides(doc, tableName),
   bus: new EventBridgeBus(tracing.capture(new EventBridgeClient({})), env.EVENT_BUS_NAME),

@@ -117,8 +117,13 @@ export interface DeadLetter {
 const PROGRESS_ENVELOPE = eventBridgeEnvelope(ProgressSubmittedDetail);
 const EVENTS_ENVELOPE = eventBridgeEnvelope(EventRegisteredDetail);
 
-/** Why a dead letter of `queue` failed, by the consumer's own reading and checks (functions/lib/event-consumer.ts). */
-export function explainDeadLetter(queue: DeadLetterQueueName, message: Pick<Message, 'MessageId' | 'Body' | 'Attributes' | 'MessageAttributes'>): DeadLetter {
+/**
+ * Why a dead letter of `queue` failed, by the consumer's own reading and checks
+ * (functions/lib/event-consumer.ts), against the plan as published: the amendments (计划调整) are in
+ * the table, which this tool does not read, so a message that only an amendment makes appliable
+ * shows as `fails again`.
+ */
+export async function explainDeadLetter(queue: DeadLetterQueueName, message: Pick<Message, 'MessageId' | 'Body' | 'Attributes' | 'MessageAttributes'>): Promise<DeadLetter> {
   const messageId = message.MessageId ?? '';
   const sent = Number(message.Attributes?.SentTimestamp);
   const base = { messageId, ...(Number.isFinite(sent) && sent > 0 ? { sentAt: new Date(sent).toISOString() } : {}) };
@@ -147,11 +152,11 @@ export function explainDeadLetter(queue: DeadLetterQueueName, message: Pick<Mess
     if (queue === 'progress') {
       const detail = detailOf(PROGRESS_ENVELOPE, body);
       Object.assign(keys, correlationKeys(detail));
-      assertAppliable({ type: 'progress.submitted', detail });
+      await assertAppliable({ type: 'progress.submitted', detail });
     } else {
       const detail = detailOf(EVENTS_ENVELOPE, body);
       Object.assign(keys, correlationKeys(detail));
-      assertAppliable({ type: 'event.registered', detail });
+      await assertAppliable({ type: 'event.registered', detail });
     }
     return {
       ...base,
@@ -195,7 +200,7 @@ export async function listDeadLetters(sqs: SQSClient, queues: readonly StackQueu
     );
     const messages = out.Messages ?? [];
     if (messages.length === 0) break;
-    letters.push(...messages.map((m) => explainDeadLetter(queue, m)));
+    letters.push(...(await Promise.all(messages.map((m) => explainDeadLetter(queue, m)))));
   }
   return letters;
 }

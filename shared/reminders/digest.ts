@@ -6,11 +6,12 @@ import { digestIdOf } from './keys.js';
 import { cnPeriod, cnPeriods, cnWeekday } from './wording.js';
 
 /** Most urgent first. */
-export const KIND_ORDER: readonly ReminderKind[] = ['escalation', 'blocked', 'overdue', 'report_missing', 'due_soon', 'report_due_soon', 'stagnant'];
+export const KIND_ORDER: readonly ReminderKind[] = ['escalation', 'blocked', 'returned', 'overdue', 'report_missing', 'due_soon', 'report_due_soon', 'stagnant'];
 
 export const KIND_LABELS: Record<ReminderKind, string> = {
   escalation: '督办升级',
   blocked: '协调',
+  returned: '退回',
   overdue: '逾期',
   report_missing: '催报',
   due_soon: '临期',
@@ -104,6 +105,10 @@ function line(input: DigestInput, item: ReminderItem): string {
     }
     case 'report_due_soon':
       return `${name}：请于${cnDate(item.dueDate)}前报送${item.period ? cnPeriod(item.period) : ''}进度。`;
+    case 'returned': {
+      const comment = item.comment ? `，退回意见：${item.comment}` : '';
+      return `${name}：本单位的办结申请已于${cnDate(item.decidedOn ?? date)}被督查室退回${comment}。请按意见继续办理，于${by}前报送整改进展；办结后重新申请办结并附佐证材料。`;
+    }
     case 'stagnant': {
       const since = item.lastReportDate ?? date;
       return `${name}：最近一次进度填报为${cnDate(since)}，已${daysBetween(since, date)}天无更新。请于${by}前报送最新进度。`;

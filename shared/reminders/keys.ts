@@ -18,6 +18,9 @@ export const stagnantKey = (taskId: string, orgId: string, lastReportDate: strin
 /** Once per blocked report (its business date). */
 export const blockedKey = (taskId: string, orgId: string, reportDate: string) => `blocked#${taskId}#${orgId}#${reportDate}`;
 
+/** Once per returned claim (the claim's `reportedAt` in UTC: a claim has one decision). */
+export const returnedKey = (taskId: string, orgId: string, claimReportedAtUtc: string) => `returned#${taskId}#${orgId}#${claimReportedAtUtc}`;
+
 /**
  * The item a unit's missing reports are escalated as: one per unit across its tasks, so that the
  * supervisor reads one line per unit that does not report (its state is apart from any deadline's).

@@ -4,10 +4,10 @@ import { findOrg } from '../org/directory.js';
 import type { Plan, ReminderConfig, Task } from '../plan/schema.js';
 import type { EscalationRef } from '../ports/reminders.js';
 import type { UnitTaskRecord } from '../ports/state.js';
-import { completedMilestones, isTaskDone, type EventRef } from '../status/light.js';
+import { completedMilestones, isTaskDone, type EventRef, type UnitTaskState } from '../status/light.js';
 import { addDays, daysBetween, localDateOf } from '../time/local-date.js';
 import { CYCLE_DAYS, REPORT_NOTICE_WORKDAYS, RESPONSE_WORKDAYS, STAGNANT_GRACE_DAYS } from './constants.js';
-import { REPORTS_ITEM, blockedKey, dueSoonKey, escalationKey, overdueKey, reportDueSoonKey, reportMissingKey, stagnantKey } from './keys.js';
+import { REPORTS_ITEM, blockedKey, dueSoonKey, escalationKey, overdueKey, reportDueSoonKey, reportMissingKey, returnedKey, stagnantKey } from './keys.js';
 import { periodStartDate } from '../time/period.js';
 import { periodsOfYear, reportDueDate, reportDueWorkday } from './periods.js';
 import { milestoneRecipients, taskRecipients } from './recipients.js';
@@ -29,7 +29,10 @@ export interface ReminderInput {
   /** The business date in the plan's time zone. */
   today: string;
   calendar: WorkdayCalendar;
-  /** Every unit's latest status on every task (PlanState.units). */
+  /**
+   * Every unit's latest status on every task (PlanState.units), with the office's review of each
+   * completion claim (`withReviews`): a claim without a known decision counts as pending.
+   */
   units: readonly UnitTaskRecord[];
   /** `reportedKey(period, taskId, orgId)` of the units that reported, for every period of `periodsToRead`. */
   reported: ReadonlySet<string>;
@@ -65,6 +68,19 @@ export function overdueActBy(calendar: WorkdayCalendar, today: string, workdaysO
   return addWorkdays(calendar, today, nextEscalationIn(workdaysOverdue, config) - 1);
 }
 
+/** 退回: the unit's completion claim was returned by the office, so the unit is back in progress. */
+function isReturned(unit: UnitTaskState | undefined): boolean {
+  return unit?.status === 'completed' && unit.review?.state === 'returned';
+}
+
+/**
+ * A unit that claimed completion is not chased on the task while the claim waits for review (待销号)
+ * nor once it is approved (销号); a returned claim (退回) puts it back among the units chased.
+ */
+function claimHolds(unit: UnitTaskState | undefined): boolean {
+  return unit?.status === 'completed' && !isReturned(unit);
+}
+
 /** Workdays from `today` through `date`, both included (0 when `date` is before `today`). */
 function workdaysThrough(calendar: WorkdayCalendar, today: string, date: string): number {
   return workdaysBetween(calendar, addDays(today, -1), date);
@@ -93,10 +109,12 @@ interface OpenItem {
  * - `report_missing`: every workday, one item per task and unit listing every period of the plan
  *   year whose report is past due (moved to a workday) and not in;
  * - `stagnant`: latest status `in_progress` and no report for a full cycle plus a grace period;
- * - `blocked`: a unit's latest report says `blocked`: its supervisor, once per such report.
+ * - `blocked`: a unit's latest report says `blocked`: its supervisor, once per such report;
+ * - `returned`: the office returned the unit's completion claim: the unit, once per claim, with the
+ *   office's comment; its other reminders of the task resume (a returned unit is in progress again).
  * Recipients: `taskRecipients` for the task, `milestoneRecipients` for each milestone. Nothing for a
- * done task, a complete milestone (an owner reported it, or a held event completed it), or a unit
- * whose own latest status is `completed`.
+ * done task (every lead unit's claim approved), a complete milestone (an owner reported it, or a held
+ * event completed it), or a unit whose completion claim on the task is pending review or approved.
  */
 /** The report a unit's record is from, as a reminder item names it (for the logs' correlation). */
 function reportOf(unit: UnitTaskRecord): Pick<ReminderItem, 'sourceId' | 'webhookId'> {
@@ -223,7 +241,7 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
   }
 
   function stagnant(task: Task, unit: UnitTaskRecord | undefined): void {
-    if (unit?.status !== 'in_progress') return;
+    if (!unit || (unit.status !== 'in_progress' && !isReturned(unit))) return;
     const lastReportDate = localDateOf(new Date(unit.reportedAt), plan.timeZone);
     // A unit that reports once a cycle is silent for up to a cycle by design: 停滞 only beyond it.
     const threshold = Math.max(config.stagnantDays, CYCLE_DAYS[task.reporting.cycle] + STAGNANT_GRACE_DAYS);
@@ -267,11 +285,30 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
     });
   }
 
+  function returned(task: Task, unit: UnitTaskRecord): void {
+    if (!isReturned(unit) || !unit.review) return;
+    const key = returnedKey(task.taskId, unit.orgId, new Date(unit.reportedAt).toISOString());
+    out.push({
+      recipientOrgId: unit.orgId,
+      item: {
+        key,
+        kind: 'returned',
+        taskId: task.taskId,
+        dueDate: task.dueDate,
+        title: task.title,
+        ...(unit.review.comment ? { comment: unit.review.comment } : {}),
+        ...(unit.review.decidedAt ? { decidedOn: localDateOf(new Date(unit.review.decidedAt), plan.timeZone) } : {}),
+        actBy: addWorkdays(calendar, today, RESPONSE_WORKDAYS - 1),
+      },
+      claimKeys: [key],
+    });
+  }
+
   for (const task of plan.tasks) {
     const units = input.units.filter((u) => u.taskId === task.taskId);
     if (isTaskDone(task, units)) continue;
     const byOrg = new Map(units.map((u) => [u.orgId, u]));
-    const open = (orgId: string) => byOrg.get(orgId)?.status !== 'completed';
+    const open = (orgId: string) => !claimHolds(byOrg.get(orgId));
     const complete = completedMilestones(task, units, input.events);
     const taskItem: OpenItem = { id: task.taskId, title: task.title, dueDate: task.dueDate, dateAssumed: false };
 
@@ -284,7 +321,10 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
       const it: OpenItem = { id: m.milestoneId, milestoneId: m.milestoneId, title: m.title, dueDate: m.dueDate, dateAssumed: m.assumption };
       for (const orgId of milestoneRecipients(plan, task, m).filter(open)) deadline(task, it, orgId);
     }
-    for (const unit of units) blocked(task, unit);
+    for (const unit of units) {
+      blocked(task, unit);
+      returned(task, unit);
+    }
   }
   reportEscalations();
   return out;

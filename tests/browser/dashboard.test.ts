@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebSync } from '../../scripts/build-web.js';
 import type { KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, TaskResponse } from '../../shared/api/responses.js';
 import { sampleBody } from '../helpers/webhooks.js';
-import { Api, PLAN_ID, TOKEN, progressBody, sendWebhook, stopLocal, tempDataDir } from '../e2e/helpers.js';
+import { Api, EVIDENCE, OFFICE_TOKEN, PLAN_ID, TOKEN, progressBody, sendWebhook, stopLocal, tempDataDir } from '../e2e/helpers.js';
 import { startLocal, type LocalProcess } from '../e2e/local-process.js';
 import { ARTIFACTS, collectErrors, launchChromium } from './chromium.js';
 
@@ -45,7 +45,7 @@ beforeAll(async () => {
   buildWebSync();
   dataDir = await tempDataDir('browser');
   // The business day is the last of June: the June bulletin is as of today, like the rankings route.
-  running = await startLocal({ dataDir, env: { API_TOKEN: TOKEN, CLOCK: '2023-06-30T10:00:00+08:00' } });
+  running = await startLocal({ dataDir, env: { API_TOKEN: TOKEN, OFFICE_TOKEN, CLOCK: '2023-06-30T10:00:00+08:00' } });
   api = new Api(running.url);
 
   // Reports from two counties and an office; the daily snapshots of the week before, for the trend.
@@ -58,11 +58,13 @@ beforeAll(async () => {
     { kpiId: '8421-junior-schools', value: Math.min(v, 4) },
   ];
   await send('rencheng', 'msg_b_t17_rc', progressBody({ taskId: 'T17', orgId: '370811', reportedAt: '2023-06-20T10:00:00+08:00', metrics: quota('370811', 6) }));
-  await send('qufu', 'msg_b_t17_qf', progressBody({ taskId: 'T17', orgId: '370881', reportedAt: '2023-06-21T10:00:00+08:00', status: 'completed', metrics: quota('370881', 8) }));
-  // 群众体育科 reports T06 done and T07 ahead of the pace: every light occurs.
-  await send('mass-sports', 'msg_b_t06', progressBody({ taskId: 'T06', orgId: 'jn-mass-sports', reportedAt: '2023-06-28T10:00:00+08:00', status: 'completed' }));
+  await send('qufu', 'msg_b_t17_qf', progressBody({ taskId: 'T17', orgId: '370881', reportedAt: '2023-06-21T10:00:00+08:00', status: 'completed', metrics: quota('370881', 8), evidence: EVIDENCE }));
+  // 群众体育科 claims T06 done (the office approves it below) and reports T07 ahead of the pace: every light occurs.
+  await send('mass-sports', 'msg_b_t06', progressBody({ taskId: 'T06', orgId: 'jn-mass-sports', reportedAt: '2023-06-28T10:00:00+08:00', status: 'completed', evidence: EVIDENCE }));
   await send('mass-sports', 'msg_b_t07', progressBody({ taskId: 'T07', orgId: 'jn-mass-sports', reportedAt: '2023-06-28T11:00:00+08:00', status: 'in_progress' }).replace('"status":"in_progress"', '"status":"in_progress","percentComplete":70'));
   await api.drain();
+  // Issue 15: a claim is done once the office approves it (销号).
+  expect((await api.review('T06', { orgId: 'jn-mass-sports', decision: 'approve' })).status).toBe(200);
   for (const day of ['26', '27', '28', '29']) await api.job('aggregate-kpis', { now: `2023-06-${day}T01:00:00+08:00` });
 
   browser = await launchChromium();

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMINDER_KINDS } from '../../events/schemas.js';
-import { Api, TOKEN, progressBody, sendWebhook, stopLocal, tempDataDir } from './helpers.js';
+import { Api, EVIDENCE, OFFICE_TOKEN, TOKEN, progressBody, sendWebhook, stopLocal, tempDataDir } from './helpers.js';
 import { startLocal, type LocalProcess } from './local-process.js';
 
 /**
@@ -30,7 +30,7 @@ let seen = 0;
 
 beforeAll(async () => {
   dataDir = await tempDataDir('reminders');
-  running = await startLocal({ dataDir, env: { API_TOKEN: TOKEN, CLOCK: '2023-10-09T08:00:00+08:00' } });
+  running = await startLocal({ dataDir, env: { API_TOKEN: TOKEN, OFFICE_TOKEN, CLOCK: '2023-10-09T08:00:00+08:00' } });
   api = new Api(running.url);
 });
 
@@ -68,13 +68,15 @@ function expectOneDigestPerUnit(sent: readonly OutboxItem[], digests: number): v
 }
 
 describe('reminders through the local runtime', () => {
-  it('prepares the state: 群众体育科 reported T08 in progress in August and completed T13', async () => {
+  it('prepares the state: 群众体育科 reported T08 in progress in August and completed T13 (claim approved by the office)', async () => {
     const t08 = progressBody({ orgId: 'jn-mass-sports', reportedAt: '2023-08-15T10:00:00+08:00', period: '2023-08', status: 'in_progress', metrics: [{ kpiId: 'sports-clubs', value: 30 }] });
-    const t13 = progressBody({ taskId: 'T13', orgId: 'jn-mass-sports', reportedAt: '2023-09-01T10:00:00+08:00', period: '2023-09', status: 'completed', completedMilestoneIds: ['T13-M1'] });
+    const t13 = progressBody({ taskId: 'T13', orgId: 'jn-mass-sports', reportedAt: '2023-09-01T10:00:00+08:00', period: '2023-09', status: 'completed', completedMilestoneIds: ['T13-M1'], evidence: EVIDENCE });
     expect((await sendWebhook(api.url, { sourceId: 'mass-sports', id: 'msg_rem_t08', body: t08 })).status).toBe(202);
     expect((await sendWebhook(api.url, { sourceId: 'mass-sports', id: 'msg_rem_t13', body: t13 })).status).toBe(202);
     await api.drain();
     expect((await api.reports('T13')).map((r) => r.webhookId)).toEqual(['msg_rem_t13']);
+    // Issue 15: the unit's `completed` is a claim; the task is done once the office approves it (销号).
+    expect((await api.review('T13', { orgId: 'jn-mass-sports', decision: 'approve' })).status).toBe(200);
   }, 30_000);
 
   it('sends nothing on a public holiday (National Day, 2023-10-02)', async () => {
@@ -96,7 +98,7 @@ describe('reminders through the local runtime', () => {
     expect(mass.items).toContainEqual({ kind: 'overdue', taskId: 'T10', milestoneId: 'T10-M1', dueDate: '2023-05-19' });
     expect(sent.flatMap((s) => s.items).filter((i) => i.milestoneId === 'T08-M1' && i.kind !== 'due_soon')).toEqual([]);
     expect(mass.items).toContainEqual(expect.objectContaining({ kind: 'stagnant', taskId: 'T08' }));
-    // T13 is done (its only lead unit completed it): nothing about it, to anyone.
+    // T13 is done (its only lead unit's claim approved): nothing about it, to anyone.
     expect(sent.flatMap((s) => s.items).filter((i) => i.taskId === 'T13')).toEqual([]);
     // Overdue items three or more workdays late are escalated to the unit's supervisor.
     const bureau = digestOf(sent, 'jn-sports-bureau');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SOURCE } from '../../events/schemas.js';
 import { TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.js';
 import { QUEUE_TAG, QUEUES, SCHEDULES, deadLetterQueueTag, workQueueTag, type QueueName, type ScheduleName } from '../../shared/routing.js';
-import { OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { OFFICE_ROUTES, OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
 import { PUBLISHES, TABLE_ACCESS } from '../../infra/permissions.js';
@@ -191,7 +191,7 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('deploys the seven handlers on arm64, the newest Node.js runtime, sized, with their own log group', () => {
+  it('deploys the eight handlers on arm64, the newest Node.js runtime, sized, with their own log group', () => {
     expect([...fnIdByName.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
     const logGroups = resourcesOf(synth.template, 'AWS::Logs::LogGroup');
     for (const name of FUNCTION_NAMES) {
@@ -216,6 +216,7 @@ describe('functions', () => {
       'send-reminders': ['TABLE_NAME', 'EVENT_BUS_NAME'],
       'deliver-notification': ['TABLE_NAME', 'NOTIFICATION_TOPIC_ARN', 'ROBOT_SECRET_ARN'],
       'query-api': ['TABLE_NAME', 'CURSOR_SECRET_ARN'],
+      'office-api': ['TABLE_NAME', 'EVENT_BUS_NAME', 'OFFICE_CLAIM'],
     };
     for (const name of FUNCTION_NAMES) {
       const vars = (functions[fnId(name)]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -261,10 +262,10 @@ describe('least privilege', () => {
   it('limits every function to its own partitions (dynamodb:LeadingKeys)', () => {
     const condition = (name: FunctionName) =>
       roleStatements(name).filter((x) => actionsOf(x as never).some((a) => a.startsWith('dynamodb:')))[0]!.Condition;
-    expect(condition('ingest-webhook')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*', 'RATE#*'] } });
+    expect(condition('ingest-webhook')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*', 'RATE#*', 'PLAN#*#AMENDMENT'] } });
     expect(condition('deliver-notification')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERY#*'] } });
-    expect(condition('apply-progress')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#TASK#*', 'PLAN#*#STATE', 'PLAN#*#PERIOD#*'] } });
-    expect(condition('register-event')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT'] } });
+    expect(condition('apply-progress')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#TASK#*', 'PLAN#*#STATE', 'PLAN#*#PERIOD#*', 'PLAN#*#AMENDMENT'] } });
+    expect(condition('register-event')).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT', 'PLAN#*#AMENDMENT'] } });
     for (const name of FUNCTION_NAMES) expect(condition(name), name).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...TABLE_ACCESS[name].leadingKeys!] } });
   });
 
@@ -302,6 +303,7 @@ describe('least privilege', () => {
         'sqs:ReceiveMessage',
       ],
       'query-api': ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
+      'office-api': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents'],
     };
     for (const name of FUNCTION_NAMES) {
       const actions = roleStatements(name)
@@ -352,7 +354,24 @@ describe('HTTP API', () => {
     }
     const openapi = routes().find((x) => x.Properties!.RouteKey === `GET ${OPENAPI_ROUTE}`);
     expect(openapi!.Properties!.AuthorizationType).toBe('NONE');
-    expect(routes()).toHaveLength(READ_ROUTES.length + 2);
+    expect(routes()).toHaveLength(READ_ROUTES.length + OFFICE_ROUTES.length + 2);
+  });
+
+  it('routes the office actions (POST) to office-api behind the same authorizer; the function checks the office claim', () => {
+    for (const path of OFFICE_ROUTES) {
+      const r = routes().find((x) => x.Properties!.RouteKey === `POST ${path}`);
+      expect(r, path).toBeDefined();
+      expect(r!.Properties!.AuthorizationType).toBe('AWS_IAM');
+      expect(integrationTarget(r!.Properties!.Target)).toBe(fnId('office-api'));
+    }
+    // The office role is a claim the function checks: the default, unless context officeClaim says otherwise.
+    expect((functions[fnId('office-api')]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.OFFICE_CLAIM).toBe('scope=supervision/office');
+    // No read route goes to the writer, and no write route to the reader.
+    for (const r of routes()) {
+      const key = String(r.Properties!.RouteKey);
+      if (key.startsWith('POST /v1/plans/')) expect(integrationTarget(r.Properties!.Target), key).toBe(fnId('office-api'));
+      if (key.startsWith('GET ')) expect(integrationTarget(r.Properties!.Target), key).not.toBe(fnId('office-api'));
+    }
   });
 
   it('throttles the default stage and writes JSON access logs', () => {

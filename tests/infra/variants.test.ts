@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncompleteOidcConfigError, InvalidTracingContextError, UnknownStageError, parseOidc, parseStage, parseTracing } from '../../infra/config.js';
-import { READ_ROUTES, OPENAPI_ROUTE, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { OFFICE_ROUTES, READ_ROUTES, OPENAPI_ROUTE, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { defaultEntryFor } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES } from '../../infra/functions.js';
 import { FIXTURE_ENTRY, actionsOf, refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Statement, type Synthesized } from './helpers.js';
@@ -15,7 +15,7 @@ const ISSUER = 'https://login.example.gov.cn/realms/jining';
 describe('prod stage with an OIDC issuer', () => {
   let prod: Synthesized;
   beforeAll(() => {
-    prod = synthesizeWithFixtures({ bundle: false, context: { stage: 'prod', oidcIssuer: ISSUER, oidcAudience: 'supervision, bureau-portal' } });
+    prod = synthesizeWithFixtures({ bundle: false, context: { stage: 'prod', oidcIssuer: ISSUER, oidcAudience: 'supervision, bureau-portal', officeClaim: 'cognito:groups=督查室' } });
   });
   afterAll(() => rmSync(prod.outdir, { recursive: true, force: true }));
 
@@ -52,13 +52,19 @@ describe('prod stage with an OIDC issuer', () => {
     expect(Object.keys(authorizers)).toHaveLength(1);
     expect(jwt.Properties).toMatchObject({ AuthorizerType: 'JWT', JwtConfiguration: { Issuer: ISSUER, Audience: ['supervision', 'bureau-portal'] } });
     const routes = Object.values(resourcesOf(prod.template, 'AWS::ApiGatewayV2::Route'));
-    for (const path of READ_ROUTES) {
-      const r = routes.find((x) => x.Properties!.RouteKey === `GET ${path}`)!;
-      expect(r.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
+    for (const key of [...READ_ROUTES.map((p) => `GET ${p}`), ...OFFICE_ROUTES.map((p) => `POST ${p}`)]) {
+      const r = routes.find((x) => x.Properties!.RouteKey === key)!;
+      expect(r.Properties, key).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
     }
     for (const key of [`POST ${WEBHOOK_ROUTE}`, `GET ${OPENAPI_ROUTE}`]) {
       expect(routes.find((x) => x.Properties!.RouteKey === key)!.Properties!.AuthorizationType).toBe('NONE');
     }
+  });
+
+  it('hands the office claim of context officeClaim to office-api', () => {
+    const fns = Object.values(resourcesOf(prod.template, 'AWS::Lambda::Function'));
+    const office = fns.find((fn) => (fn.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME === 'office-api');
+    expect((office!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.OFFICE_CLAIM).toBe('cognito:groups=督查室');
   });
 });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSendRemindersHandler } from '../../functions/send-reminders/app.js';
 import { CALENDAR_OVERRIDE_PK, DynamoCalendarOverrides, calendarOverrideSk } from '../../shared/adapters/dynamodb/calendar-overrides.js';
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { CalendarOverrideError, type CalendarOverrideYearInput } from '../../shared/calendar/overrides.js';
 import { fixedClock } from '../../shared/ports/clock.js';
@@ -50,6 +51,7 @@ describe('DynamoCalendarOverrides (DynamoDB Local)', () => {
     const run = (overrides: boolean, date: string) =>
       createSendRemindersHandler({
         reader: new DynamoStateStore(table.doc, table.tableName),
+        reviews: new DynamoReviewStore(table.doc, table.tableName),
         store: new DynamoReminderStore(table.doc, table.tableName),
         bus: new RecordingBus(),
         clock: fixedClock(`${date}T09:00:00+08:00`),

@@ -6,6 +6,7 @@ import { createAggregateKpisHandler } from '../../functions/aggregate-kpis/app.j
 import { createApplyProgressHandler } from '../../functions/apply-progress/app.js';
 import { createDeliverNotificationHandler } from '../../functions/deliver-notification/app.js';
 import { createIngestWebhookHandler } from '../../functions/ingest-webhook/app.js';
+import { createOfficeApiHandler } from '../../functions/office-api/app.js';
 import { createQueryApiHandler } from '../../functions/query-api/app.js';
 import { createRegisterEventHandler } from '../../functions/register-event/app.js';
 import { createSendRemindersHandler } from '../../functions/send-reminders/app.js';
@@ -14,6 +15,9 @@ import { PUBLISHES, TABLE_ACCESS, type TableAction } from '../../infra/permissio
 import { DynamoCalendarOverrides } from '../../shared/adapters/dynamodb/calendar-overrides.js';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { DynamoWebhookReceipts } from '../../shared/adapters/dynamodb/webhook-receipts.js';
@@ -25,7 +29,7 @@ import type { BusEvent } from '../../shared/ports/bus.js';
 import { fixedClock } from '../../shared/ports/clock.js';
 import { staticSourceRegistry } from '../../shared/ports/sources.js';
 import { createTestTable } from '../helpers/dynamodb.js';
-import { sportsEvent, sqsRecord } from '../helpers/reports.js';
+import { progressReport, sportsEvent, sqsRecord } from '../helpers/reports.js';
 import { fixedSecret, sampleBody, signedEvent, source } from '../helpers/webhooks.js';
 import { recordingLogger } from '../unit/reminders.fakes.js';
 
@@ -112,8 +116,11 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
 
     // ingest → apply-progress → register-event
     const ingestDoc = clientFor('ingest-webhook');
+    /** The plan as amended, read through the function's own client. */
+    const amenderOf = (doc: DynamoDBDocumentClient) => planAmender(new DynamoAmendmentStore(doc, tableName), { ttlMs: 0 });
     const ingest = createIngestWebhookHandler({
-      sources: staticSourceRegistry([source({ secrets: [SECRET] })]),
+      amender: amenderOf(ingestDoc),
+      sources: staticSourceRegistry([source({ secrets: [SECRET] }), source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })]),
       receipts: new DynamoWebhookReceipts(ingestDoc, tableName),
       rateLimiter: sharedRateLimiter({ store: new DynamoRateBudget(ingestDoc, tableName), ratePerSecond: 20 }),
       bus: busFor('ingest-webhook'),
@@ -122,10 +129,55 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     });
     const body = sampleBody('valid/progress-t08-rencheng.json').replace('"period"', '"completedMilestoneIds": [],\n    "period"');
     expect((await ingest(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'iam_1' }))).statusCode).toBe(202);
+    // An event too, so that ingest publishes each detail-type it is granted.
+    const eventBody = sampleBody('valid/event-marathon-2023-held.json').replace('"timestamp": "2023-10-30T18:00:00+08:00"', '"timestamp": "2023-06-25T10:00:00+08:00"');
+    expect((await ingest(signedEvent({ sourceId: 'mass-sports', body: eventBody, secrets: SECRET, id: 'iam_2' }))).statusCode).toBe(202);
     const progressDetail = bus.find((e) => e.detailType === 'progress.submitted')!.detail;
-    const apply = createApplyProgressHandler({ writer: new DynamoStateStore(clientFor('apply-progress'), tableName), logger });
+    const applyDoc = clientFor('apply-progress');
+    const apply = createApplyProgressHandler({ writer: new DynamoStateStore(applyDoc, tableName), amender: amenderOf(applyDoc), logger });
     expect((await apply({ Records: [sqsRecord('progress.submitted', progressDetail, 'p1')] } as never)).batchItemFailures).toEqual([]);
-    const register = createRegisterEventHandler({ writer: new DynamoStateStore(clientFor('register-event'), tableName), logger });
+    // A completion claim of the lead unit, with evidence: the office's review below decides it.
+    const claim = progressReport({
+      taskId: 'T08',
+      orgId: 'jn-mass-sports',
+      sourceId: 'mass-sports',
+      webhookId: 'iam_claim',
+      status: 'completed',
+      metrics: [],
+      reportedAt: '2023-06-24T10:00:00+08:00',
+      evidence: [{ title: '体育总会换届材料', url: 'https://example.gov.cn/t08.pdf' }],
+    });
+    expect((await apply({ Records: [sqsRecord('progress.submitted', claim, 'p2')] } as never)).batchItemFailures).toEqual([]);
+
+    // the office decides the claim (a reader is refused before any call)
+    const officeDoc = clientFor('office-api');
+    const office = createOfficeApiHandler({
+      reader: new DynamoStateStore(officeDoc, tableName),
+      reviews: new DynamoReviewStore(officeDoc, tableName),
+      amendments: new DynamoAmendmentStore(officeDoc, tableName),
+      amender: amenderOf(officeDoc),
+      bus: busFor('office-api'),
+      clock: fixedClock('2023-06-26T10:00:00+08:00'),
+      logger,
+      authorize: () => ({ kind: 'office', actor: 'iam-test' }),
+    });
+    const review = await office({
+      rawPath: '/v1/plans/jining-sports-2023/tasks/T08/reviews',
+      requestContext: { http: { method: 'POST' } },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orgId: 'jn-mass-sports', decision: 'return', comment: '佐证材料不全' }),
+    } as never);
+    expect(review.statusCode, review.body).toBe(200);
+    // …and amends the plan: T08-M1's date confirmed (version 2).
+    const amended = await office({
+      rawPath: '/v1/plans/jining-sports-2023/amendments',
+      requestContext: { http: { method: 'POST' } },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: '督查室确认节点日期', changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }] }),
+    } as never);
+    expect(amended.statusCode, amended.body).toBe(201);
+    const registerDoc = clientFor('register-event');
+    const register = createRegisterEventHandler({ writer: new DynamoStateStore(registerDoc, tableName), amender: amenderOf(registerDoc), logger });
     expect((await register({ Records: [sqsRecord('event.registered', sportsEvent({ status: 'held' }), 'e1')] } as never)).batchItemFailures).toEqual([]);
 
     // the jobs
@@ -133,6 +185,8 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const aggregate = createAggregateKpisHandler({
       reader: new DynamoStateStore(aggregateDoc, tableName),
       auditTrail: new DynamoStateStore(aggregateDoc, tableName),
+      reviews: new DynamoReviewStore(aggregateDoc, tableName),
+      amender: amenderOf(aggregateDoc),
       snapshots: new DynamoSnapshotStore(aggregateDoc, tableName),
       bus: busFor('aggregate-kpis'),
       clock: fixedClock('2023-07-03T01:00:00+08:00'),
@@ -143,6 +197,8 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const remindersDoc = clientFor('send-reminders');
     const reminders = createSendRemindersHandler({
       reader: new DynamoStateStore(remindersDoc, tableName),
+      reviews: new DynamoReviewStore(remindersDoc, tableName),
+      amender: amenderOf(remindersDoc),
       store: new DynamoReminderStore(remindersDoc, tableName),
       // As functions/send-reminders/handler.ts wires it: the operator's holiday overrides are read every run.
       calendarOverrides: new DynamoCalendarOverrides(remindersDoc, tableName),
@@ -173,15 +229,20 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const query = createQueryApiHandler({
       reader: state,
       reports: state,
+      reviews: new DynamoReviewStore(queryDoc, tableName),
+      amender: amenderOf(queryDoc),
       snapshots: new DynamoSnapshotStore(queryDoc, tableName),
       clock: fixedClock('2023-07-03T10:00:00+08:00'),
       calendar: chineseWorkdayCalendar(),
       cursorKey: 'a-cursor-key-of-32-bytes-or-so!!',
       logger,
     });
-    for (const path of ['', '/kpis', '/tasks/T08', '/overdue', '/rankings', '/events', '/snapshots']) {
-      const res = await query({ rawPath: `/v1/plans/jining-sports-2023${path}`, requestContext: { http: { method: 'GET' } }, headers: {} } as never);
+    for (const path of ['', '/kpis', '/tasks/T08', '/overdue', '/rankings', '/reviews?state=returned', '/events', '/snapshots']) {
+      const [rawPath, q] = `/v1/plans/jining-sports-2023${path}`.split('?');
+      const res = await query({ rawPath, ...(q ? { queryStringParameters: Object.fromEntries(new URLSearchParams(q)) } : {}), requestContext: { http: { method: 'GET' } }, headers: {} } as never);
       expect(res.statusCode, path).toBe(200);
+      if (path.startsWith('/reviews')) expect(JSON.parse(res.body!).items, 'the returned claim, with its audit row').toMatchObject([{ taskId: 'T08', summary: claim.summary, evidence: claim.evidence }]);
+      if (path === '') expect(JSON.parse(res.body!), 'the plan as amended').toMatchObject({ version: 2, amendments: [{ version: 2 }] });
     }
   });
 
@@ -198,6 +259,7 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     // events:PutEvents is granted only for what the function publishes.
     const types = new Set(published.get(name) ?? []);
     for (const t of types) expect(PUBLISHES[name] ?? [], `${name} publishes ${t}`).toContain(t);
-    if (PUBLISHES[name]) expect(types.size, `${name} may publish but did not`).toBeGreaterThan(0);
+    // …and each type granted was published: the grant is exact.
+    expect([...types].sort(), `${name}: may publish exactly what it published`).toEqual([...(PUBLISHES[name] ?? [])].sort());
   });
 });

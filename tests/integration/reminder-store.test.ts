@@ -4,6 +4,7 @@ import type { ProgressSubmittedDetail, ReminderDueDetail } from '../../events/sc
 import { createSendRemindersHandler } from '../../functions/send-reminders/app.js';
 import { DynamoDeliveryReceipts, deliveryPk, deliverySk } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore, REMINDER_TTL_SECONDS, digestPk, digestSk, reminderPk } from '../../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { fixedClock } from '../../shared/ports/clock.js';
 import type { DigestCommit } from '../../shared/ports/reminders.js';
@@ -155,6 +156,7 @@ describe('send-reminders against DynamoDB Local', () => {
   function handlerWith(bus: RecordingBus) {
     return createSendRemindersHandler({
       reader: new DynamoStateStore(doc, table.tableName),
+      reviews: new DynamoReviewStore(doc, table.tableName),
       store: new DynamoReminderStore(doc, table.tableName),
       bus,
       clock: fixedClock(at9('2023-10-09')),
@@ -194,6 +196,7 @@ describe('send-reminders against DynamoDB Local', () => {
     const handlers = buses.map((bus) =>
       createSendRemindersHandler({
         reader: new DynamoStateStore(doc, table.tableName),
+        reviews: new DynamoReviewStore(doc, table.tableName),
         store: new DynamoReminderStore(doc, table.tableName),
         bus,
         clock: fixedClock(at9('2024-01-04')),

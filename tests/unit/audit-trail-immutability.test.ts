@@ -91,9 +91,20 @@ describe('the source has no update or delete path for the audit trail', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('the audit keys are used only by the state store: one conditional put, and reads', () => {
+  it('the audit keys are used only by the state store (one conditional put, and reads) and, to read a claim, the review store', () => {
     const users = code.filter((f) => !f.endsWith(join('dynamodb', 'keys.ts')) && /taskAuditPk|reportSk/.test(readFileSync(join(ROOT, f), 'utf8')));
-    expect(users).toEqual([join('shared', 'adapters', 'dynamodb', 'state-store.ts')]);
+    expect(users.sort()).toEqual([join('shared', 'adapters', 'dynamodb', 'review-store.ts'), join('shared', 'adapters', 'dynamodb', 'state-store.ts')]);
+    // Issue 15: the review store reads a claim's audit row (a query's key value) and never names a report's key.
+    const reviews = readFileSync(join(ROOT, 'shared/adapters/dynamodb/review-store.ts'), 'utf8');
+    expect(reviews).not.toMatch(/reportSk\(/);
+    const reviewUses = reviews.split('\n').filter((l) => l.includes('taskAuditPk('));
+    expect(reviewUses).toHaveLength(1);
+    expect(reviewUses[0]).toMatch(/':pk': taskAuditPk\(/);
+    // Its one write is the decision's put, once (attribute_not_exists), into its own partition.
+    const puts = commandCalls(reviews, 'PutCommand');
+    expect(puts).toHaveLength(1);
+    expect(puts[0]).toMatch(/pk: reviewsPk\(/);
+    expect(puts[0]).toMatch(/ConditionExpression: 'attribute_not_exists\(pk\)'/);
     const source = readFileSync(join(ROOT, 'shared/adapters/dynamodb/state-store.ts'), 'utf8');
     // reportSk appears once: in the put of the audit row, with attribute_not_exists(pk).
     const reportSkUses = source.match(/reportSk\(/g) ?? [];

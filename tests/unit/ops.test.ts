@@ -90,9 +90,9 @@ function letter(id: string, detail: unknown): Message {
 }
 
 describe('explainDeadLetter: why it failed, by the consumer’s own reading and checks', () => {
-  it('a valid report failed for a cause outside it: redrive it; its keys say what it is', () => {
+  it('a valid report failed for a cause outside it: redrive it; its keys say what it is', async () => {
     const report = progressReport({ webhookId: 'msg_ok', orgId: '370811' });
-    expect(explainDeadLetter('progress', letter('m-ok', report))).toEqual({
+    expect(await explainDeadLetter('progress', letter('m-ok', report))).toEqual({
       messageId: 'm-ok',
       sentAt: '2023-06-25T02:00:00.000Z',
       verdict: 'valid now',
@@ -101,34 +101,34 @@ describe('explainDeadLetter: why it failed, by the consumer’s own reading and 
     });
   });
 
-  it('a report the checks refuse fails again, with the same reason the consumer gave', () => {
+  it('a report the checks refuse fails again, with the same reason the consumer gave', async () => {
     const report = progressReport({ webhookId: 'msg_late', orgId: '370811', reportedAt: '2023-06-25T10:00:00+08:00', receivedAt: '2023-06-20T02:00:00.000Z' });
-    const out = explainDeadLetter('progress', letter('m-late', report));
+    const out = await explainDeadLetter('progress', letter('m-late', report));
     expect(out.verdict).toBe('fails again');
     expect(out.reason).toMatch(/^UnappliableMessageError: .*data\.reportedAt: .* is later than the time of receipt/);
     expect(out.keys).toMatchObject({ webhookId: 'msg_late', orgId: '370811' });
   });
 
-  it('a body that is not an event fails again: MalformedMessageError names what is wrong', () => {
-    expect(explainDeadLetter('events', { MessageId: 'm-x', Body: 'not json' })).toMatchObject({ verdict: 'fails again', reason: 'MalformedMessageError: body is not JSON', keys: {} });
-    expect(explainDeadLetter('progress', letter('m-y', { planId: 'jining-sports-2023' })).reason).toMatch(/^MalformedMessageError: not a valid event: detail\.taskId: /);
+  it('a body that is not an event fails again: MalformedMessageError names what is wrong', async () => {
+    expect(await explainDeadLetter('events', { MessageId: 'm-x', Body: 'not json' })).toMatchObject({ verdict: 'fails again', reason: 'MalformedMessageError: body is not JSON', keys: {} });
+    expect((await explainDeadLetter('progress', letter('m-y', { planId: 'jining-sports-2023' }))).reason).toMatch(/^MalformedMessageError: not a valid event: detail\.taskId: /);
   });
 
-  it('a digest: the channel that refused it is in the delivery log', () => {
+  it('a digest: the channel that refused it is in the delivery log', async () => {
     const digest = { digestId: 'd-1', planId: 'jining-sports-2023', orgId: '370811', date: '2023-10-09', text: '督查督办提醒', items: [{ key: 'k', kind: 'overdue', taskId: 'T08', dueDate: '2023-08-31', title: '体育社团' }] };
     const body = JSON.stringify({ version: '0', id: 'e', 'detail-type': 'reminder.due', source: 'jining.supervision', time: '2023-10-09T01:00:00Z', detail: digest });
-    expect(explainDeadLetter('delivery', { MessageId: 'm-d', Body: body })).toMatchObject({ verdict: 'valid now', keys: { planId: 'jining-sports-2023', orgId: '370811', digestId: 'd-1' } });
+    expect(await explainDeadLetter('delivery', { MessageId: 'm-d', Body: body })).toMatchObject({ verdict: 'valid now', keys: { planId: 'jining-sports-2023', orgId: '370811', digestId: 'd-1' } });
   });
 
-  it('the bus-target and schedule DLQs: the error EventBridge or the Scheduler attached', () => {
+  it('the bus-target and schedule DLQs: the error EventBridge or the Scheduler attached', async () => {
     const event = letter('m-b', progressReport({ webhookId: 'msg_b' }));
     const attrs = (a: Record<string, string>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));
-    const out = explainDeadLetter('bus-target', {
+    const out = await explainDeadLetter('bus-target', {
       ...event,
       MessageAttributes: attrs({ ERROR_CODE: 'SQS_ACCESS_DENIED', ERROR_MESSAGE: 'Access denied', RULE_ARN: 'arn:rule', TARGET_ARN: 'arn:queue' }),
     });
     expect(out).toMatchObject({ verdict: 'not delivered', reason: 'SQS_ACCESS_DENIED: Access denied (arn:rule → arn:queue)', keys: { webhookId: 'msg_b' } });
-    expect(explainDeadLetter('schedule', { MessageId: 's', Body: '{}', MessageAttributes: attrs({ ERROR_CODE: 'AWS.Lambda.TooManyRequestsException', ERROR_MESSAGE: 'Rate exceeded' }) })).toMatchObject({
+    expect(await explainDeadLetter('schedule', { MessageId: 's', Body: '{}', MessageAttributes: attrs({ ERROR_CODE: 'AWS.Lambda.TooManyRequestsException', ERROR_MESSAGE: 'Rate exceeded' }) })).toMatchObject({
       verdict: 'not delivered',
       reason: 'AWS.Lambda.TooManyRequestsException: Rate exceeded',
     });

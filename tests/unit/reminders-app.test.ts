@@ -7,6 +7,7 @@ import { UnknownPlanError } from '../../shared/reminders/errors.js';
 import { dayOfWeek } from '../../shared/time/local-date.js';
 import { RecordingMetrics } from '../helpers/metrics.js';
 import { BUREAU, FakeStateReader, InMemoryReminderStore, LEAD, LEAD_2, RecordingBus, at9, recordingLogger, testPlan } from './reminders.fakes.js';
+import { FakeReviewStore } from './review.fakes.js';
 
 /**
  * The job over in-memory adapters. Unless `reportsIn: false`, every report of the plan year is in, so
@@ -21,8 +22,10 @@ function setup(overrides: Partial<SendRemindersDeps> & { plan?: ReturnType<typeo
   const bus = new RecordingBus();
   const logger = recordingLogger();
   const metrics = new RecordingMetrics();
+  const reviews = new FakeReviewStore();
   const handler = createSendRemindersHandler({
     reader,
+    reviews,
     store,
     bus,
     clock: fixedClock(at9('2023-10-09')),
@@ -31,7 +34,7 @@ function setup(overrides: Partial<SendRemindersDeps> & { plan?: ReturnType<typeo
     catalog: { getPlan: (id) => (id === plan.planId ? plan : undefined), listPlans: () => [plan] },
     ...deps,
   });
-  return { plan, reader, store, bus, logger, metrics, handler };
+  return { plan, reader, reviews, store, bus, logger, metrics, handler };
 }
 
 describe('send-reminders: exactly once', () => {
@@ -102,11 +105,60 @@ describe('send-reminders: exactly once', () => {
     const days = ['2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10', '2023-10-11', '2023-10-12', '2023-10-13', '2023-10-16', '2023-10-17', '2023-10-18'];
     for (const date of days) await handler({ now: at9(date) });
     expect(escalations()).toEqual([`${BUREAU} 2023-10-09`, `${BUREAU} 2023-10-12`, `${BUREAU} 2023-10-17`]);
-    // Done: every lead unit completed the task.
+    // The lead claims completion (申请办结): pending the office's review, its reminders of T01 pause.
     reader.set({ taskId: 'T01', orgId: LEAD, status: 'completed', reportedAt: '2023-10-18T08:00:00Z' });
     for (const date of ['2023-10-19', '2023-10-20', '2023-10-23', '2023-10-24']) await handler({ now: at9(date) });
     expect(escalations()).toHaveLength(3);
     expect(bus.digests().filter((d) => d.date >= '2023-10-19').flatMap((d) => d.items).filter((i) => i.taskId === 'T01')).toEqual([]);
+  });
+
+  // Issue 15: a claim pauses the unit's reminders of the task; a return (退回) resumes them, with the office's comment once.
+  it('a returned claim: the next digest carries a `returned` item with the comment, once; the deadline reminders resume', async () => {
+    const { handler, bus, reader, reviews, plan } = setup();
+    const claimedAt = '2023-10-08T08:00:00Z';
+    reader.set({ taskId: 'T01', orgId: LEAD, status: 'completed', reportedAt: claimedAt, webhookId: 'msg_claim' });
+    await handler({ now: at9('2023-10-09') });
+    const t01 = (date: string) => bus.digests().filter((d) => d.date === date && d.orgId === LEAD).flatMap((d) => d.items.filter((i) => i.taskId === 'T01'));
+    expect(t01('2023-10-09')).toEqual([]);
+    await reviews.recordDecision({
+      planId: plan.planId,
+      taskId: 'T01',
+      orgId: LEAD,
+      claim: { reportedAt: claimedAt, webhookId: 'msg_claim' },
+      decision: 'return',
+      state: 'returned',
+      comment: '节点T01-M1未完成，请补充佐证材料',
+      decidedAt: '2023-10-09T06:00:00.000Z',
+      decidedBy: 'local:office-token',
+    });
+    await handler({ now: at9('2023-10-10') });
+    const items = t01('2023-10-10');
+    expect(items.map((i) => i.kind).sort()).toEqual(['due_soon', 'overdue', 'returned']);
+    expect(items.find((i) => i.kind === 'returned')).toMatchObject({ comment: '节点T01-M1未完成，请补充佐证材料', decidedOn: '2023-10-09', actBy: '2023-10-12' });
+    const digest = bus.digests().find((d) => d.date === '2023-10-10' && d.orgId === LEAD)!;
+    expect(digest.items[0]?.kind).toBe('returned');
+    expect(digest.text).toContain('【退回】T01');
+    expect(digest.text).toContain('本单位的办结申请已于2023年10月9日被督查室退回，退回意见：节点T01-M1未完成，请补充佐证材料。请按意见继续办理，于2023年10月12日前报送整改进展');
+    await handler({ now: at9('2023-10-11') });
+    expect(t01('2023-10-11').map((i) => i.kind)).toEqual(['overdue']);
+  });
+
+  it('an approved claim (销号) keeps the unit’s reminders of the task stopped; the task is done once every lead is approved', async () => {
+    const { handler, bus, reader, reviews, plan } = setup();
+    reader.set({ taskId: 'T01', orgId: LEAD, status: 'completed', reportedAt: '2023-10-08T08:00:00Z', webhookId: 'msg_claim' });
+    await reviews.recordDecision({
+      planId: plan.planId,
+      taskId: 'T01',
+      orgId: LEAD,
+      claim: { reportedAt: '2023-10-08T08:00:00Z', webhookId: 'msg_claim' },
+      decision: 'approve',
+      state: 'approved',
+      comment: null,
+      decidedAt: '2023-10-09T06:00:00.000Z',
+      decidedBy: 'local:office-token',
+    });
+    for (const date of ['2023-10-10', '2023-10-11', '2023-10-12']) await handler({ now: at9(date) });
+    expect(bus.digests().flatMap((d) => d.items).filter((i) => i.taskId === 'T01')).toEqual([]);
   });
 
   it('escalation across New Year 2024: the first three workdays of January', async () => {
@@ -153,7 +205,7 @@ describe('send-reminders on the real plan (issue 14 points 9 and 11)', () => {
     const reader = new FakeStateReader();
     const store = new InMemoryReminderStore();
     const bus = new RecordingBus();
-    const handler = createSendRemindersHandler({ reader, store, bus, clock: fixedClock(at9('2023-12-20')), logger: recordingLogger() });
+    const handler = createSendRemindersHandler({ reader, reviews: new FakeReviewStore(), store, bus, clock: fixedClock(at9('2023-12-20')), logger: recordingLogger() });
     return { reader, bus, handler };
   }
 
@@ -247,7 +299,7 @@ describe('send-reminders: run flow', () => {
   it('counts items by kind in the summary and in the RemindersSent metric', async () => {
     const { handler, metrics } = setup();
     const out = await handler({ now: at9('2023-10-09') });
-    expect(out.runs[0]?.byKind).toEqual({ due_soon: 1, overdue: 1, escalation: 1, report_missing: 0, stagnant: 0, report_due_soon: 0, blocked: 0 });
+    expect(out.runs[0]?.byKind).toEqual({ due_soon: 1, overdue: 1, escalation: 1, report_missing: 0, stagnant: 0, report_due_soon: 0, blocked: 0, returned: 0 });
     expect(out.runs[0]?.sent).toBe(3);
     expect(out.runs[0]?.digests).toBe(2);
     expect(metrics.counts.filter((c) => c.name === 'RemindersSent').sort((a, b) => a.dimensions.Kind!.localeCompare(b.dimensions.Kind!))).toEqual([
@@ -282,7 +334,7 @@ describe('send-reminders: run flow', () => {
     const reader = new FakeStateReader();
     const store = new InMemoryReminderStore();
     const bus = new RecordingBus();
-    const handler = createSendRemindersHandler({ reader, store, bus, clock: fixedClock(at9('2023-12-25')), logger: recordingLogger() });
+    const handler = createSendRemindersHandler({ reader, reviews: new FakeReviewStore(), store, bus, clock: fixedClock(at9('2023-12-25')), logger: recordingLogger() });
     const out = await handler();
     expect(out.runs.map((r) => r.planId)).toEqual(['jining-sports-2023']);
     expect(out.runs[0]?.byKind.report_missing).toBeGreaterThan(0);

@@ -18,6 +18,13 @@ function unit(u: Partial<UnitTaskRecord> & Pick<UnitTaskRecord, 'taskId' | 'orgI
   return { reportedAt: '2023-09-20T02:00:00Z', webhookId: 'wh', period: '2023-09', completedMilestoneIds: [], ...u };
 }
 
+/** A unit's completion claim as the office decided it (issue 15: `completed` closes only once approved). */
+function claim(u: Pick<UnitTaskRecord, 'taskId' | 'orgId'>, state: 'approved' | 'pending' | 'returned' = 'approved'): UnitTaskRecord {
+  const reportedAt = '2023-09-20T02:00:00Z';
+  const decided = state === 'pending' ? {} : { decidedAt: '2023-09-21T02:00:00Z', decidedBy: 'office', comment: state === 'returned' ? '请补充佐证材料' : null };
+  return unit({ ...u, status: 'completed', reportedAt, review: { state, claimedReportedAt: reportedAt, ...decided } });
+}
+
 /** Every period of the plan year reported by every unit of every task: for the tables about deadlines. */
 function allReported(plan: Plan): string[] {
   return plan.tasks.flatMap((t) => periodsOfYear(t.reporting.cycle, plan.year).flatMap((p) => taskUnits(t).map((o) => reportedKey(p, t.taskId, o))));
@@ -378,16 +385,39 @@ describe('issue 14 point 5: a blocked report goes to the supervisor (协调)', (
       unit({ taskId: 'T02', orgId: BUREAU, status: 'blocked', reportedAt: '2023-10-08T02:00:00Z' }),
     ];
     expect(routed(runDeadlines('2023-10-09', { units }), ['blocked'])).toEqual([`blocked#T01#${SUPPORT}#2023-10-08 → ${BUREAU}`]);
-    const done = [...units, unit({ taskId: 'T01', orgId: LEAD, status: 'completed' })];
+    const done = [...units, claim({ taskId: 'T01', orgId: LEAD })];
     expect(routed(runDeadlines('2023-10-09', { units: done }), ['blocked'])).toEqual([]);
+    // A lead's claim pending review does not make the task done: the blocked support unit is still coordinated.
+    const pending = [...units, claim({ taskId: 'T01', orgId: LEAD }, 'pending')];
+    expect(routed(runDeadlines('2023-10-09', { units: pending }), ['blocked'])).toEqual([`blocked#T01#${SUPPORT}#2023-10-08 → ${BUREAU}`]);
   });
 });
 
 describe('nothing for done items', () => {
-  it('a done task (every lead completed) has no reminder of any kind, its milestones included', () => {
+  it('a done task (every lead’s claim approved, 销号) has no reminder of any kind, its milestones included', () => {
     const plan = testPlan({ reminders: { includeSupportOrgs: true } });
-    const candidates = run('2023-10-13', { plan, units: [unit({ taskId: 'T01', orgId: LEAD, status: 'completed' })] });
+    const candidates = run('2023-10-13', { plan, units: [claim({ taskId: 'T01', orgId: LEAD })] });
     expect(candidates.filter((c) => c.item.taskId === 'T01')).toEqual([]);
+  });
+
+  it('a lead’s claim pending review (待销号) pauses that unit’s reminders only: the task is not done, the other units are chased', () => {
+    const plan = testPlan({ reminders: { includeSupportOrgs: true } });
+    for (const lead of [claim({ taskId: 'T01', orgId: LEAD }, 'pending'), unit({ taskId: 'T01', orgId: LEAD, status: 'completed' })]) {
+      const t01 = run('2023-10-13', { plan, units: [lead] }).filter((c) => c.item.taskId === 'T01');
+      expect(t01.length).toBeGreaterThan(0);
+      expect(t01.filter((c) => c.recipientOrgId === LEAD || c.item.subjectOrgId === LEAD)).toEqual([]);
+      expect(t01.some((c) => c.recipientOrgId === SUPPORT)).toBe(true);
+    }
+  });
+
+  it('a returned claim (退回): one `returned` item to the unit with the comment, and its deadline reminders again', () => {
+    const candidates = runDeadlines('2023-10-13', { units: [claim({ taskId: 'T01', orgId: LEAD }, 'returned')] });
+    const mine = candidates.filter((c) => c.recipientOrgId === LEAD && c.item.taskId === 'T01');
+    expect(mine.map((c) => c.item.kind).sort()).toEqual(['overdue', 'overdue', 'returned']);
+    expect(mine.find((c) => c.item.kind === 'returned')).toMatchObject({
+      claimKeys: [`returned#T01#${LEAD}#2023-09-20T02:00:00.000Z`],
+      item: { comment: '请补充佐证材料', decidedOn: '2023-09-21', actBy: '2023-10-17' },
+    });
   });
 
   it('a milestone a lead unit reported complete has no reminder; its task still has', () => {

@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createIngestWebhookHandler, MAX_BODY_BYTES } from '../../functions/ingest-webhook/app.js';
 import { SecretsSourceRegistry } from '../../shared/adapters/aws/secrets-source-registry.js';
 import type { RateLimiter } from '../../shared/ingest/rate-limiter.js';
@@ -241,6 +241,8 @@ describe('secrets never in logs: the Lambda entry (middy + Powertools, AWS clien
     sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: `{"sources":[{"sourceId":"rencheng","secrets":["${NEW}"` }).resolves({ SecretString: JSON.stringify({ sources: SOURCES }) });
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
+    // The plan's amendments, for the unit checks (issue 15): none.
+    ddb.on(QueryCommand).resolves({ Items: [] });
     eb.on(PutEventsCommand).resolvesOnce({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] }).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
 
     vi.resetModules();

@@ -5,7 +5,9 @@ export const kpiFigureSk = (kpiId: string, orgId: string) => `KPI#${kpiId}#ORG#$
 export const unitTaskSk = (taskId: string, orgId: string) => `TASK#${taskId}#ORG#${orgId}`;
 export const taskAuditPk = (planId: string, taskId: string) => `PLAN#${planId}#TASK#${taskId}`;
 /** An audit row: one per (source, webhook-id) — two sources may use the same webhook-id for the same instant. */
-export const reportSk = (reportedAtUtc: string, sourceId: string, webhookId: string) => `REPORT#${reportedAtUtc}#${sourceId}#${webhookId}`;
+export const reportSk = (reportedAtUtc: string, sourceId: string, webhookId: string) => `${reportInstantPrefix(reportedAtUtc)}${sourceId}#${webhookId}`;
+/** The audit rows of one instant (any source): the prefix of `reportSk`. */
+export const reportInstantPrefix = (reportedAtUtc: string) => `REPORT#${reportedAtUtc}#`;
 /** A unit's completed milestones on a task: a register of its own, moved only by reports that carry the set. */
 export const unitMilestonesSk = (taskId: string, orgId: string) => `MILESTONES#${taskId}#ORG#${orgId}`;
 export const periodPk = (planId: string, period: string) => `PLAN#${planId}#PERIOD#${period}`;
@@ -15,6 +17,15 @@ export const eventSk = (sourceId: string, eventId: string) => `EVENT#${sourceId}
 export const eventCountSk = (sourceId: string) => `COUNT#${sourceId}`;
 export const snapshotsPk = (planId: string) => `PLAN#${planId}#SNAPSHOT`;
 export const snapshotSk = (date: string) => `DATE#${date}`;
+/** The office's review decisions (销号 / 退回) of a plan: immutable rows, one per claim. */
+export const reviewsPk = (planId: string) => `PLAN#${planId}#REVIEW`;
+/** Prefix of a task's decisions (ids like T08 are fixed-width, so `TASK#T08#` names T08 only). */
+export const reviewTaskPrefix = (taskId: string) => `TASK#${taskId}#`;
+export const reviewSk = (taskId: string, orgId: string, claimKey: string) => `${reviewTaskPrefix(taskId)}ORG#${orgId}#CLAIM#${claimKey}`;
+/** The office's plan amendments (计划调整): one row per version, written once. */
+export const amendmentsPk = (planId: string) => `PLAN#${planId}#AMENDMENT`;
+/** Zero-padded so that versions sort as strings. */
+export const amendmentSk = (version: number) => `VERSION#${String(version).padStart(6, '0')}`;
 export const webhookReceiptPk = (sourceId: string, webhookId: string) => `WEBHOOK#${sourceId}#${webhookId}`;
 export const WEBHOOK_RECEIPT_SK = 'RECEIPT';
 /** The operator's holiday overrides (one item per year, `YEAR#<year>`), read by send-reminders. */
@@ -41,6 +52,8 @@ export const PARTITIONS = {
   period: 'PLAN#*#PERIOD#*',
   events: 'PLAN#*#EVENT',
   snapshots: 'PLAN#*#SNAPSHOT',
+  reviews: 'PLAN#*#REVIEW',
+  amendments: 'PLAN#*#AMENDMENT',
   reminders: 'PLAN#*#REMINDER',
   digests: 'PLAN#*#DIGEST#*',
   webhooks: 'WEBHOOK#*',
