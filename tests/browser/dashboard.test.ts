@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebSync } from '../../scripts/build-web.js';
-import type { KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, TaskResponse } from '../../shared/api/responses.js';
+import type { KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, ReviewsResponse, TaskResponse } from '../../shared/api/responses.js';
 import { sampleBody } from '../helpers/webhooks.js';
 import { Api, EVIDENCE, OFFICE_TOKEN, PLAN_ID, TOKEN, progressBody, sendWebhook, stopLocal, tempDataDir } from '../e2e/helpers.js';
 import { startLocal, type LocalProcess } from '../e2e/local-process.js';
@@ -223,6 +223,43 @@ describe('the dashboard in headless Chromium', () => {
     const overdue = await api.get<OverdueResponse>(`${BASE}/overdue`);
     // The printed bulletin leaves out milestones whose date is assumed (flagged dateAssumed by the API).
     expect(wb.getWorksheet('逾期事项')!.actualRowCount - 1).toBe(overdue.items.filter((o) => !o.dateAssumed).length);
+  });
+
+  it('待销号: lists the pending claims; the read token may not decide, the office token approves (销号)', async () => {
+    const pending = await api.get<ReviewsResponse>(`${BASE}/reviews?state=pending`);
+    expect(pending.items.map((i) => `${i.taskId}:${i.orgId}`)).toContain('T17:370881');
+    await open('#/reviews', 'reviews');
+    const rows = await page.$$eval('table.reviews tbody tr', (els) => els.map((e) => `${e.getAttribute('data-task-id')}:${e.getAttribute('data-org-id')}`));
+    expect(rows).toEqual(pending.items.map((i) => `${i.taskId}:${i.orgId}`));
+    const claim = page.locator('tr[data-task-id="T17"][data-org-id="370881"]');
+    expect(await claim.locator('a.evidence').count()).toBeGreaterThan(0);
+    await shot('reviews');
+
+    // Signed in with the read token: the API answers 403 and the view says why; nothing is decided.
+    const before = errors.length;
+    await claim.locator('button.approve').click();
+    await page.waitForSelector('.review-status:not(:empty)');
+    // The browser notes the deliberate 403 as a console error: exactly that one, taken out of the tally.
+    for (let i = 0; i < 50 && errors.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    const noted = errors.splice(before);
+    expect(noted).toEqual([expect.stringMatching(/403/)]);
+    expect(await page.textContent('.review-status')).toContain('没有督查室权限');
+    expect((await api.get<ReviewsResponse>(`${BASE}/reviews?state=pending`)).items.some((i) => i.taskId === 'T17' && i.orgId === '370881')).toBe(true);
+
+    // Returning without a comment is refused on the page, before any request.
+    await claim.locator('button.return').click();
+    await page.waitForFunction(() => (document.querySelector('.review-status') as { textContent: string } | null)?.textContent?.includes('退回须填写意见'));
+
+    // Signed in as the office: 销号 removes the row, and the claim is approved in the API.
+    await page.evaluate((t) => sessionStorage.setItem('supervision.token', t), OFFICE_TOKEN);
+    await open('#/overview', 'overview');
+    await open('#/reviews', 'reviews');
+    await page.locator('tr[data-task-id="T17"][data-org-id="370881"] button.approve').click();
+    await page.waitForSelector('tr[data-task-id="T17"][data-org-id="370881"]', { state: 'detached' });
+    expect(await page.textContent('.review-status')).toContain('已销号');
+    const approved = await api.get<ReviewsResponse>(`${BASE}/reviews?state=approved`);
+    expect(approved.items.find((i) => i.taskId === 'T17' && i.orgId === '370881')?.decision).toMatchObject({ decision: 'approve' });
+    await page.evaluate((t) => sessionStorage.setItem('supervision.token', t), TOKEN);
   });
 
   it('reads on a phone: the overview as cards, no horizontal scrolling', async () => {
