@@ -9,6 +9,7 @@ import { createAggregateKpisHandler } from '../functions/aggregate-kpis/app.js';
 import { createIngestWebhookHandler } from '../functions/ingest-webhook/app.js';
 import { createRelayOutboxHandler } from '../functions/relay-outbox/app.js';
 import { StreamCheckpoints, StreamPoller, dynamoDbStream } from '../local/stream.js';
+import { DynamoReviewStore } from '../shared/adapters/dynamodb/review-store.js';
 import { documentClient } from '../shared/adapters/aws/clients.js';
 import { SummingCapacityMeter } from '../shared/adapters/dynamodb/capacity.js';
 import { DynamoIntake } from '../shared/adapters/dynamodb/intake.js';
@@ -198,6 +199,7 @@ export async function benchCapacity(
     const aggregate = createAggregateKpisHandler({
       reader: new DynamoStateStore(doc, tableName, m),
       auditTrail: new DynamoStateStore(doc, tableName, m),
+      reviews: new DynamoReviewStore(doc, tableName, m),
       snapshots: new DynamoSnapshotStore(doc, tableName, m),
       bus: { publish: async () => {} },
       clock: fixedClock('2023-07-03T01:00:00+08:00'),

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LAMBDA_BUNDLING } from '../infra/bundling.js';
+import { TRACING_BY_DEFAULT } from '../infra/config.js';
 import { FUNCTION_NAMES } from '../infra/functions.js';
 
 export const FUNCTIONS = FUNCTION_NAMES;
@@ -20,10 +21,30 @@ export interface ColdStart {
 }
 
 /**
- * Bundled as infra/ bundles them (infra/bundling.ts: ESM, minified, module fields first, the Lambda
- * credential alias), for the Node that runs the bench. `sdkExternal`: @aws-sdk/* left to the runtime.
+ * X-Ray tracing's cost per function: each bundled without and with the tracer (context `tracing`),
+ * initialised in the same Lambda-like environment. CPU time of the init is the figure compared: on
+ * a machine shared with other work the wall time of one init varies by more than the difference.
  */
-async function bundle(entry: string, outfile: string, sdkExternal = false): Promise<{ bytes: number; metafile: Metafile }> {
+export interface TracingColdStart {
+  name: string;
+  bytesOff: number;
+  bytesOn: number;
+  /** Medians of the init's CPU time (user + system) in the child, ms. */
+  cpuMsOff: number;
+  cpuMsOn: number;
+  /** Medians of the init's wall time, ms. */
+  wallMsOff: number;
+  wallMsOn: number;
+  /** cpuMsOn − cpuMsOff. */
+  addedCpuMs: number;
+}
+
+/**
+ * Bundled as infra/ bundles them (infra/bundling.ts: ESM, minified, module fields first, the Lambda
+ * credential alias, tracing as deployed by default), for the Node that runs the bench. `sdkExternal`:
+ * @aws-sdk/* left to the runtime.
+ */
+async function bundle(entry: string, outfile: string, sdkExternal = false, tracing = TRACING_BY_DEFAULT): Promise<{ bytes: number; metafile: Metafile }> {
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -34,6 +55,7 @@ async function bundle(entry: string, outfile: string, sdkExternal = false): Prom
     mainFields: [...LAMBDA_BUNDLING.mainFields],
     minify: LAMBDA_BUNDLING.minify,
     alias: LAMBDA_BUNDLING.alias(resolve('.')),
+    define: LAMBDA_BUNDLING.define(tracing),
     external: sdkExternal ? ['@aws-sdk/*'] : [],
     sourcemap: false,
     metafile: true,
@@ -61,10 +83,17 @@ function largest(metafile: Metafile, top = 8): Array<{ input: string; bytes: num
     .map(([input, bytes]) => ({ input, bytes }));
 }
 
-/** Module init time in a fresh Node process (median of `runs`), with the environment a Lambda would have. */
-function initMs(file: string, runs: number): number {
-  const script = `const t=performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now()-t));`;
-  const env = {
+/** What Lambda sets that the tracer and the X-Ray SDK read at load (they are inert without it). */
+const LAMBDA_ENV = {
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+  LAMBDA_TASK_ROOT: '/var/task',
+  _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;Sampled=1',
+};
+
+function initEnv(extraEnv: Record<string, string>): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     AWS_REGION: 'cn-north-1',
     AWS_ACCESS_KEY_ID: 'bench',
@@ -77,7 +106,14 @@ function initMs(file: string, runs: number): number {
     NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:cn-north-1:000000000000:notify',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ...extraEnv,
   };
+}
+
+/** Module init time in a fresh Node process (median of `runs`), with the environment a Lambda would have. */
+function initMs(file: string, runs: number): number {
+  const script = `const t=performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now()-t));`;
+  const env = initEnv({});
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
@@ -122,3 +158,53 @@ export async function benchColdStart(runs: number, progress: (msg: string) => vo
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Each function bundled with and without the tracer and initialised alternately (off, on, off, …,
+ * `runs` each) in the Lambda environment, so that both see the same machine load.
+ */
+export async function benchTracingColdStart(runs: number, progress: (msg: string) => void): Promise<TracingColdStart[]> {
+  const parent = resolve('node_modules', '.cache');
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, 'bench-tracing-'));
+  try {
+    const results: TracingColdStart[] = [];
+    for (const name of FUNCTIONS) {
+      const entry = resolve('functions', name, 'handler.ts');
+      const off = join(dir, `${name}-off.mjs`);
+      const on = join(dir, `${name}-on.mjs`);
+      const bytesOff = (await bundle(entry, off, false, false)).bytes;
+      const bytesOn = (await bundle(entry, on, false, true)).bytes;
+      const offSamples: Array<{ wallMs: number; cpuMs: number }> = [];
+      const onSamples: Array<{ wallMs: number; cpuMs: number }> = [];
+      for (let i = 0; i < runs; i++) {
+        offSamples.push(initSample(off));
+        onSamples.push(initSample(on));
+      }
+      const cpuMsOff = median(offSamples.map((x) => x.cpuMs));
+      const cpuMsOn = median(onSamples.map((x) => x.cpuMs));
+      const wallMsOff = median(offSamples.map((x) => x.wallMs));
+      const wallMsOn = median(onSamples.map((x) => x.wallMs));
+      results.push({ name, bytesOff, bytesOn, cpuMsOff, cpuMsOn, wallMsOff, wallMsOn, addedCpuMs: round2(cpuMsOn - cpuMsOff) });
+      progress(`tracing ${name}: +${bytesOn - bytesOff} bytes, +${round2(cpuMsOn - cpuMsOff)} ms init CPU`);
+    }
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One init of `file` in a fresh process with the Lambda environment: its wall and CPU time. */
+function initSample(file: string): { wallMs: number; cpuMs: number } {
+  const script = `const c=process.cpuUsage(); const t=performance.now(); await import(${JSON.stringify(file)}); const w=performance.now()-t; const u=process.cpuUsage(c); process.stdout.write(JSON.stringify({ wallMs: w, cpuMs: (u.user + u.system) / 1000 }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: initEnv(LAMBDA_ENV), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`init of ${file} failed: ${r.stderr.slice(-500)}`);
+  return JSON.parse(r.stdout) as { wallMs: number; cpuMs: number };
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return round2(sorted[Math.floor(sorted.length / 2)]!);
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;

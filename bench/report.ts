@@ -41,6 +41,13 @@ export function renderMarkdown(r: any): string {
           .join(', ')} | ${kib(f.sdkFromRuntime.bytes)}, ${f.sdkFromRuntime.initMs} |`,
     ),
     '',
+    '| X-Ray tracing (context `tracing`): function | bundle bytes added | init CPU ms without → with | added CPU ms | init wall ms without → with |',
+    '|---|---|---|---|---|',
+    ...(r.coldStart.tracing ?? []).map(
+      (t: { name: string; bytesOff: number; bytesOn: number; cpuMsOff: number; cpuMsOn: number; addedCpuMs: number; wallMsOff: number; wallMsOn: number }) =>
+        `| ${t.name} | ${t.bytesOn - t.bytesOff} | ${t.cpuMsOff} → ${t.cpuMsOn} | **${t.addedCpuMs}** | ${t.wallMsOff} → ${t.wallMsOn} |`,
+    ),
+    '',
     '| cost component (USD per million progress events) | ours | with idempotency |',
     '|---|---|---|',
     ...Object.keys(r.cost.components).map((k) => `| ${k} | ${r.cost.components[k]} | ${r.cost.withPowertoolsIdempotency.components[k]} |`),

@@ -42,7 +42,7 @@ async function main() {
   const [
     { benchIngest },
     { benchCapacity },
-    { benchColdStart },
+    { benchColdStart, benchTracingColdStart },
     { benchDashboard, renderDashboardMarkdown },
     { benchPipeline },
     { reminderRunner },
@@ -100,6 +100,8 @@ async function main() {
 
   log.phase('cold start', 'bundling every function');
   const functions = await benchColdStart(SIZES.coldStartRuns, note);
+  // X-Ray's cost, decided by it: tracing is off by default only if it adds more than 30 ms (issue 19).
+  const tracing = await benchTracingColdStart(SIZES.coldStartRuns * 2, note);
 
   log.phase('dashboard', 'bundle size and first render in headless Chromium');
   const dashboard = await benchDashboard({ runs: quick ? 3 : 7, progress: note });
@@ -128,7 +130,7 @@ async function main() {
     ingest,
     pipeline: pipelineResult,
     capacity,
-    coldStart: { functions },
+    coldStart: { functions, tracing },
     cost,
     dashboard,
   };

@@ -61,7 +61,11 @@ export const ProgressSubmittedData = z
           'Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it.',
       }),
     summary: z.string().max(2000).default(''),
-    evidence: z.array(Evidence).max(20).default([]),
+    evidence: z
+      .array(Evidence)
+      .max(20)
+      .default([])
+      .meta({ description: 'Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.' }),
   })
   .superRefine((d, ctx) => {
     const seen = new Set<string>();
@@ -134,7 +138,47 @@ export const KpiSnapshotCreatedDetail = z.object({
 });
 export type KpiSnapshotCreatedDetail = z.infer<typeof KpiSnapshotCreatedDetail>;
 
-export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant'] as const;
+/** 销号 (approve) or 退回 (return): the supervision office's decision on a completion claim. */
+export const REVIEW_DECISIONS = ['approve', 'return'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+/** Where a claim stands: 待销号 (pending), 已销号 (approved), 已退回 (returned). */
+export const REVIEW_STATES = ['pending', 'approved', 'returned'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
+/** The completion claim a decision is about: the unit's `completed` report, named by its order fields. */
+export const ClaimRef = z.object({
+  reportedAt: IsoInstant,
+  /** Absent only for claims stored before the order carried the source. */
+  sourceId: Id.optional(),
+  webhookId: Id,
+});
+export type ClaimRef = z.infer<typeof ClaimRef>;
+
+/**
+ * Emitted by office-api once the office's decision on a completion claim is recorded; the same
+ * shape is the decision's immutable audit row.
+ */
+export const ReviewRecordedDetail = z.object({
+  planId: Id,
+  taskId: Id,
+  orgId: Id,
+  claim: ClaimRef,
+  decision: z.enum(REVIEW_DECISIONS),
+  state: z.enum(['approved', 'returned']),
+  /** Required when returning (退回意见); optional when approving. */
+  comment: z.string().max(1000).nullable(),
+  decidedAt: IsoInstant,
+  /** Who decided: the JWT's subject in AWS, the office token locally. */
+  decidedBy: z.string().min(1).max(256),
+});
+export type ReviewRecordedDetail = z.infer<typeof ReviewRecordedDetail>;
+
+/**
+ * `report_due_soon`: the advance notice of a period's report (报送提醒); `blocked`: a unit reported
+ * its work blocked, for its supervisor to resolve (协调); `returned`: the office returned the unit's
+ * completion claim (退回), with its comment. docs/reminders.md has every kind.
+ */
+export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant', 'report_due_soon', 'blocked', 'returned'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 export const ReminderItem = z.object({
@@ -142,14 +186,41 @@ export const ReminderItem = z.object({
   kind: z.enum(REMINDER_KINDS),
   taskId: Id,
   milestoneId: Id.optional(),
-  /** For escalations: the unit the item is overdue at. */
+  /** For escalations and `blocked`: the unit the item is about (the digest goes to its supervisor). */
   subjectOrgId: Id.optional(),
+  /** For reports: the (earliest missing) period's due day, moved to a workday. */
   dueDate: IsoDate,
   title: z.string(),
   daysOverdue: z.number().int().optional(),
   workdaysOverdue: z.number().int().optional(),
   daysLeft: z.number().int().optional(),
-  period: z.string().optional(),
+  /** `due_soon`: workdays from today through the due date, today included. */
+  workdaysLeft: z.number().int().optional(),
+  /** For reports: the (earliest missing) period. */
+  period: Period.optional(),
+  /** `report_missing`: every period of the task not reported yet, oldest first. */
+  periods: z.array(Period).optional(),
+  /**
+   * The escalation of a unit's missing reports: each task with a report late enough to escalate and
+   * its periods not reported, oldest first (`taskId`, `dueDate` and `period` are the oldest one's).
+   */
+  reportTasks: z.array(z.object({ taskId: Id, periods: z.array(Period).min(1) })).min(1).optional(),
+  /** The date the item's instruction asks for (请于…前办结并报送). */
+  actBy: IsoDate.optional(),
+  /** The due date is ours, not the notice's, and not confirmed yet (节点日期待确认). */
+  dateAssumed: z.boolean().optional(),
+  /** `stagnant` and `blocked`: the business date of the unit's latest report. */
+  lastReportDate: IsoDate.optional(),
+  /** `returned`: the office's comment (退回意见), as the office wrote it. */
+  comment: z.string().max(1000).optional(),
+  /** `returned`: the business date the office returned the claim. */
+  decidedOn: IsoDate.optional(),
+  /**
+   * `stagnant` and `blocked`: the report the item answers (its source and webhook-id), so that the
+   * delivery's log lines follow the report that caused them (shared/observability/correlation.ts).
+   */
+  sourceId: Id.optional(),
+  webhookId: Id.optional(),
 });
 export type ReminderItem = z.infer<typeof ReminderItem>;
 

@@ -9,6 +9,8 @@ export const LAMBDA_BUNDLING = {
   target: 'node24',
   mainFields: ['module', 'main'],
   minify: true,
+  /** Constants replaced at bundle time: the X-Ray tracer is in the bundle only with tracing on (shared/adapters/aws/tracing.ts). */
+  define: (tracing: boolean): Record<string, string> => ({ 'process.env.SUPERVISION_TRACING': JSON.stringify(tracing ? 'on' : 'off') }),
   /** Modules replaced in the Lambda bundles (see each replacement's own comment). */
   alias: (repoRoot: string): Record<string, string> => ({
     '@aws-sdk/credential-provider-node': join(repoRoot, 'shared', 'adapters', 'aws', 'lambda-credentials.ts'),

@@ -11,6 +11,7 @@ export const FUNCTION_NAMES = [
   'deliver-notification',
   'query-api',
   'bulletin-api',
+  'office-api',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -34,6 +35,7 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
   'query-api': { memoryMiB: 512, timeoutSeconds: 10 },
   // Replays the audit trail up to the period's end and writes an xlsx: more time and memory than a read.
   'bulletin-api': { memoryMiB: 1024, timeoutSeconds: 29 },
+  'office-api': { memoryMiB: 256, timeoutSeconds: 10 },
 };
 
 /** Where a function's code is; tests substitute fixture entries. Returns an absolute path. */

@@ -19,24 +19,36 @@ export interface TableAccess {
  */
 export const TABLE_ACCESS: Record<FunctionName, readonly TableAccess[]> = {
   // The durable accept: a report's audit row or an event message (conditional Put, never updated);
-  // the shared rate budget (conditional ADD).
-  'ingest-webhook': [access(['PutItem'], ['audit', 'webhooks']), access(['UpdateItem'], ['rates'])],
+  // the shared rate budget (conditional ADD); the plan's amendments (Query, kept a minute per
+  // instance) for the unit checks.
+  'ingest-webhook': [access(['PutItem'], ['audit', 'webhooks']), access(['UpdateItem'], ['rates']), access(['Query'], ['amendments'])],
   // Nothing on the table: its event source mapping reads the table's stream for it (STREAM_READ).
   'relay-outbox': [],
-  // The unit's state item: read, merged, put back with a version condition.
-  'apply-progress': [access(['GetItem', 'PutItem'], ['state'])],
-  // An update of a known event is a conditional Put; a new one a transaction of its Put and its source's counter (Update).
-  'register-event': [access(['PutItem', 'UpdateItem'], ['events'])],
-  // Reads state, events and (reconcile) the audit trail; writes the day's snapshot and trend.
-  'aggregate-kpis': [access(['Query'], ['state', 'events', 'audit']), access(['PutItem'], ['snapshots'])],
-  // Reads state (the periods reported are in the unit items); its digest transaction is made of Puts (claims, escalation state, outbox), then marks digests enqueued.
-  'send-reminders': [access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'reminders', 'digests'])],
+  // The unit's state item: read, merged, put back with a version condition; the plan's amendments
+  // (Query, kept a minute per instance) for the checks it repeats.
+  'apply-progress': [access(['GetItem', 'PutItem'], ['state']), access(['Query'], ['amendments'])],
+  // An update of a known event is a conditional Put; a new one a transaction of its Put and its
+  // source's counter (Update); the amendments for the checks.
+  'register-event': [access(['PutItem', 'UpdateItem'], ['events']), access(['Query'], ['amendments'])],
+  // Reads state, events, the office's decisions, the amendments and (reconcile) the audit trail;
+  // writes the day's snapshot and trend.
+  'aggregate-kpis': [access(['Query'], ['state', 'events', 'audit', 'reviews', 'amendments']), access(['PutItem'], ['snapshots'])],
+  // Reads state (the periods reported are in the unit items), the events (a held event completes a
+  // milestone), the holiday override of the operator (CALENDAR#override), the decisions and the
+  // amendments; its digest transaction is made of Puts (claims, escalation state, outbox), then marks
+  // digests enqueued.
+  'send-reminders': [access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'events', 'calendar', 'reviews', 'amendments', 'reminders', 'digests'])],
   // Delivery receipts only: claim (Put), complete (Update), release after a failed send (Delete).
   'deliver-notification': [access(['PutItem', 'UpdateItem', 'DeleteItem'], ['deliveries'])],
-  // Read-only: plan state, events, the audit trail, snapshots.
-  'query-api': [access(['Query'], ['state', 'events', 'audit', 'snapshots'])],
-  // Read-only: the audit trail (replayed up to the period's end) and the events.
-  'bulletin-api': [access(['Query'], ['events', 'audit'])],
+  // Read-only: plan state, events, the audit trail (reports; a claim's own row), snapshots and trend,
+  // review decisions, amendments.
+  'query-api': [access(['Query'], ['state', 'events', 'audit', 'snapshots', 'reviews', 'amendments'])],
+  // Read-only: the audit trail (replayed up to the period's end), the events, the decisions and the
+  // amendments as of the period's end.
+  'bulletin-api': [access(['Query'], ['events', 'audit', 'reviews', 'amendments'])],
+  // The office's actions: reads the unit's claim (state), the task's decisions and the amendments;
+  // puts a decision or an amendment once (conditional Put).
+  'office-api': [access(['Query', 'PutItem'], ['state', 'reviews', 'amendments'])],
 };
 
 function access(actions: readonly TableAction[], partitions: readonly Partition[]): TableAccess {
@@ -60,4 +72,5 @@ export const PUBLISHES: Partial<Record<FunctionName, readonly string[]>> = {
   'relay-outbox': WEBHOOK_TYPES,
   'aggregate-kpis': ['kpi.snapshot.created'],
   'send-reminders': ['reminder.due'],
+  'office-api': ['review.recorded', 'plan.amended'],
 };

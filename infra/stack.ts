@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DEFAULT_OFFICE_ROLE, type OfficeRole } from '../shared/api/office-role.js';
 import { QUEUES, type QueueName } from '../shared/routing.js';
 import type { OidcConfig, StageConfig } from './config.js';
 import { Api } from './constructs/api.js';
@@ -16,6 +17,8 @@ import type { EntryResolver } from './functions.js';
 export interface SupervisionStackProps extends StackProps {
   readonly config: StageConfig;
   readonly oidc?: OidcConfig;
+  /** The JWT claim of the supervision office (context `officeClaim`); default the scope `supervision/office`. */
+  readonly officeRole?: OfficeRole;
   /** Where each function's code is; defaults to `functions/<name>/handler.ts`. */
   readonly entryFor?: EntryResolver;
 }
@@ -54,7 +57,7 @@ export class SupervisionStack extends Stack {
     this.notifications = new Notifications(this, 'Notifications', { config, entryFor, table });
     this.pipeline.subscribe('delivery', this.notifications.deliverer);
     this.schedules = new Schedules(this, 'Schedules', { config, entryFor, table, bus });
-    this.api = new Api(this, 'Api', { config, entryFor, table, ingest: this.ingest.handler, ...(props.oidc ? { oidc: props.oidc } : {}) });
+    this.api = new Api(this, 'Api', { config, entryFor, table, bus, ingest: this.ingest.handler, officeRole: props.officeRole ?? DEFAULT_OFFICE_ROLE, ...(props.oidc ? { oidc: props.oidc } : {}) });
     if (props.oidc) this.dashboard = new Dashboard(this, 'Dashboard', { config, httpApi: this.api.httpApi, oidc: props.oidc });
 
     const queueNames = Object.keys(QUEUES) as QueueName[];
@@ -74,6 +77,7 @@ export class SupervisionStack extends Stack {
         ...Object.values(this.schedules.jobs),
         this.api.query,
         this.api.bulletins,
+        this.api.office,
       ],
       httpApi: this.api.httpApi,
       streams: [{ label: 'Relay', fn: this.pipeline.relay, maxAge: Duration.minutes(15) }],

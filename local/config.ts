@@ -14,6 +14,8 @@ export interface LocalConfig {
   sourcesFile: string;
   /** API_TOKEN; unset → a random token kept in DATA_DIR (see local/api-token.ts). */
   apiToken?: string;
+  /** OFFICE_TOKEN, the supervision office's role (reviews, amendments); unset → a random token kept in DATA_DIR. */
+  officeToken?: string;
   /** Where the business clock starts (CLOCK); undefined = the real clock. */
   clockStart?: Date;
   faults: Faults;
@@ -58,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     sourcesFile: resolve(env.SOURCES_FILE || 'config/sources.local.json'),
     // Unset: a random token kept in DATA_DIR (local/api-token.ts), never a well-known one.
     apiToken: env.API_TOKEN || undefined,
+    officeToken: env.OFFICE_TOKEN || undefined,
     faults,
     visibilityTimeoutMs: int(env, 'VISIBILITY_TIMEOUT_MS', 2_000, 10, 12 * 3600_000),
     consumerConcurrency: int(env, 'CONSUMER_CONCURRENCY', 4, 1, 64),

@@ -10,7 +10,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { documentClient } from '../shared/adapters/aws/clients.js';
 import { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
 import { offsetClock, systemClock } from '../shared/ports/clock.js';
-import { resolveApiToken } from './api-token.js';
+import { SameTokenError, resolveTokens } from './api-token.js';
 import { listPlans } from '../shared/plan/catalog.js';
 import { ConfigError, loadSources, readConfig } from './config.js';
 import { JavaMissingError, assertJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   const sources = await loadSources(config.sourcesFile);
   await mkdir(config.dataDir, { recursive: true });
-  const apiToken = await resolveApiToken(config.apiToken, config.dataDir);
+  const { api: apiToken, office: officeToken } = await resolveTokens({ apiToken: config.apiToken, officeToken: config.officeToken }, config.dataDir);
   progress(`DATA_DIR=${config.dataDir} PORT=${config.port} SOURCES_FILE=${config.sourcesFile} (${sources.length} source(s): ${sources.map((s) => s.sourceId).join(', ')})`);
   const clock = config.clockStart ? offsetClock(config.clockStart) : systemClock;
   if (config.clockStart) progress(`business clock starts at ${config.clockStart.toISOString()} and runs on (webhook timestamps are checked against the real clock)`);
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
       port: config.port,
       dataDir: config.dataDir,
       apiToken: apiToken.token,
+      officeToken: officeToken.token,
       clock,
       faults: config.faults,
       visibilityTimeoutMs: config.visibilityTimeoutMs,
@@ -128,8 +129,9 @@ async function main(): Promise<void> {
 
   const next = runtime.scheduler.nextRuns();
   progress(`schedules (Asia/Shanghai, business clock): ${Object.entries(next).map(([k, v]) => `${k} next at ${v}`).join('; ')}`);
-  const where = { env: 'from API_TOKEN', file: `kept in ${apiToken.file}`, generated: `generated now, kept in ${apiToken.file}` }[apiToken.origin];
-  progress(`API token: ${apiToken.token}   (${where}; Authorization: Bearer ${apiToken.token})`);
+  const where = (t: typeof apiToken, env: string) => ({ env: `from ${env}`, file: `kept in ${t.file}`, generated: `generated now, kept in ${t.file}` })[t.origin];
+  progress(`API token: ${apiToken.token}   (${where(apiToken, 'API_TOKEN')}; Authorization: Bearer ${apiToken.token})`);
+  progress(`office token (督查室: reviews, amendments): ${officeToken.token}   (${where(officeToken, 'OFFICE_TOKEN')})`);
   progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`listening on ${runtime.url}`);
 }
@@ -168,7 +170,7 @@ main().catch(async (err: unknown) => {
     progress('stopped');
     process.exit(0);
   }
-  if (err instanceof JavaMissingError || err instanceof ConfigError) {
+  if (err instanceof JavaMissingError || err instanceof ConfigError || err instanceof SameTokenError) {
     progress(err.message);
   } else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
     progress(`port already in use: ${(err as Error).message}. Set PORT to a free port.`);

@@ -28,7 +28,7 @@ export type JobFunction = (event: JobEvent, context: Context) => Promise<unknown
  * event source mapping).
  */
 export interface LocalFunctions {
-  http: { ingest?: HttpFunction; query?: HttpFunction; bulletins?: HttpFunction };
+  http: { ingest?: HttpFunction; query?: HttpFunction; bulletins?: HttpFunction; office?: HttpFunction };
   queues: Partial<Record<QueueName, QueueFunction>>;
   jobs: Partial<Record<ScheduleName, JobFunction>>;
   /** The table stream's consumer (relay-outbox): without it, accepted messages stay in the table. */
@@ -41,6 +41,7 @@ export const FUNCTION_NAMES = {
   relay: 'relay-outbox',
   query: 'query-api',
   bulletins: 'bulletin-api',
+  office: 'office-api',
   progress: 'apply-progress',
   events: 'register-event',
   delivery: 'deliver-notification',

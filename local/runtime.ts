@@ -29,6 +29,11 @@ export interface RuntimeOptions {
   /** Queues persist under `<dataDir>/queues`; the outbox is `<dataDir>/outbox.jsonl`. */
   dataDir: string;
   apiToken: string;
+  /**
+   * The supervision office's token (督查室): the only one office actions (`POST /v1/plans/…`) accept;
+   * it reads too. Without it no caller holds the office role (office actions answer 403).
+   */
+  officeToken?: string;
   /** The business clock: schedules fire on it, jobs run as of it by default. */
   clock: Clock;
   region?: string;
@@ -65,8 +70,10 @@ export interface RuntimeServices {
   bus: EventBus;
   clock: Clock;
   queues: Record<QueueName, LocalQueue>;
-  /** `Authorization: Bearer <API_TOKEN>`, compared in constant time. */
+  /** `Authorization: Bearer <API_TOKEN>` (or the office's token, which reads too), compared in constant time. */
   isAuthorized: (headers: Record<string, string | undefined>) => boolean;
+  /** `Authorization: Bearer <OFFICE_TOKEN>`: the office role. */
+  isOffice: (headers: Record<string, string | undefined>) => boolean;
   /** A queue handler tells why it failed a record; the reason is kept with the record if it goes to the DLQ. */
   onRecordFailure: (messageId: string, reason: string) => void;
 }
@@ -106,7 +113,9 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
   const httpTimeoutMs = options.httpTimeoutMs ?? 29_000;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const outbox = options.outbox ?? jsonLinesOutbox(join(options.dataDir, 'outbox.jsonl'));
-  const isAuthorized = bearerAuthorizer(options.apiToken);
+  const isReader = bearerAuthorizer(options.apiToken);
+  const isOffice = options.officeToken === undefined ? () => false : bearerAuthorizer(options.officeToken);
+  const isAuthorized = (headers: Record<string, string | undefined>) => isReader(headers) || isOffice(headers);
   const site = staticSite(options.webDir);
 
   const queueNames = Object.keys(QUEUES) as QueueName[];
@@ -127,7 +136,7 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     reasons.delete(messageId);
     return r;
   };
-  const services: RuntimeServices = { bus, clock: options.clock, queues, isAuthorized, onRecordFailure };
+  const services: RuntimeServices = { bus, clock: options.clock, queues, isAuthorized, isOffice, onRecordFailure };
   const environments =
     typeof functions === 'function'
       ? await Promise.all(Array.from({ length: Math.max(1, options.consumerConcurrency ?? 4) }, () => functions(services)))
@@ -293,6 +302,10 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     const webhook = /^\/v1\/webhooks\/([^/]+)$/.exec(path);
     if (method === 'POST' && webhook?.[1]) {
       return invokeHttp(fns.http.ingest, FUNCTION_NAMES.ingest, req, res, { routeKey: 'POST /v1/webhooks/{sourceId}', pathParameters: { sourceId: safeDecode(webhook[1]) } }, body);
+    }
+    // Office actions (reviews, amendments) are writes: their own function, as in AWS (infra/constructs/api.ts).
+    if (method === 'POST' && path.startsWith('/v1/plans/')) {
+      return invokeHttp(fns.http.office, FUNCTION_NAMES.office, req, res, { routeKey: 'POST /v1/plans/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/plans/'.length)) } }, body);
     }
     if (method === 'GET' && path === '/v1/openapi.json') return invokeHttp(fns.http.query, FUNCTION_NAMES.query, req, res, { routeKey: 'GET /v1/openapi.json' }, body);
     // As the HTTP API routes it: the bulletins to bulletin-api, every other read to query-api.

@@ -18,8 +18,10 @@ import {
   ProgressSubmittedData,
   ProgressSubmittedDetail,
   ReminderDueDetail,
+  ReviewRecordedDetail,
   WebhookEnvelope,
 } from '../events/schemas.js';
+import { PlanAmendedDetail } from '../shared/plan/amendment.js';
 
 export const JSON_SCHEMA_DIR = fileURLToPath(new URL('../events/json-schema/', import.meta.url));
 
@@ -62,6 +64,8 @@ const CONTRACTS: readonly Contract[] = [
   { name: 'event-registered-detail', title: 'event.registered bus detail', schema: EventRegisteredDetail, io: 'output' },
   { name: 'kpi-snapshot-created-detail', title: 'kpi.snapshot.created bus detail', schema: KpiSnapshotCreatedDetail, io: 'output' },
   { name: 'reminder-due-detail', title: 'reminder.due bus detail', schema: ReminderDueDetail, io: 'output' },
+  { name: 'plan-amended-detail', title: 'plan.amended bus detail (and the amendment as stored)', schema: PlanAmendedDetail, io: 'output' },
+  { name: 'review-recorded-detail', title: 'review.recorded bus detail (and the decision\'s audit row)', schema: ReviewRecordedDetail, io: 'output' },
 ];
 
 /**

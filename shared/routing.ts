@@ -14,6 +14,21 @@ export type QueueName = keyof typeof QUEUES;
 /** The function timeout each queue's visibility timeout is sized against (≥ 6×, per AWS guidance). */
 export const CONSUMER_TIMEOUT_SECONDS: Record<QueueName, number> = { progress: 30, events: 30, delivery: 60 };
 
+/**
+ * Every queue of the stack is tagged `QUEUE_TAG = <queue>` (a work queue) or `<queue>-dlq` (a
+ * dead-letter queue), so that tools find them by tag rather than by generated name (scripts/ops.ts).
+ * Besides the work queues' DLQs: `bus-target-dlq` (events EventBridge could not put on a queue),
+ * `schedule-dlq` (Scheduler invocations that failed) and `relay-dlq` (stream batches relay-outbox
+ * could not put on the bus: their descriptions, the messages stay in the table).
+ */
+export const QUEUE_TAG = 'supervision:queue';
+export const OTHER_DEAD_LETTER_QUEUES = ['bus-target', 'schedule', 'relay'] as const;
+export type DeadLetterQueueName = QueueName | (typeof OTHER_DEAD_LETTER_QUEUES)[number];
+export const DEAD_LETTER_QUEUES: readonly DeadLetterQueueName[] = [...(Object.keys(QUEUES) as QueueName[]), ...OTHER_DEAD_LETTER_QUEUES];
+
+export const workQueueTag = (queue: QueueName): string => queue;
+export const deadLetterQueueTag = (queue: DeadLetterQueueName): string => `${queue}-dlq`;
+
 export function queuesFor(detailType: string): QueueName[] {
   return (Object.keys(QUEUES) as QueueName[]).filter((q) => (QUEUES[q].detailTypes as readonly string[]).includes(detailType));
 }

@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{planId}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Amend the plan (计划调整): confirm a milestone date, set a target, reassign units
+         * @description A versioned change to the plan: `confirm_milestone` (the date is no longer an assumption, optionally moved), `set_target`, `assign_units`. Every change is checked against the plan as amended so far; any issue refuses the whole amendment (422, every issue listed) and nothing is applied. The amendment becomes the next version, effective from today (the plan's time zone): the lights, reminders, snapshots and the webhook's unit checks use the plan as amended from then on; earlier snapshots and bulletins stay as they were. A `plan.amended` event goes on the bus. Office role only.
+         */
+        post: operations["amendPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/plans/{planId}/bulletins/{period}": {
         parameters: {
             query?: never;
@@ -144,6 +164,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{planId}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Completion claims for the office to review (待销号), paginated
+         * @description Each unit's completion claim (its latest report says `completed`) in the given state, oldest first, with the claim's summary and evidence and the task's KPIs now against target. Decide with `POST …/tasks/{taskId}/reviews`.
+         */
+        get: operations["listReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/plans/{planId}/snapshots": {
         parameters: {
             query?: never;
@@ -184,6 +224,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{planId}/tasks/{taskId}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve (销号) or return (退回) a unit's completion claim
+         * @description The office decides the pending completion claim of a unit on a task: `approve` closes it (the unit is done; the task once every lead unit is), `return` sends it back with a required comment that goes into the unit's next digest. Each decision is an immutable audit row and a `review.recorded` event. Office role only: a reader's token gets 403.
+         */
+        post: operations["reviewClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/{sourceId}": {
         parameters: {
             query?: never;
@@ -208,13 +268,53 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AmendmentRequest: {
+            changes: ({
+                /**
+                 * Format: date
+                 * @description The confirmed date, when it differs from the one the plan has; absent: the plan's date is confirmed as is.
+                 */
+                dueDate?: string;
+                milestoneId: string;
+                /** @constant */
+                op: "confirm_milestone";
+            } | {
+                kpiId: string;
+                /** @constant */
+                op: "set_target";
+                target: {
+                    /** @constant */
+                    op: ">=";
+                    value: number;
+                } | {
+                    /** @constant */
+                    op: "<=";
+                    value: number;
+                } | {
+                    max: number;
+                    min: number;
+                    /** @constant */
+                    op: "between";
+                };
+            } | {
+                /** @description The lead units (牵头单位), replacing the plan's. */
+                leadOrgIds?: string[];
+                /** @constant */
+                op: "assign_units";
+                /** @description The support units (配合单位), replacing the plan's. */
+                supportOrgIds?: string[];
+                taskId: string;
+            })[];
+            /** @description Why the plan changes (调整事由), e.g. the office's meeting or notice. */
+            reason: string;
+        };
         ErrorResponse: {
             error: {
                 /** @description Stable, machine-readable code (see docs/api.md). */
                 code: string;
                 /** @description Every violation, when the request was invalid. */
                 issues?: {
-                    /** @description The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `invalid_value`). */
+                    /** @description The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `evidence_required`, `invalid_value`). */
                     code?: string;
                     message: string;
                     /** @description Dotted path of the offending field or query parameter (`data.metrics.0.value`, `limit`). */
@@ -348,12 +448,17 @@ export interface components {
             /** Format: date */
             asOf: string;
             items: {
+                /**
+                 * @description The milestone date is ours, not printed in the notice and not yet confirmed by the office (节点日期待确认): shown, but no alarm — not in the bulletin, no overdue reminder.
+                 * @constant
+                 */
+                dateAssumed?: true;
                 daysOverdue: number;
                 /** Format: date */
                 dueDate: string;
                 /** @description Present when the overdue item is a milestone of the task. */
                 milestoneId?: string;
-                /** @description Lead units that have not reported the task completed. */
+                /** @description Lead units whose completion is not approved (销号) yet: no claim, or a claim pending review or returned. */
                 orgIds: string[];
                 taskId: string;
                 title: string;
@@ -362,7 +467,55 @@ export interface components {
             }[];
             planId: string;
         };
+        PlanAmendment: {
+            /** Format: date-time */
+            amendedAt: string;
+            amendedBy: string;
+            changes: ({
+                /**
+                 * Format: date
+                 * @description The confirmed date, when it differs from the one the plan has; absent: the plan's date is confirmed as is.
+                 */
+                dueDate?: string;
+                milestoneId: string;
+                /** @constant */
+                op: "confirm_milestone";
+            } | {
+                kpiId: string;
+                /** @constant */
+                op: "set_target";
+                target: {
+                    /** @constant */
+                    op: ">=";
+                    value: number;
+                } | {
+                    /** @constant */
+                    op: "<=";
+                    value: number;
+                } | {
+                    max: number;
+                    min: number;
+                    /** @constant */
+                    op: "between";
+                };
+            } | {
+                /** @description The lead units (牵头单位), replacing the plan's. */
+                leadOrgIds?: string[];
+                /** @constant */
+                op: "assign_units";
+                /** @description The support units (配合单位), replacing the plan's. */
+                supportOrgIds?: string[];
+                taskId: string;
+            })[];
+            /** Format: date */
+            effectiveFrom: string;
+            planId: string;
+            reason: string;
+            version: number;
+        };
         PlanResponse: {
+            /** @description Every amendment of the plan, oldest first; each applies from its `effectiveFrom`. */
+            amendments: components["schemas"]["PlanAmendment"][];
             /**
              * Format: date
              * @description The business date (plan time zone) the lights are judged as of.
@@ -375,6 +528,8 @@ export interface components {
                 message: string;
             }[];
             issuer: string;
+            /** @description Done tasks completed after their due date (逾期办结). */
+            lateDone: number;
             planId: string;
             sections: {
                 done: number;
@@ -395,11 +550,17 @@ export interface components {
                 yellow: number;
             };
             tasks: {
+                /** @description Done: when the last lead unit's approved claim was reported (its `reportedAt`); null otherwise. */
+                completedAt: string | null;
                 /** Format: date */
                 dueDate: string;
                 /** @description Share of the task period elapsed (序时进度), 0…1. */
                 expected: number;
+                /** @description 逾期办结: done, but completed after the due date (plan time zone). */
+                late: boolean;
                 leadOrgIds: string[];
+                /** @description Units whose completion claim waits for the office's review (待销号). */
+                pendingReview: string[];
                 /** @description Task progress 0…1 as used by the pace rule. */
                 progress: number;
                 /** @description Why the light is not green (or why done). */
@@ -420,6 +581,8 @@ export interface components {
             }[];
             timeZone: string;
             title: string;
+            /** @description The plan's version as of today: 1 as encoded from the notice, then one more per amendment (计划调整). */
+            version: number;
             year: number;
         };
         RankingsResponse: {
@@ -430,6 +593,8 @@ export interface components {
                 green: number;
                 items: number;
                 kind: string;
+                /** @description Of its done items, those completed after the due date (逾期办结); after score, overdue and done, fewer rank first. */
+                lateDone: number;
                 name: string;
                 orgId: string;
                 overdue: number;
@@ -440,6 +605,134 @@ export interface components {
                 yellow: number;
             }[];
             planId: string;
+        };
+        ReviewRequest: {
+            /** @description The office's words; required when returning (退回意见), sent to the unit in its next digest. */
+            comment?: string;
+            /**
+             * @description `approve` = 销号 (the unit is done with the task); `return` = 退回 (back in progress).
+             * @enum {string}
+             */
+            decision: "approve" | "return";
+            /** @description The unit whose completion claim is decided. */
+            orgId: string;
+        };
+        /** @description The recorded decision: `state` is `approved` (销号) or `returned` (退回). */
+        ReviewResponse: {
+            claim: {
+                /** Format: date-time */
+                reportedAt: string;
+                sourceId?: string;
+                webhookId: string;
+            };
+            comment: string | null;
+            /** Format: date-time */
+            decidedAt: string;
+            decidedBy: string;
+            /** @enum {string} */
+            decision: "approve" | "return";
+            orgId: string;
+            planId: string;
+            /** @enum {string} */
+            state: "approved" | "returned";
+            taskId: string;
+        };
+        ReviewsResponse: {
+            /** Format: date */
+            asOf: string;
+            /** @description Claims in that state, oldest `reportedAt` first. */
+            items: {
+                claim: {
+                    /** Format: date-time */
+                    reportedAt: string;
+                    sourceId?: string;
+                    webhookId: string;
+                };
+                /** @description When the claim was received (its audit row's `receivedAt`); null if the row is not found. */
+                claimedAt: string | null;
+                /** @description The decision on this claim, once taken. */
+                decision: {
+                    claim: {
+                        /** Format: date-time */
+                        reportedAt: string;
+                        sourceId?: string;
+                        webhookId: string;
+                    };
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    decidedBy: string;
+                    /** @enum {string} */
+                    decision: "approve" | "return";
+                    orgId: string;
+                    planId: string;
+                    /** @enum {string} */
+                    state: "approved" | "returned";
+                    taskId: string;
+                } | null;
+                /** Format: date */
+                dueDate: string;
+                /** @description The claim's evidence (佐证材料). */
+                evidence: {
+                    title: string;
+                    /** Format: uri */
+                    url: string;
+                }[];
+                /** @description The task's KPIs as they stand now, against target: what the office checks the claim against. */
+                kpis: {
+                    kpiId: string;
+                    name: string;
+                    /** @description The claiming unit's own current figure; null when it reports none. */
+                    orgValue: number | null;
+                    progress: number | null;
+                    /**
+                     * @description 红黄绿灯: green, yellow, red, or done (办结).
+                     * @enum {string}
+                     */
+                    status: "green" | "yellow" | "red" | "done";
+                    target: {
+                        /** @constant */
+                        op: ">=";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        op: "<=";
+                        value: number;
+                    } | {
+                        max: number;
+                        min: number;
+                        /** @constant */
+                        op: "between";
+                    };
+                    unit: string;
+                    /** @description The city figure now. */
+                    value: number | null;
+                }[];
+                /** @description The claim is dated after the task's due date: approving it is a late completion (逾期办结). */
+                late: boolean;
+                /** @description The unit's name. */
+                name: string;
+                orgId: string;
+                percentComplete: number | null;
+                /**
+                 * Format: date-time
+                 * @description The claim's own `reportedAt`: the completion date once approved.
+                 */
+                reportedAt: string;
+                /** @enum {string} */
+                role: "lead" | "support";
+                /** @enum {string} */
+                state: "pending" | "approved" | "returned";
+                /** @description The claim's summary (from its audit row; empty if not found). */
+                summary: string;
+                taskId: string;
+                /** @description The task's title. */
+                title: string;
+            }[];
+            nextCursor: string | null;
+            planId: string;
+            /** @enum {string} */
+            state: "pending" | "approved" | "returned";
         };
         SnapshotsResponse: {
             /** Format: date */
@@ -494,6 +787,10 @@ export interface components {
             /** Format: date */
             asOf: string;
             byOrg: {
+                /** @description 销号: the approved claim's `reportedAt`; null until approved. */
+                completedAt: string | null;
+                /** @description 逾期办结: approved, but claimed after the task's due date. */
+                late: boolean;
                 /**
                  * @description The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these.
                  * @enum {string}
@@ -505,11 +802,27 @@ export interface components {
                 period: string | null;
                 reasons: string[];
                 reportedAt: string | null;
+                /** @description The unit's completion claim under review: 待销号 (pending), 已销号 (approved), 已退回 (returned); null when its latest status is not `completed`. */
+                review: {
+                    /**
+                     * Format: date-time
+                     * @description The `reportedAt` of the claim (its `completed` report).
+                     */
+                    claimedReportedAt: string;
+                    comment?: string | null;
+                    /** Format: date-time */
+                    decidedAt?: string;
+                    decidedBy?: string;
+                    /** @enum {string} */
+                    state: "pending" | "approved" | "returned";
+                } | null;
                 /** @enum {string} */
                 role: "lead" | "support";
                 /** @description The unit's latest reported status; null before its first report. */
                 status: ("not_started" | "in_progress" | "completed" | "blocked") | null;
             }[];
+            /** @description Done: when the last lead unit's approved claim was reported (its `reportedAt`); null otherwise. */
+            completedAt: string | null;
             /** Format: date */
             dueDate: string;
             /** @description Share of the task period elapsed (序时进度), 0…1. */
@@ -598,6 +911,8 @@ export interface components {
                 /** @description The city figure; null until anything is reported. */
                 value: number | null;
             }[];
+            /** @description 逾期办结: done, but completed after the due date (plan time zone). */
+            late: boolean;
             leadOrgIds: string[];
             milestones: {
                 /** @description True when the date is ours and unconfirmed: it makes the task yellow at worst (节点日期待确认), never red. */
@@ -617,6 +932,8 @@ export interface components {
                 title: string;
             }[];
             orgAssignmentAssumed: boolean;
+            /** @description Units whose completion claim waits for the office's review (待销号). */
+            pendingReview: string[];
             planId: string;
             /** @description Task progress 0…1 as used by the pace rule. */
             progress: number;
@@ -632,7 +949,10 @@ export interface components {
                 items: {
                     /** @description Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it. */
                     completedMilestoneIds?: string[];
-                    /** @default [] */
+                    /**
+                     * @description Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.
+                     * @default []
+                     */
                     evidence: {
                         title: string;
                         /** Format: uri */
@@ -664,6 +984,26 @@ export interface components {
                 /** @description Pass as `cursor` for the next page; null on the last page. */
                 nextCursor: string | null;
             };
+            /** @description Every decision of the office on the task's completion claims (销号 / 退回), newest first: the immutable audit rows. */
+            reviews: {
+                claim: {
+                    /** Format: date-time */
+                    reportedAt: string;
+                    sourceId?: string;
+                    webhookId: string;
+                };
+                comment: string | null;
+                /** Format: date-time */
+                decidedAt: string;
+                decidedBy: string;
+                /** @enum {string} */
+                decision: "approve" | "return";
+                orgId: string;
+                planId: string;
+                /** @enum {string} */
+                state: "approved" | "returned";
+                taskId: string;
+            }[];
             section: {
                 number: number;
                 sectionId: string;
@@ -687,7 +1027,10 @@ export interface components {
             data: {
                 /** @description Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it. */
                 completedMilestoneIds?: string[];
-                /** @default [] */
+                /**
+                 * @description Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.
+                 * @default []
+                 */
                 evidence?: {
                     title: string;
                     /** Format: uri */
@@ -856,6 +1199,98 @@ export interface operations {
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    amendPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan, e.g. `jining-sports-2023`. */
+                planId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AmendmentRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanAmendment"];
+                };
+            };
+            /** @description Malformed JSON or a body against the contract (every issue with its path): an unknown `op`, a field it does not take, no change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The token is valid but not the office's: a reader may not act (AWS: the JWT lacks the office claim, `officeClaim`; locally: the read token, not `OFFICE_TOKEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown plan. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Another amendment took the version at the same moment, three times running: send it again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Content type is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A change the plan refuses: nothing was applied. Every issue is listed with the path of its change. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Recorded, but its event is not on the bus yet: repeat the same request (it answers as the first should have and publishes it). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     getBulletin: {
@@ -1035,6 +1470,41 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listReviews: {
+        parameters: {
+            query?: {
+                /** @description `pending` (待销号, default): claims waiting for the office; `approved` (已销号) or `returned` (已退回): claims decided. */
+                state?: "pending" | "approved" | "returned";
+                /** @description Page size, 1–100 (default 20). */
+                limit?: number;
+                /** @description The opaque `nextCursor` of the previous page, unchanged. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The plan, e.g. `jining-sports-2023`. */
+                planId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listSnapshots: {
         parameters: {
             query?: {
@@ -1101,6 +1571,91 @@ export interface operations {
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    reviewClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan, e.g. `jining-sports-2023`. */
+                planId: string;
+                /** @description The task, `T01`…`T27`. */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewResponse"];
+                };
+            };
+            /** @description Malformed JSON or a body against the contract (every issue with its path); a return without a comment. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The token is valid but not the office's: a reader may not act (AWS: the JWT lacks the office claim, `officeClaim`; locally: the read token, not `OFFICE_TOKEN`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unknown plan or task, or the unit is not a unit of the task. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The unit has no completion claim pending review: its latest status is not `completed`, or this claim was already decided (by someone else, or otherwise). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Content type is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Recorded, but its event is not on the bus yet: repeat the same request (it answers as the first should have and publishes it). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     postWebhook: {
@@ -1198,7 +1753,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Well-formed, but wrong against the plan or the time of receipt; nothing was stored. Each issue has its own `code` and path; the answer's `code` is the first issue's: `unknown_reference` (plan, task, KPI, milestone or linked task the plan does not have), `unit_not_assigned` (the unit is not a unit of the task, does not report the KPI, or links an event to another unit's task), `time_out_of_range` (`reportedAt` or `timestamp` later than receipt + 5 min, or outside the plan's year ± 1), `invalid_period` (not the task's cycle, not the plan's year, or not begun on the report's date). */
+            /** @description Well-formed, but wrong against the plan or the time of receipt; nothing was stored. Each issue has its own `code` and path; the answer's `code` is the first issue's: `unknown_reference` (plan, task, KPI, milestone or linked task the plan does not have), `unit_not_assigned` (the unit is not a unit of the task, does not report the KPI, or links an event to another unit's task), `time_out_of_range` (`reportedAt` or `timestamp` later than receipt + 5 min, or outside the plan's year ± 1), `invalid_period` (not the task's cycle, not the plan's year, or not begun on the report's date), `evidence_required` (a completion claim, `status: "completed"`, without evidence: the office reviews claims against their 佐证材料). */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -5,9 +5,12 @@ import { evaluatePlan } from '../../shared/kpi/evaluate-plan.js';
 import { findDrift, replayReports, type Drift } from '../../shared/kpi/reconcile.js';
 import { getPlan, listPlans } from '../../shared/plan/catalog.js';
 import type { Plan } from '../../shared/plan/schema.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import type { EventBus } from '../../shared/ports/bus.js';
 import type { Clock } from '../../shared/ports/clock.js';
+import type { ReviewStore } from '../../shared/ports/reviews.js';
 import type { SnapshotStore } from '../../shared/ports/snapshots.js';
+import { withReviews } from '../../shared/review/state.js';
 import type { AuditTrailReader, PlanStateReader, StoredReport } from '../../shared/ports/state.js';
 import { localDateOf } from '../../shared/time/local-date.js';
 
@@ -23,8 +26,12 @@ export const AggregateKpisEvent = z
 
 export interface AggregateKpisDeps {
   reader: PlanStateReader;
+  /** The office's decisions on completion claims: a claim counts as done only once approved. */
+  reviews: Pick<ReviewStore, 'listDecisions'>;
   snapshots: SnapshotStore;
   auditTrail: AuditTrailReader;
+  /** The plan as amended as of the snapshot's day (default: the baseline only). */
+  amender?: PlanAmender;
   bus: EventBus;
   clock: Clock;
   logger: Logger;
@@ -46,7 +53,7 @@ export interface AggregationRun {
 
 /**
  * The daily KPI aggregation (Scheduler, 01:00 Asia/Shanghai, and on demand): evaluates each plan from
- * the aggregates (one query for the state, one for the events — nothing that grows with reports),
+ * the aggregates (one query each for the state, the events and the office's decisions — nothing that grows with reports),
  * stores the day's snapshot (a re-run replaces it) and emits `kpi.snapshot.created`.
  */
 export function createAggregateKpisHandler(deps: AggregateKpisDeps) {
@@ -71,8 +78,10 @@ export function createAggregateKpisHandler(deps: AggregateKpisDeps) {
 }
 
 async function snapshot(deps: AggregateKpisDeps, plan: Plan, date: string, now: Date): Promise<AggregationRun> {
-  const [state, events] = await Promise.all([deps.reader.loadPlanState(plan.planId), deps.reader.listEvents(plan.planId)]);
-  const view = evaluatePlan(plan, state, events, date);
+  const [state, events, decisions] = await Promise.all([deps.reader.loadPlanState(plan.planId), deps.reader.listEvents(plan.planId), deps.reviews.listDecisions(plan.planId)]);
+  // The plan as it stands that day: a snapshot taken before an amendment stays as it was.
+  const amended = await (deps.amender ?? baselineOnly).asOf(plan, date);
+  const view = evaluatePlan(amended, withReviews(state, decisions), events, date);
   const createdAt = now.toISOString();
   await deps.snapshots.putSnapshot({ planId: plan.planId, date, createdAt, view });
   const detail: KpiSnapshotCreatedDetail = { planId: plan.planId, date, createdAt, summary: view.summary };

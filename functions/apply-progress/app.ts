@@ -1,13 +1,18 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { ProgressSubmittedDetail } from '../../events/schemas.js';
-import { checkMessage } from '../../shared/ingest/message-checks.js';
+import type { PlanAmender } from '../../shared/plan/amender.js';
+import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { ProgressWriter } from '../../shared/ports/state.js';
-import { createEventConsumer, UnappliableMessageError } from '../lib/event-consumer.js';
+import type { JobLogger } from '../../shared/reminders/logger.js';
+import { assertAppliable, createEventConsumer } from '../lib/event-consumer.js';
 
 export interface ApplyProgressDeps {
   writer: ProgressWriter;
-  logger: Logger;
+  logger: JobLogger;
+  /** `ReportsApplied` by outcome, `DeadLetters`. */
+  metrics?: MetricsRecorder;
   onFailure?: (messageId: string, reason: string) => void;
+  /** The plan as amended on the day of receipt, for the checks (default: the baseline only). */
+  amender?: PlanAmender;
 }
 
 /** Consumes `progress.submitted`: audit row, unit figures, unit task status, period marker — exactly once in effect. */
@@ -16,14 +21,13 @@ export function createApplyProgressHandler(deps: ApplyProgressDeps) {
     name: 'apply-progress',
     detail: ProgressSubmittedDetail,
     logger: deps.logger,
+    metrics: deps.metrics,
     onFailure: deps.onFailure,
     apply: async (report) => {
-      const { timestamp, sourceId: _s, webhookId: _w, receivedAt, ...data } = report;
-      // The same checks as at ingest, against the receipt time: a message that slipped past (an
-      // older ingest, an archive replay) still never moves a figure.
-      const issues = checkMessage({ type: 'progress.submitted', timestamp, data }, { receivedAt: new Date(receivedAt) });
-      if (issues.length > 0) throw new UnappliableMessageError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-      return deps.writer.applyProgress(report);
+      await assertAppliable({ type: 'progress.submitted', detail: report }, deps.amender);
+      const result = await deps.writer.applyProgress(report);
+      deps.metrics?.count('ReportsApplied', { Outcome: result.outcome });
+      return result;
     },
   });
 }

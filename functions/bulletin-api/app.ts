@@ -5,7 +5,9 @@ import { BULLETIN_ROUTE, matchTemplate } from '../../shared/api/routes.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { errorResponse } from '../../shared/http/json-response.js';
 import { getPlan } from '../../shared/plan/catalog.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import type { Clock } from '../../shared/ports/clock.js';
+import type { ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanStateReader, ReportReader } from '../../shared/ports/state.js';
 import { localDateOf } from '../../shared/time/local-date.js';
 import { ApiError, NotFoundError, parseQuery } from '../query-api/errors.js';
@@ -15,6 +17,10 @@ import { renderBulletin } from './bulletin-render.js';
 export interface BulletinApiDeps {
   reader: PlanStateReader;
   reports: ReportReader;
+  /** The office's decisions on completion claims (a bulletin counts those taken by the period's end). */
+  reviews: Pick<ReviewStore, 'listDecisions'>;
+  /** The plan as amended (计划调整) as of the bulletin's day; default: the baseline only. */
+  amender?: PlanAmender;
   /** The business clock: a bulletin is as of the period's end, or today while the period runs. */
   clock: Clock;
   calendar: WorkdayCalendar;
@@ -29,6 +35,7 @@ export interface BulletinApiDeps {
  * (query-api) starts without it. The same error shape and authorization as the read API.
  */
 export function createBulletinApiHandler(deps: BulletinApiDeps) {
+  const amender = deps.amender ?? baselineOnly;
   async function serve(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     if (deps.authorize && !deps.authorize(event)) {
       return errorResponse(401, 'unauthorized', 'a valid bearer token is required', undefined, { 'www-authenticate': 'Bearer' });
@@ -40,7 +47,7 @@ export function createBulletinApiHandler(deps: BulletinApiDeps) {
     if (!plan) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
     const query = parseQuery(BULLETIN_ROUTE.query, event) as BulletinQuery;
     const now = deps.clock.now();
-    const bulletin = await loadBulletin(deps, plan, params.period ?? '', localDateOf(now, plan.timeZone), now);
+    const bulletin = await loadBulletin({ ...deps, amender }, plan, params.period ?? '', localDateOf(now, plan.timeZone), now);
     return renderBulletin(bulletin, query.format);
   }
 

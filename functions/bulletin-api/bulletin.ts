@@ -6,7 +6,10 @@ import { evaluatePlan, type PlanView } from '../../shared/kpi/evaluate-plan.js';
 import { replayReports } from '../../shared/kpi/reconcile.js';
 import { COUNTY_AND_ZONE_IDS, orgName } from '../../shared/org/directory.js';
 import type { Plan } from '../../shared/plan/schema.js';
+import type { PlanAmender } from '../../shared/plan/amender.js';
+import type { ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanStateReader, ReportReader, StoredReport } from '../../shared/ports/state.js';
+import { decisionsUntil, withReviews } from '../../shared/review/state.js';
 import type { Light } from '../../shared/status/light.js';
 import { localDateOf } from '../../shared/time/local-date.js';
 import { InvalidPeriodError } from '../query-api/errors.js';
@@ -80,7 +83,8 @@ export function buildBulletin(plan: Plan, view: PlanView, period: BulletinPeriod
     tasks: view.tasks.length,
     summary: view.summary,
     ranking: rankingsBody(view).orgs,
-    overdue: overdueItems(view, calendar).map((o) => ({
+    // A date we assumed is no overdue in a printed bulletin (issue 14 (1)).
+    overdue: overdueItems(view, calendar).filter((o) => !o.dateAssumed).map((o) => ({
       taskId: o.taskId,
       ...(o.milestoneId === undefined ? {} : { milestoneId: o.milestoneId }),
       title: o.title,
@@ -119,18 +123,24 @@ async function auditTrail(reports: ReportReader, planId: string, taskId: string)
 export interface BulletinDeps {
   reader: PlanStateReader;
   reports: ReportReader;
+  reviews: Pick<ReviewStore, 'listDecisions'>;
   calendar: WorkdayCalendar;
 }
 
 /**
  * The plan as it stood at the end of `asOf` (plan time zone): the audit trail replayed up to that
- * day, and the events registered by then. A bulletin for June therefore says the same whenever it
- * is produced, and a report sent in July does not change it.
+ * day, the events registered by then and the office's decisions taken by then. A bulletin for June
+ * therefore says the same whenever it is produced, and a report sent or a claim approved in July does
+ * not change it.
  */
 export async function planViewAsOf(deps: BulletinDeps, plan: Plan, asOf: string): Promise<PlanView> {
   const until = (instant: string) => localDateOf(new Date(instant), plan.timeZone) <= asOf;
-  const [trails, events] = await Promise.all([Promise.all(plan.tasks.map((t) => auditTrail(deps.reports, plan.planId, t.taskId))), deps.reader.listEvents(plan.planId)]);
-  const state = replayReports(trails.flat().filter((r) => until(r.reportedAt)));
+  const [trails, events, decisions] = await Promise.all([
+    Promise.all(plan.tasks.map((t) => auditTrail(deps.reports, plan.planId, t.taskId))),
+    deps.reader.listEvents(plan.planId),
+    deps.reviews.listDecisions(plan.planId),
+  ]);
+  const state = withReviews(replayReports(trails.flat().filter((r) => until(r.reportedAt))), decisionsUntil(decisions, asOf, plan.timeZone));
   return evaluatePlan(
     plan,
     state,
@@ -143,12 +153,14 @@ export async function planViewAsOf(deps: BulletinDeps, plan: Plan, asOf: string)
  * The bulletin of `periodId` (`GET /v1/plans/{planId}/bulletins/{period}`): 400 unless the period is
  * a month or quarter of the plan's year that has begun by `today`.
  */
-export async function loadBulletin(deps: BulletinDeps, plan: Plan, periodId: string, today: string, now: Date): Promise<Bulletin> {
+export async function loadBulletin(deps: BulletinDeps & { amender: PlanAmender }, plan: Plan, periodId: string, today: string, now: Date): Promise<Bulletin> {
   const period = parseBulletinPeriod(periodId);
   if (!period) throw new InvalidPeriodError('invalid_period', `period must be a month (2023-06) or a quarter (2023-Q2), got "${periodId}"`);
   if (period.year !== plan.year) throw new InvalidPeriodError('period_outside_plan', `period ${periodId} is outside the plan's year ${plan.year}`);
   if (period.first > today) throw new InvalidPeriodError('period_not_started', `period ${periodId} has not begun (today is ${today})`);
   const asOf = period.last < today ? period.last : today;
-  const view = await planViewAsOf(deps, plan, asOf);
-  return buildBulletin(plan, view, period, deps.calendar, now.toISOString());
+  // The plan as amended as of the bulletin's day: an amendment made later does not change it.
+  const amended = await deps.amender.asOf(plan, asOf);
+  const view = await planViewAsOf(deps, amended, asOf);
+  return buildBulletin(amended, view, period, deps.calendar, now.toISOString());
 }

@@ -1,8 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ReminderDueDetail, eventBridgeEnvelope } from '../../events/schemas.js';
+import { withKeys } from '../../shared/observability/correlation.js';
+import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import { channelName, type ChannelKind, type DeliveryChannel, type DeliveryReceipts, type Notifier } from '../../shared/ports/notifier.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
+import { failureName, isFinalReceive } from '../lib/event-consumer.js';
 
 export const ReminderDueEnvelope = eventBridgeEnvelope(ReminderDueDetail);
 
@@ -33,7 +36,27 @@ export interface DeliverNotificationDeps {
   senders: Partial<Record<ChannelKind, Notifier>>;
   receipts: DeliveryReceipts;
   logger: JobLogger;
+  /** `RemindersDelivered` by channel and kind, `DeliveryFailures` by channel, `DeadLetters`. */
+  metrics?: MetricsRecorder;
   now?: () => Date;
+}
+
+const distinct = (values: ReadonlyArray<string | undefined>): string[] => [...new Set(values.filter((v): v is string => v !== undefined))];
+
+/**
+ * The correlation keys of a digest's log lines: the digest's own (plan, recipient unit, id), the
+ * tasks it is about, and the reports it answers (`blocked`, `stagnant` items name them), so that a
+ * search for a report's webhook-id or a task finds its delivery too.
+ */
+function digestKeys(digest: ReminderDueDetail): Record<string, unknown> {
+  const webhookIds = distinct(digest.items.map((i) => i.webhookId));
+  return {
+    planId: digest.planId,
+    orgId: digest.orgId,
+    digestId: digest.digestId,
+    taskIds: distinct(digest.items.map((i) => i.taskId)),
+    ...(webhookIds.length > 0 ? { webhookIds } : {}),
+  };
 }
 
 export interface DeliveryOutcome {
@@ -50,11 +73,20 @@ export interface DeliveryOutcome {
 export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) {
   const now = deps.now ?? (() => new Date());
 
-  async function deliver(digest: ReminderDueDetail): Promise<DeliveryOutcome> {
+  async function deliver(digest: ReminderDueDetail, log: JobLogger): Promise<DeliveryOutcome> {
     const channels = deps.channelsFor(digest.orgId);
     const outcome: DeliveryOutcome = { digestId: digest.digestId, sent: [], alreadySent: [] };
+    for (const item of digest.items) {
+      log.debug('digest item', {
+        kind: item.kind,
+        taskId: item.taskId,
+        ...(item.subjectOrgId ? { subjectOrgId: item.subjectOrgId } : {}),
+        ...(item.sourceId ? { sourceId: item.sourceId } : {}),
+        ...(item.webhookId ? { webhookId: item.webhookId } : {}),
+      });
+    }
     if (channels.length === 0) {
-      deps.logger.warn('unit has no notification channel: digest not delivered', { digestId: digest.digestId, orgId: digest.orgId });
+      log.warn('unit has no notification channel: digest not delivered', { digestId: digest.digestId, orgId: digest.orgId });
       return outcome;
     }
     const failed: string[] = [];
@@ -67,7 +99,7 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
           return;
         }
         if (state === 'busy') {
-          deps.logger.warn('another delivery is sending this digest through the channel: retry later', { digestId: digest.digestId, channel: name });
+          log.warn('another delivery is sending this digest through the channel: retry later', { digestId: digest.digestId, channel: name });
           failed.push(name);
           return;
         }
@@ -77,7 +109,8 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
           await sender.send(channel, digest);
         } catch (err) {
           await deps.receipts.release(digest.digestId, name);
-          deps.logger.error('channel did not take the digest', {
+          deps.metrics?.count('DeliveryFailures', { Channel: channel.kind });
+          log.error('channel did not take the digest', {
             digestId: digest.digestId,
             orgId: digest.orgId,
             channel: name,
@@ -88,25 +121,36 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
         }
         await deps.receipts.complete(digest.digestId, name, now());
         outcome.sent.push(name);
+        for (const [kind, n] of countBy(digest.items.map((i) => i.kind))) deps.metrics?.count('RemindersDelivered', { Channel: channel.kind, Kind: kind }, n);
       }),
     );
     if (failed.length > 0) throw new DeliveryFailedError(digest.digestId, failed.sort());
-    deps.logger.info('digest delivered', { ...outcome, orgId: digest.orgId, items: digest.items.length });
+    log.info('digest delivered', { ...outcome, orgId: digest.orgId, items: digest.items.length });
     return outcome;
   }
 
   async function recordHandler(record: SQSRecord): Promise<DeliveryOutcome> {
-    let body: unknown;
+    let log = withKeys(deps.logger, { messageId: record.messageId });
     try {
-      body = JSON.parse(record.body);
-    } catch {
-      throw new InvalidReminderMessageError(`message ${record.messageId} is not JSON`);
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        throw new InvalidReminderMessageError(`message ${record.messageId} is not JSON`);
+      }
+      const parsed = ReminderDueEnvelope.safeParse(body);
+      if (!parsed.success) {
+        throw new InvalidReminderMessageError(`message ${record.messageId} is not a reminder.due event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+      }
+      log = withKeys(deps.logger, { messageId: record.messageId, ...digestKeys(parsed.data.detail) });
+      return await deliver(parsed.data.detail, log);
+    } catch (err) {
+      if (isFinalReceive('deliver-notification', record)) {
+        deps.metrics?.count('DeadLetters', { Reason: failureName(err) });
+        log.error('digest failed for good: dead-lettered', { reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      }
+      throw err;
     }
-    const parsed = ReminderDueEnvelope.safeParse(body);
-    if (!parsed.success) {
-      throw new InvalidReminderMessageError(`message ${record.messageId} is not a reminder.due event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
-    }
-    return deliver(parsed.data.detail);
   }
 
   return async function deliverNotification(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
@@ -116,4 +160,10 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
     // failure (never an empty response, which would acknowledge the whole batch).
     return processPartialResponse(event, recordHandler, processor, { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
   };
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
 }

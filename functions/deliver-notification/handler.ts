@@ -4,8 +4,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
+import { loadTracing } from '../../shared/adapters/aws/tracing.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
+import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DingtalkNotifier } from '../../shared/adapters/notify/dingtalk.js';
 import { fetchHttpClient } from '../../shared/adapters/notify/http.js';
 import { SecretsManagerRobotDirectory } from '../../shared/adapters/notify/robot-secrets.js';
@@ -15,23 +17,27 @@ import { channelsFromDirectory } from '../../shared/reminders/channels.js';
 import { createDeliverNotificationHandler } from './app.js';
 
 const env = parseFunctionEnv('deliver-notification', process.env);
+// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
+const tracing = await loadTracing('deliver-notification');
 const logger = new Logger({ serviceName: 'deliver-notification' });
+const metrics = new EmfMetrics('deliver-notification');
 const tableName = env.TABLE_NAME;
-const doc = documentClient();
+const doc = tracing.capture(documentClient());
 const http = fetchHttpClient();
 // Robot URLs are read once and cached in the function; they are never logged.
-const robots = new SecretsManagerRobotDirectory(new SecretsManagerClient({}), env.ROBOT_SECRET_ARN);
+const robots = new SecretsManagerRobotDirectory(tracing.capture(new SecretsManagerClient({})), env.ROBOT_SECRET_ARN);
 
 const app = createDeliverNotificationHandler({
   channelsFor: (orgId) => channelsFromDirectory(orgId),
   senders: {
-    sns: new SnsNotifier(new SNSClient({}), env.NOTIFICATION_TOPIC_ARN),
+    sns: new SnsNotifier(tracing.capture(new SNSClient({})), env.NOTIFICATION_TOPIC_ARN),
     wecom: new WecomNotifier(http, robots),
     dingtalk: new DingtalkNotifier(http, robots),
   },
   receipts: new DynamoDeliveryReceipts(doc, tableName),
   logger,
+  metrics,
 });
 
 /** SQS delivery queue consumer (ReportBatchItemFailures). */
-export const handler = middy(app).use(injectLambdaContext(logger));
+export const handler = middy(app).use(tracing.middlewares).use(injectLambdaContext(logger)).use(publishMetrics(metrics));

@@ -6,8 +6,10 @@ import { WEBHOOK_TYPES, WebhookEnvelope, type Receipt } from '../../events/schem
 import type { Clock } from '../../shared/ports/clock.js';
 import type { AcceptedMessage, MessageIntake } from '../../shared/ports/intake.js';
 import type { SourceRegistry, WebhookSource } from '../../shared/ports/sources.js';
-import { checkMessage, issueStatus } from '../../shared/ingest/message-checks.js';
+import { checkMessageAsAmended, issueStatus } from '../../shared/ingest/message-checks.js';
 import { verifySignature } from '../../shared/ingest/standard-webhooks.js';
+import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import { unlimited, type RateLimiter } from '../../shared/ingest/rate-limiter.js';
 import { errorResponse, jsonResponse, zodIssues } from '../../shared/http/json-response.js';
 
@@ -25,6 +27,8 @@ export interface IngestDeps {
   clock: Clock;
   logger: Logger;
   rateLimiter?: RateLimiter;
+  /** The plan as amended, for the unit checks (default: the baseline only). */
+  amender?: PlanAmender;
 }
 
 const ISSUE_MESSAGES: Record<string, string> = {
@@ -32,6 +36,7 @@ const ISSUE_MESSAGES: Record<string, string> = {
   unit_not_assigned: 'the unit is not assigned to what the message reports on',
   time_out_of_range: 'a time in the message is in the future or outside the plan\'s years',
   invalid_period: 'the period is not one this task reports for at the time of the report',
+  evidence_required: 'a completion claim must carry evidence (佐证材料)',
   invalid_body: 'a value is not one the KPI can take',
 };
 
@@ -107,15 +112,17 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     const parsed = Envelope.safeParse(json);
     if (!parsed.success) return errorResponse(400, 'invalid_body', 'the body does not match the contract', zodIssues(parsed.error.issues));
     const envelope = parsed.data;
+    // From here every line names the report (shared/observability/correlation.ts).
+    const log = withKeys(deps.logger, correlationKeys({ sourceId, webhookId, ...envelope.data }));
 
     if (!source.types.includes(envelope.type)) return errorResponse(403, 'type_not_allowed', `source ${sourceId} may not send ${envelope.type}`);
     if (!source.orgIds.includes(envelope.data.orgId)) return errorResponse(403, 'org_not_allowed', `source ${sourceId} may not report for ${envelope.data.orgId}`);
 
     const receivedAt = deps.clock.now();
-    const issues = checkMessage(envelope, { receivedAt });
+    const issues = await checkMessageAsAmended(envelope, { receivedAt, amender: deps.amender ?? baselineOnly });
     if (issues.length > 0) {
       const { status, code } = issueStatus(issues);
-      deps.logger.info('webhook refused', { sourceId, webhookId, code, paths: issues.map((i) => i.path) });
+      log.info('webhook refused', { sourceId, webhookId, code, paths: issues.map((i) => i.path) });
       return errorResponse(status, code, ISSUE_MESSAGES[code] ?? 'the message cannot be accepted', issues);
     }
 
@@ -127,12 +134,12 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     try {
       outcome = await deps.intake.accept(message, bodyHash);
     } catch (err) {
-      deps.logger.error('message store unavailable', { sourceId, webhookId, error: (err as Error).name });
+      log.error('message store unavailable', { sourceId, webhookId, error: (err as Error).name });
       return errorResponse(503, 'unavailable', 'not accepted: try again with the same webhook-id', undefined, { 'retry-after': '1' });
     }
     if (outcome === 'conflict') return errorResponse(409, 'webhook_id_conflict', `webhook-id ${webhookId} was already used for a different body`);
-    if (outcome === 'resend') deps.logger.info('exact resend acknowledged', { sourceId, webhookId });
-    else deps.logger.info('webhook accepted', { sourceId, webhookId, type: envelope.type, orgId: envelope.data.orgId });
+    if (outcome === 'resend') log.info('exact resend acknowledged', { sourceId, webhookId });
+    else log.info('webhook accepted', { sourceId, webhookId, type: envelope.type, orgId: envelope.data.orgId });
     return jsonResponse(202, { id: webhookId });
   };
 }

@@ -3,32 +3,43 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
+import { loadTracing } from '../../shared/adapters/aws/tracing.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
-import { SecretsSourceRegistry, SOURCES_REFRESH_FAILED_METRIC } from '../../shared/adapters/aws/secrets-source-registry.js';
-import { emfLine } from '../../shared/reminders/metrics.js';
+import { SecretsSourceRegistry } from '../../shared/adapters/aws/secrets-source-registry.js';
+import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
 import { DynamoIntake } from '../../shared/adapters/dynamodb/intake.js';
 import { DynamoRateBudget } from '../../shared/adapters/dynamodb/rate-budget.js';
 import { rateLimiterFor, tokenBucket } from '../../shared/ingest/rate-limiter.js';
 import { bothLimits, sharedRateLimiter } from '../../shared/ingest/shared-rate-limiter.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createIngestWebhookHandler } from './app.js';
+import { countWebhookOutcomes } from './outcomes.js';
 
 const env = parseFunctionEnv('ingest-webhook', process.env);
+// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
+const tracing = await loadTracing('ingest-webhook');
 const logger = new Logger({ serviceName: 'ingest-webhook' });
+const metrics = new EmfMetrics('ingest-webhook');
 
-const doc = documentClient();
+const doc = tracing.capture(documentClient());
+
+const sources = new SecretsSourceRegistry(tracing.capture(new SecretsManagerClient({})), env.SOURCES_SECRET_ARN, undefined, undefined, {
+  // Serve the last good copy and say so: a metric with an alarm (infra/constructs/monitoring.ts).
+  onStale: ({ error, staleForMs }) => {
+    logger.warn('sources secret refresh failed; serving the last good copy', { error: `${error.name}: ${error.message}`, staleForMs });
+    metrics.count('SourcesRefreshFailed', {}, 1, { staleForMs });
+  },
+});
 
 const app = createIngestWebhookHandler({
-  sources: new SecretsSourceRegistry(new SecretsManagerClient({}), env.SOURCES_SECRET_ARN, undefined, undefined, {
-    // Serve the last good copy and say so: a metric with an alarm (infra/constructs/monitoring.ts).
-    onStale: ({ error, staleForMs }) => {
-      logger.warn('sources secret refresh failed; serving the last good copy', { error: `${error.name}: ${error.message}`, staleForMs });
-      console.log(emfLine({ name: SOURCES_REFRESH_FAILED_METRIC, dimensions: { Service: 'ingest-webhook' }, properties: { staleForMs }, at: new Date() }));
-    },
-  }),
+  sources,
   intake: new DynamoIntake(doc, env.TABLE_NAME),
   clock: systemClock,
   logger,
+  // The unit checks follow the amended plan; amendments are kept a minute per warm instance.
+  amender: planAmender(new DynamoAmendmentStore(doc, env.TABLE_NAME)),
   // This instance's bucket first (no write when it already says no), then the budget shared by every
   // instance of the function through the table. SOURCE_RATE_PER_SECOND=0: no limit.
   rateLimiter: env.rateLimit
@@ -43,4 +54,7 @@ const app = createIngestWebhookHandler({
     : rateLimiterFor(undefined),
 });
 
-export const handler = middy(app).use(injectLambdaContext(logger));
+export const handler = middy(countWebhookOutcomes(app, { metrics, sources }))
+  .use(tracing.middlewares)
+  .use(injectLambdaContext(logger))
+  .use(publishMetrics(metrics));

@@ -6,13 +6,15 @@ import { renderOpenApiJson } from '../../shared/api/openapi.js';
 import {
   DEFAULT_EVENTS_LIMIT,
   DEFAULT_REPORTS_LIMIT,
+  DEFAULT_REVIEWS_LIMIT,
   DEFAULT_SNAPSHOT_DAYS,
   MAX_SNAPSHOT_DAYS,
   type EventsQuery,
+  type ReviewsQuery,
   type SnapshotsQuery,
   type TaskQuery,
 } from '../../shared/api/query-params.js';
-import type { EventsResponse, KpisResponse, OverdueResponse, SnapshotsResponse, TaskResponse } from '../../shared/api/responses.js';
+import type { EventsResponse, KpisResponse, OverdueResponse, ReviewsResponse, SnapshotsResponse, TaskResponse } from '../../shared/api/responses.js';
 import { OPENAPI_PATH, READ_ROUTES, matchTemplate, type ReadRoute } from '../../shared/api/routes.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { errorResponse, jsonResponse, type ErrorIssue } from '../../shared/http/json-response.js';
@@ -20,19 +22,27 @@ import { evaluatePlan, type PlanView } from '../../shared/kpi/evaluate-plan.js';
 import { findTask, getPlan } from '../../shared/plan/catalog.js';
 import { PLAN_YEAR_MARGIN, planSpan, withinPlanSpan } from '../../shared/plan/span.js';
 import type { Plan, Task } from '../../shared/plan/schema.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { SnapshotStore } from '../../shared/ports/snapshots.js';
-import type { PlanStateReader, ReportReader, SportsEventRecord } from '../../shared/ports/state.js';
+import type { ClaimReader, ReviewStore } from '../../shared/ports/reviews.js';
+import type { PlanState, PlanStateReader, ReportReader, SportsEventRecord } from '../../shared/ports/state.js';
+import { withReviews } from '../../shared/review/state.js';
 import { addDays, daysBetween, localDateOf } from '../../shared/time/local-date.js';
 import { cursorCodec, InvalidCursorError, type CursorCodec, type CursorKey } from './cursor.js';
 import { ApiError, InvalidCursorParamError, InvalidQueryError, NotFoundError, parseQuery } from './errors.js';
 import { overdueItems } from './overdue.js';
+import { claimsInState, reviewItems } from './reviews.js';
 import { kpiItem, planBody, rankingsBody, taskDetail } from './views.js';
 
 export interface QueryApiDeps {
   reader: PlanStateReader;
   reports: ReportReader;
+  /** The office's decisions on completion claims, and the claims' audit rows (read only). */
+  reviews: Pick<ReviewStore, 'listDecisions'> & ClaimReader;
   snapshots: SnapshotStore;
+  /** The plan as amended (计划调整) as of the date judged; default: the baseline only. */
+  amender?: PlanAmender;
   /** The business clock: the lights are judged as of its date in the plan's time zone. */
   clock: Clock;
   calendar: WorkdayCalendar;
@@ -51,6 +61,7 @@ type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructu
 
 const ReportsCursor = z.strictObject({ v: z.literal(1), r: z.literal('reports'), p: z.string(), t: z.string(), k: z.record(z.string(), z.unknown()) });
 const EventsCursor = z.strictObject({ v: z.literal(1), r: z.literal('events'), p: z.string(), f: z.string(), o: z.number().int().nonnegative() });
+const ReviewsCursor = z.strictObject({ v: z.literal(1), r: z.literal('reviews'), p: z.string(), s: z.string(), o: z.number().int().nonnegative() });
 
 let openApiText: string | undefined;
 
@@ -61,6 +72,7 @@ let openApiText: string | undefined;
  */
 export function createQueryApiHandler(deps: QueryApiDeps): Handler {
   const cursors = cursorCodec(deps.cursorKey);
+  const amender = deps.amender ?? baselineOnly;
 
   async function serve(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const method = event.requestContext.http.method.toUpperCase();
@@ -88,15 +100,19 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
   }
 
   async function dispatch(route: ReadRoute, params: Record<string, string>, event: APIGatewayProxyEventV2): Promise<unknown> {
-    const plan = getPlan(params.planId ?? '');
-    if (!plan) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
+    const base = getPlan(params.planId ?? '');
+    if (!base) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
     const query = parseQuery(route.query, event);
-    checkDatesWithinPlan(plan, query);
-    const today = localDateOf(deps.clock.now(), plan.timeZone);
+    checkDatesWithinPlan(base, query);
+    const today = localDateOf(deps.clock.now(), base.timeZone);
+    // The plan as amended on the date judged: today, or the overdue list's `asOf`.
+    const plan = await amender.asOf(base, (query as { asOf?: string }).asOf ?? today);
 
     switch (route.operationId) {
-      case 'getPlan':
-        return planBody(plan, await evaluate(plan, today));
+      case 'getPlan': {
+        const [view, amendments] = await Promise.all([evaluate(plan, today), amender.amendments(plan.planId)]);
+        return planBody(plan, view, amendments);
+      }
       case 'listKpis': {
         const view = await evaluate(plan, today);
         return { planId: plan.planId, asOf: view.asOf, kpis: view.kpis.map((k) => kpiItem(plan, k)) } satisfies KpisResponse;
@@ -115,6 +131,8 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
       }
       case 'listRankings':
         return rankingsBody(await evaluate(plan, today));
+      case 'listReviews':
+        return reviewsRoute(plan, today, query as ReviewsQuery);
       case 'listEvents':
         return eventsRoute(plan, query as EventsQuery);
       case 'listSnapshots':
@@ -122,13 +140,22 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
     }
   }
 
-  /** One Query for the plan's state and (when needed) one for its events — both flat in the number of reports. */
-  async function evaluate(plan: Plan, today: string, options: { withEvents: boolean } = { withEvents: true }): Promise<PlanView> {
-    const [state, events] = await Promise.all([
+  /**
+   * One Query for the plan's state, one for the office's decisions and (when needed) one for its
+   * events — flat in the number of reports (decisions grow with claims, a few per task and unit).
+   */
+  async function load(plan: Plan, today: string, options: { withEvents: boolean } = { withEvents: true }) {
+    const [state, decisions, events] = await Promise.all([
       deps.reader.loadPlanState(plan.planId),
+      deps.reviews.listDecisions(plan.planId),
       options.withEvents ? deps.reader.listEvents(plan.planId) : Promise.resolve<SportsEventRecord[]>([]),
     ]);
-    return evaluatePlan(plan, state, events, today);
+    const reviewed: PlanState = withReviews(state, decisions);
+    return { state: reviewed, decisions, view: evaluatePlan(plan, reviewed, events, today) };
+  }
+
+  async function evaluate(plan: Plan, today: string, options: { withEvents: boolean } = { withEvents: true }): Promise<PlanView> {
+    return (await load(plan, today, options)).view;
   }
 
   async function taskRoute(plan: Plan, task: Task, today: string, query: TaskQuery): Promise<TaskResponse> {
@@ -140,12 +167,35 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
     }
     // Only a task with an event-counted KPI needs the events of the plan.
     const withEvents = task.kpis.some((k) => k.aggregation.kind === 'count_held_events') || task.milestones.some((m) => m.completedBy);
-    const [view, page] = await Promise.all([
-      evaluate(plan, today, { withEvents }),
+    const [{ view, decisions }, page] = await Promise.all([
+      load(plan, today, { withEvents }),
       deps.reports.listReports(plan.planId, task.taskId, { limit: query.limit ?? DEFAULT_REPORTS_LIMIT, ...(startKey ? { startKey } : {}) }),
     ]);
     const nextCursor = page.lastKey ? cursors.encode({ v: 1, r: 'reports', p: plan.planId, t: task.taskId, k: page.lastKey }) : null;
-    return { ...taskDetail(plan, task, view), reports: { items: page.items, nextCursor } };
+    const reviews = decisions.filter((d) => d.taskId === task.taskId).reverse();
+    return { ...taskDetail(plan, task, view), reviews, reports: { items: page.items, nextCursor } };
+  }
+
+  /** The claims in a review state, oldest first; a page reads only its own claims' audit rows. */
+  async function reviewsRoute(plan: Plan, today: string, query: ReviewsQuery): Promise<ReviewsResponse> {
+    let offset = 0;
+    if (query.cursor !== undefined) {
+      const c = decodeCursor(cursors, ReviewsCursor, query.cursor);
+      if (c.p !== plan.planId || c.s !== query.state) throw new InvalidCursorParamError();
+      offset = c.o;
+    }
+    const limit = query.limit ?? DEFAULT_REVIEWS_LIMIT;
+    const { state, decisions, view } = await load(plan, today);
+    const all = claimsInState(view, state, query.state);
+    const items = await reviewItems(plan, view, all.slice(offset, offset + limit), decisions, deps.reviews);
+    const next = offset + limit;
+    return {
+      planId: plan.planId,
+      asOf: today,
+      state: query.state,
+      items,
+      nextCursor: next < all.length ? cursors.encode({ v: 1, r: 'reviews', p: plan.planId, s: query.state, o: next }) : null,
+    };
   }
 
   async function eventsRoute(plan: Plan, query: EventsQuery): Promise<EventsResponse> {

@@ -1,26 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import type { ErrorIssue } from '../../shared/http/json-response.js';
+import { ApiError, NotFoundError } from '../../shared/http/api-error.js';
 
-/** An answer other than 200, thrown by a route and turned into `{ error: { code, message, issues? } }`. */
-export class ApiError extends Error {
-  override readonly name: string = 'ApiError';
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly issues?: ErrorIssue[],
-  ) {
-    super(message);
-  }
-}
-
-export class NotFoundError extends ApiError {
-  override readonly name = 'NotFoundError';
-  constructor(code: 'not_found' | 'plan_not_found' | 'task_not_found', message: string) {
-    super(404, code, message);
-  }
-}
+export { ApiError, NotFoundError };
 
 export class InvalidQueryError extends ApiError {
   override readonly name = 'InvalidQueryError';

@@ -4,17 +4,25 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
+import { loadTracing } from '../../shared/adapters/aws/tracing.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
+import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { createQueryApiHandler } from './app.js';
 
+// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
+const tracing = await loadTracing('query-api');
 const logger = new Logger({ serviceName: 'query-api' });
-const doc = documentClient();
+const metrics = new EmfMetrics('query-api');
+const doc = tracing.capture(documentClient());
 const tableName = requireEnv('TABLE_NAME');
 const cursorSecretArn = requireEnv('CURSOR_SECRET_ARN');
-const secrets = new SecretsManagerClient({});
+const secrets = tracing.capture(new SecretsManagerClient({}));
 const state = new DynamoStateStore(doc, tableName);
 
 /**
@@ -39,9 +47,15 @@ async function build() {
   return createQueryApiHandler({
     reader: state,
     reports: state,
+    reviews: new DynamoReviewStore(doc, tableName),
+    // Read once per request (a small partition): an amendment shows at once.
+    amender: planAmender(new DynamoAmendmentStore(doc, tableName), { ttlMs: 0 }),
     snapshots: new DynamoSnapshotStore(doc, tableName),
     clock: systemClock,
-    calendar: chineseWorkdayCalendar((year) => logger.warn('no holiday data for year; using Monday–Friday', { year })),
+    calendar: chineseWorkdayCalendar((year) => {
+      logger.warn('no holiday data for year; using Monday–Friday', { year });
+      metrics.count('CalendarYearMissing', {}, 1, { year });
+    }),
     cursorKey,
     logger,
   });
@@ -53,4 +67,7 @@ export const handler = middy(async (event: APIGatewayProxyEventV2): Promise<APIG
     throw err;
   });
   return (await app)(event);
-}).use(injectLambdaContext(logger));
+})
+  .use(tracing.middlewares)
+  .use(injectLambdaContext(logger))
+  .use(publishMetrics(metrics));

@@ -1,6 +1,7 @@
 import type { KpiView, PlanView, TaskView } from '../../shared/kpi/evaluate-plan.js';
 import { orgName } from '../../shared/org/directory.js';
 import type { Plan, Task } from '../../shared/plan/schema.js';
+import type { PlanAmendment } from '../../shared/plan/amendment.js';
 import type { z } from 'zod';
 import type { KpiItem, PlanResponse, RankingsResponse, TaskSummary } from '../../shared/api/responses.js';
 
@@ -23,12 +24,17 @@ export function taskSummary(plan: Plan, t: TaskView): z.infer<typeof TaskSummary
     progress: t.progress,
     expected: t.expected,
     reasons: t.reasons,
+    completedAt: t.completedAt,
+    late: t.late,
+    pendingReview: t.pendingReview,
   };
 }
 
-export function planBody(plan: Plan, view: PlanView): PlanResponse {
+export function planBody(plan: Plan, view: PlanView, amendments: readonly PlanAmendment[]): PlanResponse {
   return {
     planId: plan.planId,
+    version: plan.version,
+    amendments: [...amendments],
     title: plan.title,
     year: plan.year,
     documentNumber: plan.documentNumber,
@@ -39,6 +45,7 @@ export function planBody(plan: Plan, view: PlanView): PlanResponse {
     asOf: view.asOf,
     expected: view.expected,
     summary: view.summary,
+    lateDone: view.lateDone,
     sections: view.sections,
     tasks: view.tasks.map((t) => taskSummary(plan, t)),
   };
@@ -91,6 +98,9 @@ export function taskDetail(plan: Plan, task: Task, view: PlanView) {
       period: o.period,
       light: o.light,
       reasons: o.reasons,
+      review: o.review,
+      completedAt: o.completedAt,
+      late: o.late,
     })),
   };
 }
@@ -111,6 +121,7 @@ export function rankingsBody(view: PlanView): RankingsResponse {
       red: r.red,
       done: r.done,
       overdue: r.overdue,
+      lateDone: r.lateDone,
     })),
   };
 }

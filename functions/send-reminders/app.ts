@@ -1,25 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { REMINDER_KINDS, type ReminderDueDetail, type ReminderKind } from '../../events/schemas.js';
+import { withOverrides } from '../../shared/calendar/overrides.js';
 import { chineseWorkdayCalendar, type WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { getPlan, listPlans } from '../../shared/plan/catalog.js';
 import type { Plan } from '../../shared/plan/schema.js';
+import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import type { EventBus } from '../../shared/ports/bus.js';
+import type { CalendarOverrideSource } from '../../shared/ports/calendar.js';
 import type { Clock } from '../../shared/ports/clock.js';
+import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { ReminderStore } from '../../shared/ports/reminders.js';
+import type { ReviewStore } from '../../shared/ports/reviews.js';
+import { withReviews } from '../../shared/review/state.js';
 import type { PlanStateReader } from '../../shared/ports/state.js';
 import { buildDigest } from '../../shared/reminders/digest.js';
 import { InvalidRunInstantError, UnknownPlanError } from '../../shared/reminders/errors.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
-import { calendarYearMissingMetric } from '../../shared/reminders/metrics.js';
 import { packDigest } from '../../shared/reminders/pack.js';
-import { currentPeriods, reminderCandidates, reportedKey } from '../../shared/reminders/policy.js';
+import { periodsToRead, reminderCandidates, reportedKey } from '../../shared/reminders/policy.js';
 import { lookupQuery, selectNew } from '../../shared/reminders/select.js';
 import { watchMissingYears } from '../../shared/reminders/watched-calendar.js';
 import { localDateOf } from '../../shared/time/local-date.js';
 
 export const REMINDER_DUE = 'reminder.due';
-const SERVICE = 'send-reminders';
 
 /** Scheduler input (`{}`), or a manual run: one plan and/or a business instant. */
 export const SendRemindersEvent = z.looseObject({
@@ -58,14 +62,23 @@ export interface SendRemindersSummary {
 
 export interface SendRemindersDeps {
   reader: PlanStateReader;
+  /** The office's decisions on completion claims: pending and approved claims pause a unit's reminders, a returned one resumes them. */
+  reviews: Pick<ReviewStore, 'listDecisions'>;
   store: ReminderStore;
   bus: EventBus;
   clock: Clock;
-  /** Defaults to the PRC calendar (chinese-days). */
+  /** Defaults to the PRC calendar (chinese-days under config/holidays-override.json). */
   calendar?: WorkdayCalendar;
+  /**
+   * Holiday overrides read at every run (in AWS: the table items `CALENDAR#override`), laid over
+   * `calendar`: the operator adds a year without a build. Absent: none.
+   */
+  calendarOverrides?: CalendarOverrideSource;
   logger: JobLogger;
-  /** Where CloudWatch EMF lines go (stdout in Lambda). */
-  emitMetric?: (line: string) => void;
+  /** `RemindersSent` by kind, `CalendarYearMissing` (shared/observability/metrics.ts). */
+  metrics?: MetricsRecorder;
+  /** The plan as amended (计划调整) as of the run's day: confirmed dates, units and targets (default: the baseline only). */
+  amender?: PlanAmender;
   /** The plans; defaults to the catalog (shared/plan/catalog.ts). */
   catalog?: { getPlan(planId: string): Plan | undefined; listPlans(): Plan[] };
 }
@@ -80,7 +93,6 @@ const emptyByKind = (): Record<ReminderKind, number> => Object.fromEntries(REMIN
  */
 export function createSendRemindersHandler(deps: SendRemindersDeps) {
   const baseCalendar = deps.calendar ?? chineseWorkdayCalendar();
-  const emitMetric = deps.emitMetric ?? ((line: string) => process.stdout.write(`${line}\n`));
   const catalog = deps.catalog ?? { getPlan, listPlans };
 
   async function publish(digests: readonly ReminderDueDetail[]): Promise<void> {
@@ -89,12 +101,20 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
     await Promise.all(digests.map((d) => deps.store.markEnqueued(d.planId, d.date, d.orgId)));
   }
 
-  async function runPlan(plan: Plan, now: Date): Promise<ReminderRunSummary> {
+  /** The calendar of this invocation: the run-time overrides (read now, so an edit counts from the next run) over the base. */
+  async function calendarForRun(): Promise<WorkdayCalendar> {
+    const overrides = (await deps.calendarOverrides?.load()) ?? [];
+    if (overrides.length > 0) deps.logger.info('holiday overrides from the table', { years: overrides.map((o) => o.year) });
+    return withOverrides(baseCalendar, overrides);
+  }
+
+  async function runPlan(base: Plan, now: Date, runCalendar: WorkdayCalendar): Promise<ReminderRunSummary> {
     const runId = randomUUID();
-    const today = localDateOf(now, plan.timeZone);
-    const calendar = watchMissingYears(baseCalendar, (year) => {
+    const today = localDateOf(now, base.timeZone);
+    let plan = base;
+    const calendar = watchMissingYears(runCalendar, (year) => {
       deps.logger.warn('workday calendar lacks a year: falling back to Monday–Friday', { planId: plan.planId, year });
-      emitMetric(calendarYearMissingMetric(year, SERVICE, now));
+      deps.metrics?.count('CalendarYearMissing', {}, 1, { year });
     });
     const summary: ReminderRunSummary = {
       planId: plan.planId,
@@ -112,6 +132,8 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
       deps.logger.info('not a workday: no reminders', { planId: plan.planId, date: today });
       return summary;
     }
+    // The plan as amended as of today (a confirmed milestone date is a real deadline from then on).
+    plan = await (deps.amender ?? baselineOnly).asOf(base, today);
 
     const leftQueued = await deps.store.queuedDigests(plan.planId, today);
     if (leftQueued.length > 0) {
@@ -120,13 +142,18 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
       summary.republished = leftQueued.length;
     }
 
-    const periods = currentPeriods(plan, today);
-    const [state, ...reportedByPeriod] = await Promise.all([
+    // Every period of the plan year begun (≤ 12 months + 4 quarters): 催报 does not forget.
+    const periods = periodsToRead(plan, today);
+    const [state, decisions, events, ...reportedByPeriod] = await Promise.all([
       deps.reader.loadPlanState(plan.planId),
+      deps.reviews.listDecisions(plan.planId),
+      // A held event can complete a milestone (the marathon for T13-M1), as the lights read it.
+      deps.reader.listEvents(plan.planId),
       ...periods.map((p) => deps.reader.reportedUnits(plan.planId, p)),
     ]);
     const reported = new Set(periods.flatMap((p, i) => (reportedByPeriod[i] ?? []).map((r) => reportedKey(p, r.taskId, r.orgId))));
-    const candidates = reminderCandidates({ plan, today, calendar, units: state.units, reported });
+    const units = withReviews(state, decisions).units;
+    const candidates = reminderCandidates({ plan, today, calendar, units, reported, events });
     const lookup = await deps.store.lookup(plan.planId, lookupQuery(candidates));
     const selection = selectNew(candidates, lookup, { calendar, today, escalateEveryWorkdays: plan.reminders.escalateEveryWorkdays });
     summary.skippedAlreadySent = selection.skippedAlreadySent;
@@ -154,6 +181,7 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
     }
     await publish(committed);
     summary.digests = committed.length;
+    for (const [kind, n] of Object.entries(summary.byKind)) if (n > 0) deps.metrics?.count('RemindersSent', { Kind: kind }, n);
 
     deps.logger.info('reminders sent', { ...summary });
     return summary;
@@ -171,8 +199,9 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
     } else {
       plans = catalog.listPlans();
     }
+    const calendar = await calendarForRun();
     const runs: ReminderRunSummary[] = [];
-    for (const plan of plans) runs.push(await runPlan(plan, now));
+    for (const plan of plans) runs.push(await runPlan(plan, now, calendar));
     return { runs };
   };
 }

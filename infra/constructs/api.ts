@@ -12,13 +12,16 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigateway
 import type { CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { formatOfficeRole, type OfficeRole } from '../../shared/api/office-role.js';
+import { OFFICE_ROUTES as OFFICE_ROUTE_TABLE } from '../../shared/api/routes.js';
 import type { OidcConfig, StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
-import { TABLE_ACCESS } from '../permissions.js';
-import { grantSecretValue, grantTableAccess } from './grants.js';
+import { PUBLISHES, TABLE_ACCESS } from '../permissions.js';
+import { grantPutEvents, grantSecretValue, grantTableAccess } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 
@@ -32,11 +35,14 @@ export const READ_ROUTES = [
   '/v1/plans/{planId}/tasks/{taskId}',
   '/v1/plans/{planId}/overdue',
   '/v1/plans/{planId}/rankings',
+  '/v1/plans/{planId}/reviews',
   '/v1/plans/{planId}/events',
   '/v1/plans/{planId}/snapshots',
 ] as const;
 /** The bulletin route, served by bulletin-api behind the same authorizer (its xlsx writer stays out of query-api). */
 export const BULLETIN_ROUTES = ['/v1/plans/{planId}/bulletins/{period}'] as const;
+/** The supervision office's actions (POST), served by office-api behind the same authorizer; the office role is checked in the function. */
+export const OFFICE_ROUTES: readonly string[] = OFFICE_ROUTE_TABLE.map((r) => r.path);
 /** The API description, public. */
 export const OPENAPI_ROUTE = '/v1/openapi.json';
 
@@ -44,20 +50,25 @@ export interface ApiProps {
   readonly config: StageConfig;
   readonly entryFor: EntryResolver;
   readonly table: ITable;
+  readonly bus: IEventBus;
   readonly ingest: HandlerFunction;
-  /** JWT authorizer on the read routes when given; IAM authorization otherwise. */
+  /** JWT authorizer on the read and office routes when given; IAM authorization otherwise. */
   readonly oidc?: OidcConfig;
+  /** The JWT claim office-api requires for office actions. */
+  readonly officeRole: OfficeRole;
 }
 
 /**
- * The HTTP API: the webhook route to ingest-webhook, the read routes to query-api, default-stage
- * throttling and JSON access logs.
+ * The HTTP API: the webhook route to ingest-webhook, the read routes to query-api, the office's
+ * actions to office-api (writes, kept out of the read-only query-api), default-stage throttling and
+ * JSON access logs.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly query: HandlerFunction;
   readonly bulletins: HandlerFunction;
+  readonly office: HandlerFunction;
   readonly cursorSecret: Secret;
   readonly accessLogs: LogGroup;
 
@@ -89,6 +100,16 @@ export class Api extends Construct {
       environment: { TABLE_NAME: props.table.tableName },
     });
     grantTableAccess(props.table, this.bulletins.role, TABLE_ACCESS['bulletin-api']);
+
+    this.office = new HandlerFunction(this, 'OfficeApi', {
+      name: 'office-api',
+      config,
+      entryFor: props.entryFor,
+      description: 'Office actions (督查室): review completion claims, amend the plan',
+      environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.bus.eventBusName, OFFICE_CLAIM: formatOfficeRole(props.officeRole) },
+    });
+    grantTableAccess(props.table, this.office.role, TABLE_ACCESS['office-api']);
+    grantPutEvents(props.bus, this.office.role, PUBLISHES['office-api'] ?? []);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: `Supervision API (${config.stage})`,
@@ -127,6 +148,7 @@ export class Api extends Construct {
     const ingestIntegration = new HttpLambdaIntegration('Ingest', props.ingest.function);
     const queryIntegration = new HttpLambdaIntegration('Query', this.query.function);
     const bulletinIntegration = new HttpLambdaIntegration('Bulletins', this.bulletins.function);
+    const officeIntegration = new HttpLambdaIntegration('Office', this.office.function);
     const readAuthorizer: IHttpRouteAuthorizer = props.oidc
       ? new HttpJwtAuthorizer('Jwt', props.oidc.issuer, { jwtAudience: [...props.oidc.audience] })
       : new HttpIamAuthorizer();
@@ -151,6 +173,10 @@ export class Api extends Construct {
     }
     for (const path of BULLETIN_ROUTES) {
       this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration: bulletinIntegration, authorizer: readAuthorizer });
+    }
+    // The authorizer admits every signed-in reader; office-api then requires the office claim (403 otherwise).
+    for (const path of OFFICE_ROUTES) {
+      this.httpApi.addRoutes({ path, methods: [HttpMethod.POST], integration: officeIntegration, authorizer: readAuthorizer });
     }
     for (const route of this.httpApi.addRoutes({
       path: OPENAPI_ROUTE,

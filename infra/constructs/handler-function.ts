@@ -2,13 +2,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../shared/observability/metrics.js';
 import { LAMBDA_BUNDLING } from '../bundling.js';
 import type { StageConfig } from '../config.js';
 import { FUNCTION_SIZING, type EntryResolver, type FunctionName } from '../functions.js';
+import { acknowledgeNag } from './nag.js';
 
 /** The repository root (this file is `infra/constructs/handler-function.ts`). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,7 +39,8 @@ export interface HandlerFunctionProps {
 /**
  * One Lambda function of the system: bundled by the locally installed esbuild (never Docker) as
  * minified ESM with source maps, arm64, on the newest Node.js runtime, with its own log group and
- * its own role that holds nothing but the right to write to that log group. Every other permission
+ * its own role that holds nothing but the right to write to that log group (and, with tracing on,
+ * to send X-Ray segments). Every other permission
  * is granted by the construct that wires the function to a resource.
  */
 export class HandlerFunction extends Construct {
@@ -74,11 +77,12 @@ export class HandlerFunction extends Construct {
       description: props.description,
       role: this.role,
       logGroup: this.logGroup,
+      ...(config.tracing ? { tracing: Tracing.ACTIVE } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: name,
         POWERTOOLS_LOG_LEVEL: config.powertoolsLogLevel,
-        POWERTOOLS_METRICS_NAMESPACE: 'JiningSupervision',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         STAGE: config.stage,
         ...props.environment,
       },
@@ -92,11 +96,21 @@ export class HandlerFunction extends Construct {
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
+        // The tracer is bundled only when tracing is on (shared/adapters/aws/tracing.ts).
+        define: LAMBDA_BUNDLING.define(config.tracing),
         // Bundle the AWS SDK clients too: the version is pinned by our lockfile, not the runtime's, and
         // a bundled client starts faster than the runtime's (docs/cost-model.md, cold starts).
         externalModules: [],
         esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLING.alias(REPO_ROOT)).map(([from, to]) => [`--alias:${from}`, to])),
       },
     });
+    if (config.tracing) {
+      // Tracing.ACTIVE gave the role xray:PutTraceSegments and xray:PutTelemetryRecords on "*".
+      acknowledgeNag(
+        this.role.node.findChild('DefaultPolicy'),
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions: "*" is the only resource they accept. Granted only when context tracing is true.',
+      );
+    }
   }
 }

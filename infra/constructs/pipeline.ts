@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Tags } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Match as EventMatch, Rule, type Archive } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -8,7 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../events/schemas.js';
 import { OUTBOX_KINDS } from '../../shared/adapters/dynamodb/outbox.js';
-import { QUEUES, STREAM_RELAY, type QueueName } from '../../shared/routing.js';
+import { QUEUE_TAG, QUEUES, STREAM_RELAY, deadLetterQueueTag, workQueueTag, type QueueName } from '../../shared/routing.js';
 import type { StageConfig } from '../config.js';
 import { WiringError } from '../errors.js';
 import type { EntryResolver } from '../functions.js';
@@ -78,6 +78,7 @@ export class Pipeline extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    Tags.of(this.busTargetDlq).add(QUEUE_TAG, deadLetterQueueTag('bus-target'));
     acknowledgeNag(this.busTargetDlq, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue: the DLQ of the EventBridge rule targets (set on each target, not as an SQS redrive policy).');
 
     const queues = {} as Record<QueueName, WorkQueue>;
@@ -97,6 +98,8 @@ export class Pipeline extends Construct {
         deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
       });
       queues[name] = { queue, dlq };
+      Tags.of(queue).add(QUEUE_TAG, workQueueTag(name));
+      Tags.of(dlq).add(QUEUE_TAG, deadLetterQueueTag(name));
 
       for (const detailType of spec.detailTypes) {
         const rule = new Rule(this, `${id}${pascal(detailType)}Rule`, {
@@ -122,6 +125,7 @@ export class Pipeline extends Construct {
       retentionPeriod: Duration.days(14),
     });
     acknowledgeNag(this.relayDlq, 'AwsSolutions-SQS3', "This queue is itself a dead-letter queue: the on-failure destination of the relay's stream event source mapping.");
+    Tags.of(this.relayDlq).add(QUEUE_TAG, deadLetterQueueTag('relay'));
     this.relay = new HandlerFunction(this, 'RelayOutbox', {
       name: STREAM_RELAY.consumer,
       config,

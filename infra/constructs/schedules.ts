@@ -1,4 +1,4 @@
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Duration, Tags, TimeZone } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -7,7 +7,7 @@ import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SCHEDULES, type ScheduleName } from '../../shared/routing.js';
+import { QUEUE_TAG, SCHEDULES, deadLetterQueueTag, type ScheduleName } from '../../shared/routing.js';
 import type { StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
 import { PUBLISHES, TABLE_ACCESS } from '../permissions.js';
@@ -50,6 +50,7 @@ export class Schedules extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    Tags.of(this.dlq).add(QUEUE_TAG, deadLetterQueueTag('schedule'));
     acknowledgeNag(this.dlq, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue: the DLQ of the Scheduler targets (set on each target, not as an SQS redrive policy).');
 
     const jobs = {} as Record<ScheduleName, HandlerFunction>;

@@ -4,7 +4,7 @@ import { Plan, TaskId } from '../plan/schema.js';
 import { WebhookSource } from '../ports/sources.js';
 import { ErrorResponse, WebhookAccepted } from './responses.js';
 import { BULLETIN_FORMATS, BULLETIN_MEDIA_TYPES } from './query-params.js';
-import { BULLETIN_ROUTE, OPENAPI_PATH, READ_ROUTES, WEBHOOK_PATH } from './routes.js';
+import { BULLETIN_ROUTE, OFFICE_ROUTES, OPENAPI_PATH, READ_ROUTES, WEBHOOK_PATH, type OfficeRoute } from './routes.js';
 
 /**
  * The OpenAPI 3.1 document of the whole HTTP API — the read routes and the webhook — generated from
@@ -38,8 +38,10 @@ function componentSchemas(): Record<string, Json> {
   output.add(ErrorResponse, { id: 'ErrorResponse' });
   output.add(WebhookAccepted, { id: 'WebhookAccepted' });
   for (const r of READ_ROUTES) output.add(r.response, { id: r.responseName });
+  for (const r of OFFICE_ROUTES) output.add(r.response, { id: r.responseName });
   const input = z.registry<{ id: string }>();
   input.add(WebhookEnvelope, { id: 'WebhookEnvelope' });
+  for (const r of OFFICE_ROUTES) input.add(r.request, { id: r.requestName });
   const params = { uri: REF, unrepresentable: 'throw', override, target: 'draft-2020-12' } as const;
   const out = z.toJSONSchema(output, { ...params, io: 'output' }).schemas as Record<string, Json>;
   const inp = z.toJSONSchema(input, { ...params, io: 'input' }).schemas as Record<string, Json>;
@@ -161,6 +163,69 @@ function bulletinOperation(): Json {
   return readOperation(r, [planIdParam, periodParam, ...queryParameters(r.query)], ok, badRequest);
 }
 
+/** What each office action answers besides 200/201, with examples (the codes of functions/office-api). */
+const OFFICE_ERRORS: Record<OfficeRoute['operationId'], Record<string, Json>> = {
+  reviewClaim: {
+    400: errorResponse('Malformed JSON or a body against the contract (every issue with its path); a return without a comment.', {
+      malformed_json: errorExample('malformed_json', 'body is not valid JSON'),
+      comment_required: errorExample('invalid_body', 'the body does not match the contract', [{ path: 'comment', message: 'a comment is required when returning a claim (退回意见)' }]),
+    }),
+    404: errorResponse('Unknown plan or task, or the unit is not a unit of the task.', {
+      task_not_found: errorExample('task_not_found', 'plan jining-sports-2023 has no task T99'),
+      unit_not_found: errorExample('unit_not_found', '370811 is not a lead or support unit of T22'),
+    }),
+    409: errorResponse('The unit has no completion claim pending review: its latest status is not `completed`, or this claim was already decided (by someone else, or otherwise).', {
+      no_pending_claim: errorExample('no_pending_claim', 'jn-lottery-center has no completion claim on T22 (its latest status is in_progress)'),
+      decided: errorExample('no_pending_claim', 'the claim of jn-sports-economy on T22 was already approved (销号)'),
+    }),
+  },
+  amendPlan: {
+    400: errorResponse('Malformed JSON or a body against the contract (every issue with its path): an unknown `op`, a field it does not take, no change.', {
+      malformed_json: errorExample('malformed_json', 'body is not valid JSON'),
+      invalid_body: errorExample('invalid_body', 'the body does not match the contract', [{ path: 'changes.0.op', message: 'Invalid input' }]),
+    }),
+    404: errorResponse('Unknown plan.', { plan_not_found: errorExample('plan_not_found', 'no plan nope-2023') }),
+    409: errorResponse('Another amendment took the version at the same moment, three times running: send it again.', {
+      version_conflict: errorExample('version_conflict', 'version 3 of jining-sports-2023 was taken by another amendment; send it again'),
+    }),
+    422: errorResponse('A change the plan refuses: nothing was applied. Every issue is listed with the path of its change.', {
+      invalid_amendment: errorExample('invalid_amendment', 'the amendment cannot be applied; nothing was changed', [
+        { path: 'changes.0.dueDate', message: 'T08-M1 would be due 2024年1月31日, after its task T08 (2023年12月31日)' },
+        { path: 'changes.1.kpiId', message: 'plan jining-sports-2023 has no KPI nope' },
+        { path: 'changes.2.leadOrgIds.0', message: 'jn-nowhere is not in the directory of units' },
+      ]),
+    }),
+  },
+};
+
+function officeOperation(r: OfficeRoute): Json {
+  const pathParams = [planIdParam, ...(r.path.includes('{taskId}') ? [taskIdParam] : [])];
+  return {
+    post: {
+      operationId: r.operationId,
+      tags: ['office'],
+      summary: r.summary,
+      description: r.description,
+      security: [{ bearerAuth: [] }],
+      parameters: pathParams,
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: REF(r.requestName) } } } },
+      responses: {
+        [r.successStatus]: { description: r.successStatus === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: { $ref: REF(r.responseName) } } } },
+        ...OFFICE_ERRORS[r.operationId],
+        401: responseRef('Unauthorized'),
+        403: errorResponse('The token is valid but not the office\'s: a reader may not act (AWS: the JWT lacks the office claim, `officeClaim`; locally: the read token, not `OFFICE_TOKEN`).', {
+          forbidden: errorExample('forbidden', 'this action is reserved to the supervision office (督查室)'),
+        }),
+        415: errorResponse('Content type is not application/json.', { unsupported_media_type: errorExample('unsupported_media_type', 'content-type must be application/json') }),
+        500: responseRef('InternalError'),
+        503: errorResponse('Recorded, but its event is not on the bus yet: repeat the same request (it answers as the first should have and publishes it).', {
+          bus_unavailable: errorExample('bus_unavailable', 'recorded, but its event is not on the bus yet; repeat the same request to publish it'),
+        }),
+      },
+    },
+  };
+}
+
 const progressExample = {
   type: 'progress.submitted',
   timestamp: '2023-06-20T10:00:05+08:00',
@@ -250,7 +315,7 @@ function webhookOperation(): Json {
         413: errorResponse('Body over 256 KiB.', { payload_too_large: errorExample('payload_too_large', 'body exceeds 262144 bytes') }),
         415: errorResponse('Content type is not application/json.', { unsupported_media_type: errorExample('unsupported_media_type', 'content-type must be application/json') }),
         422: errorResponse(
-          'Well-formed, but wrong against the plan or the time of receipt; nothing was stored. Each issue has its own `code` and path; the answer\'s `code` is the first issue\'s: `unknown_reference` (plan, task, KPI, milestone or linked task the plan does not have), `unit_not_assigned` (the unit is not a unit of the task, does not report the KPI, or links an event to another unit\'s task), `time_out_of_range` (`reportedAt` or `timestamp` later than receipt + 5 min, or outside the plan\'s year ± 1), `invalid_period` (not the task\'s cycle, not the plan\'s year, or not begun on the report\'s date).',
+          'Well-formed, but wrong against the plan or the time of receipt; nothing was stored. Each issue has its own `code` and path; the answer\'s `code` is the first issue\'s: `unknown_reference` (plan, task, KPI, milestone or linked task the plan does not have), `unit_not_assigned` (the unit is not a unit of the task, does not report the KPI, or links an event to another unit\'s task), `time_out_of_range` (`reportedAt` or `timestamp` later than receipt + 5 min, or outside the plan\'s year ± 1), `invalid_period` (not the task\'s cycle, not the plan\'s year, or not begun on the report\'s date), `evidence_required` (a completion claim, `status: "completed"`, without evidence: the office reviews claims against their 佐证材料).',
           {
             unknown_reference: errorExample('unknown_reference', 'the message names what the plan does not have', [
               { code: 'unknown_reference', path: 'data.metrics.0.kpiId', message: 'city-games-held is not a KPI of T08' },
@@ -267,6 +332,9 @@ function webhookOperation(): Json {
             ]),
             invalid_period: errorExample('invalid_period', 'the period is not one this task reports for at the time of the report', [
               { code: 'invalid_period', path: 'data.period', message: "period 2023-12 has not begun on the report's date 2023-06-25" },
+            ]),
+            evidence_required: errorExample('evidence_required', 'a completion claim must carry evidence (佐证材料)', [
+              { code: 'evidence_required', path: 'data.evidence', message: 'a completion claim (status completed, 申请办结) must carry at least one evidence item (佐证材料) for the office to review' },
             ]),
           },
         ),
@@ -352,7 +420,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       title: 'Jining sports bureau supervision API (督查督办)',
       version: API_VERSION,
       description:
-        'Read API over the 2023 work plan (plan, KPIs, tasks, overdue list, rankings, events, snapshots, bulletins) and the signed webhook county systems push to. ' +
+        'Read API over the 2023 work plan (plan, KPIs, tasks, overdue list, rankings, completion claims, events, snapshots, bulletins), the supervision office\'s actions (reviews of completion claims) and the signed webhook county systems push to. ' +
         'Every JSON error is `{ "error": { "code", "message", "issues"? } }`. See docs/api.md.',
       contact: { name: '济宁市体育局 督查室' },
       // Not published under an open licence: `LicenseRef-` is SPDX's form for a licence it does not list.
@@ -362,11 +430,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: [
       { name: 'read', description: 'Read API (bearer token)' },
+      { name: 'office', description: 'Actions of the supervision office (督查室): bearer token with the office role' },
       { name: 'webhook', description: 'Ingestion from county and office systems (Standard Webhooks signature)' },
       { name: 'meta', description: 'This document' },
     ],
     security: [{ bearerAuth: [] }],
-    paths: { ...readOperations(), [BULLETIN_ROUTE.path]: bulletinOperation(), [WEBHOOK_PATH]: webhookOperation(), [OPENAPI_PATH]: openApiOperation() },
+    paths: {
+      ...readOperations(),
+      [BULLETIN_ROUTE.path]: bulletinOperation(),
+      ...Object.fromEntries(OFFICE_ROUTES.map((r) => [r.path, officeOperation(r)])),
+      [WEBHOOK_PATH]: webhookOperation(),
+      [OPENAPI_PATH]: openApiOperation(),
+    },
     components: {
       schemas: componentSchemas(),
       responses: readResponses,
@@ -375,7 +450,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: "In AWS, a JWT from the bureau's OIDC provider (HTTP API JWT authorizer; IAM authorization when none is configured). Locally, the `API_TOKEN` value.",
+          description:
+            "In AWS, a JWT from the bureau's OIDC provider (HTTP API JWT authorizer; IAM authorization when none is configured); office actions also need the office claim (context `officeClaim`, default the scope `supervision/office`). Locally, the `API_TOKEN` value, or `OFFICE_TOKEN` for office actions (it reads too).",
         },
         webhookSignature: {
           type: 'apiKey',

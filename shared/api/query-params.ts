@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { EVENT_CATEGORIES, EVENT_STATUSES } from '../../events/schemas.js';
+import { EVENT_CATEGORIES, EVENT_STATUSES, REVIEW_STATES } from '../../events/schemas.js';
 import { OrgId, TaskId } from '../plan/schema.js';
 
 /**
@@ -12,6 +12,8 @@ export const DEFAULT_REPORTS_LIMIT = 20;
 export const MAX_REPORTS_LIMIT = 100;
 export const DEFAULT_EVENTS_LIMIT = 50;
 export const MAX_EVENTS_LIMIT = 200;
+export const DEFAULT_REVIEWS_LIMIT = 20;
+export const MAX_REVIEWS_LIMIT = 100;
 export const DEFAULT_SNAPSHOT_DAYS = 31;
 export const MAX_SNAPSHOT_DAYS = 366;
 export const MAX_CURSOR_LENGTH = 2048;
@@ -61,6 +63,16 @@ export const EventsQuery = z.strictObject({
   cursor: CursorParam,
 });
 export type EventsQuery = z.infer<typeof EventsQuery>;
+
+export const ReviewsQuery = z.strictObject({
+  state: z
+    .enum(REVIEW_STATES)
+    .default('pending')
+    .meta({ description: '`pending` (待销号, default): claims waiting for the office; `approved` (已销号) or `returned` (已退回): claims decided.' }),
+  limit: limitParam(MAX_REVIEWS_LIMIT, DEFAULT_REVIEWS_LIMIT),
+  cursor: CursorParam,
+});
+export type ReviewsQuery = z.infer<typeof ReviewsQuery>;
 
 export const SnapshotsQuery = z.strictObject({
   from: DateParam.optional().meta({ description: `First day (default: ${DEFAULT_SNAPSHOT_DAYS - 1} days before \`to\`).` }),

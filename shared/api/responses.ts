@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { EventRegisteredDetail, ProgressStatus, ProgressSubmittedDetail } from '../../events/schemas.js';
+import { ClaimRef, Evidence, EventRegisteredDetail, ProgressStatus, ProgressSubmittedDetail, REVIEW_STATES, ReviewRecordedDetail } from '../../events/schemas.js';
 import { LIGHTS } from '../status/light.js';
+import { PlanAmendedDetail } from '../plan/amendment.js';
 
 /**
  * The response bodies of every route, as zod: the OpenAPI document is generated from these, and the
@@ -18,7 +19,7 @@ export const ErrorIssue = z.object({
   code: z
     .string()
     .optional()
-    .meta({ description: 'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `invalid_value`).' }),
+    .meta({ description: 'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `evidence_required`, `invalid_value`).' }),
 });
 
 export const ErrorResponse = z.object({
@@ -53,10 +54,15 @@ export const TaskSummary = z.object({
   progress: z.number().meta({ description: 'Task progress 0…1 as used by the pace rule.' }),
   expected: z.number().meta({ description: 'Share of the task period elapsed (序时进度), 0…1.' }),
   reasons: z.array(z.string()).meta({ description: 'Why the light is not green (or why done).' }),
+  completedAt: IsoInstant.nullable().meta({ description: 'Done: when the last lead unit\'s approved claim was reported (its `reportedAt`); null otherwise.' }),
+  late: z.boolean().meta({ description: '逾期办结: done, but completed after the due date (plan time zone).' }),
+  pendingReview: z.array(z.string()).meta({ description: 'Units whose completion claim waits for the office\'s review (待销号).' }),
 });
 
 export const PlanResponse = z.object({
   planId: z.string(),
+  version: z.number().int().min(1).meta({ description: 'The plan\'s version as of today: 1 as encoded from the notice, then one more per amendment (计划调整).' }),
+  amendments: z.array(PlanAmendedDetail).meta({ description: 'Every amendment of the plan, oldest first; each applies from its `effectiveFrom`.' }),
   title: z.string(),
   year: z.number().int(),
   documentNumber: z.string(),
@@ -67,6 +73,7 @@ export const PlanResponse = z.object({
   asOf: IsoDate.meta({ description: 'The business date (plan time zone) the lights are judged as of.' }),
   expected: z.number(),
   summary: LightCounts,
+  lateDone: z.number().int().meta({ description: 'Done tasks completed after their due date (逾期办结).' }),
   sections: z.array(SectionSummary),
   tasks: z.array(TaskSummary),
 });
@@ -141,6 +148,18 @@ export const TaskOrgStatus = z.object({
   period: z.string().nullable(),
   light: Light.meta({ description: "The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these." }),
   reasons: z.array(z.string()),
+  review: z
+    .object({
+      state: z.enum(REVIEW_STATES),
+      claimedReportedAt: IsoInstant.meta({ description: 'The `reportedAt` of the claim (its `completed` report).' }),
+      decidedAt: IsoInstant.optional(),
+      decidedBy: z.string().optional(),
+      comment: z.string().nullable().optional(),
+    })
+    .nullable()
+    .meta({ description: 'The unit\'s completion claim under review: 待销号 (pending), 已销号 (approved), 已退回 (returned); null when its latest status is not `completed`.' }),
+  completedAt: IsoInstant.nullable().meta({ description: '销号: the approved claim\'s `reportedAt`; null until approved.' }),
+  late: z.boolean().meta({ description: '逾期办结: approved, but claimed after the task\'s due date.' }),
 });
 
 export const ReportsPage = z.object({
@@ -158,6 +177,7 @@ export const TaskResponse = z.object({
   milestones: z.array(MilestoneItem),
   kpis: z.array(KpiItem),
   byOrg: z.array(TaskOrgStatus),
+  reviews: z.array(ReviewRecordedDetail).meta({ description: 'Every decision of the office on the task\'s completion claims (销号 / 退回), newest first: the immutable audit rows.' }),
   reports: ReportsPage,
 });
 export type TaskResponse = z.infer<typeof TaskResponse>;
@@ -165,11 +185,15 @@ export type TaskResponse = z.infer<typeof TaskResponse>;
 export const OverdueItem = z.object({
   taskId: z.string(),
   milestoneId: z.string().optional().meta({ description: 'Present when the overdue item is a milestone of the task.' }),
+  dateAssumed: z
+    .literal(true)
+    .optional()
+    .meta({ description: 'The milestone date is ours, not printed in the notice and not yet confirmed by the office (节点日期待确认): shown, but no alarm — not in the bulletin, no overdue reminder.' }),
   title: z.string(),
   dueDate: IsoDate,
   daysOverdue: z.number().int().positive(),
   workdaysOverdue: z.number().int().nonnegative().meta({ description: 'Workdays after the due date up to asOf (PRC calendar, 调休 included).' }),
-  orgIds: z.array(z.string()).meta({ description: 'Lead units that have not reported the task completed.' }),
+  orgIds: z.array(z.string()).meta({ description: 'Lead units whose completion is not approved (销号) yet: no claim, or a claim pending review or returned.' }),
 });
 
 export const OverdueResponse = z.object({ planId: z.string(), asOf: IsoDate, items: z.array(OverdueItem) });
@@ -187,10 +211,53 @@ export const RankingOrg = z.object({
   red: z.number().int(),
   done: z.number().int(),
   overdue: z.number().int(),
+  lateDone: z.number().int().meta({ description: 'Of its done items, those completed after the due date (逾期办结); after score, overdue and done, fewer rank first.' }),
 });
 
 export const RankingsResponse = z.object({ planId: z.string(), asOf: IsoDate, orgs: z.array(RankingOrg) });
 export type RankingsResponse = z.infer<typeof RankingsResponse>;
+
+/** One completion claim (申请办结) for the office's review list. */
+export const ReviewItem = z.object({
+  taskId: z.string(),
+  title: z.string().meta({ description: 'The task\'s title.' }),
+  dueDate: IsoDate,
+  orgId: z.string(),
+  name: z.string().meta({ description: 'The unit\'s name.' }),
+  role: z.enum(['lead', 'support']),
+  state: z.enum(REVIEW_STATES),
+  claim: ClaimRef,
+  claimedAt: IsoInstant.nullable().meta({ description: 'When the claim was received (its audit row\'s `receivedAt`); null if the row is not found.' }),
+  reportedAt: IsoInstant.meta({ description: 'The claim\'s own `reportedAt`: the completion date once approved.' }),
+  late: z.boolean().meta({ description: 'The claim is dated after the task\'s due date: approving it is a late completion (逾期办结).' }),
+  percentComplete: z.number().nullable(),
+  summary: z.string().meta({ description: 'The claim\'s summary (from its audit row; empty if not found).' }),
+  evidence: z.array(Evidence).meta({ description: 'The claim\'s evidence (佐证材料).' }),
+  kpis: z
+    .array(
+      z.object({
+        kpiId: z.string(),
+        name: z.string(),
+        unit: z.string(),
+        target: Target,
+        value: z.number().nullable().meta({ description: 'The city figure now.' }),
+        orgValue: z.number().nullable().meta({ description: 'The claiming unit\'s own current figure; null when it reports none.' }),
+        progress: z.number().nullable(),
+        status: Light,
+      }),
+    )
+    .meta({ description: 'The task\'s KPIs as they stand now, against target: what the office checks the claim against.' }),
+  decision: ReviewRecordedDetail.nullable().meta({ description: 'The decision on this claim, once taken.' }),
+});
+
+export const ReviewsResponse = z.object({
+  planId: z.string(),
+  asOf: IsoDate,
+  state: z.enum(REVIEW_STATES),
+  items: z.array(ReviewItem).meta({ description: 'Claims in that state, oldest `reportedAt` first.' }),
+  nextCursor: z.string().nullable(),
+});
+export type ReviewsResponse = z.infer<typeof ReviewsResponse>;
 
 export const EventsResponse = z.object({
   items: z.array(EventRegisteredDetail).meta({ description: 'Events, latest startDate first.' }),

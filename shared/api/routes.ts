@@ -1,13 +1,15 @@
 import type { z } from 'zod';
-import { BulletinQuery, EventsQuery, KpisQuery, OverdueQuery, PlanQuery, RankingsQuery, SnapshotsQuery, TaskQuery } from './query-params.js';
-import { EventsResponse, KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, SnapshotsResponse, TaskResponse } from './responses.js';
+import { BulletinQuery, EventsQuery, KpisQuery, OverdueQuery, PlanQuery, RankingsQuery, ReviewsQuery, SnapshotsQuery, TaskQuery } from './query-params.js';
+import { EventsResponse, KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, ReviewsResponse, SnapshotsResponse, TaskResponse } from './responses.js';
+import { ReviewRequest, ReviewResponse } from './office.js';
+import { AmendmentRequest, PlanAmendedDetail } from '../plan/amendment.js';
 
 /**
  * The read routes: one table that the handler routes by and the OpenAPI document is generated from.
  * Paths use OpenAPI templates (`{planId}`); every route is `GET`.
  */
 export interface ReadRoute {
-  operationId: 'getPlan' | 'listKpis' | 'getTask' | 'listOverdue' | 'listRankings' | 'listEvents' | 'listSnapshots';
+  operationId: 'getPlan' | 'listKpis' | 'getTask' | 'listOverdue' | 'listRankings' | 'listReviews' | 'listEvents' | 'listSnapshots';
   path: string;
   summary: string;
   description: string;
@@ -64,6 +66,16 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     responseName: 'RankingsResponse',
   },
   {
+    operationId: 'listReviews',
+    path: '/v1/plans/{planId}/reviews',
+    summary: 'Completion claims for the office to review (待销号), paginated',
+    description:
+      'Each unit\'s completion claim (its latest report says `completed`) in the given state, oldest first, with the claim\'s summary and evidence and the task\'s KPIs now against target. Decide with `POST …/tasks/{taskId}/reviews`.',
+    query: ReviewsQuery,
+    response: ReviewsResponse,
+    responseName: 'ReviewsResponse',
+  },
+  {
     operationId: 'listEvents',
     path: '/v1/plans/{planId}/events',
     summary: 'Registered sports events (赛事 / 活动备案), filtered and paginated',
@@ -97,6 +109,51 @@ export const BULLETIN_ROUTE = {
     'html, a printable A4 bulletin. The file name is `通报-<period>.<format>` (RFC 6266 `filename*`). 400 for a period outside the plan\'s year or not begun.',
   query: BulletinQuery,
 } as const;
+
+/**
+ * The supervision office's actions (督查室): POST routes served by office-api (writes, kept out of the
+ * read-only query-api), behind the same authorizer plus the office role. One table for the handler,
+ * the infrastructure's routes and the OpenAPI document.
+ */
+export interface OfficeRoute {
+  operationId: 'reviewClaim' | 'amendPlan';
+  path: string;
+  summary: string;
+  description: string;
+  request: z.ZodType;
+  requestName: string;
+  response: z.ZodType;
+  responseName: string;
+  successStatus: 200 | 201;
+}
+
+export const REVIEW_ROUTE: OfficeRoute = {
+  operationId: 'reviewClaim',
+  path: '/v1/plans/{planId}/tasks/{taskId}/reviews',
+  summary: 'Approve (销号) or return (退回) a unit\'s completion claim',
+  description:
+    'The office decides the pending completion claim of a unit on a task: `approve` closes it (the unit is done; the task once every lead unit is), `return` sends it back with a required comment that goes into the unit\'s next digest. Each decision is an immutable audit row and a `review.recorded` event. Office role only: a reader\'s token gets 403.',
+  request: ReviewRequest,
+  requestName: 'ReviewRequest',
+  response: ReviewResponse,
+  responseName: 'ReviewResponse',
+  successStatus: 200,
+};
+
+export const AMENDMENT_ROUTE: OfficeRoute = {
+  operationId: 'amendPlan',
+  path: '/v1/plans/{planId}/amendments',
+  summary: 'Amend the plan (计划调整): confirm a milestone date, set a target, reassign units',
+  description:
+    'A versioned change to the plan: `confirm_milestone` (the date is no longer an assumption, optionally moved), `set_target`, `assign_units`. Every change is checked against the plan as amended so far; any issue refuses the whole amendment (422, every issue listed) and nothing is applied. The amendment becomes the next version, effective from today (the plan\'s time zone): the lights, reminders, snapshots and the webhook\'s unit checks use the plan as amended from then on; earlier snapshots and bulletins stay as they were. A `plan.amended` event goes on the bus. Office role only.',
+  request: AmendmentRequest,
+  requestName: 'AmendmentRequest',
+  response: PlanAmendedDetail,
+  responseName: 'PlanAmendment',
+  successStatus: 201,
+};
+
+export const OFFICE_ROUTES: readonly OfficeRoute[] = [REVIEW_ROUTE, AMENDMENT_ROUTE];
 
 export const OPENAPI_PATH = '/v1/openapi.json';
 export const WEBHOOK_PATH = '/v1/webhooks/{sourceId}';

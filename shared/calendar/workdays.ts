@@ -1,11 +1,14 @@
 import chineseDays from 'chinese-days';
-import { addDays, dayOfWeek, yearOf } from '../time/local-date.js';
+import bundledOverrides from '../../config/holidays-override.json' with { type: 'json' };
+import { addDays, dayOfWeek, daysBetween, yearOf } from '../time/local-date.js';
+import { CalendarOverrideFile, withOverrides, type CalendarOverrideYear } from './overrides.js';
 
 /**
  * The PRC workday calendar (工作日): weekends and statutory holidays (法定节假日) are off, make-up
  * workdays (调休) on weekends are on. Data from the `chinese-days` package, which covers the years
- * it lists; for any other year the calendar falls back to Monday–Friday and says so through
- * `onMissingYear` (the jobs log it and emit a metric) rather than stop.
+ * it lists, under the holiday overrides of config/holidays-override.json (shared/calendar/overrides.ts);
+ * for any other year the calendar falls back to Monday–Friday and says so through `onMissingYear`
+ * (the jobs log it and emit a metric) rather than stop.
  */
 export interface WorkdayCalendar {
   isWorkday(date: string): boolean;
@@ -28,7 +31,21 @@ function packageCovers(year: number): boolean {
   return covered;
 }
 
-export function chineseWorkdayCalendar(onMissingYear: (year: number) => void = () => {}): WorkdayCalendar {
+/**
+ * The overrides shipped with the build, validated once at load: an invalid file fails every test
+ * and every cold start, never silently.
+ */
+export const BUNDLED_OVERRIDES: readonly CalendarOverrideYear[] = CalendarOverrideFile.parse(bundledOverrides).years;
+
+export function chineseWorkdayCalendar(
+  onMissingYear: (year: number) => void = () => {},
+  overrides: readonly CalendarOverrideYear[] = BUNDLED_OVERRIDES,
+): WorkdayCalendar {
+  return withOverrides(packageCalendar(onMissingYear), overrides);
+}
+
+/** The package's data alone, Monday–Friday for the years it lacks. */
+function packageCalendar(onMissingYear: (year: number) => void): WorkdayCalendar {
   const warned = new Set<number>();
   return {
     coversYear: packageCovers,
@@ -49,14 +66,67 @@ export function chineseWorkdayCalendar(onMissingYear: (year: number) => void = (
 
 /** Workdays strictly after `from` up to and including `to` (0 when `to` ≤ `from`). */
 export function workdaysBetween(calendar: WorkdayCalendar, from: string, to: string): number {
-  let n = 0;
-  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (calendar.isWorkday(d)) n++;
+  if (to <= from) return 0;
+  // Counted per year from a running total of the year's workdays (built once per calendar and year),
+  // so that a span of years costs a few lookups, not a call per day; only the years of the span are read.
+  const [fromYear, toYear] = [yearOf(from), yearOf(to)];
+  const through = (date: string) => runningTotal(calendar, yearOf(date))[dayOfYear(date)]!;
+  let n = through(to) - through(from);
+  for (let y = fromYear; y < toYear; y++) n += runningTotal(calendar, y).at(-1)!;
   return n;
 }
+
+/** Per calendar and year: running[i] = workdays from 1 January through day i of the year (0-based). */
+const runningTotals = new WeakMap<WorkdayCalendar, Map<number, Uint16Array>>();
+
+function runningTotal(calendar: WorkdayCalendar, year: number): Uint16Array {
+  let byYear = runningTotals.get(calendar);
+  if (!byYear) {
+    byYear = new Map();
+    runningTotals.set(calendar, byYear);
+  }
+  let running = byYear.get(year);
+  if (!running) {
+    const first = firstOfYear(year);
+    const days = daysBetween(first, firstOfYear(year + 1));
+    running = new Uint16Array(days);
+    let n = 0;
+    for (let i = 0; i < days; i++) {
+      if (calendar.isWorkday(addDays(first, i))) n++;
+      running[i] = n;
+    }
+    byYear.set(year, running);
+  }
+  return running;
+}
+
+const firstOfYear = (year: number) => `${String(year).padStart(4, '0')}-01-01`;
+const dayOfYear = (date: string) => daysBetween(firstOfYear(yearOf(date)), date);
 
 /** The first workday on or after `date`. */
 export function nextWorkday(calendar: WorkdayCalendar, date: string): string {
   let d = date;
   while (!calendar.isWorkday(d)) d = addDays(d, 1);
+  return d;
+}
+
+/**
+ * The workday `n` workdays after `date` (`n` > 0) or before it (`n` < 0); `date` itself for 0.
+ * addWorkdays(cal, '2023-09-28', 1) is 2023-10-07 (the make-up Saturday after National Day).
+ */
+export function addWorkdays(calendar: WorkdayCalendar, date: string, n: number): string {
+  const step = n < 0 ? -1 : 1;
+  let d = date;
+  for (let left = Math.abs(n); left > 0; ) {
+    d = addDays(d, step);
+    if (calendar.isWorkday(d)) left--;
+  }
+  return d;
+}
+
+/** The last workday on or before `date`: the day by which something due on `date` has to be handed in. */
+export function lastWorkdayOnOrBefore(calendar: WorkdayCalendar, date: string): string {
+  let d = date;
+  while (!calendar.isWorkday(d)) d = addDays(d, -1);
   return d;
 }

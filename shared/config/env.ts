@@ -55,6 +55,8 @@ export const RateLimitEnv = z
   }));
 
 const TableEnv = z.object({ TABLE_NAME: Required });
+/** `<claim>=<value>`: the JWT claim that makes a caller the supervision office (shared/api/office-role.ts). */
+const OfficeClaim = z.preprocess(unsetIfEmpty, z.string().regex(/^[^=\s]+=\S+$/, 'expected <claim>=<value>, e.g. scope=supervision/office').default('scope=supervision/office'));
 const TableAndBusEnv = z.object({ TABLE_NAME: Required, EVENT_BUS_NAME: Required });
 
 /** What each function reads from its environment. */
@@ -68,6 +70,7 @@ export const FUNCTION_ENV = {
   'deliver-notification': z.object({ TABLE_NAME: Required, ROBOT_SECRET_ARN: Arn, NOTIFICATION_TOPIC_ARN: Arn }),
   'query-api': z.object({ TABLE_NAME: Required, CURSOR_SECRET_ARN: Arn }),
   'bulletin-api': TableEnv,
+  'office-api': z.object({ TABLE_NAME: Required, EVENT_BUS_NAME: Required, OFFICE_CLAIM: OfficeClaim }),
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENV;

@@ -1,5 +1,6 @@
 import type { WebhookEnvelope } from '../../events/schemas.js';
 import { getPlan } from '../plan/catalog.js';
+import type { PlanAmender } from '../plan/amender.js';
 import type { Plan, Task } from '../plan/schema.js';
 import { PLAN_YEAR_MARGIN } from '../plan/span.js';
 import { isTaskUnit, reportsKpi } from '../plan/units.js';
@@ -19,9 +20,11 @@ import { localDateOf, yearOf } from '../time/local-date.js';
  *   last-writer-wins forever), or outside the plan's year ± 1;
  * - `invalid_period`: a period of another year, of the wrong cycle for the task, or not yet begun
  *   on the report's own date (it would mark a future period as reported and silence its 催报);
+ * - `evidence_required`: a completion claim (`status: "completed"`, 申请办结) without evidence (佐证材料):
+ *   the office reviews claims against their evidence, so a claim without any cannot be reviewed;
  * - `invalid_value`: a value the KPI cannot take (a rank below 1 or with a fraction) — a 400.
  */
-export type MessageIssueCode = 'unknown_reference' | 'unit_not_assigned' | 'time_out_of_range' | 'invalid_period' | 'invalid_value';
+export type MessageIssueCode = 'unknown_reference' | 'unit_not_assigned' | 'time_out_of_range' | 'invalid_period' | 'evidence_required' | 'invalid_value';
 
 export interface MessageIssue {
   code: MessageIssueCode;
@@ -89,6 +92,9 @@ export function checkMessage(envelope: WebhookEnvelope, options: CheckOptions): 
         issues.push({ code: 'unknown_reference', path: `data.completedMilestoneIds.${i}`, message: `${id} is not a milestone of ${task.taskId}` });
       }
     });
+    if (d.status === 'completed' && d.evidence.length === 0) {
+      issues.push({ code: 'evidence_required', path: 'data.evidence', message: 'a completion claim (status completed, 申请办结) must carry at least one evidence item (佐证材料) for the office to review' });
+    }
   } else {
     const d = envelope.data;
     checkYear('data.startDate', d.startDate, yearOf(d.startDate));
@@ -112,6 +118,16 @@ function checkPeriod(plan: Plan, task: Task, period: string, reportedOn: string,
   } else if (periodStartDate(period) > reportedOn) {
     issues.push({ code: 'invalid_period', path: 'data.period', message: `period ${period} has not begun on the report's date ${reportedOn}` });
   }
+}
+
+/**
+ * `checkMessage` against the plan as amended (计划调整) on the day the message was received: a unit
+ * assigned to a task by an amendment may report on it from then on, one removed may not.
+ */
+export async function checkMessageAsAmended(envelope: WebhookEnvelope, options: { receivedAt: Date; amender: PlanAmender }): Promise<MessageIssue[]> {
+  const base = getPlan(envelope.data.planId);
+  const plan = base && (await options.amender.asOf(base, localDateOf(options.receivedAt, base.timeZone)));
+  return checkMessage(envelope, { receivedAt: options.receivedAt, plans: (id) => (plan?.planId === id ? plan : undefined) });
 }
 
 /** The HTTP answer for a list of issues: 400 when a value is impossible, else 422 with the first issue's code. */

@@ -2,8 +2,10 @@ import type { Baseline, Kpi, MilestoneCompletion, Plan, Task } from '../plan/sch
 import { isTaskUnit, kpiReportingUnits, milestoneOwners, reportsKpi } from '../plan/units.js';
 import type { KpiFigure, PlanState, SportsEventRecord, UnitTaskRecord } from '../ports/state.js';
 import { evaluateKpi, evaluateQuotaKpi, elapsedShare, isPaced } from '../status/kpi.js';
-import { completedMilestones, taskLight, unitLight, type Light } from '../status/light.js';
+import { completedMilestones, isUnitClosed, taskLight, unitLight, type Light } from '../status/light.js';
 import { findOrg, orgName } from '../org/directory.js';
+import type { UnitReview } from '../review/state.js';
+import { daysBetween, formatChineseDate, localDateOf } from '../time/local-date.js';
 
 export interface KpiOrgFigure {
   orgId: string;
@@ -51,6 +53,12 @@ export interface TaskOrgView {
   /** The unit's own light on the task (see `unitLight`): what the ranking counts. */
   light: Light;
   reasons: string[];
+  /** Its completion claim under the office's review (待销号 / 销号 / 退回); null without a claim. */
+  review: UnitReview | null;
+  /** 销号: the approved claim's `reportedAt`; null until approved. */
+  completedAt: string | null;
+  /** 逾期办结: approved, and claimed after the task's due date (plan time zone). */
+  late: boolean;
 }
 
 export interface MilestoneView {
@@ -76,6 +84,12 @@ export interface TaskView {
   reasons: string[];
   milestones: MilestoneView[];
   byOrg: TaskOrgView[];
+  /** Done: the latest approved claim of its lead units (the task is done once the last is approved); else null. */
+  completedAt: string | null;
+  /** 逾期办结: done, and completed after its due date. */
+  late: boolean;
+  /** Units whose completion claim waits for the office's review (待销号). */
+  pendingReview: string[];
 }
 
 export interface SectionView {
@@ -102,6 +116,8 @@ export interface OrgRanking {
   red: number;
   done: number;
   overdue: number;
+  /** Of its done items, those completed after the due date (逾期办结). */
+  lateDone: number;
 }
 
 export interface PlanView {
@@ -113,6 +129,8 @@ export interface PlanView {
   sections: SectionView[];
   ranking: OrgRanking[];
   summary: { green: number; yellow: number; red: number; done: number };
+  /** Done tasks completed after their due date (逾期办结). */
+  lateDone: number;
 }
 
 /**
@@ -225,6 +243,17 @@ export function evaluatePlan(plan: Plan, state: PlanState, events: readonly Spor
     }
     const light = taskLight({ plan, task, kpiProgress, units, events: taskEvents, today });
     const done = light.light === 'done';
+    // 逾期办结: a claim after the due date, approved, still counts as done, but shows as late.
+    const lateOn = (instant: string | null) => instant !== null && localDateOf(new Date(instant), plan.timeZone) > task.dueDate;
+    const approvedAt = (orgId: string) => {
+      const u = units.find((x) => x.orgId === orgId);
+      return u && isUnitClosed(u) ? u.reportedAt : null;
+    };
+    const completedAt = done ? latest(task.leadOrgIds.map(approvedAt)) : null;
+    if (done && lateOn(completedAt)) {
+      const on = localDateOf(new Date(completedAt!), plan.timeZone);
+      light.reasons = [...light.reasons, `逾期办结：办结时限${formatChineseDate(task.dueDate)}，${formatChineseDate(on)}办结，逾期${daysBetween(task.dueDate, on)}天`];
+    }
     const milestonesDone = completedMilestones(task, units, taskEvents);
     const unitByOrg = new Map(units.map((u) => [u.orgId, u]));
     const roles: Array<[string, 'lead' | 'support']> = [
@@ -245,6 +274,7 @@ export function evaluatePlan(plan: Plan, state: PlanState, events: readonly Spor
         taskLight: light,
         ...(shares ? { quotaProgress: shares.reduce((a, b) => a + b, 0) / shares.length } : {}),
       });
+      const unitCompletedAt = approvedAt(orgId);
       return {
         orgId,
         role,
@@ -254,6 +284,10 @@ export function evaluatePlan(plan: Plan, state: PlanState, events: readonly Spor
         period: u?.period ?? null,
         light: own.light,
         reasons: own.reasons,
+        // A claim no decision is known for waits for review (a caller without decisions sees every claim pending).
+        review: u?.review ?? (u?.status === 'completed' ? { state: 'pending', claimedReportedAt: u.reportedAt } : null),
+        completedAt: unitCompletedAt,
+        late: own.light === 'done' && lateOn(unitCompletedAt),
       };
     });
     tasks.push({
@@ -277,12 +311,16 @@ export function evaluatePlan(plan: Plan, state: PlanState, events: readonly Spor
         completed: done || milestonesDone.has(m.milestoneId),
       })),
       byOrg,
+      completedAt,
+      late: done && lateOn(completedAt),
+      pendingReview: byOrg.filter((o) => o.review?.state === 'pending').map((o) => o.orgId),
     });
     for (const o of byOrg) {
-      const r = ranking.get(o.orgId) ?? { orgId: o.orgId, items: 0, green: 0, yellow: 0, red: 0, done: 0, overdue: 0 };
+      const r = ranking.get(o.orgId) ?? { orgId: o.orgId, items: 0, green: 0, yellow: 0, red: 0, done: 0, overdue: 0, lateDone: 0 };
       r.items++;
       r[o.light]++;
       if (o.light === 'red') r.overdue++;
+      if (o.late) r.lateDone++;
       ranking.set(o.orgId, r);
     }
   }
@@ -294,7 +332,7 @@ export function evaluatePlan(plan: Plan, state: PlanState, events: readonly Spor
 
   const scored = [...ranking.values()]
     .map((r) => ({ ...r, name: orgName(r.orgId), kind: findOrg(r.orgId)?.kind ?? 'unknown', score: round((r.green + r.done) / r.items) }))
-    .sort((a, b) => b.score - a.score || a.overdue - b.overdue || b.done - a.done || a.orgId.localeCompare(b.orgId));
+    .sort((a, b) => b.score - a.score || a.overdue - b.overdue || b.done - a.done || a.lateDone - b.lateDone || a.orgId.localeCompare(b.orgId));
   const ranked: OrgRanking[] = [];
   scored.forEach((r, i) => {
     const prev = ranked[i - 1];
@@ -311,7 +349,15 @@ export function evaluatePlan(plan: Plan, state: PlanState, events: readonly Spor
     sections,
     ranking: ranked,
     summary: countLights(tasks),
+    lateDone: tasks.filter((t) => t.late).length,
   };
+}
+
+/** The latest of some instants (by the instant, not the string), null when there is none. */
+function latest(instants: ReadonlyArray<string | null>): string | null {
+  let best: string | null = null;
+  for (const i of instants) if (i !== null && (best === null || new Date(i) > new Date(best))) best = i;
+  return best;
 }
 
 function countLights(tasks: readonly { status: Light }[]) {

@@ -175,6 +175,11 @@ export const Plan = z
     sections: z.array(Section).min(1),
     tasks: z.array(Task).min(1),
     status: StatusConfig.default({ paceMargin: 0.1, dueSoonDays: 7 }),
+    /**
+     * The plan's version: 1 as encoded (the notice, reviewed); each plan amendment (计划调整) of the
+     * office makes the next (shared/plan/amendment.ts). The code stays the baseline.
+     */
+    version: z.number().int().min(1).default(1),
     reminders: ReminderConfig.default({
       dueSoonDays: [7, 3, 1],
       escalateAfterWorkdays: 3,

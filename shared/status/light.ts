@@ -1,6 +1,7 @@
 import type { EventRegisteredDetail } from '../../events/schemas.js';
 import { orgName } from '../org/directory.js';
 import type { Milestone, Plan, Task } from '../plan/schema.js';
+import type { UnitReview } from '../review/state.js';
 import { isTaskUnit, milestoneOwners } from '../plan/units.js';
 import { daysBetween, formatChineseDate } from '../time/local-date.js';
 import { elapsedShare, isPaced } from './kpi.js';
@@ -18,6 +19,8 @@ export interface UnitTaskState {
   percentComplete?: number | null;
   reportedAt: string;
   completedMilestoneIds?: string[];
+  /** The office's review of the unit's completion claim (shared/review/state.ts); absent: no decision known. */
+  review?: UnitReview;
 }
 
 /** A registered sports event, as far as the lights read it. */
@@ -47,10 +50,34 @@ export interface TaskLight {
   reasons: string[];
 }
 
-/** Done (办结) once every lead unit's latest report says `completed`. */
+/**
+ * 销号: the unit's completion claim (its latest status `completed`) approved by the supervision office.
+ * A claim pending review (待销号) or returned (退回) is not done.
+ */
+export function isUnitClosed(unit: UnitTaskState): boolean {
+  return unit.status === 'completed' && unit.review?.state === 'approved';
+}
+
+/** Done (办结) once every lead unit's completion claim is approved (销号). */
 export function isTaskDone(task: Pick<Task, 'leadOrgIds'>, units: readonly UnitTaskState[]): boolean {
   const byOrg = new Map(units.map((u) => [u.orgId, u]));
-  return task.leadOrgIds.every((orgId) => byOrg.get(orgId)?.status === 'completed');
+  return task.leadOrgIds.every((orgId) => {
+    const u = byOrg.get(orgId);
+    return u !== undefined && isUnitClosed(u);
+  });
+}
+
+/** A unit's own progress 0…1: 1 once closed; a claim not closed counts as its own figure (100% when it gave none). */
+function unitShare(u: UnitTaskState): number {
+  if (isUnitClosed(u)) return 1;
+  return Math.min(100, u.percentComplete ?? (u.status === 'completed' ? 100 : 0)) / 100;
+}
+
+/** 退回: the office's comment on a returned claim, as a reason the unit (and, for a lead unit, the task) is not green. */
+function returnedReason(u: UnitTaskState, subject: string): string | undefined {
+  if (u.status !== 'completed' || u.review?.state !== 'returned') return undefined;
+  const comment = u.review.comment ? `：${u.review.comment}` : '';
+  return `${subject}办结申请已被督查室退回${comment}，请继续办理`;
 }
 
 /** True when a held event completes the milestone: one of its categories, held for the task, registered by a unit of the task. */
@@ -94,16 +121,14 @@ export function taskProgress(input: { task: Pick<Task, 'leadOrgIds' | 'kpis'>; k
   const leads = input.task.leadOrgIds;
   const sum = leads.reduce((acc, orgId) => {
     const u = byOrg.get(orgId);
-    if (!u) return acc;
-    if (u.status === 'completed') return acc + 1;
-    return acc + Math.min(100, u.percentComplete ?? 0) / 100;
+    return u ? acc + unitShare(u) : acc;
   }, 0);
   return sum / leads.length;
 }
 
 /**
  * The status rules of a task (红黄绿灯), in order:
- * 1. `done` — every lead unit reports `completed`.
+ * 1. `done` — every lead unit's completion claim is approved by the office (销号).
  * 2. `red` — the task's due date, or the date of an open milestone the office has confirmed (printed
  *    in the notice, `assumption: false`), has passed.
  * 3. `yellow` — an open milestone whose date is ours and unconfirmed has passed (节点日期待确认: an
@@ -118,7 +143,7 @@ export function taskLight(input: TaskLightInput): TaskLight {
   const units = input.units.filter((u) => isTaskUnit(task, u.orgId));
   const expected = elapsedShare(plan.startDate, task.dueDate, today);
   const progress = taskProgress({ ...input, units });
-  if (isTaskDone(task, units)) return { light: 'done', progress: 1, expected, reasons: ['牵头单位均已报送办结'] };
+  if (isTaskDone(task, units)) return { light: 'done', progress: 1, expected, reasons: ['牵头单位均已销号'] };
 
   const completed = completedMilestones(task, units, input.events);
   const open = task.milestones.filter((m) => !completed.has(m.milestoneId));
@@ -128,6 +153,10 @@ export function taskLight(input: TaskLightInput): TaskLight {
   const reasons = open.filter((m) => today > m.dueDate).map(assumedReason);
   const blocked = units.filter((u) => u.status === 'blocked');
   if (blocked.length > 0) reasons.push(`${blocked.map((u) => orgName(u.orgId)).join('、')}报告工作受阻，需协调解决`);
+  for (const u of units.filter((x) => task.leadOrgIds.includes(x.orgId))) {
+    const returned = returnedReason(u, orgName(u.orgId));
+    if (returned) reasons.push(returned);
+  }
   if (progress < expected - plan.status.paceMargin) reasons.push(`进度${pct(progress)}，落后于序时进度${pct(expected)}`);
   reasons.push(...dueSoon(plan, task, open, today));
   return { light: reasons.length > 0 ? 'yellow' : 'green', progress, expected, reasons };
@@ -143,7 +172,8 @@ export interface UnitLightInput extends TaskLightInput {
 
 /**
  * A unit's light on a task: each unit is judged on its own part.
- * - The task is done, or the unit's own latest report says `completed`: `done`.
+ * - The task is done, or the unit's own completion claim is approved (销号): `done`. A claim pending review
+ *   is judged like any other report; a returned one is yellow at least, with the office's comment.
  * - A lead unit answers for the whole task (its milestones, its city KPIs): the task's light.
  * - Any other unit, from its own reports, its own quota figures and the milestones it owns (none by
  *   default: milestones belong to the lead units unless `ownerOrgIds` says otherwise): `red` once the
@@ -159,10 +189,10 @@ export function unitLight(input: UnitLightInput): TaskLight {
   const unit = units.find((u) => u.orgId === orgId);
   const expected = elapsedShare(plan.startDate, task.dueDate, today);
   if (input.taskLight.light === 'done') return { light: 'done', progress: 1, expected, reasons: ['任务已办结'] };
-  if (unit?.status === 'completed') return { light: 'done', progress: 1, expected, reasons: ['本单位已报送完成'] };
+  if (unit && isUnitClosed(unit)) return { light: 'done', progress: 1, expected, reasons: ['本单位已销号'] };
   if (task.leadOrgIds.includes(orgId)) return input.taskLight;
 
-  const progress = input.quotaProgress ?? (unit ? Math.min(100, unit.percentComplete ?? 0) / 100 : 0);
+  const progress = input.quotaProgress ?? (unit ? unitShare(unit) : 0);
   const completed = completedMilestones(task, units, input.events);
   const open = task.milestones.filter((m) => milestoneOwners(task, m).includes(orgId) && !completed.has(m.milestoneId));
   const red = overdueReasons(task, open, today, '本单位任务');
@@ -170,6 +200,8 @@ export function unitLight(input: UnitLightInput): TaskLight {
 
   const reasons = open.filter((m) => today > m.dueDate).map(assumedReason);
   if (unit?.status === 'blocked') reasons.push('本单位报告工作受阻，需协调解决');
+  const returned = unit && returnedReason(unit, '本单位');
+  if (returned) reasons.push(returned);
   if (progress < expected - plan.status.paceMargin) {
     const what = input.quotaProgress !== undefined ? '本单位任务数完成' : '本单位进度';
     reasons.push(unit || input.quotaProgress !== undefined ? `${what}${pct(progress)}，落后于序时进度${pct(expected)}` : `本单位尚未报送进度，序时进度${pct(expected)}`);

@@ -4,9 +4,9 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebSync } from '../../scripts/build-web.js';
-import type { KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, TaskResponse } from '../../shared/api/responses.js';
+import type { KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, ReviewsResponse, TaskResponse } from '../../shared/api/responses.js';
 import { sampleBody } from '../helpers/webhooks.js';
-import { Api, PLAN_ID, TOKEN, progressBody, sendWebhook, stopLocal, tempDataDir } from '../e2e/helpers.js';
+import { Api, EVIDENCE, OFFICE_TOKEN, PLAN_ID, TOKEN, progressBody, sendWebhook, stopLocal, tempDataDir } from '../e2e/helpers.js';
 import { startLocal, type LocalProcess } from '../e2e/local-process.js';
 import { ARTIFACTS, collectErrors, launchChromium } from './chromium.js';
 
@@ -19,7 +19,13 @@ import { ARTIFACTS, collectErrors, launchChromium } from './chromium.js';
 
 // The callbacks given to page.evaluate / waitForFunction run in the page, not in Node: the few DOM
 // globals they use, declared for this file only (the project's tsconfig has no DOM library).
-declare const document: { body: { dataset: Record<string, string | undefined> }; querySelector(selector: string): unknown; documentElement: { scrollWidth: number }; cookie: string };
+declare const document: {
+  body: { dataset: Record<string, string | undefined> };
+  querySelector(selector: string): unknown;
+  querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }>;
+  documentElement: { scrollWidth: number };
+  cookie: string;
+};
 declare const location: { hash: string };
 declare const sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 declare const localStorage: { length: number };
@@ -39,7 +45,7 @@ beforeAll(async () => {
   buildWebSync();
   dataDir = await tempDataDir('browser');
   // The business day is the last of June: the June bulletin is as of today, like the rankings route.
-  running = await startLocal({ dataDir, env: { API_TOKEN: TOKEN, CLOCK: '2023-06-30T10:00:00+08:00' } });
+  running = await startLocal({ dataDir, env: { API_TOKEN: TOKEN, OFFICE_TOKEN, CLOCK: '2023-06-30T10:00:00+08:00' } });
   api = new Api(running.url);
 
   // Reports from two counties and an office; the daily snapshots of the week before, for the trend.
@@ -52,11 +58,13 @@ beforeAll(async () => {
     { kpiId: '8421-junior-schools', value: Math.min(v, 4) },
   ];
   await send('rencheng', 'msg_b_t17_rc', progressBody({ taskId: 'T17', orgId: '370811', reportedAt: '2023-06-20T10:00:00+08:00', metrics: quota('370811', 6) }));
-  await send('qufu', 'msg_b_t17_qf', progressBody({ taskId: 'T17', orgId: '370881', reportedAt: '2023-06-21T10:00:00+08:00', status: 'completed', metrics: quota('370881', 8) }));
-  // 群众体育科 reports T06 done and T07 ahead of the pace: every light occurs.
-  await send('mass-sports', 'msg_b_t06', progressBody({ taskId: 'T06', orgId: 'jn-mass-sports', reportedAt: '2023-06-28T10:00:00+08:00', status: 'completed' }));
+  await send('qufu', 'msg_b_t17_qf', progressBody({ taskId: 'T17', orgId: '370881', reportedAt: '2023-06-21T10:00:00+08:00', status: 'completed', metrics: quota('370881', 8), evidence: EVIDENCE }));
+  // 群众体育科 claims T06 done (the office approves it below) and reports T07 ahead of the pace: every light occurs.
+  await send('mass-sports', 'msg_b_t06', progressBody({ taskId: 'T06', orgId: 'jn-mass-sports', reportedAt: '2023-06-28T10:00:00+08:00', status: 'completed', evidence: EVIDENCE }));
   await send('mass-sports', 'msg_b_t07', progressBody({ taskId: 'T07', orgId: 'jn-mass-sports', reportedAt: '2023-06-28T11:00:00+08:00', status: 'in_progress' }).replace('"status":"in_progress"', '"status":"in_progress","percentComplete":70'));
   await api.drain();
+  // Issue 15: a claim is done once the office approves it (销号).
+  expect((await api.review('T06', { orgId: 'jn-mass-sports', decision: 'approve' })).status).toBe(200);
   for (const day of ['26', '27', '28', '29']) await api.job('aggregate-kpis', { now: `2023-06-${day}T01:00:00+08:00` });
 
   browser = await launchChromium();
@@ -131,7 +139,15 @@ describe('the dashboard in headless Chromium', () => {
 
     // Filter by light: only the red items remain.
     await page.click('.count-red');
-    await page.waitForFunction(() => location.hash.includes('light=red') && document.body.dataset.view === 'overview' && !document.querySelector('main[aria-busy]'));
+    // The hash changes at once; the rows only when the view has re-rendered: wait for the rows themselves.
+    const redCount = plan.tasks.filter((t) => t.status === 'red').length;
+    await page.waitForFunction(
+      (n) => {
+        const rows = [...document.querySelectorAll('[data-task-id][data-status]')];
+        return location.hash.includes('light=red') && !document.querySelector('main[aria-busy]') && rows.length === n && rows.every((r) => r.getAttribute('data-status') === 'red');
+      },
+      redCount,
+    );
     const red = await page.$$eval('[data-task-id][data-status]', (els) => els.map((e) => e.getAttribute('data-status')));
     expect(red).toEqual(plan.tasks.filter((t) => t.status === 'red').map(() => 'red'));
   });
@@ -205,7 +221,45 @@ describe('the dashboard in headless Chromium', () => {
     const rankings = await api.get<RankingsResponse>(`${BASE}/rankings`);
     expect(sheet.slice(1)).toEqual(rankings.orgs.map((o) => [o.rank, o.name, o.score, o.items, o.green, o.yellow, o.red, o.done, o.overdue]));
     const overdue = await api.get<OverdueResponse>(`${BASE}/overdue`);
-    expect(wb.getWorksheet('逾期事项')!.actualRowCount - 1).toBe(overdue.items.length);
+    // The printed bulletin leaves out milestones whose date is assumed (flagged dateAssumed by the API).
+    expect(wb.getWorksheet('逾期事项')!.actualRowCount - 1).toBe(overdue.items.filter((o) => !o.dateAssumed).length);
+  });
+
+  it('待销号: lists the pending claims; the read token may not decide, the office token approves (销号)', async () => {
+    const pending = await api.get<ReviewsResponse>(`${BASE}/reviews?state=pending`);
+    expect(pending.items.map((i) => `${i.taskId}:${i.orgId}`)).toContain('T17:370881');
+    await open('#/reviews', 'reviews');
+    const rows = await page.$$eval('table.reviews tbody tr', (els) => els.map((e) => `${e.getAttribute('data-task-id')}:${e.getAttribute('data-org-id')}`));
+    expect(rows).toEqual(pending.items.map((i) => `${i.taskId}:${i.orgId}`));
+    const claim = page.locator('tr[data-task-id="T17"][data-org-id="370881"]');
+    expect(await claim.locator('a.evidence').count()).toBeGreaterThan(0);
+    await shot('reviews');
+
+    // Signed in with the read token: the API answers 403 and the view says why; nothing is decided.
+    const before = errors.length;
+    await claim.locator('button.approve').click();
+    await page.waitForSelector('.review-status:not(:empty)');
+    // The browser notes the deliberate 403 as a console error: exactly that one, taken out of the tally.
+    for (let i = 0; i < 50 && errors.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    const noted = errors.splice(before);
+    expect(noted).toEqual([expect.stringMatching(/403/)]);
+    expect(await page.textContent('.review-status')).toContain('没有督查室权限');
+    expect((await api.get<ReviewsResponse>(`${BASE}/reviews?state=pending`)).items.some((i) => i.taskId === 'T17' && i.orgId === '370881')).toBe(true);
+
+    // Returning without a comment is refused on the page, before any request.
+    await claim.locator('button.return').click();
+    await page.waitForFunction(() => (document.querySelector('.review-status') as { textContent: string } | null)?.textContent?.includes('退回须填写意见'));
+
+    // Signed in as the office: 销号 removes the row, and the claim is approved in the API.
+    await page.evaluate((t) => sessionStorage.setItem('supervision.token', t), OFFICE_TOKEN);
+    await open('#/overview', 'overview');
+    await open('#/reviews', 'reviews');
+    await page.locator('tr[data-task-id="T17"][data-org-id="370881"] button.approve').click();
+    await page.waitForSelector('tr[data-task-id="T17"][data-org-id="370881"]', { state: 'detached' });
+    expect(await page.textContent('.review-status')).toContain('已销号');
+    const approved = await api.get<ReviewsResponse>(`${BASE}/reviews?state=approved`);
+    expect(approved.items.find((i) => i.taskId === 'T17' && i.orgId === '370881')?.decision).toMatchObject({ decision: 'approve' });
+    await page.evaluate((t) => sessionStorage.setItem('supervision.token', t), TOKEN);
   });
 
   it('reads on a phone: the overview as cards, no horizontal scrolling', async () => {

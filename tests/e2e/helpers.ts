@@ -14,6 +14,10 @@ import { descendants, isRunning, startLocal, waitUntil, type LocalProcess } from
 
 export const PLAN_ID = 'jining-sports-2023';
 export const TOKEN = 'e2e-token';
+/** The supervision office's token (OFFICE_TOKEN): reviews of completion claims, amendments. */
+export const OFFICE_TOKEN = 'e2e-office-token';
+/** Evidence (佐证材料) for a completion claim: a claim without any is refused (issue 15). */
+export const EVIDENCE = [{ title: '办结佐证材料', url: 'https://example.gov.cn/e2e/evidence.pdf' }] as const;
 /** Long mode (`LONG=1 npx vitest run tests/e2e/…`, or `npm run test:long`): the sizes the issues ask for. */
 export const LONG = Boolean(process.env.LONG);
 
@@ -75,6 +79,8 @@ export interface ProgressInput {
   metrics?: Array<{ kpiId: string; value: number }>;
   completedMilestoneIds?: string[];
   summary?: string;
+  /** Default none; a `completed` report (a completion claim) needs at least one. */
+  evidence?: ReadonlyArray<{ title: string; url: string }>;
 }
 
 /** The exact bytes of a `progress.submitted` webhook body. */
@@ -92,7 +98,7 @@ export function progressBody(input: ProgressInput): string {
       metrics: input.metrics ?? [],
       ...(input.completedMilestoneIds ? { completedMilestoneIds: input.completedMilestoneIds } : {}),
       summary: input.summary ?? '',
-      evidence: [],
+      evidence: input.evidence ?? [],
     },
   });
 }
@@ -212,6 +218,19 @@ export class Api {
     const res = await this.post<{ summary: S }>(`/v1/admin/jobs/${name}`, body);
     if (res.status !== 200) throw new Error(`job ${name}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.summary;
+  }
+
+  /**
+   * The office's decision on a unit's completion claim (`POST …/tasks/{taskId}/reviews`) with the
+   * office token; the answer as it comes (status and body).
+   */
+  async review<T = Record<string, unknown>>(taskId: string, body: { orgId: string; decision: 'approve' | 'return'; comment?: string }, token = OFFICE_TOKEN): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.url}/v1/plans/${PLAN_ID}/tasks/${taskId}/reviews`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
   }
 
   /** Every report of a task in the audit trail (all pages of `GET /v1/plans/{planId}/tasks/{taskId}`). */
@@ -390,6 +409,6 @@ export async function stopLocal(p: LocalProcess | undefined, graceMs = 20_000): 
 
 /** `startLocal` with the e2e defaults (token, business clock) merged under `env`. */
 export async function launch(dataDir: string, env: Record<string, string> = {}): Promise<{ p: LocalProcess; api: Api }> {
-  const p = await startLocal({ dataDir, env: { API_TOKEN: TOKEN, ...env } });
+  const p = await startLocal({ dataDir, env: { API_TOKEN: TOKEN, OFFICE_TOKEN, ...env } });
   return { p, api: new Api(p.url) };
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp, type SupervisionApp } from '../../infra/create-app.js';
 import { REPO_ROOT } from '../../infra/constructs/handler-function.js';
+import type { EntryResolver } from '../../infra/functions.js';
 
 /** The stand-in Lambda entry of the fine-grained tests. */
 export const FIXTURE_ENTRY = resolve(REPO_ROOT, 'tests', 'infra', 'fixtures', 'handler.ts');
@@ -34,6 +35,8 @@ export interface SynthOptions {
   readonly context?: Record<string, unknown>;
   /** Bundle the (fixture) functions with esbuild; off skips bundling for a faster synth. */
   readonly bundle?: boolean;
+  /** Where each function's code is; the fixture entry for all by default. */
+  readonly entryFor?: EntryResolver;
   /** Changes to the app before synthesis (e.g. a deliberately non-compliant resource). */
   readonly mutate?: (app: SupervisionApp) => void;
 }
@@ -49,7 +52,7 @@ export function synthesizeWithFixtures(options: SynthOptions = {}): Synthesized 
   const outdir = mkdtempSync(join(tmpdir(), 'supervision-cdk-'));
   const context: Record<string, unknown> = { ...cdkJsonContext(), ...options.context };
   if (options.bundle === false) context['aws:cdk:bundling-stacks'] = [];
-  const created = createApp({ appProps: { outdir, context }, entryFor: () => FIXTURE_ENTRY });
+  const created = createApp({ appProps: { outdir, context }, entryFor: options.entryFor ?? (() => FIXTURE_ENTRY) });
   options.mutate?.(created);
   let assembly;
   try {

@@ -5,11 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SOURCE } from '../../events/schemas.js';
 import { TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.js';
 import { OUTBOX_KINDS } from '../../shared/adapters/dynamodb/outbox.js';
-import { QUEUES, SCHEDULES, STREAM_RELAY, type QueueName, type ScheduleName } from '../../shared/routing.js';
-import { BULLETIN_ROUTES, OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { QUEUE_TAG, QUEUES, SCHEDULES, STREAM_RELAY, deadLetterQueueTag, workQueueTag, type QueueName, type ScheduleName } from '../../shared/routing.js';
+import { BULLETIN_ROUTES, OFFICE_ROUTES, OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
 import { PUBLISHES, STREAM_READ, TABLE_ACCESS } from '../../infra/permissions.js';
+import { businessMetric } from '../../infra/constructs/monitoring.js';
+import { WiringError } from '../../infra/errors.js';
+import { BUSINESS_METRICS, METRIC_NAMES, METRICS_NAMESPACE, type MetricName } from '../../shared/observability/metrics.js';
 import { actionsOf, allStatements, refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Resources, type Synthesized } from './helpers.js';
 
 // One synthesis (dev stage, fixture handlers bundled by esbuild) shared by every test of this file.
@@ -70,6 +73,21 @@ describe('queues', () => {
       expect(queues[dlqId], `DLQ of ${queueId} is a queue of this stack`).toBeDefined();
       expect(dlqId).not.toBe(queueId);
       expect(redrive.maxReceiveCount).toBe(5);
+    }
+  });
+
+  it('tags every queue with what it is (scripts/ops.ts finds them so), each DLQ beside its work queue', () => {
+    const tagOf = (id: string) => ((queues[id]!.Properties!.Tags ?? []) as Array<{ Key: string; Value: string }>).filter((t) => t.Key === QUEUE_TAG).map((t) => t.Value);
+    const byTag = new Map(Object.keys(queues).map((id) => [tagOf(id), id] as const).map(([tags, id]) => [tags.join(','), id]));
+    expect([...byTag.keys()].sort()).toEqual([
+      ...(Object.keys(QUEUES) as QueueName[]).flatMap((q) => [workQueueTag(q), deadLetterQueueTag(q)]),
+      deadLetterQueueTag('bus-target'),
+      deadLetterQueueTag('schedule'),
+      deadLetterQueueTag('relay'),
+    ].sort());
+    for (const q of Object.keys(QUEUES) as QueueName[]) {
+      const redrive = queues[byTag.get(workQueueTag(q))!]!.Properties!.RedrivePolicy as { deadLetterTargetArn: unknown };
+      expect(refId(redrive.deadLetterTargetArn), q).toBe(byTag.get(deadLetterQueueTag(q)));
     }
   });
 
@@ -227,6 +245,7 @@ describe('functions', () => {
       expect(p.Architectures).toEqual(['arm64']);
       expect(p.Runtime).toBe('nodejs24.x');
       expect(p.Handler).toBe('index.handler');
+      expect(p.TracingConfig, `${name} X-Ray (tracing off by default)`).toBeUndefined();
       expect(p.MemorySize).toBe(FUNCTION_SIZING[name].memoryMiB);
       expect(p.Timeout).toBe(FUNCTION_SIZING[name].timeoutSeconds);
       const logGroup = logGroups[refId((p.LoggingConfig as { LogGroup: unknown }).LogGroup)!];
@@ -245,6 +264,7 @@ describe('functions', () => {
       'deliver-notification': ['TABLE_NAME', 'NOTIFICATION_TOPIC_ARN', 'ROBOT_SECRET_ARN'],
       'query-api': ['TABLE_NAME', 'CURSOR_SECRET_ARN'],
       'bulletin-api': ['TABLE_NAME'],
+      'office-api': ['TABLE_NAME', 'EVENT_BUS_NAME', 'OFFICE_CLAIM'],
     };
     for (const name of FUNCTION_NAMES) {
       const vars = (functions[fnId(name)]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -291,13 +311,15 @@ describe('least privilege', () => {
 
   it('limits every function to its own partitions (dynamodb:LeadingKeys)', () => {
     const conditions = (name: FunctionName) => tableStatements(name).map((s) => s.Condition);
+    const amendments = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#AMENDMENT'] } };
     expect(conditions('ingest-webhook')).toEqual([
       { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#TASK#*', 'WEBHOOK#*'] } },
       { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+      amendments,
     ]);
     expect(conditions('deliver-notification')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERY#*'] } }]);
-    expect(conditions('apply-progress')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#STATE'] } }]);
-    expect(conditions('register-event')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT'] } }]);
+    expect(conditions('apply-progress')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#STATE'] } }, amendments]);
+    expect(conditions('register-event')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT'] } }, amendments]);
     expect(conditions('relay-outbox')).toEqual([]);
     for (const name of FUNCTION_NAMES) expect(conditions(name), name).toEqual(TABLE_ACCESS[name].map((g) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...g.leadingKeys] } })));
   });
@@ -338,6 +360,7 @@ describe('least privilege', () => {
       ],
       'query-api': ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
       'bulletin-api': ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      'office-api': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents'],
     };
     for (const name of FUNCTION_NAMES) {
       const actions = roleStatements(name)
@@ -393,7 +416,24 @@ describe('HTTP API', () => {
     }
     const openapi = routes().find((x) => x.Properties!.RouteKey === `GET ${OPENAPI_ROUTE}`);
     expect(openapi!.Properties!.AuthorizationType).toBe('NONE');
-    expect(routes()).toHaveLength(READ_ROUTES.length + BULLETIN_ROUTES.length + 2);
+    expect(routes()).toHaveLength(READ_ROUTES.length + BULLETIN_ROUTES.length + OFFICE_ROUTES.length + 2);
+  });
+
+  it('routes the office actions (POST) to office-api behind the same authorizer; the function checks the office claim', () => {
+    for (const path of OFFICE_ROUTES) {
+      const r = routes().find((x) => x.Properties!.RouteKey === `POST ${path}`);
+      expect(r, path).toBeDefined();
+      expect(r!.Properties!.AuthorizationType).toBe('AWS_IAM');
+      expect(integrationTarget(r!.Properties!.Target)).toBe(fnId('office-api'));
+    }
+    // The office role is a claim the function checks: the default, unless context officeClaim says otherwise.
+    expect((functions[fnId('office-api')]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.OFFICE_CLAIM).toBe('scope=supervision/office');
+    // No read route goes to the writer, and no write route to the reader.
+    for (const r of routes()) {
+      const key = String(r.Properties!.RouteKey);
+      if (key.startsWith('POST /v1/plans/')) expect(integrationTarget(r.Properties!.Target), key).toBe(fnId('office-api'));
+      if (key.startsWith('GET ')) expect(integrationTarget(r.Properties!.Target), key).not.toBe(fnId('office-api'));
+    }
   });
 
   it('throttles the default stage and writes JSON access logs', () => {
@@ -439,12 +479,60 @@ describe('notifications and monitoring', () => {
     expect(iteratorAge).toHaveLength(1);
     expect(JSON.stringify(iteratorAge[0]!.Properties!.Dimensions)).toContain(`"${fnId('relay-outbox')}"`);
     expect(iteratorAge[0]!.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: 15 * 60 * 1000 });
-    expect(of('SourcesRefreshFailed')).toEqual([
-      expect.objectContaining({ Properties: expect.objectContaining({ Namespace: 'JiningSupervision', Dimensions: [{ Name: 'Service', Value: 'ingest-webhook' }], Threshold: 0 }) }),
-    ]);
     const alarmTopicId = Object.entries(resourcesOf(synth.template, 'AWS::SNS::Topic')).find(([id]) => id.startsWith('MonitoringAlarmTopic'))![0];
     for (const a of alarms) expect((a.Properties!.AlarmActions as unknown[]).map(refId)).toEqual([alarmTopicId]);
     synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('business metrics (shared/observability/metrics.ts)', () => {
+  const alarms = () => Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties!);
+  const dims = (a: Record<string, unknown>) => Object.fromEntries((a.Dimensions as Array<{ Name: string; Value: string }>).map((d) => [d.Name, d.Value]));
+
+  it('are emitted by functions of the stack', () => {
+    for (const [name, spec] of Object.entries(BUSINESS_METRICS)) {
+      for (const service of spec.emittedBy) expect(FUNCTION_NAMES, `${name} from ${service}`).toContain(service);
+    }
+  });
+
+  it('alarm where an operator must act: one alarm per emitting function, on the metric, its dimensions and threshold', () => {
+    const business = alarms().filter((a) => a.Namespace === METRICS_NAMESPACE);
+    const expected = [
+      // metric, the function's dimensions, threshold, period (s)
+      ['DeadLetters', { service: 'apply-progress' }, 0, 300],
+      ['DeadLetters', { service: 'register-event' }, 0, 300],
+      ['DeadLetters', { service: 'deliver-notification' }, 0, 300],
+      ['DeliveryFailures', { service: 'deliver-notification' }, 2, 900],
+      ['WebhooksRefused', { service: 'ingest-webhook', Code: 'unauthorized' }, 4, 900],
+      ['CalendarYearMissing', { service: 'send-reminders' }, 0, 300],
+      ['CalendarYearMissing', { service: 'query-api' }, 0, 300],
+      ['CalendarYearMissing', { service: 'bulletin-api' }, 0, 300],
+      ['SourcesRefreshFailed', { service: 'ingest-webhook' }, 0, 300],
+    ] as const;
+    expect(business.map((a) => [a.MetricName, dims(a), a.Threshold, a.Period]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual(
+      expected.map((e) => [...e]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    );
+    for (const a of business) {
+      expect(a).toMatchObject({ Statistic: 'Sum', ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      // The alarm watches a series the functions publish: its dimensions are [service, ...a declared set].
+      const { service, ...rest } = dims(a);
+      const spec = BUSINESS_METRICS[a.MetricName as MetricName];
+      expect(spec.emittedBy as readonly string[]).toContain(service);
+      expect((spec.dimensionSets as ReadonlyArray<readonly string[]>).map((set) => [...set].sort().join(','))).toContain(Object.keys(rest).sort().join(','));
+    }
+  });
+
+  it('puts every business metric on the dashboard', () => {
+    const dashboards = Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties!.DashboardBody);
+    for (const name of METRIC_NAMES) expect(body, name).toContain(name);
+  });
+
+  it('refuses an alarm on a series nobody publishes', () => {
+    expect(() => businessMetric('WebhooksRefused', 'ingest-webhook', { Source: 'rencheng' })).toThrow(WiringError);
+    expect(() => businessMetric('DeadLetters', 'ingest-webhook')).toThrow(WiringError);
+    expect(businessMetric('WebhooksRefused', 'ingest-webhook', { Code: 'unauthorized' }).dimensions).toEqual({ service: 'ingest-webhook', Code: 'unauthorized' });
   });
 });
 

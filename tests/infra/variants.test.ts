@@ -1,17 +1,21 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IncompleteOidcConfigError, UnknownStageError, parseOidc, parseStage } from '../../infra/config.js';
-import { BULLETIN_ROUTES, READ_ROUTES, OPENAPI_ROUTE, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { IncompleteOidcConfigError, InvalidTracingContextError, UnknownStageError, parseOidc, parseStage, parseTracing } from '../../infra/config.js';
+import { BULLETIN_ROUTES, OFFICE_ROUTES, READ_ROUTES, OPENAPI_ROUTE, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { defaultEntryFor } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES } from '../../infra/functions.js';
-import { resourcesOf, synthesizeWithFixtures, type Synthesized } from './helpers.js';
+import { FIXTURE_ENTRY, actionsOf, refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Statement, type Synthesized } from './helpers.js';
 
 const ISSUER = 'https://login.example.gov.cn/realms/jining';
 
 describe('prod stage with an OIDC issuer', () => {
   let prod: Synthesized;
   beforeAll(() => {
-    prod = synthesizeWithFixtures({ bundle: false, context: { stage: 'prod', oidcIssuer: ISSUER, oidcAudience: 'supervision, bureau-portal' } });
+    prod = synthesizeWithFixtures({ bundle: false, context: { stage: 'prod', oidcIssuer: ISSUER, oidcAudience: 'supervision, bureau-portal', officeClaim: 'cognito:groups=督查室' } });
   });
   afterAll(() => rmSync(prod.outdir, { recursive: true, force: true }));
 
@@ -48,17 +52,107 @@ describe('prod stage with an OIDC issuer', () => {
     expect(Object.keys(authorizers)).toHaveLength(1);
     expect(jwt.Properties).toMatchObject({ AuthorizerType: 'JWT', JwtConfiguration: { Issuer: ISSUER, Audience: ['supervision', 'bureau-portal'] } });
     const routes = Object.values(resourcesOf(prod.template, 'AWS::ApiGatewayV2::Route'));
-    for (const path of [...READ_ROUTES, ...BULLETIN_ROUTES]) {
-      const r = routes.find((x) => x.Properties!.RouteKey === `GET ${path}`)!;
-      expect(r.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
+    for (const key of [...READ_ROUTES.map((p) => `GET ${p}`), ...BULLETIN_ROUTES.map((p) => `GET ${p}`), ...OFFICE_ROUTES.map((p) => `POST ${p}`)]) {
+      const r = routes.find((x) => x.Properties!.RouteKey === key)!;
+      expect(r.Properties, key).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
     }
     for (const key of [`POST ${WEBHOOK_ROUTE}`, `GET ${OPENAPI_ROUTE}`]) {
       expect(routes.find((x) => x.Properties!.RouteKey === key)!.Properties!.AuthorizationType).toBe('NONE');
     }
   });
+
+  it('hands the office claim of context officeClaim to office-api', () => {
+    const fns = Object.values(resourcesOf(prod.template, 'AWS::Lambda::Function'));
+    const office = fns.find((fn) => (fn.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME === 'office-api');
+    expect((office!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.OFFICE_CLAIM).toBe('cognito:groups=督查室');
+  });
+});
+
+/** The statements of the policies attached to a function's role. */
+function roleStatementsOf(s: Synthesized, fnId: string): Statement[] {
+  const roleId = refId(resourcesOf(s.template, 'AWS::Lambda::Function')[fnId]!.Properties!.Role);
+  return Object.values(resourcesOf(s.template, 'AWS::IAM::Policy'))
+    .filter((p) => (p.Properties!.Roles as unknown[]).some((r) => refId(r) === roleId))
+    .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+const XRAY_SOURCES = /aws-xray-sdk-core|@aws-lambda-powertools\/tracer/;
+
+/** The sources esbuild put into a function's bundle (its source map). */
+function bundledSources(s: Synthesized, fnId: string): string[] {
+  const key = (resourcesOf(s.template, 'AWS::Lambda::Function')[fnId]!.Properties!.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
+  return (JSON.parse(readFileSync(join(s.outdir, `asset.${key}`, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+}
+
+describe('context tracing=true (X-Ray)', () => {
+  let traced: Synthesized;
+  let fnIdOf: Map<string, string>;
+  beforeAll(() => {
+    // apply-progress from its real entry (bundled with the tracer), the others from the fixture.
+    traced = synthesizeWithFixtures({ context: { tracing: 'true' }, entryFor: (name) => (name === 'apply-progress' ? defaultEntryFor(name) : FIXTURE_ENTRY) });
+    fnIdOf = new Map(
+      Object.entries(resourcesOf(traced.template, 'AWS::Lambda::Function')).map(([id, fn]) => [
+        (fn.Properties!.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME!,
+        id,
+      ]),
+    );
+  }, 120_000);
+  afterAll(() => rmSync(traced.outdir, { recursive: true, force: true }));
+
+  it('traces every function actively, with the two X-Ray actions on "*" (their only resource), acknowledged', () => {
+    expect([...fnIdOf.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
+    for (const [name, id] of fnIdOf) {
+      expect(resourcesOf(traced.template, 'AWS::Lambda::Function')[id]!.Properties!.TracingConfig, name).toEqual({ Mode: 'Active' });
+      const xray = roleStatementsOf(traced, id).filter((st) => actionsOf(st).some((a) => a.startsWith('xray:')));
+      expect(xray, name).toEqual([{ Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' }]);
+    }
+    expect(unacknowledgedFindings(traced.report)).toEqual([]);
+  });
+
+  it('bundles the tracer, and the bundle loads in a Lambda-like environment', () => {
+    const id = fnIdOf.get('apply-progress')!;
+    expect(bundledSources(traced, id).some((src) => XRAY_SOURCES.test(src))).toBe(true);
+    const key = (resourcesOf(traced.template, 'AWS::Lambda::Function')[id]!.Properties!.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
+    const out = execFileSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', `const m = await import(${JSON.stringify(join(traced.outdir, `asset.${key}`, 'index.mjs'))}); console.log(typeof m.handler);`], {
+      cwd: tmpdir(),
+      env: { ...process.env, AWS_REGION: 'cn-north-1', TABLE_NAME: 'supervision', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x', AWS_LAMBDA_FUNCTION_NAME: 'apply-progress', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('function');
+  });
+});
+
+describe('tracing off (the default, or context tracing=false)', () => {
+  let plain: Synthesized;
+  beforeAll(() => {
+    plain = synthesizeWithFixtures({ entryFor: (name) => (name === 'apply-progress' ? defaultEntryFor(name) : FIXTURE_ENTRY) });
+  }, 120_000);
+  afterAll(() => rmSync(plain.outdir, { recursive: true, force: true }));
+
+  it('neither traces nor grants X-Ray, and leaves the tracer out of the bundle', () => {
+    for (const [id, fn] of Object.entries(resourcesOf(plain.template, 'AWS::Lambda::Function'))) {
+      expect(fn.Properties!.TracingConfig).toBeUndefined();
+      expect(roleStatementsOf(plain, id).flatMap(actionsOf).filter((a) => a.startsWith('xray:'))).toEqual([]);
+    }
+    const id = Object.entries(resourcesOf(plain.template, 'AWS::Lambda::Function')).find(
+      ([, fn]) => (fn.Properties!.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME === 'apply-progress',
+    )![0];
+    const sources = bundledSources(plain, id);
+    expect(sources.some((src) => src.includes('functions/apply-progress/handler.ts'))).toBe(true);
+    expect(sources.filter((src) => XRAY_SOURCES.test(src))).toEqual([]);
+  });
 });
 
 describe('context parsing', () => {
+  it('takes tracing as true or false, unset as the default, and refuses anything else', () => {
+    expect(parseTracing(undefined)).toBeUndefined();
+    expect(parseTracing('')).toBeUndefined();
+    expect(parseTracing('true')).toBe(true);
+    expect(parseTracing(true)).toBe(true);
+    expect(parseTracing('false')).toBe(false);
+    expect(() => parseTracing('yes')).toThrow(InvalidTracingContextError);
+  });
+
   it('defaults to dev and rejects unknown stages', () => {
     expect(parseStage(undefined)).toBe('dev');
     expect(parseStage('prod')).toBe('prod');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAggregateKpisHandler } from '../../functions/aggregate-kpis/app.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { snapshotItem } from '../../shared/api/trend.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
@@ -30,6 +31,7 @@ function setup(meter?: SummingCapacityMeter) {
   const handler = createAggregateKpisHandler({
     reader: state,
     auditTrail: state,
+    reviews: new DynamoReviewStore(table.doc, table.tableName, meter),
     snapshots,
     bus: { publish: async (events) => void published.push(...events) },
     clock: fixedClock('2023-07-01T01:00:00+08:00'),

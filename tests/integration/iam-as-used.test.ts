@@ -8,6 +8,7 @@ import { createBulletinApiHandler } from '../../functions/bulletin-api/app.js';
 import { createApplyProgressHandler } from '../../functions/apply-progress/app.js';
 import { createDeliverNotificationHandler } from '../../functions/deliver-notification/app.js';
 import { createIngestWebhookHandler } from '../../functions/ingest-webhook/app.js';
+import { createOfficeApiHandler } from '../../functions/office-api/app.js';
 import { createQueryApiHandler } from '../../functions/query-api/app.js';
 import { createRegisterEventHandler } from '../../functions/register-event/app.js';
 import { createRelayOutboxHandler } from '../../functions/relay-outbox/app.js';
@@ -18,8 +19,12 @@ import { DynamoIntake } from '../../shared/adapters/dynamodb/intake.js';
 import { isOutboxInsert } from '../../shared/adapters/dynamodb/outbox.js';
 import { StreamCheckpoints, StreamPoller, dynamoDbStream } from '../../local/stream.js';
 import { STREAM_RELAY } from '../../shared/routing.js';
+import { DynamoCalendarOverrides } from '../../shared/adapters/dynamodb/calendar-overrides.js';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { planAmender } from '../../shared/plan/amender.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { DynamoRateBudget } from '../../shared/adapters/dynamodb/rate-budget.js';
@@ -121,19 +126,35 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const tableName = table.tableName;
     const SECRET = fixedSecret('iam-secret');
 
-    // ingest (a report and an event) → the table's stream → relay-outbox → apply-progress, register-event
+    // ingest (reports and an event) → the table's stream → relay-outbox → apply-progress, register-event
     const ingestDoc = clientFor('ingest-webhook');
+    /** The plan as amended, read through the function's own client. */
+    const amenderOf = (doc: DynamoDBDocumentClient) => planAmender(new DynamoAmendmentStore(doc, tableName), { ttlMs: 0 });
     const ingest = createIngestWebhookHandler({
-      sources: staticSourceRegistry([source({ secrets: [SECRET], orgIds: ['370811', 'jn-mass-sports'] })]),
+      amender: amenderOf(ingestDoc),
+      sources: staticSourceRegistry([source({ secrets: [SECRET] }), source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })]),
       intake: new DynamoIntake(ingestDoc, tableName),
       rateLimiter: sharedRateLimiter({ store: new DynamoRateBudget(ingestDoc, tableName), ratePerSecond: 20 }),
-      clock: fixedClock('2023-11-06T02:20:00Z'),
+      clock: fixedClock('2023-06-25T02:20:00Z'),
       logger,
     });
     const body = sampleBody('valid/progress-t08-rencheng.json').replace('"period"', '"completedMilestoneIds": [],\n    "period"');
     expect((await ingest(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'iam_1' }))).statusCode).toBe(202);
-    const marathon = sampleBody('valid/event-marathon-2023-held.json');
-    expect((await ingest(signedEvent({ sourceId: 'rencheng', body: marathon, secrets: SECRET, id: 'iam_2' }))).statusCode).toBe(202);
+    // An event too, so that the relay publishes each detail-type it is granted.
+    const eventBody = sampleBody('valid/event-marathon-2023-held.json').replace('"timestamp": "2023-10-30T18:00:00+08:00"', '"timestamp": "2023-06-25T10:00:00+08:00"');
+    expect((await ingest(signedEvent({ sourceId: 'mass-sports', body: eventBody, secrets: SECRET, id: 'iam_2' }))).statusCode).toBe(202);
+    // A completion claim of the lead unit, with evidence: the office's review below decides it.
+    const claim = {
+      summary: '市体育总会完成换届，申请办结。',
+      evidence: [{ title: '体育总会换届材料', url: 'https://example.gov.cn/t08.pdf' }],
+    };
+    const claimBody = JSON.stringify({
+      type: 'progress.submitted',
+      timestamp: '2023-06-24T10:00:05+08:00',
+      data: { planId: 'jining-sports-2023', taskId: 'T08', orgId: 'jn-mass-sports', reportedAt: '2023-06-24T10:00:00+08:00', period: '2023-06', status: 'completed', percentComplete: 100, ...claim },
+    });
+    const claimed = await ingest(signedEvent({ sourceId: 'mass-sports', body: claimBody, secrets: SECRET, id: 'iam_claim' }));
+    expect(claimed.statusCode, claimed.body).toBe(202);
 
     const streamArn = (await table.client.send(new DescribeTableCommand({ TableName: tableName }))).Table!.LatestStreamArn!;
     const streams = new DynamoDBStreamsClient({ endpoint: inject('dynamodbEndpoint'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -163,11 +184,42 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     streams.destroy();
     await rm(dir, { recursive: true, force: true });
 
-    const progressDetail = bus.find((e) => e.detailType === 'progress.submitted')!.detail;
+    const reports = bus.filter((e) => e.detailType === 'progress.submitted');
+    expect(reports).toHaveLength(2);
     const eventDetail = bus.find((e) => e.detailType === 'event.registered')!.detail;
-    const apply = createApplyProgressHandler({ writer: new DynamoStateStore(clientFor('apply-progress'), tableName), logger });
-    expect((await apply({ Records: [sqsRecord('progress.submitted', progressDetail, 'p1')] } as never)).batchItemFailures).toEqual([]);
-    const register = createRegisterEventHandler({ writer: new DynamoStateStore(clientFor('register-event'), tableName), logger });
+    const applyDoc = clientFor('apply-progress');
+    const apply = createApplyProgressHandler({ writer: new DynamoStateStore(applyDoc, tableName), amender: amenderOf(applyDoc), logger });
+    expect((await apply({ Records: reports.map((r, i) => sqsRecord('progress.submitted', r.detail, `p${i}`)) } as never)).batchItemFailures).toEqual([]);
+
+    // the office decides the claim (a reader is refused before any call)
+    const officeDoc = clientFor('office-api');
+    const office = createOfficeApiHandler({
+      reader: new DynamoStateStore(officeDoc, tableName),
+      reviews: new DynamoReviewStore(officeDoc, tableName),
+      amendments: new DynamoAmendmentStore(officeDoc, tableName),
+      amender: amenderOf(officeDoc),
+      bus: busFor('office-api'),
+      clock: fixedClock('2023-06-26T10:00:00+08:00'),
+      logger,
+      authorize: () => ({ kind: 'office', actor: 'iam-test' }),
+    });
+    const review = await office({
+      rawPath: '/v1/plans/jining-sports-2023/tasks/T08/reviews',
+      requestContext: { http: { method: 'POST' } },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orgId: 'jn-mass-sports', decision: 'return', comment: '佐证材料不全' }),
+    } as never);
+    expect(review.statusCode, review.body).toBe(200);
+    // …and amends the plan: T08-M1's date confirmed (version 2).
+    const amended = await office({
+      rawPath: '/v1/plans/jining-sports-2023/amendments',
+      requestContext: { http: { method: 'POST' } },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: '督查室确认节点日期', changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }] }),
+    } as never);
+    expect(amended.statusCode, amended.body).toBe(201);
+    const registerDoc = clientFor('register-event');
+    const register = createRegisterEventHandler({ writer: new DynamoStateStore(registerDoc, tableName), amender: amenderOf(registerDoc), logger });
     expect((await register({ Records: [sqsRecord('event.registered', eventDetail, 'e1')] } as never)).batchItemFailures).toEqual([]);
 
     // the jobs
@@ -175,6 +227,8 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const aggregate = createAggregateKpisHandler({
       reader: new DynamoStateStore(aggregateDoc, tableName),
       auditTrail: new DynamoStateStore(aggregateDoc, tableName),
+      reviews: new DynamoReviewStore(aggregateDoc, tableName),
+      amender: amenderOf(aggregateDoc),
       snapshots: new DynamoSnapshotStore(aggregateDoc, tableName),
       bus: busFor('aggregate-kpis'),
       clock: fixedClock('2023-07-03T01:00:00+08:00'),
@@ -185,7 +239,11 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const remindersDoc = clientFor('send-reminders');
     const reminders = createSendRemindersHandler({
       reader: new DynamoStateStore(remindersDoc, tableName),
+      reviews: new DynamoReviewStore(remindersDoc, tableName),
+      amender: amenderOf(remindersDoc),
       store: new DynamoReminderStore(remindersDoc, tableName),
+      // As functions/send-reminders/handler.ts wires it: the operator's holiday overrides are read every run.
+      calendarOverrides: new DynamoCalendarOverrides(remindersDoc, tableName),
       bus: busFor('send-reminders'),
       clock: fixedClock('2023-07-03T09:00:00+08:00'),
       calendar: chineseWorkdayCalendar(),
@@ -213,18 +271,32 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const query = createQueryApiHandler({
       reader: state,
       reports: state,
+      reviews: new DynamoReviewStore(queryDoc, tableName),
+      amender: amenderOf(queryDoc),
       snapshots: new DynamoSnapshotStore(queryDoc, tableName),
       clock: fixedClock('2023-07-03T10:00:00+08:00'),
       calendar: chineseWorkdayCalendar(),
       cursorKey: 'a-cursor-key-of-32-bytes-or-so!!',
       logger,
     });
-    for (const path of ['', '/kpis', '/tasks/T08', '/overdue', '/rankings', '/events', '/snapshots']) {
-      const res = await query({ rawPath: `/v1/plans/jining-sports-2023${path}`, requestContext: { http: { method: 'GET' } }, headers: {} } as never);
+    for (const path of ['', '/kpis', '/tasks/T08', '/overdue', '/rankings', '/reviews?state=returned', '/events', '/snapshots']) {
+      const [rawPath, q] = `/v1/plans/jining-sports-2023${path}`.split('?');
+      const res = await query({ rawPath, ...(q ? { queryStringParameters: Object.fromEntries(new URLSearchParams(q)) } : {}), requestContext: { http: { method: 'GET' } }, headers: {} } as never);
       expect(res.statusCode, path).toBe(200);
+      if (path.startsWith('/reviews')) expect(JSON.parse(res.body!).items, 'the returned claim, with its audit row').toMatchObject([{ taskId: 'T08', summary: claim.summary, evidence: claim.evidence }]);
+      if (path === '') expect(JSON.parse(res.body!), 'the plan as amended').toMatchObject({ version: 2, amendments: [{ version: 2 }] });
     }
-    const bulletinState = new DynamoStateStore(clientFor('bulletin-api'), tableName);
-    const bulletins = createBulletinApiHandler({ reader: bulletinState, reports: bulletinState, clock: fixedClock('2023-07-03T10:00:00+08:00'), calendar: chineseWorkdayCalendar(), logger });
+    const bulletinDoc = clientFor('bulletin-api');
+    const bulletinState = new DynamoStateStore(bulletinDoc, tableName);
+    const bulletins = createBulletinApiHandler({
+      reader: bulletinState,
+      reports: bulletinState,
+      reviews: new DynamoReviewStore(bulletinDoc, tableName),
+      amender: amenderOf(bulletinDoc),
+      clock: fixedClock('2023-07-03T10:00:00+08:00'),
+      calendar: chineseWorkdayCalendar(),
+      logger,
+    });
     const bulletin = await bulletins({ rawPath: '/v1/plans/jining-sports-2023/bulletins/2023-06', queryStringParameters: { format: 'csv' }, requestContext: { http: { method: 'GET' } }, headers: {} } as never);
     expect(bulletin.statusCode).toBe(200);
   });
@@ -245,7 +317,8 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     // events:PutEvents is granted only for what the function publishes.
     const types = new Set(published.get(name) ?? []);
     for (const t of types) expect(PUBLISHES[name] ?? [], `${name} publishes ${t}`).toContain(t);
-    if (PUBLISHES[name]) expect([...types].sort(), `${name} may publish but did not`).toEqual([...PUBLISHES[name]!].sort());
+    // …and each type granted was published: the grant is exact.
+    expect([...types].sort(), `${name}: may publish exactly what it published`).toEqual([...(PUBLISHES[name] ?? [])].sort());
   });
 
   it('the stream is read with the actions STREAM_READ grants the relay (ListStreams: the event source mapping’s, per the AWS policy for Lambda triggers)', () => {

@@ -4,12 +4,13 @@ import type { ProgressSubmittedDetail, ReminderDueDetail } from '../../events/sc
 import { createSendRemindersHandler } from '../../functions/send-reminders/app.js';
 import { DynamoDeliveryReceipts, deliveryPk, deliverySk } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { DynamoReminderStore, REMINDER_TTL_SECONDS, digestPk, digestSk, reminderPk } from '../../shared/adapters/dynamodb/reminder-store.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { fixedClock } from '../../shared/ports/clock.js';
 import type { DigestCommit } from '../../shared/ports/reminders.js';
 import { escalationStateKey } from '../../shared/reminders/keys.js';
 import { createTestTable } from '../helpers/dynamodb.js';
-import { BUREAU, LEAD, RecordingBus, at9, recordingLogger, testPlan } from '../unit/reminders.fakes.js';
+import { BUREAU, LEAD, LEAD_2, RecordingBus, at9, recordingLogger, testPlan } from '../unit/reminders.fakes.js';
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let doc: DynamoDBDocumentClient;
@@ -155,17 +156,21 @@ describe('send-reminders against DynamoDB Local', () => {
   function handlerWith(bus: RecordingBus) {
     return createSendRemindersHandler({
       reader: new DynamoStateStore(doc, table.tableName),
+      reviews: new DynamoReviewStore(doc, table.tableName),
       store: new DynamoReminderStore(doc, table.tableName),
       bus,
       clock: fixedClock(at9('2023-10-09')),
       logger: recordingLogger(),
-      emitMetric: () => {},
       catalog: { getPlan: (id) => (id === plan.planId ? plan : undefined), listPlans: () => [plan] },
     });
   }
 
   it('a second run on the same day sends nothing new', async () => {
-    await new DynamoStateStore(doc, table.tableName).applyProgress(report({}));
+    // T01: reported for September, last on 09-01 (38 days before 10-09: 停滞 for a monthly unit).
+    // T02: reported for Q3 on 10-08 (no 催报, not 停滞).
+    const state = new DynamoStateStore(doc, table.tableName);
+    await state.applyProgress(report({ reportedAt: '2023-08-31T17:00:00Z', timestamp: '2023-08-31T17:00:00Z', receivedAt: '2023-08-31T17:00:01Z' }));
+    await state.applyProgress(report({ taskId: 'T02', orgId: LEAD_2, period: '2023-Q3', reportedAt: '2023-10-08T02:00:00Z', timestamp: '2023-10-08T02:00:00Z', receivedAt: '2023-10-08T02:00:01Z' }));
     const bus = new RecordingBus();
     const handler = handlerWith(bus);
 
@@ -174,8 +179,8 @@ describe('send-reminders against DynamoDB Local', () => {
     expect(bus.digests().map((d) => d.orgId).sort()).toEqual([BUREAU, LEAD].sort());
     expect(bus.digests().find((d) => d.orgId === LEAD)?.items.map((i) => i.key)).toEqual([
       `overdue#T01-M1#${LEAD}#2023-10-09`,
-      `due_soon#T01#${LEAD}#d3`,
-      `stagnant#T01#${LEAD}#2023-09-05`,
+      `due_soon#T01#${LEAD}#d7`,
+      `stagnant#T01#${LEAD}#2023-09-01`,
     ]);
 
     const second = await handler({ now: '2023-10-09T17:00:00+08:00' });
@@ -191,11 +196,11 @@ describe('send-reminders against DynamoDB Local', () => {
     const handlers = buses.map((bus) =>
       createSendRemindersHandler({
         reader: new DynamoStateStore(doc, table.tableName),
+        reviews: new DynamoReviewStore(doc, table.tableName),
         store: new DynamoReminderStore(doc, table.tableName),
         bus,
         clock: fixedClock(at9('2024-01-04')),
         logger: recordingLogger(),
-        emitMetric: () => {},
         catalog: { getPlan: () => racePlan, listPlans: () => [racePlan] },
       }),
     );

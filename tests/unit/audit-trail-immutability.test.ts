@@ -95,10 +95,10 @@ describe('the source has no update or delete path for the audit trail', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('the audit keys are built in one place (outbox.ts), written by one conditional put (intake.ts), and otherwise only queried (state-store.ts)', () => {
+  it('the audit keys are built in one place (outbox.ts), written by one conditional put (intake.ts), and otherwise only queried (state-store.ts; the review store, to read a claim)', () => {
     const dynamo = (f: string) => join('shared', 'adapters', 'dynamodb', f);
     const users = code.filter((f) => !f.endsWith(join('dynamodb', 'keys.ts')) && /taskAuditPk|reportSk/.test(readFileSync(join(ROOT, f), 'utf8')));
-    expect(users.sort()).toEqual([dynamo('outbox.ts'), dynamo('state-store.ts')]);
+    expect(users.sort()).toEqual([dynamo('outbox.ts'), dynamo('review-store.ts'), dynamo('state-store.ts')]);
 
     // outbox.ts builds the row (reportSk once) and sends nothing.
     const outbox = readFileSync(join(ROOT, dynamo('outbox.ts')), 'utf8');
@@ -113,6 +113,18 @@ describe('the source has no update or delete path for the audit trail', () => {
     expect(puts).toHaveLength(1);
     expect(puts[0]).toMatch(/Item: outboxRecord\(message, bodyHash\),\s*ConditionExpression: 'attribute_not_exists\(pk\)'/);
     for (const command of WRITE_COMMANDS) expect(commandCalls(intake, command), command).toEqual([]);
+
+    // Issue 15: the review store reads a claim's audit row (a query's key value) and never names a report's key.
+    const reviews = readFileSync(join(ROOT, dynamo('review-store.ts')), 'utf8');
+    expect(reviews).not.toMatch(/reportSk\(/);
+    const reviewUses = reviews.split('\n').filter((l) => l.includes('taskAuditPk('));
+    expect(reviewUses).toHaveLength(1);
+    expect(reviewUses[0]).toMatch(/':pk': taskAuditPk\(/);
+    // Its one write is the decision's put, once (attribute_not_exists), into its own partition.
+    const reviewPuts = commandCalls(reviews, 'PutCommand');
+    expect(reviewPuts).toHaveLength(1);
+    expect(reviewPuts[0]).toMatch(/pk: reviewsPk\(/);
+    expect(reviewPuts[0]).toMatch(/ConditionExpression: 'attribute_not_exists\(pk\)'/);
 
     // The state store only queries the trail: every use of taskAuditPk is a query's key value, and it never builds a REPORT# key.
     const store = readFileSync(join(ROOT, dynamo('state-store.ts')), 'utf8');

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { chineseWorkdayCalendar, nextWorkday, workdaysBetween } from '../../shared/calendar/workdays.js';
+import { addDays } from '../../shared/time/local-date.js';
+import { CalendarOverrideFile, withOverrides, type CalendarOverrideYearInput } from '../../shared/calendar/overrides.js';
+import { BUNDLED_OVERRIDES, addWorkdays, chineseWorkdayCalendar, lastWorkdayOnOrBefore, nextWorkday, workdaysBetween } from '../../shared/calendar/workdays.js';
 
 describe('the PRC workday calendar', () => {
   const calendar = chineseWorkdayCalendar();
@@ -61,6 +65,24 @@ describe('workdaysBetween', () => {
   ] as const)('%s → %s = %s (%s)', (from, to, n, _why) => {
     expect(workdaysBetween(calendar, from, to)).toBe(n);
   });
+
+  it('property: counted per year, it equals the day-by-day count for any two dates of 2022–2024', () => {
+    const dayByDay = (from: string, to: string) => {
+      let n = 0;
+      for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (calendar.isWorkday(d)) n++;
+      return n;
+    };
+    const date = fc.integer({ min: 0, max: 1095 }).map((i) => addDays('2022-01-01', i));
+    fc.assert(fc.property(date, date, (a, b) => workdaysBetween(calendar, a, b) === dayByDay(a, b)), { numRuns: 300 });
+  });
+
+  it('asks the calendar about each day of a year at most once, however many spans it counts', () => {
+    const base = chineseWorkdayCalendar();
+    const isWorkday = vi.fn((d: string) => base.isWorkday(d));
+    const counting = { coversYear: base.coversYear, isWorkday };
+    for (let i = 0; i < 50; i++) workdaysBetween(counting, '2022-01-01', '2024-12-31');
+    expect(isWorkday).toHaveBeenCalledTimes(365 + 365 + 366);
+  });
 });
 
 describe('nextWorkday', () => {
@@ -75,6 +97,29 @@ describe('nextWorkday', () => {
     ['2023-10-14', '2023-10-16', 'an ordinary weekend rolls to Monday'],
   ] as const)('%s → %s (%s)', (date, next, _why) => {
     expect(nextWorkday(calendar, date)).toBe(next);
+  });
+});
+
+describe('addWorkdays and lastWorkdayOnOrBefore', () => {
+  const calendar = chineseWorkdayCalendar();
+
+  it.each([
+    ['2023-09-28', 1, '2023-10-07', 'over the holiday to the make-up Saturday'],
+    ['2023-10-09', 2, '2023-10-11', 'an ordinary week'],
+    ['2023-10-13', 1, '2023-10-16', 'over a weekend'],
+    ['2023-06-25', -3, '2023-06-19', 'back over the Dragon Boat holiday (06-22…06-24) from the make-up Sunday'],
+    ['2023-10-07', -1, '2023-09-28', 'back over National Day'],
+    ['2023-10-09', 0, '2023-10-09', 'zero is the date itself'],
+  ] as const)('%s %s workdays → %s (%s)', (date, n, expected, _why) => {
+    expect(addWorkdays(calendar, date, n)).toBe(expected);
+  });
+
+  it.each([
+    ['2023-12-31', '2023-12-29', 'the plan’s Sunday due date: Friday'],
+    ['2023-10-05', '2023-09-28', 'inside National Day'],
+    ['2023-10-08', '2023-10-08', 'a make-up Sunday is a workday'],
+  ] as const)('last workday on or before %s is %s (%s)', (date, expected, _why) => {
+    expect(lastWorkdayOnOrBefore(calendar, date)).toBe(expected);
   });
 });
 
@@ -125,5 +170,80 @@ describe('a year the holiday data lacks', () => {
     const lastCovered = [2026, 2025, 2024].find((y) => cal.coversYear(y))!;
     workdaysBetween(cal, `${lastCovered}-12-20`, `${lastCovered + 1}-01-20`);
     expect(onMissingYear.mock.calls).toEqual([[lastCovered + 1]]);
+  });
+});
+
+describe('holiday overrides (config/holidays-override.json, table item CALENDAR#override)', () => {
+  // Fictional dates, for the rule only: the real 2027 notice is transcribed by the operator.
+  const y2027: CalendarOverrideYearInput = {
+    year: 2027,
+    source: '测试用：国务院办公厅关于2027年部分节假日安排的通知（虚构）',
+    holidays: [
+      { name: '元旦', from: '2027-01-01', to: '2027-01-03' },
+      { name: '春节', from: '2027-02-05', to: '2027-02-11' },
+    ],
+    workdays: [{ name: '春节调休上班', date: '2027-02-14' }],
+  };
+  const overrides = (...years: CalendarOverrideYearInput[]) => CalendarOverrideFile.parse({ years }).years;
+
+  it('the file shipped with the build is valid and is what the default calendar uses', () => {
+    const raw = JSON.parse(readFileSync(new URL('../../config/holidays-override.json', import.meta.url), 'utf8'));
+    expect(CalendarOverrideFile.parse(raw).years).toEqual(BUNDLED_OVERRIDES);
+  });
+
+  it('an override wins over the package on the dates it names; other dates of the year stay the package’s', () => {
+    const cal = chineseWorkdayCalendar(() => {}, overrides({
+      year: 2023,
+      source: '测试用更正',
+      holidays: [{ name: '测试停工', from: '2023-10-09', to: '2023-10-09' }],
+      workdays: [{ name: '测试补班', date: '2023-10-14' }],
+    }));
+    // The package says Mon 2023-10-09 is a workday and Sat 2023-10-14 is not.
+    expect(chineseWorkdayCalendar().isWorkday('2023-10-09')).toBe(true);
+    expect(chineseWorkdayCalendar().isWorkday('2023-10-14')).toBe(false);
+    expect(cal.isWorkday('2023-10-09')).toBe(false);
+    expect(cal.isWorkday('2023-10-14')).toBe(true);
+    // Not named by the override: the package's 调休 Saturday and holiday stand.
+    expect(cal.isWorkday('2023-10-07')).toBe(true);
+    expect(cal.isWorkday('2023-10-02')).toBe(false);
+  });
+
+  it('a year the package lacks: the entry makes it covered, its dates decide, the rest is Monday–Friday', () => {
+    const onMissingYear = vi.fn();
+    const cal = chineseWorkdayCalendar(onMissingYear, overrides(y2027));
+    expect(cal.coversYear(2027)).toBe(true);
+    expect(cal.isWorkday('2027-01-01')).toBe(false); // Fri, 元旦
+    expect(cal.isWorkday('2027-01-04')).toBe(true); // Mon
+    expect(cal.isWorkday('2027-02-08')).toBe(false); // Mon in 春节
+    expect(cal.isWorkday('2027-02-14')).toBe(true); // Sun, 调休上班
+    expect(cal.isWorkday('2027-02-13')).toBe(false); // an ordinary Saturday
+    expect(nextWorkday(cal, '2027-02-05')).toBe('2027-02-12');
+    expect(onMissingYear).not.toHaveBeenCalled();
+    // 2028 has no entry: still the fallback, still reported.
+    cal.isWorkday('2028-01-03');
+    expect(onMissingYear).toHaveBeenCalledWith(2028);
+  });
+
+  it('layers: a later layer (the table item) wins over an earlier one (the file) on the dates it names', () => {
+    const file = chineseWorkdayCalendar(() => {}, overrides(y2027));
+    const table = withOverrides(file, overrides({ year: 2027, source: '更正', holidays: [], workdays: [{ name: '更正：补班', date: '2027-02-13' }] }));
+    expect(table.isWorkday('2027-02-13')).toBe(true);
+    expect(table.isWorkday('2027-02-08')).toBe(false); // from the file
+    expect(table.isWorkday('2027-02-15')).toBe(true); // Mon, Monday–Friday
+  });
+
+  it.each([
+    [{ ...y2027, workdays: [{ name: '补班', date: '2027-02-15' }] }, /weekday/],
+    [{ ...y2027, workdays: [{ name: '补班', date: '2027-02-06' }] }, /inside a holiday range/],
+    [{ ...y2027, holidays: [{ name: '元旦', from: '2026-12-31', to: '2027-01-01' }] }, /not within 2027/],
+    [{ ...y2027, holidays: [{ name: '元旦', from: '2027-01-03', to: '2027-01-01' }] }, /before from/],
+    [{ ...y2027, holidays: [{ name: '元旦', from: '2027-02-30', to: '2027-03-01' }] }, /date/i],
+    [{ ...y2027, source: '' }, /source|too small|>=1/i],
+  ])('refuses an entry that cannot be right (%#)', (entry, message) => {
+    expect(() => overrides(entry as CalendarOverrideYearInput)).toThrow(message);
+  });
+
+  it('refuses the same year twice in one file', () => {
+    expect(() => overrides(y2027, y2027)).toThrow(/appears twice/);
   });
 });

@@ -56,6 +56,20 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
   });
 
+  it('a completion claim without evidence that reached the queue fails alone (evidence_required), before any write', async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    const failures: string[] = [];
+    const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger, onFailure: (id, reason) => failures.push(reason) });
+    const result = await handler(
+      batch(sqsRecord('progress.submitted', progressReport({ status: 'completed', evidence: [], webhookId: 'bare' }), 'bare'), sqsRecord('progress.submitted', progressReport(), 'fine')),
+    );
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bare' }]);
+    expect(failures[0]).toMatch(/data\.evidence/);
+    // Only the fine record wrote: its unit item.
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
   it('a malformed body or a detail that breaks the contract fails alone', async () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});

@@ -3,6 +3,8 @@ import { evaluatePlan, type PlanView } from '../../shared/kpi/evaluate-plan.js';
 import { getPlan } from '../../shared/plan/catalog.js';
 import { Plan, type PlanInput } from '../../shared/plan/schema.js';
 import type { KpiFigure, PlanState, SportsEventRecord, UnitTaskRecord } from '../../shared/ports/state.js';
+import { withReviews } from '../../shared/review/state.js';
+import type { ReviewRecordedDetail } from '../../events/schemas.js';
 
 const plan = getPlan('jining-sports-2023')!;
 const PLAN_ID = plan.planId;
@@ -13,6 +15,26 @@ function figure(kpiId: string, orgId: string, value: number, reportedAt = '2023-
 
 function unitRecord(taskId: string, orgId: string, status: UnitTaskRecord['status'], extra: Partial<UnitTaskRecord> = {}): UnitTaskRecord {
   return { taskId, orgId, status, reportedAt: '2023-05-25T10:00:00+08:00', webhookId: `msg_${taskId}_${orgId}`, period: '2023-05', ...extra };
+}
+
+/** The office's decision on a unit record's completion claim (issue 15: a unit's `completed` is a claim until approved). */
+function decision(u: UnitTaskRecord, state: 'approved' | 'returned' = 'approved', decidedAt = '2023-06-30T10:00:00+08:00'): ReviewRecordedDetail {
+  return {
+    planId: PLAN_ID,
+    taskId: u.taskId,
+    orgId: u.orgId,
+    claim: { reportedAt: u.reportedAt, webhookId: u.webhookId },
+    decision: state === 'approved' ? 'approve' : 'return',
+    state,
+    comment: state === 'returned' ? '佐证材料不全' : null,
+    decidedAt,
+    decidedBy: 'office',
+  };
+}
+
+/** A state whose `completed` records are all approved by the office. */
+function approvedAll(state: PlanState): PlanState {
+  return withReviews(state, state.units.filter((u) => u.status === 'completed').map((u) => decision(u)));
 }
 
 let eventSeq = 0;
@@ -148,10 +170,10 @@ describe('evaluatePlan: KPI aggregation', () => {
 
 describe('evaluatePlan: tasks and section roll-ups', () => {
   it('rolls the 27 tasks up into the 6 sections and the summary', () => {
-    const state: PlanState = {
+    const state: PlanState = approvedAll({
       figures: [figure('sports-associations', '370811', 200), figure('sports-clubs', '370811', 500)],
       units: [unitRecord('T01', 'jn-party-office', 'completed'), unitRecord('T26', 'jn-general-office', 'in_progress', { percentComplete: 60 })],
-    };
+    });
     const view = evaluatePlan(plan, state, [], '2023-07-01');
     expect(view.tasks).toHaveLength(27);
     expect(view.sections.map((s) => [s.sectionId, s.tasks])).toEqual([
@@ -171,17 +193,17 @@ describe('evaluatePlan: tasks and section roll-ups', () => {
   });
 
   it('lights tasks from dates, KPIs and reports', () => {
-    const state: PlanState = {
+    const state: PlanState = approvedAll({
       figures: [figure('sports-associations', '370811', 200), figure('sports-clubs', '370811', 500)],
       units: [
         unitRecord('T01', 'jn-party-office', 'completed'),
         unitRecord('T26', 'jn-general-office', 'in_progress', { percentComplete: 60 }),
         unitRecord('T08', 'jn-mass-sports', 'in_progress', { percentComplete: 60, completedMilestoneIds: ['T08-M1'] }),
       ],
-    };
+    });
     const view = evaluatePlan(plan, state, [], '2023-07-01');
     expect(taskOf(view, 'T01').status).toBe('done');
-    // Both T08 KPIs are met and its milestone is done, but only the lead's `completed` closes it. Its
+    // Both T08 KPIs are met and its milestone is done, but only the lead's approved claim closes it. Its
     // KPIs are stocks without a declared baseline (issue 14 (4)): not paced, so the pace is the lead's 60 %.
     expect(taskOf(view, 'T08')).toMatchObject({ status: 'green', progress: 0.6 });
     expect(kpiOf(view, 'sports-clubs').status).toBe('done');
@@ -203,14 +225,65 @@ describe('evaluatePlan: tasks and section roll-ups', () => {
     const view = evaluatePlan(plan, state, [], '2023-06-01');
     // Each with its own light (issue 14 (7)): the lead carries the task's; the support unit its own 40 %.
     expect(taskOf(view, 'T22').byOrg).toEqual([
-      { orgId: 'jn-sports-economy', role: 'lead', status: null, percentComplete: null, reportedAt: null, period: null, light: 'yellow', reasons: ['进度0%，落后于序时进度41.6%'] },
-      { orgId: 'jn-lottery-center', role: 'support', status: 'in_progress', percentComplete: 40, reportedAt: '2023-05-25T10:00:00+08:00', period: '2023-05', light: 'green', reasons: [] },
+      { orgId: 'jn-sports-economy', role: 'lead', status: null, percentComplete: null, reportedAt: null, period: null, light: 'yellow', reasons: ['进度0%，落后于序时进度41.6%'], review: null, completedAt: null, late: false },
+      { orgId: 'jn-lottery-center', role: 'support', status: 'in_progress', percentComplete: 40, reportedAt: '2023-05-25T10:00:00+08:00', period: '2023-05', light: 'green', reasons: [], review: null, completedAt: null, late: false },
     ]);
   });
 
   it('after the year every task not closed is red', () => {
-    const view = evaluatePlan(plan, { figures: [], units: [unitRecord('T27', 'jn-competitive-sports', 'completed')] }, [], '2024-01-01');
+    const view = evaluatePlan(plan, approvedAll({ figures: [], units: [unitRecord('T27', 'jn-competitive-sports', 'completed')] }), [], '2024-01-01');
     expect(view.summary).toEqual({ green: 0, yellow: 0, red: 26, done: 1 });
+    // A claim the office has not approved closes nothing: after the year, red like the rest.
+    const pending = evaluatePlan(plan, { figures: [], units: [unitRecord('T27', 'jn-competitive-sports', 'completed')] }, [], '2024-01-01');
+    expect(pending.summary).toEqual({ green: 0, yellow: 0, red: 27, done: 0 });
+    expect(taskOf(pending, 'T27').pendingReview).toEqual(['jn-competitive-sports']);
+  });
+});
+
+describe('evaluatePlan: completion claims and late completion (issue 15)', () => {
+  // T22 (lottery sales 9亿): due 2023-12-31, lead jn-sports-economy, support jn-lottery-center.
+  const lead = unitRecord('T22', 'jn-sports-economy', 'completed', { reportedAt: '2023-06-20T10:00:00+08:00', percentComplete: 100 });
+
+  it('a pending claim is listed on the task and its unit; the task is judged by its figures, not done', () => {
+    const view = evaluatePlan(plan, withReviews({ figures: [figure('lottery-sales', 'jn-lottery-center', 60000)], units: [lead] }, []), [], '2023-07-01');
+    const t22 = taskOf(view, 'T22');
+    expect(t22.status).not.toBe('done');
+    expect(t22).toMatchObject({ pendingReview: ['jn-sports-economy'], completedAt: null, late: false });
+    expect(t22.byOrg[0]).toMatchObject({ orgId: 'jn-sports-economy', status: 'completed', review: { state: 'pending', claimedReportedAt: lead.reportedAt }, completedAt: null });
+  });
+
+  it('approved on time: done, completedAt = the claim’s reportedAt, not late', () => {
+    const view = evaluatePlan(plan, withReviews({ figures: [], units: [lead] }, [decision(lead)]), [], '2023-07-01');
+    expect(taskOf(view, 'T22')).toMatchObject({ status: 'done', completedAt: lead.reportedAt, late: false, pendingReview: [], reasons: ['牵头单位均已销号'] });
+    expect(view.lateDone).toBe(0);
+  });
+
+  it('claimed after the due date and approved: done but late (逾期办结) in the task, the plan and the ranking', () => {
+    // The plan's time zone decides the day: 2024-01-01 00:30 in Shanghai is after 12-31, though still 2023 in UTC.
+    const late = { ...lead, reportedAt: '2024-01-01T00:30:00+08:00' };
+    const view = evaluatePlan(plan, withReviews({ figures: [], units: [late] }, [decision(late, 'approved', '2024-01-03T10:00:00+08:00')]), [], '2024-01-05');
+    const t22 = taskOf(view, 'T22');
+    expect(t22).toMatchObject({ status: 'done', completedAt: late.reportedAt, late: true });
+    expect(t22.reasons).toEqual(['牵头单位均已销号', '逾期办结：办结时限2023年12月31日，2024年1月1日办结，逾期1天']);
+    expect(t22.byOrg.find((o) => o.orgId === 'jn-sports-economy')).toMatchObject({ light: 'done', late: true, completedAt: late.reportedAt });
+    // The support unit is done with the task, not late: it never claimed late.
+    expect(t22.byOrg.find((o) => o.orgId === 'jn-lottery-center')).toMatchObject({ light: 'done', late: false });
+    expect(view.lateDone).toBe(1);
+    expect(view.ranking.find((r) => r.orgId === 'jn-sports-economy')).toMatchObject({ lateDone: 1 });
+    // On 12-31 itself (Shanghai) it is on time.
+    const onTime = { ...lead, reportedAt: '2023-12-31T23:30:00+08:00' };
+    expect(taskOf(evaluatePlan(plan, withReviews({ figures: [], units: [onTime] }, [decision(onTime)]), [], '2024-01-05'), 'T22').late).toBe(false);
+  });
+
+  it('a returned claim: back in progress, yellow at least, with the office’s comment; a decision on an older claim does not count', () => {
+    const returned = evaluatePlan(plan, withReviews({ figures: [], units: [lead] }, [decision(lead, 'returned')]), [], '2023-07-01');
+    expect(taskOf(returned, 'T22').status).toBe('yellow');
+    expect(taskOf(returned, 'T22').reasons).toContain('体育经济科办结申请已被督查室退回：佐证材料不全，请继续办理');
+    // The unit claims again (a newer completed report): the old decision was about the old claim.
+    const again = { ...lead, reportedAt: '2023-06-28T10:00:00+08:00', webhookId: 'msg_again' };
+    const view = evaluatePlan(plan, withReviews({ figures: [], units: [again] }, [decision(lead)]), [], '2023-07-01');
+    expect(taskOf(view, 'T22')).toMatchObject({ pendingReview: ['jn-sports-economy'] });
+    expect(taskOf(view, 'T22').status).not.toBe('done');
   });
 });
 
@@ -250,7 +323,7 @@ describe('evaluatePlan: ranking of units', () => {
       task('T06', E), // E yellow (no report)
     ],
   } satisfies PlanInput);
-  const state: PlanState = {
+  const state: PlanState = approvedAll({
     figures: [],
     units: [
       unitRecord('T01', A, 'in_progress', { percentComplete: 50 }),
@@ -258,7 +331,7 @@ describe('evaluatePlan: ranking of units', () => {
       unitRecord('T04', D, 'completed'),
       unitRecord('T05', E, 'in_progress', { percentComplete: 50 }),
     ],
-  };
+  });
   const view = evaluatePlan(small, state, [], '2023-06-01');
 
   it('scores each unit by the share of its items that are green or done', () => {

@@ -139,6 +139,8 @@ describe('JSON Schema', () => {
       'event-registered-detail.schema.json',
       'kpi-snapshot-created-detail.schema.json',
       'reminder-due-detail.schema.json',
+      'plan-amended-detail.schema.json',
+      'review-recorded-detail.schema.json',
     ]);
     for (const d of docs) expect(d.document.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });

@@ -17,6 +17,7 @@ const COMPLETE: Record<FunctionName, Record<string, string>> = {
   'deliver-notification': { TABLE_NAME: 'supervision', ROBOT_SECRET_ARN: ARN, NOTIFICATION_TOPIC_ARN: 'arn:aws-cn:sns:cn-north-1:123456789012:t' },
   'query-api': { TABLE_NAME: 'supervision', CURSOR_SECRET_ARN: ARN },
   'bulletin-api': { TABLE_NAME: 'supervision' },
+  'office-api': { TABLE_NAME: 'supervision', EVENT_BUS_NAME: 'bus' },
 };
 
 describe('parseFunctionEnv', () => {
@@ -40,6 +41,14 @@ describe('parseFunctionEnv', () => {
   it('refuses an ARN variable that holds something else, without repeating the value', () => {
     expect(() => parseFunctionEnv('query-api', { TABLE_NAME: 't', CURSOR_SECRET_ARN: 'the-secret-itself' })).toThrow(/CURSOR_SECRET_ARN: expected an ARN/);
     expect(() => parseFunctionEnv('query-api', { TABLE_NAME: 't', CURSOR_SECRET_ARN: 'the-secret-itself' })).not.toThrow(/the-secret-itself/);
+  });
+});
+
+describe('OFFICE_CLAIM: the claim that makes a caller the office', () => {
+  it('defaults to the scope supervision/office, takes <claim>=<value>, refuses anything else', () => {
+    expect(parseFunctionEnv('office-api', COMPLETE['office-api']).OFFICE_CLAIM).toBe('scope=supervision/office');
+    expect(parseFunctionEnv('office-api', { ...COMPLETE['office-api'], OFFICE_CLAIM: 'cognito:groups=督查室' }).OFFICE_CLAIM).toBe('cognito:groups=督查室');
+    for (const bad of ['scope', 'scope=', '=x', 'scope=a b']) expect(() => parseFunctionEnv('office-api', { ...COMPLETE['office-api'], OFFICE_CLAIM: bad }), bad).toThrow(/OFFICE_CLAIM: expected <claim>=<value>/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { planAmender } from '../../shared/plan/amender.js';
 import { createIngestWebhookHandler, MAX_BODY_BYTES, type IngestDeps } from '../../functions/ingest-webhook/app.js';
 import { EventRegisteredDetail, ProgressSubmittedDetail } from '../../events/schemas.js';
 import { reportSk, taskAuditPk } from '../../shared/adapters/dynamodb/keys.js';
@@ -36,7 +37,7 @@ const T08 = sampleBody('valid/progress-t08-rencheng.json');
  * The handler over an in-memory intake. `bus.events` are what the relay will put on the bus from the
  * records stored (tests/unit/relay-outbox.test.ts covers the relay itself).
  */
-function setup(options: { sources?: WebhookSource[]; registry?: SourceRegistry; rateLimiter?: IngestDeps['rateLimiter']; receivedAt?: string } = {}) {
+function setup(options: { sources?: WebhookSource[]; registry?: SourceRegistry; rateLimiter?: IngestDeps['rateLimiter']; receivedAt?: string; amender?: IngestDeps['amender'] } = {}) {
   const intake = new InMemoryIntake();
   const log = recordingLogger();
   const sources = options.registry ?? staticSourceRegistry(options.sources ?? [source({ secrets: [SECRET] })]);
@@ -46,6 +47,7 @@ function setup(options: { sources?: WebhookSource[]; registry?: SourceRegistry; 
     clock: fixedClock(options.receivedAt ?? RECEIVED_AT),
     logger: log.logger,
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+    ...(options.amender ? { amender: options.amender } : {}),
   });
   return { handler, intake, bus: intake, log };
 }
@@ -670,6 +672,43 @@ describe('integrity: a well-formed but wrong message is refused before anything 
     const error = await refused(body, { status: 400, orgIds: ['jn-mass-sports'] });
     expect(error.code).toBe('invalid_body');
     expect(error.issues).toEqual([{ code: 'invalid_value', path: 'data.metrics.0.value', message: expect.stringContaining('rank') }]);
+  });
+
+  // Issue 15: `completed` is a completion claim (申请办结) the office reviews against its evidence.
+  it('a completion claim without evidence → 422 evidence_required at data.evidence; with evidence → 202', async () => {
+    const error = await refused(withData({ status: 'completed', evidence: [] }));
+    expect(error.code).toBe('evidence_required');
+    expect(error.issues).toEqual([{ code: 'evidence_required', path: 'data.evidence', message: expect.stringContaining('佐证材料') }]);
+    // The field left out (it defaults to none) is the same claim without evidence.
+    const omitted = edit(T08, (j) => {
+      j.data.status = 'completed';
+      delete j.data.evidence;
+    });
+    expect((await refused(omitted)).code).toBe('evidence_required');
+    // Other statuses need none.
+    const { handler } = setup();
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: withData({ status: 'in_progress', evidence: [] }), secrets: SECRET, id: 'msg_no_evidence' }))).statusCode).toBe(202);
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body: withData({ status: 'completed' }), secrets: SECRET, id: 'msg_claim' }))).statusCode).toBe(202);
+  });
+
+  // Issue 15: the unit checks follow the plan as amended on the day of receipt.
+  it('a unit assigned to a task by an amendment may report on it from its effective day; before, 422', async () => {
+    const body = withData({ taskId: 'T01', period: '2023-Q2', metrics: [] });
+    expect((await refused(body)).code).toBe('unit_not_assigned');
+    const amendment = {
+      planId: 'jining-sports-2023',
+      version: 2,
+      effectiveFrom: RECEIVED_AT.slice(0, 10),
+      reason: '增加任城区为配合单位',
+      changes: [{ op: 'assign_units' as const, taskId: 'T01', supportOrgIds: ['370811'] }],
+      amendedAt: RECEIVED_AT,
+      amendedBy: 'jwt:office',
+    };
+    const { handler, bus } = setup({ amender: planAmender({ list: async () => [amendment] }, { ttlMs: 0 }) });
+    expect((await handler(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'msg_assigned' }))).statusCode).toBe(202);
+    expect(bus.events).toHaveLength(1);
+    const later = setup({ amender: planAmender({ list: async () => [{ ...amendment, effectiveFrom: '2099-01-01' }] }, { ttlMs: 0 }) });
+    expect((await later.handler(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'msg_not_yet' }))).statusCode).toBe(422);
   });
 
   it('every issue of a message is listed at once, each with its own code', async () => {

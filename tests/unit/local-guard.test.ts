@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveApiToken } from '../../local/api-token.js';
+import { SameTokenError, resolveApiToken, resolveOfficeToken, resolveTokens } from '../../local/api-token.js';
 import { allowedHost } from '../../local/host-check.js';
 import { startRuntime, type Runtime } from '../../local/runtime.js';
 import { fixedClock } from '../../shared/ports/clock.js';
@@ -81,5 +81,21 @@ describe('local runtime: API token', () => {
     const t = await resolveApiToken(undefined, dataDir);
     expect(t.origin).toBe('generated');
     expect(t.token).not.toBe('dev-token');
+  });
+});
+
+describe('local runtime: office token (OFFICE_TOKEN)', () => {
+  it('uses OFFICE_TOKEN when set; otherwise a random one kept apart from the read token in DATA_DIR/office-token', async () => {
+    expect(await resolveOfficeToken('office-from-env', dataDir)).toEqual({ token: 'office-from-env', origin: 'env' });
+    const { api, office } = await resolveTokens({}, dataDir);
+    expect(office.origin).toBe('generated');
+    expect(office.token).not.toBe(api.token);
+    expect((await readFile(join(dataDir, 'office-token'), 'utf8')).trim()).toBe(office.token);
+    expect((await stat(join(dataDir, 'office-token'))).mode & 0o777).toBe(0o600);
+    expect((await resolveTokens({}, dataDir)).office).toMatchObject({ token: office.token, origin: 'file' });
+  });
+
+  it('refuses one token for both roles', async () => {
+    await expect(resolveTokens({ apiToken: 'same-token-123456', officeToken: 'same-token-123456' }, dataDir)).rejects.toBeInstanceOf(SameTokenError);
   });
 });

@@ -131,6 +131,41 @@ describe('local runtime: HTTP', () => {
     expect(await boom.json()).toEqual({ message: 'Internal Server Error' });
   });
 
+  it('routes POST /v1/plans/... to the office function; only the office token holds the office role, both tokens read', async () => {
+    const seen: Array<{ path: string; office: boolean; reader: boolean }> = [];
+    const rt = await start(
+      ({ isOffice, isAuthorized }) => ({
+        http: {
+          office: async (event) => {
+            seen.push({ path: event.rawPath, office: isOffice(event.headers), reader: isAuthorized(event.headers) });
+            return { statusCode: 200, body: '{}' };
+          },
+        },
+        queues: {},
+        jobs: {},
+      }),
+      { officeToken: 'office-token-for-the-test' },
+    );
+    const postAs = (token: string) => fetch(`${rt.url}/v1/plans/jining-sports-2023/tasks/T22/reviews`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    expect((await postAs('office-token-for-the-test')).status).toBe(200);
+    expect((await postAs(TOKEN)).status).toBe(200);
+    expect((await postAs('wrong')).status).toBe(200);
+    expect(seen).toEqual([
+      { path: '/v1/plans/jining-sports-2023/tasks/T22/reviews', office: true, reader: true },
+      { path: '/v1/plans/jining-sports-2023/tasks/T22/reviews', office: false, reader: true },
+      { path: '/v1/plans/jining-sports-2023/tasks/T22/reviews', office: false, reader: false },
+    ]);
+    // The office token also opens the admin routes, as the read token does.
+    expect((await fetch(`${rt.url}/v1/admin/status`, { headers: { authorization: 'Bearer office-token-for-the-test' } })).status).toBe(200);
+  });
+
+  it('without an office token nobody holds the office role', async () => {
+    let office: boolean | undefined;
+    const rt = await start(({ isOffice }) => ({ http: { office: async (event) => ((office = isOffice(event.headers)), { statusCode: 200, body: '{}' }) }, queues: {}, jobs: {} }));
+    await fetch(`${rt.url}/v1/plans/jining-sports-2023/amendments`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(office).toBe(false);
+  });
+
   it('refuses to start on a port in use, and releases its queues', async () => {
     const rt = await start(none);
     await expect(startRuntime({ port: rt.port, dataDir, apiToken: TOKEN, clock: fixedClock('2023-06-01T01:00:00Z'), schedules: false, log: () => undefined }, none)).rejects.toMatchObject({ code: 'EADDRINUSE' });

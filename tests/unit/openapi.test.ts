@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, renderOpenApiJson } from '../../shared/api/openapi.js';
-import { READ_ROUTES } from '../../shared/api/routes.js';
+import { OFFICE_ROUTES, READ_ROUTES } from '../../shared/api/routes.js';
 import { OPENAPI_FILE } from '../../scripts/generate-openapi.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking a JSON document
@@ -42,13 +42,16 @@ describe('the OpenAPI document', () => {
       [
         '/v1/openapi.json',
         '/v1/plans/{planId}',
+        '/v1/plans/{planId}/amendments',
         '/v1/plans/{planId}/bulletins/{period}',
         '/v1/plans/{planId}/events',
         '/v1/plans/{planId}/kpis',
         '/v1/plans/{planId}/overdue',
         '/v1/plans/{planId}/rankings',
+        '/v1/plans/{planId}/reviews',
         '/v1/plans/{planId}/snapshots',
         '/v1/plans/{planId}/tasks/{taskId}',
+        '/v1/plans/{planId}/tasks/{taskId}/reviews',
         '/v1/webhooks/{sourceId}',
       ].sort(),
     );
@@ -126,6 +129,27 @@ describe('the OpenAPI document', () => {
     const progressData = envelope.oneOf.find((v: Json) => v.properties.type.const === 'progress.submitted').properties.data;
     expect(progressData.required).not.toContain('metrics');
     expect(progressData.properties.evidence.items.properties.url.pattern).toBe('^(?:https):');
+  });
+
+  it.each(OFFICE_ROUTES.map((r) => [r.path, r] as const))('documents the office action POST %s: bearer auth, its body, 403 for a reader, every answer', (path, route) => {
+    const op = doc.paths[path].post;
+    expect(Object.keys(doc.paths[path])).toEqual(['post']);
+    expect(op).toMatchObject({ operationId: route.operationId, tags: ['office'], security: [{ bearerAuth: [] }] });
+    expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${route.requestName}` });
+    expect(op.responses[String(route.successStatus)].content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${route.responseName}` });
+    const own = route.operationId === 'amendPlan' ? ['422'] : [];
+    expect(Object.keys(op.responses).sort()).toEqual([String(route.successStatus), '400', '401', '403', '404', '409', '415', '500', '503', ...own].sort());
+    expect(op.responses['403'].content['application/json'].examples.forbidden.value.error.code).toBe('forbidden');
+  });
+
+  it('documents the review body: a decision, and a comment (required to return)', () => {
+    const body = doc.components.schemas.ReviewRequest;
+    expect(body.required).toEqual(['orgId', 'decision']);
+    expect(body.properties.decision.enum).toEqual(['approve', 'return']);
+    expect(body.additionalProperties).toBe(false);
+    expect(doc.components.schemas.ReviewsResponse.properties.items.items.required).toEqual(
+      expect.arrayContaining(['taskId', 'orgId', 'claimedAt', 'reportedAt', 'summary', 'evidence', 'kpis']),
+    );
   });
 
   it('has no dangling references', () => {

@@ -14,6 +14,10 @@ import { fixedClock } from '../../shared/ports/clock.js';
 import type { SnapshotStore } from '../../shared/ports/snapshots.js';
 import type { Page, PlanState, PlanStateReader, ReportReader, SportsEventRecord, StoredReport } from '../../shared/ports/state.js';
 import { progressReport, sportsEvent } from '../helpers/reports.js';
+import { planViewAsOf } from '../../functions/bulletin-api/bulletin.js';
+import { getPlan } from '../../shared/plan/catalog.js';
+import type { ReviewRecordedDetail } from '../../events/schemas.js';
+import { FakeReviewStore } from './review.fakes.js';
 
 const PLAN = 'jining-sports-2023';
 const P = `/v1/plans/${PLAN}`;
@@ -63,6 +67,7 @@ function reports(): StoredReport[] {
   );
   return [
     progressReport({ planId: PLAN, taskId: 'T01', orgId: 'jn-party-office', status: 'completed', percentComplete: 100, metrics: [], reportedAt: '2023-06-10T09:00:00+08:00', webhookId: 'msg_t01' }),
+    progressReport({ planId: PLAN, taskId: 'T02', orgId: 'jn-party-office', status: 'completed', percentComplete: 100, metrics: [], reportedAt: '2023-06-20T09:00:00+08:00', webhookId: 'msg_t02' }),
     ...many,
     clubs('370812', '2023-06-20T10:00:00+08:00', 30, 'msg_yanzhou_june'),
     clubs('370811', '2023-06-25T10:00:00+08:00', 48, 'msg_rencheng_june'),
@@ -71,11 +76,37 @@ function reports(): StoredReport[] {
   ];
 }
 
+/** The office's decisions: T01's claim approved in June (销号), T02's June claim approved only in July. */
+function decisions(): ReviewRecordedDetail[] {
+  const approve = (taskId: string, reportedAt: string, webhookId: string, decidedAt: string): ReviewRecordedDetail => ({
+    planId: PLAN,
+    taskId,
+    orgId: 'jn-party-office',
+    claim: { reportedAt, sourceId: 'rencheng', webhookId },
+    decision: 'approve',
+    state: 'approved',
+    comment: null,
+    decidedAt,
+    decidedBy: 'jwt:office',
+  });
+  return [approve('T01', '2023-06-10T09:00:00+08:00', 'msg_t01', '2023-06-12T02:00:00.000Z'), approve('T02', '2023-06-20T09:00:00+08:00', 'msg_t02', '2023-07-05T02:00:00.000Z')];
+}
+
+async function reviewsOf(list: ReviewRecordedDetail[]): Promise<FakeReviewStore> {
+  const store = new FakeReviewStore();
+  for (const d of list) await store.recordDecision(d);
+  return store;
+}
+const approvals = await reviewsOf(decisions());
+/** What the office had decided by the end of June (the handler's clock is in June or early July). */
+const juneApprovals = await reviewsOf(decisions().slice(0, 1));
+
 function setup(clock: string, opts: { authorize?: boolean; store?: AuditTrailStore } = {}) {
   const store = opts.store ?? new AuditTrailStore(reports(), [sportsEvent({ eventId: 'm', orgId: 'jn-mass-sports', status: 'held', startDate: '2023-04-16', endDate: '2023-04-16', taskIds: ['T13'], category: 'marathon', timestamp: '2023-04-17T09:00:00+08:00' })]);
   const common = {
     reader: store,
     reports: store,
+    reviews: juneApprovals,
     clock: fixedClock(clock),
     calendar: chineseWorkdayCalendar(),
     logger: { error: vi.fn(), warn: vi.fn(), info: vi.fn() },
@@ -166,12 +197,14 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
 
     const [overdueHead, ...overdue] = rowsOf(wb.getWorksheet('逾期事项'));
     expect(overdueHead).toEqual([...OVERDUE_HEADERS]);
-    // T24-M1 was due 2023-05-31: overdue on June 30, with its workdays counted on the PRC calendar.
-    const t24 = overdue.find((r) => r[1] === 'T24-M1');
-    expect(t24).toBeDefined();
-    expect(t24?.[4]).toBe('2023-05-31');
-    expect(t24?.[5]).toBe(30);
-    expect(t24?.[6]).toBe(21); // June 2023: 22 weekdays − 端午 (Thu 22, Fri 23) + the make-up Sunday 25
+    // T24-M1 (2023-05-31) is a date we assumed: no overdue in a printed bulletin (issue 14 (1)).
+    expect(overdue.find((r) => r[1] === 'T24-M1')).toBeUndefined();
+    // T10-M1 (5.19, printed in the notice) is: its workdays counted on the PRC calendar.
+    const t10 = overdue.find((r) => r[1] === 'T10-M1');
+    expect(t10).toBeDefined();
+    expect(t10?.[4]).toBe('2023-05-19');
+    expect(t10?.[5]).toBe(42);
+    expect(t10?.[6]).toBe(29); // 8 weekdays of late May + June's 22 weekdays − 端午 (Thu 22, Fri 23) + the make-up Sunday 25
     const [kpiHead, ...kpis] = rowsOf(wb.getWorksheet('指标'));
     expect(kpiHead?.slice(0, KPI_FIXED_HEADERS.length)).toEqual([...KPI_FIXED_HEADERS]);
     expect(kpiHead).toContain('任城区');
@@ -265,5 +298,20 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
     expect(Object.keys(op.responses['200'].content).sort()).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv', 'text/html']);
     expect(op.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`).sort()).toEqual(['path:period', 'path:planId', 'query:format']);
     expect(op.responses['400'].content['application/json'].examples.period_outside_plan).toBeDefined();
+  });
+});
+
+describe('the office’s decisions in a bulletin (issue 15)', () => {
+  it('counts only the decisions taken by the end of the period: a June claim approved in July is done in July, not in June', async () => {
+    const store = new AuditTrailStore(reports());
+    const deps = { reader: store, reports: store, reviews: approvals, calendar: chineseWorkdayCalendar() };
+    const plan = getPlan(PLAN)!;
+    const june = await planViewAsOf(deps, plan, '2023-06-30');
+    const july = await planViewAsOf(deps, plan, '2023-07-31');
+    const status = (view: typeof june, taskId: string) => view.tasks.find((t) => t.taskId === taskId)!;
+    expect(status(june, 'T01')).toMatchObject({ status: 'done', completedAt: '2023-06-10T09:00:00+08:00' });
+    expect(status(june, 'T02').status).not.toBe('done');
+    expect(status(june, 'T02').pendingReview).toEqual(['jn-party-office']);
+    expect(status(july, 'T02')).toMatchObject({ status: 'done', completedAt: '2023-06-20T09:00:00+08:00' });
   });
 });

@@ -1,11 +1,13 @@
 import type { ReminderDueDetail } from '../../events/schemas.js';
 import { Plan, type PlanInput } from '../../shared/plan/schema.js';
+import { taskUnits } from '../../shared/plan/units.js';
 import type { BusEvent, EventBus } from '../../shared/ports/bus.js';
 import { BusPublishError } from '../../shared/ports/bus.js';
 import type { CommitOutcome, DigestCommit, EscalationRef, ReminderLookup, ReminderStore } from '../../shared/ports/reminders.js';
 import type { PlanState, PlanStateReader, SportsEventRecord, UnitTaskRecord } from '../../shared/ports/state.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
 import { escalationStateKey } from '../../shared/reminders/keys.js';
+import { periodsOfYear } from '../../shared/reminders/periods.js';
 
 /**
  * An in-memory ReminderStore with the DynamoDB adapter's semantics: a commit is all or nothing,
@@ -117,10 +119,17 @@ export class FakeStateReader implements PlanStateReader {
     list.push({ taskId, orgId });
     this.reported.set(period, list);
   }
+
+  /** Every unit of every task reported for every period of the plan year: only the deadline rules speak. */
+  markAllReported(plan: Plan): void {
+    for (const task of plan.tasks) {
+      for (const period of periodsOfYear(task.reporting.cycle, plan.year)) for (const orgId of taskUnits(task)) this.markReported(period, task.taskId, orgId);
+    }
+  }
 }
 
 export interface LogRecord {
-  level: 'info' | 'warn' | 'error';
+  level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
   attributes: Array<Record<string, unknown>>;
 }
@@ -129,6 +138,7 @@ export function recordingLogger(): JobLogger & { records: LogRecord[] } {
   const records: LogRecord[] = [];
   return {
     records,
+    debug: (message, ...attributes) => records.push({ level: 'debug', message, attributes }),
     info: (message, ...attributes) => records.push({ level: 'info', message, attributes }),
     warn: (message, ...attributes) => records.push({ level: 'warn', message, attributes }),
     error: (message, ...attributes) => records.push({ level: 'error', message, attributes }),
@@ -142,7 +152,8 @@ export const BUREAU = 'jn-sports-bureau';
 
 /**
  * A small plan around the 2023 National Day holiday (2023-09-29…10-06, make-up workdays Sat 10-07
- * and Sun 10-08) and New Year 2024 (12-30…01-01).
+ * and Sun 10-08) and New Year 2024 (12-30…01-01). It starts on 2023-09-01, so that 催报, which
+ * chases every period since the plan's start, chases September (T01) and Q3/Q4 (T02) only.
  */
 export function testPlan(overrides: Partial<PlanInput> = {}): Plan {
   return Plan.parse({
@@ -153,7 +164,7 @@ export function testPlan(overrides: Partial<PlanInput> = {}): Plan {
     issuer: '济宁市体育局',
     issueDatePrinted: '2023年1月1日',
     timeZone: 'Asia/Shanghai',
-    startDate: '2023-01-01',
+    startDate: '2023-09-01',
     sections: [{ sectionId: 'S1', number: 1, title: '测试' }],
     tasks: [
       {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createIngestWebhookHandler, MAX_BODY_BYTES } from '../../functions/ingest-webhook/app.js';
 import { SecretsSourceRegistry } from '../../shared/adapters/aws/secrets-source-registry.js';
 import type { RateLimiter } from '../../shared/ingest/rate-limiter.js';
@@ -227,6 +227,9 @@ describe('secrets never in logs: the Lambda entry (middy + Powertools, AWS clien
     sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: `{"sources":[{"sourceId":"rencheng","secrets":["${NEW}"` }).resolves({ SecretString: JSON.stringify({ sources: SOURCES }) });
     // The first message is stored; the table times out on the second.
     ddb.on(PutCommand).resolvesOnce({}).rejects(Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError' }));
+    ddb.on(UpdateCommand).resolves({});
+    // The plan's amendments, for the unit checks (issue 15): none.
+    ddb.on(QueryCommand).resolves({ Items: [] });
 
     vi.resetModules();
     const { handler } = await import('../../functions/ingest-webhook/handler.js');

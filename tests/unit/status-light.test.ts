@@ -47,6 +47,13 @@ function unit(orgId: string, status: UnitTaskState['status'], extra: Partial<Uni
   return { orgId, status, reportedAt: '2023-01-01T09:00:00+08:00', ...extra };
 }
 
+/** A completion claim with the office's review: 销号 (approved), 待销号 (pending) or 退回 (returned). */
+function claim(orgId: string, state: 'approved' | 'pending' | 'returned', extra: Partial<UnitTaskState> = {}): UnitTaskState {
+  const reportedAt = '2023-01-01T09:00:00+08:00';
+  const decided = state === 'pending' ? {} : { decidedAt: '2023-01-02T09:00:00+08:00', decidedBy: 'office', comment: state === 'returned' ? '佐证材料不全' : null };
+  return { orgId, status: 'completed', reportedAt, review: { state, claimedReportedAt: reportedAt, ...decided }, ...extra };
+}
+
 interface Case {
   today: string;
   leads?: string[];
@@ -197,27 +204,55 @@ describe('taskLight: milestones', () => {
 });
 
 describe('done (办结)', () => {
-  it('is done when every lead completed, even past the due date and an open milestone', () => {
+  it('is done when every lead’s completion claim is approved (销号), even past the due date and an open milestone', () => {
     const result = taskLight(
       input({
         today: '2023-02-15',
         leads: ['lead-a', 'lead-b'],
         milestones: [milestone('T01-M1', '2023-01-08')],
-        units: [unit('lead-a', 'completed'), unit('lead-b', 'completed')],
+        units: [claim('lead-a', 'approved'), claim('lead-b', 'approved')],
       }),
     );
     expect(result.light).toBe('done');
     expect(result.progress).toBe(1);
+    expect(result.reasons).toEqual(['牵头单位均已销号']);
+  });
+
+  // Issue 15: a unit's own `completed` is a claim (申请办结), not a closure.
+  it('is not done while a lead’s claim waits for review (待销号) or was returned (退回), nor with a claim the office never saw', () => {
+    const leads = ['lead-a', 'lead-b'];
+    for (const other of [claim('lead-b', 'pending'), claim('lead-b', 'returned'), unit('lead-b', 'completed')]) {
+      const units = [claim('lead-a', 'approved'), other];
+      expect(isTaskDone({ leadOrgIds: leads }, units)).toBe(false);
+      expect(taskLight(input({ today: '2023-01-21', leads, units })).light).toBe('red');
+    }
+  });
+
+  it('a pending claim is judged like any report: green on pace, counting its own figure (100% when it gave none)', () => {
+    const result = taskLight(input({ today: '2023-01-10', units: [claim('lead-a', 'pending')] }));
+    expect(result).toMatchObject({ light: 'green', progress: 1, reasons: [] });
+    expect(taskLight(input({ today: '2023-01-10', units: [claim('lead-a', 'pending', { percentComplete: 20 })] }))).toMatchObject({ light: 'yellow', progress: 0.2 });
+  });
+
+  it('a returned claim is yellow with the office’s comment, for the task and for the unit', () => {
+    const i = input({ today: '2023-01-10', units: [claim('lead-a', 'returned')] });
+    const task = taskLight(i);
+    expect(task.light).toBe('yellow');
+    expect(task.reasons).toEqual(['lead-a办结申请已被督查室退回：佐证材料不全，请继续办理']);
+    const withSupport = input({ today: '2023-01-10', supports: ['support-b'], units: [unit('lead-a', 'in_progress', { percentComplete: 60 }), claim('support-b', 'returned', { percentComplete: 100 })] });
+    const own = unitLight({ ...withSupport, orgId: 'support-b', taskLight: taskLight(withSupport) });
+    expect(own).toMatchObject({ light: 'yellow', reasons: ['本单位办结申请已被督查室退回：佐证材料不全，请继续办理'] });
+    expect(taskLight(withSupport).light).toBe('green');
   });
 
   it('is not done while one of two leads has not completed', () => {
-    const units = [unit('lead-a', 'completed'), unit('lead-b', 'in_progress', { percentComplete: 90 })];
+    const units = [claim('lead-a', 'approved'), unit('lead-b', 'in_progress', { percentComplete: 90 })];
     expect(isTaskDone({ leadOrgIds: ['lead-a', 'lead-b'] }, units)).toBe(false);
     expect(taskLight(input({ today: '2023-01-21', leads: ['lead-a', 'lead-b'], units })).light).toBe('red');
   });
 
-  it('a support unit’s `completed` does not make the task done', () => {
-    const units = [unit('lead-a', 'in_progress', { percentComplete: 40 }), unit('support-b', 'completed')];
+  it('a support unit’s approved claim does not make the task done', () => {
+    const units = [unit('lead-a', 'in_progress', { percentComplete: 40 }), claim('support-b', 'approved')];
     expect(isTaskDone({ leadOrgIds: ['lead-a'] }, units)).toBe(false);
     expect(taskLight(input({ today: '2023-01-21', units })).light).toBe('red');
   });
@@ -228,9 +263,11 @@ describe('done (办结)', () => {
     expect(isTaskDone({ leadOrgIds: ['lead-a'] }, [unit('lead-a', 'in_progress', { percentComplete: 100 })])).toBe(false);
   });
 
-  it('a lead that completed counts as done before any KPI figure (the unit decides 办结)', () => {
-    const result = taskLight(input({ today: '2023-01-10', kpis: [kpi('k1')], kpiProgress: {}, units: [unit('lead-a', 'completed')] }));
+  it('a lead whose claim is approved counts as done before any KPI figure (the office decides 销号)', () => {
+    const result = taskLight(input({ today: '2023-01-10', kpis: [kpi('k1')], kpiProgress: {}, units: [claim('lead-a', 'approved')] }));
     expect(result.light).toBe('done');
+    // Before the office's decision the KPI at 0 decides: behind pace.
+    expect(taskLight(input({ today: '2023-01-10', kpis: [kpi('k1')], kpiProgress: {}, units: [claim('lead-a', 'pending')] })).light).toBe('yellow');
   });
 });
 
@@ -247,15 +284,18 @@ describe('taskProgress', () => {
     expect(p).toBe(0.25);
   });
 
-  it('without linear KPIs uses the leads’ percentComplete: missing = 0, completed = 1, capped at 100, supports ignored', () => {
+  it('without linear KPIs uses the leads’ percentComplete: missing = 0, approved claim = 1, capped at 100, supports ignored', () => {
     const fourLeads = task(['a', 'b', 'c', 'd'], [kpi('k1', 'none')]);
     const units = [
       unit('a', 'in_progress', { percentComplete: 50 }),
-      unit('b', 'completed', { percentComplete: 10 }),
+      claim('b', 'approved', { percentComplete: 10 }),
       unit('c', 'in_progress', { percentComplete: null }),
-      unit('support', 'completed'),
+      claim('support', 'approved'),
     ];
     expect(taskProgress({ task: fourLeads, kpiProgress: new Map([['k1', 1]]), units })).toBe(0.375);
+    // A claim not yet approved counts as the figure it reported.
+    units[1] = claim('b', 'pending', { percentComplete: 10 });
+    expect(taskProgress({ task: fourLeads, kpiProgress: new Map([['k1', 1]]), units })).toBeCloseTo(0.15, 10);
     expect(taskProgress({ task: task(['a'], []), kpiProgress: new Map(), units: [unit('a', 'in_progress', { percentComplete: 150 })] })).toBe(1);
   });
 });
@@ -399,10 +439,13 @@ describe('issue 14 (7): each unit is judged on its own part', () => {
     expect(taskLight(byLead).light).toBe('red');
   });
 
-  it('after the task’s deadline every unit that has not completed is red; a unit that completed is done', () => {
-    const units = [unit('lead-a', 'in_progress', { percentComplete: 90 }), unit('support-b', 'completed')];
+  it('after the task’s deadline every unit that has not completed is red; a unit whose claim is approved is done', () => {
+    const units = [unit('lead-a', 'in_progress', { percentComplete: 90 }), claim('support-b', 'approved')];
     const i = input({ today: '2023-01-21', units });
-    expect(unitLight({ ...i, orgId: 'support-b', taskLight: taskLight(i) }).light).toBe('done');
+    expect(unitLight({ ...i, orgId: 'support-b', taskLight: taskLight(i) })).toMatchObject({ light: 'done', reasons: ['本单位已销号'] });
+    // Pending review, the same unit is judged on its part: past the deadline, red.
+    const pending = input({ today: '2023-01-21', units: [units[0]!, claim('support-b', 'pending')] });
+    expect(unitLight({ ...pending, orgId: 'support-b', taskLight: taskLight(pending) }).light).toBe('red');
     expect(unitLight({ ...i, orgId: 'lead-a', taskLight: taskLight(i) }).light).toBe('red');
   });
 });

@@ -16,10 +16,15 @@ export class ApiFailure extends Error {
   }
 }
 
-async function request(path: string): Promise<Response> {
+async function request(path: string, init: { method?: 'POST'; body?: unknown } = {}): Promise<Response> {
   const token = currentToken();
   if (!token) throw new SignInRequired();
-  const res = await fetch(path, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+  const res = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    cache: 'no-store',
+  });
   if (res.status === 401) throw new SignInRequired();
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
@@ -30,6 +35,11 @@ async function request(path: string): Promise<Response> {
 
 export async function getJson<T>(path: string): Promise<T> {
   return (await (await request(path)).json()) as T;
+}
+
+/** An office action (销号 / 退回): a 403 (the token has no office role) arrives as ApiFailure(403). */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  return (await (await request(path, { method: 'POST', body })).json()) as T;
 }
 
 /** Fetches a file with the token (a plain link could not carry it) and hands it to the browser as a download. */

@@ -16,6 +16,7 @@ const NAV: Array<{ path: string; label: string; view: () => Promise<View> }> = [
   { path: 'kpis', label: '指标', view: async () => (await import('./views/kpis.js')).kpis },
   { path: 'overdue', label: '逾期·临期', view: async () => (await import('./views/overdue.js')).overdue },
   { path: 'ranking', label: '排名', view: async () => (await import('./views/ranking.js')).ranking },
+  { path: 'reviews', label: '待销号', view: async () => (await import('./views/reviews.js')).reviews },
 ];
 const TASK_VIEW = { path: 'tasks', view: async (): Promise<View> => (await import('./views/task.js')).taskView };
 

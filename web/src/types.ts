@@ -4,7 +4,7 @@
  * adds later are simply carried along.
  */
 import type { z } from 'zod';
-import type { KpiItem, Light as LightSchema, OverdueItem, PlanResponse, RankingsResponse, SnapshotsResponse, Target as TargetSchema, TaskResponse } from '../../shared/api/responses.js';
+import type { KpiItem, Light as LightSchema, OverdueItem, PlanResponse, RankingsResponse, ReviewsResponse, SnapshotsResponse, Target as TargetSchema, TaskResponse } from '../../shared/api/responses.js';
 
 export type Plan = PlanResponse;
 export type Task = PlanResponse['tasks'][number];
@@ -13,6 +13,7 @@ export type Light = z.infer<typeof LightSchema>;
 export type Target = z.infer<typeof TargetSchema>;
 export type Overdue = z.infer<typeof OverdueItem>;
 export type Rankings = RankingsResponse;
+export type Reviews = ReviewsResponse;
 export type Snapshots = SnapshotsResponse;
 export type TaskDetail = TaskResponse;
 export type Report = TaskResponse['reports']['items'][number];

@@ -1,9 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SourcesFile, type SourceRegistry, type WebhookSource } from '../../ports/sources.js';
 
-/** The metric a function emits when it serves a stale copy of the sources (alarmed in infra). */
-export const SOURCES_REFRESH_FAILED_METRIC = 'SourcesRefreshFailed';
-
 export interface StaleSources {
   /** Why the refresh failed (its message never carries secret material). */
   error: Error;

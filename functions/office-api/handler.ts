@@ -1,0 +1,38 @@
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { documentClient } from '../../shared/adapters/aws/clients.js';
+import { loadTracing } from '../../shared/adapters/aws/tracing.js';
+import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
+import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
+import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
+import { officeCallerFromAuthorizer, parseOfficeRole } from '../../shared/api/office-role.js';
+import { parseFunctionEnv } from '../../shared/config/env.js';
+import { planAmender } from '../../shared/plan/amender.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { createOfficeApiHandler } from './app.js';
+
+const env = parseFunctionEnv('office-api', process.env);
+// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
+const tracing = await loadTracing('office-api');
+const logger = new Logger({ serviceName: 'office-api' });
+const doc = tracing.capture(documentClient());
+// The HTTP API's authorizer has checked the token; the office role is a claim of it, checked here.
+const role = parseOfficeRole(env.OFFICE_CLAIM);
+const amendments = new DynamoAmendmentStore(doc, env.TABLE_NAME);
+
+const app = createOfficeApiHandler({
+  reader: new DynamoStateStore(doc, env.TABLE_NAME),
+  reviews: new DynamoReviewStore(doc, env.TABLE_NAME),
+  amendments,
+  // The office acts on the plan as it stands now: no cache.
+  amender: planAmender(amendments, { ttlMs: 0 }),
+  bus: new EventBridgeBus(tracing.capture(new EventBridgeClient({})), env.EVENT_BUS_NAME),
+  clock: systemClock,
+  logger,
+  authorize: (event) => officeCallerFromAuthorizer(event, role),
+});
+
+export const handler = middy(app).use(tracing.middlewares).use(injectLambdaContext(logger));
