@@ -37,8 +37,20 @@ export function planAmender(store: AmendmentReader, options: { ttlMs?: number; n
     rows.catch(() => cache.delete(planId));
     return rows;
   };
+  // The amended plan of a day, built once per read of the amendments: ingest and the consumers ask for
+  // it on every message, and building it (applying the changes) costs as much as the rest of ingest.
+  const built = new WeakMap<Plan, WeakMap<readonly PlanAmendment[], Map<string, Plan>>>();
+  const amendedOn = (base: Plan, rows: readonly PlanAmendment[], asOf: string): Plan => {
+    let byRows = built.get(base);
+    if (!byRows) built.set(base, (byRows = new WeakMap()));
+    let byDay = byRows.get(rows);
+    if (!byDay) byRows.set(rows, (byDay = new Map()));
+    let plan = byDay.get(asOf);
+    if (!plan) byDay.set(asOf, (plan = amendedAsOf(base, rows, asOf)));
+    return plan;
+  };
   return {
-    asOf: async (base, asOf) => amendedAsOf(base, await amendments(base.planId), asOf),
+    asOf: async (base, asOf) => amendedOn(base, await amendments(base.planId), asOf),
     latest: async (base) => amendedLatest(base, await amendments(base.planId)),
     amendments,
   };

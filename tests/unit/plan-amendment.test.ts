@@ -129,4 +129,22 @@ describe('planAmender: amendments read once, kept a short while', () => {
     await fresh.asOf(plan, '2023-07-05');
     expect(calls).toBe(5);
   });
+
+  it('builds the plan of a day once per read of the amendments (ingest and the consumers ask on every message)', async () => {
+    let at = 0;
+    let version = 2;
+    const amender = planAmender({ list: async () => [amendment(version, '2023-07-03', [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }])] }, { ttlMs: 60_000, now: () => at });
+    const first = await amender.asOf(plan, '2023-07-05');
+    expect(await amender.asOf(plan, '2023-07-05')).toBe(first);
+    expect(t08m1(first).assumption).toBe(false);
+    // Another day is another plan; a day before the amendment is the baseline itself.
+    expect(await amender.asOf(plan, '2023-07-06')).not.toBe(first);
+    expect(await amender.asOf(plan, '2023-07-01')).toBe(plan);
+    // Once the amendments are read again, the plan is built from them.
+    version = 3;
+    at = 60_000;
+    const next = await amender.asOf(plan, '2023-07-05');
+    expect(next).not.toBe(first);
+    expect(next.version).toBe(3);
+  });
 });
