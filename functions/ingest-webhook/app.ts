@@ -8,7 +8,7 @@ import type { AcceptedMessage, MessageIntake } from '../../shared/ports/intake.j
 import type { SourceRegistry, WebhookSource } from '../../shared/ports/sources.js';
 import { checkMessageAsAmended, issueStatus } from '../../shared/ingest/message-checks.js';
 import { verifySignature } from '../../shared/ingest/standard-webhooks.js';
-import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
+import { correlationKeys } from '../../shared/observability/correlation.js';
 import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import { unlimited, type RateLimiter } from '../../shared/ingest/rate-limiter.js';
 import { errorResponse, jsonResponse, zodIssues } from '../../shared/http/json-response.js';
@@ -112,8 +112,9 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     const parsed = Envelope.safeParse(json);
     if (!parsed.success) return errorResponse(400, 'invalid_body', 'the body does not match the contract', zodIssues(parsed.error.issues));
     const envelope = parsed.data;
-    // From here every line names the report (shared/observability/correlation.ts).
-    const log = withKeys(deps.logger, correlationKeys({ sourceId, webhookId, ...envelope.data }));
+    // From here every line names the report (shared/observability/correlation.ts): the keys go first
+    // on each line, as withKeys puts them (no wrapper here: this is the hot path).
+    const keys = { sourceId, webhookId, ...correlationKeys(envelope.data) };
 
     if (!source.types.includes(envelope.type)) return errorResponse(403, 'type_not_allowed', `source ${sourceId} may not send ${envelope.type}`);
     if (!source.orgIds.includes(envelope.data.orgId)) return errorResponse(403, 'org_not_allowed', `source ${sourceId} may not report for ${envelope.data.orgId}`);
@@ -122,7 +123,7 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     const issues = await checkMessageAsAmended(envelope, { receivedAt, amender: deps.amender ?? baselineOnly });
     if (issues.length > 0) {
       const { status, code } = issueStatus(issues);
-      log.info('webhook refused', { sourceId, webhookId, code, paths: issues.map((i) => i.path) });
+      deps.logger.info('webhook refused', keys, { sourceId, webhookId, code, paths: issues.map((i) => i.path) });
       return errorResponse(status, code, ISSUE_MESSAGES[code] ?? 'the message cannot be accepted', issues);
     }
 
@@ -134,12 +135,12 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     try {
       outcome = await deps.intake.accept(message, bodyHash);
     } catch (err) {
-      log.error('message store unavailable', { sourceId, webhookId, error: (err as Error).name });
+      deps.logger.error('message store unavailable', keys, { sourceId, webhookId, error: (err as Error).name });
       return errorResponse(503, 'unavailable', 'not accepted: try again with the same webhook-id', undefined, { 'retry-after': '1' });
     }
     if (outcome === 'conflict') return errorResponse(409, 'webhook_id_conflict', `webhook-id ${webhookId} was already used for a different body`);
-    if (outcome === 'resend') log.info('exact resend acknowledged', { sourceId, webhookId });
-    else log.info('webhook accepted', { sourceId, webhookId, type: envelope.type, orgId: envelope.data.orgId });
+    if (outcome === 'resend') deps.logger.info('exact resend acknowledged', keys, { sourceId, webhookId });
+    else deps.logger.info('webhook accepted', keys, { sourceId, webhookId, type: envelope.type, orgId: envelope.data.orgId });
     return jsonResponse(202, { id: webhookId });
   };
 }
