@@ -47,19 +47,23 @@ export function verifySignature(message: SignedMessage, secrets: readonly string
   const now = Math.floor(nowMs / 1000);
   if (now - timestamp > TOLERANCE_SECONDS || timestamp > now + TOLERANCE_SECONDS) return false;
 
+  // The base64 text is compared, as the package compares it: only the canonical base64 of 32 bytes
+  // can equal the expected signature (one text per digest), so other text is never equal, and
+  // decoding it would accept non-canonical spellings. Compared as bytes in constant time.
   const passed: Buffer[] = [];
   for (const entry of message.signature.split(' ')) {
-    const [version, signature] = entry.split(',');
-    // Only the canonical base64 of 32 bytes can equal the expected signature (the package compares the
-    // base64 text): other text is never equal, and decoding it would accept non-canonical spellings.
-    if (version === 'v1' && signature !== undefined && CANONICAL_SHA256_BASE64.test(signature)) passed.push(Buffer.from(signature, 'base64'));
+    if (!entry.startsWith('v1,')) continue;
+    // As the package splits it: the text between the first comma and the next one, if any.
+    const end = entry.indexOf(',', 3);
+    const signature = end < 0 ? entry.slice(3) : entry.slice(3, end);
+    if (CANONICAL_SHA256_BASE64.test(signature)) passed.push(Buffer.from(signature, 'latin1'));
   }
   if (passed.length === 0) return false;
 
   // One update: each call into the native HMAC costs more than copying the body once.
   const content = `${message.id}.${timestamp}.${message.body}`;
   for (const secret of secrets) {
-    const expected = createHmac('sha256', keyOf(secret)).update(content).digest();
+    const expected = Buffer.from(createHmac('sha256', keyOf(secret)).update(content).digest('base64'), 'latin1');
     for (const p of passed) if (timingSafeEqual(p, expected)) return true;
   }
   return false;

@@ -62,7 +62,7 @@ const vectorArb = fc.record({
   signer: fc.constantFrom<'standardwebhooks' | 'svix'>('standardwebhooks', 'svix'),
   signedWith: fc.nat({ max: SECRETS.length - 1 }),
   accepted: fc.uniqueArray(fc.nat({ max: SECRETS.length - 1 }), { minLength: 1, maxLength: 2 }),
-  tamper: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'none', 'list-with-valid', 'flip', 'non-canonical', 'unpadded', 'other-body', 'other-id', 'version', 'truncate', 'list-with-valid', 'list-without-valid', 'empty', 'no-comma'),
+  tamper: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'none', 'list-with-valid', 'flip', 'non-canonical', 'unpadded', 'other-body', 'other-id', 'version', 'truncate', 'list-with-valid', 'list-without-valid', 'empty', 'no-comma', 'trailing-field'),
   flipAt: fc.nat(),
 });
 
@@ -92,6 +92,8 @@ function build(v: Vector) {
     'list-without-valid': `${flipped} v1a,${b64}`,
     empty: '',
     'no-comma': `v1${b64}`,
+    // A third comma-separated field after the signature (the libraries read the second field only).
+    'trailing-field': `${valid},x`,
     // The same bytes spelled otherwise: the last character's two unused bits set, or the padding left out.
     'non-canonical': `v1,${b64.slice(0, 42)}${B64_ALPHABET[B64_ALPHABET.indexOf(b64[42]!) | 1]}=`,
     unpadded: `v1,${b64.slice(0, 43)}`,
