@@ -47,32 +47,20 @@ export function checkMessage(envelope: WebhookEnvelope, options: CheckOptions): 
   const plan = plans(data.planId);
   if (!plan) return [{ code: 'unknown_reference', path: 'data.planId', message: `unknown plan ${data.planId}` }];
   const issues: MessageIssue[] = [];
-  const latest = options.receivedAt.getTime() + MAX_CLOCK_SKEW_MS;
-  const checkInstant = (path: string, value: string) => {
-    const at = new Date(value);
-    if (at.getTime() > latest) {
-      issues.push({ code: 'time_out_of_range', path, message: `${value} is later than the time of receipt (${options.receivedAt.toISOString()}); send the time the report was made, with its real UTC offset` });
-      return;
-    }
-    checkYear(path, value, yearOf(localDateOf(at, plan.timeZone)));
-  };
-  const checkYear = (path: string, value: string, year: number) => {
-    if (Math.abs(year - plan.year) > PLAN_YEAR_MARGIN) {
-      issues.push({ code: 'time_out_of_range', path, message: `${value} is outside the plan's years ${plan.year - PLAN_YEAR_MARGIN}–${plan.year + PLAN_YEAR_MARGIN}` });
-    }
-  };
-  checkInstant('timestamp', envelope.timestamp);
+  // Plain functions and loops, no closures: ingest runs this for every webhook.
+  const at: InstantCheck = { plan, receivedAt: options.receivedAt, latest: options.receivedAt.getTime() + MAX_CLOCK_SKEW_MS, issues };
+  checkInstant(at, 'timestamp', envelope.timestamp);
 
   if (envelope.type === 'progress.submitted') {
     const d = envelope.data;
-    const task = plan.tasks.find((t) => t.taskId === d.taskId);
+    const task = findTask(plan, d.taskId);
     if (!task) return [...issues, { code: 'unknown_reference', path: 'data.taskId', message: `plan ${plan.planId} has no task ${d.taskId}` }];
-    const before = issues.length;
-    checkInstant('data.reportedAt', d.reportedAt);
-    if (issues.length === before) checkPeriod(plan, task, d.period, localDateOf(new Date(d.reportedAt), plan.timeZone), issues);
+    const reportedOn = checkInstant(at, 'data.reportedAt', d.reportedAt);
+    if (reportedOn !== undefined) checkPeriod(plan, task, d.period, reportedOn, issues);
     const assigned = isTaskUnit(task, d.orgId);
     if (!assigned) issues.push({ code: 'unit_not_assigned', path: 'data.orgId', message: `${d.orgId} is not a lead or support unit of ${task.taskId}` });
-    d.metrics.forEach((m, i) => {
+    for (let i = 0; i < d.metrics.length; i++) {
+      const m = d.metrics[i]!;
       const kpi = task.kpis.find((k) => k.kpiId === m.kpiId);
       if (!kpi) {
         issues.push({ code: 'unknown_reference', path: `data.metrics.${i}.kpiId`, message: `${m.kpiId} is not a KPI of ${task.taskId}` });
@@ -86,26 +74,59 @@ export function checkMessage(envelope: WebhookEnvelope, options: CheckOptions): 
           issues.push({ code: 'invalid_value', path: `data.metrics.${i}.value`, message: `${m.kpiId} is a rank: a whole number from 1 (first)` });
         }
       }
-    });
-    (d.completedMilestoneIds ?? []).forEach((id, i) => {
+    }
+    const completed = d.completedMilestoneIds ?? [];
+    for (let i = 0; i < completed.length; i++) {
+      const id = completed[i]!;
       if (!task.milestones.some((m) => m.milestoneId === id)) {
         issues.push({ code: 'unknown_reference', path: `data.completedMilestoneIds.${i}`, message: `${id} is not a milestone of ${task.taskId}` });
       }
-    });
+    }
     if (d.status === 'completed' && d.evidence.length === 0) {
       issues.push({ code: 'evidence_required', path: 'data.evidence', message: 'a completion claim (status completed, 申请办结) must carry at least one evidence item (佐证材料) for the office to review' });
     }
   } else {
     const d = envelope.data;
-    checkYear('data.startDate', d.startDate, yearOf(d.startDate));
-    checkYear('data.endDate', d.endDate, yearOf(d.endDate));
-    d.taskIds.forEach((taskId, i) => {
-      const task = plan.tasks.find((t) => t.taskId === taskId);
+    checkYear(at, 'data.startDate', d.startDate, yearOf(d.startDate));
+    checkYear(at, 'data.endDate', d.endDate, yearOf(d.endDate));
+    for (let i = 0; i < d.taskIds.length; i++) {
+      const taskId = d.taskIds[i]!;
+      const task = findTask(plan, taskId);
       if (!task) issues.push({ code: 'unknown_reference', path: `data.taskIds.${i}`, message: `plan ${plan.planId} has no task ${taskId}` });
       else if (!isTaskUnit(task, d.orgId)) issues.push({ code: 'unit_not_assigned', path: `data.taskIds.${i}`, message: `${taskId} is not a task of ${d.orgId}` });
-    });
+    }
   }
   return issues;
+}
+
+interface InstantCheck {
+  plan: Plan;
+  receivedAt: Date;
+  /** The receipt plus the allowed skew (ms). */
+  latest: number;
+  issues: MessageIssue[];
+}
+
+/** An instant no later than the receipt (plus the skew) and within the plan's years; its local date when it passes. */
+function checkInstant(c: InstantCheck, path: string, value: string): string | undefined {
+  const at = new Date(value);
+  if (at.getTime() > c.latest) {
+    c.issues.push({ code: 'time_out_of_range', path, message: `${value} is later than the time of receipt (${c.receivedAt.toISOString()}); send the time the report was made, with its real UTC offset` });
+    return undefined;
+  }
+  const date = localDateOf(at, c.plan.timeZone);
+  return checkYear(c, path, value, yearOf(date)) ? date : undefined;
+}
+
+function checkYear(c: InstantCheck, path: string, value: string, year: number): boolean {
+  if (Math.abs(year - c.plan.year) <= PLAN_YEAR_MARGIN) return true;
+  c.issues.push({ code: 'time_out_of_range', path, message: `${value} is outside the plan's years ${c.plan.year - PLAN_YEAR_MARGIN}–${c.plan.year + PLAN_YEAR_MARGIN}` });
+  return false;
+}
+
+function findTask(plan: Plan, taskId: string): Task | undefined {
+  for (const t of plan.tasks) if (t.taskId === taskId) return t;
+  return undefined;
 }
 
 function checkPeriod(plan: Plan, task: Task, period: string, reportedOn: string, issues: MessageIssue[]): void {
