@@ -1,8 +1,8 @@
 import type { WebhookEnvelope } from '../../events/schemas.js';
-import { getPlan } from '../plan/catalog.js';
+import { findTask, getPlan } from '../plan/catalog.js';
 import type { PlanAmender } from '../plan/amender.js';
 import type { Plan, Task } from '../plan/schema.js';
-import { PLAN_YEAR_MARGIN } from '../plan/span.js';
+import { PLAN_YEAR_MARGIN, withinPlanSpan } from '../plan/span.js';
 import { isTaskUnit, reportsKpi } from '../plan/units.js';
 import { cycleOfPeriod, periodStartDate } from '../time/period.js';
 import { localDateOf, yearOf } from '../time/local-date.js';
@@ -87,8 +87,8 @@ export function checkMessage(envelope: WebhookEnvelope, options: CheckOptions): 
     }
   } else {
     const d = envelope.data;
-    checkYear(at, 'data.startDate', d.startDate, yearOf(d.startDate));
-    checkYear(at, 'data.endDate', d.endDate, yearOf(d.endDate));
+    checkYear(at, 'data.startDate', d.startDate, d.startDate);
+    checkYear(at, 'data.endDate', d.endDate, d.endDate);
     for (let i = 0; i < d.taskIds.length; i++) {
       const taskId = d.taskIds[i]!;
       const task = findTask(plan, taskId);
@@ -115,18 +115,14 @@ function checkInstant(c: InstantCheck, path: string, value: string): string | un
     return undefined;
   }
   const date = localDateOf(at, c.plan.timeZone);
-  return checkYear(c, path, value, yearOf(date)) ? date : undefined;
+  return checkYear(c, path, value, date) ? date : undefined;
 }
 
-function checkYear(c: InstantCheck, path: string, value: string, year: number): boolean {
-  if (Math.abs(year - c.plan.year) <= PLAN_YEAR_MARGIN) return true;
+/** The plan's span (shared/plan/span.ts), the same rule the read API holds its dates to. */
+function checkYear(c: InstantCheck, path: string, value: string, date: string): boolean {
+  if (withinPlanSpan(c.plan, date)) return true;
   c.issues.push({ code: 'time_out_of_range', path, message: `${value} is outside the plan's years ${c.plan.year - PLAN_YEAR_MARGIN}–${c.plan.year + PLAN_YEAR_MARGIN}` });
   return false;
-}
-
-function findTask(plan: Plan, taskId: string): Task | undefined {
-  for (const t of plan.tasks) if (t.taskId === taskId) return t;
-  return undefined;
 }
 
 function checkPeriod(plan: Plan, task: Task, period: string, reportedOn: string, issues: MessageIssue[]): void {
