@@ -3,7 +3,8 @@ import { findOrg, orgName } from '../org/directory.js';
 import type { Plan } from '../plan/schema.js';
 import { daysBetween, formatChineseDate as cnDate } from '../time/local-date.js';
 import { digestIdOf } from './keys.js';
-import { cnPeriod, cnPeriods, cnWeekday } from './wording.js';
+import { cnPeriod } from '../time/period.js';
+import { cnPeriods, cnWeekday } from './wording.js';
 
 /** Most urgent first. */
 export const KIND_ORDER: readonly ReminderKind[] = ['escalation', 'blocked', 'returned', 'overdue', 'report_missing', 'due_soon', 'report_due_soon', 'stagnant'];

@@ -8,8 +8,8 @@ import { completedMilestones, isTaskDone, type EventRef, type UnitTaskState } fr
 import { addDays, daysBetween, localDateOf } from '../time/local-date.js';
 import { CYCLE_DAYS, REPORT_NOTICE_WORKDAYS, RESPONSE_WORKDAYS, STAGNANT_GRACE_DAYS } from './constants.js';
 import { REPORTS_ITEM, blockedKey, dueSoonKey, escalationKey, overdueKey, reportDueSoonKey, reportMissingKey, returnedKey, stagnantKey } from './keys.js';
-import { periodStartDate } from '../time/period.js';
-import { periodsOfYear, reportDueDate, reportDueWorkday } from './periods.js';
+import { reportDueWorkday } from './periods.js';
+import { periodStartDate, periodsOfYear, reportDueDate } from '../time/period.js';
 import { milestoneRecipients, taskRecipients } from './recipients.js';
 
 /** One reminder a run could send, before it knows what was sent already. */

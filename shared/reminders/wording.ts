@@ -1,8 +1,10 @@
 import { dayOfWeek } from '../time/local-date.js';
+import { cnPeriodWithinYear } from '../time/period.js';
 
 /**
  * How periods and weekdays are written in what the office reads: 2023年6月, 2023年第二季度,
- * 星期日 — never ISO. Dates: `formatChineseDate` (shared/time/local-date.ts).
+ * 星期日 — never ISO. Dates: `formatChineseDate` (shared/time/local-date.ts); one period: `cnPeriod`
+ * (shared/time/period.ts).
  */
 
 const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'] as const;
@@ -10,19 +12,6 @@ const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四
 /** `2023-12-31` → `星期日`. */
 export function cnWeekday(date: string): string {
   return WEEKDAYS[dayOfWeek(date)] as string;
-}
-
-const QUARTERS = ['第一季度', '第二季度', '第三季度', '第四季度'] as const;
-
-/** The part of a period after its year: `6月` or `第二季度`. */
-function withinYear(period: string): string {
-  const quarter = /^\d{4}-Q([1-4])$/.exec(period);
-  return quarter ? (QUARTERS[Number(quarter[1]) - 1] as string) : `${Number(period.slice(5, 7))}月`;
-}
-
-/** `2023-06` → `2023年6月`; `2023-Q2` → `2023年第二季度`. */
-export function cnPeriod(period: string): string {
-  return `${period.slice(0, 4)}年${withinYear(period)}`;
 }
 
 /** The index of a period within its year (month 1–12, quarter 1–4) and whether it is a quarter. */
@@ -49,8 +38,8 @@ export function cnPeriods(periods: readonly string[]): string {
           if (next.quarter !== first.quarter || next.n !== indexOf(list[j] as string).n + 1) break;
           j++;
         }
-        if (j - i >= 2) parts.push(`${withinYear(list[i] as string)}至${withinYear(list[j] as string)}`);
-        else for (let k = i; k <= j; k++) parts.push(withinYear(list[k] as string));
+        if (j - i >= 2) parts.push(`${cnPeriodWithinYear(list[i] as string)}至${cnPeriodWithinYear(list[j] as string)}`);
+        else for (let k = i; k <= j; k++) parts.push(cnPeriodWithinYear(list[k] as string));
         i = j + 1;
       }
       return `${year}年${parts.join('、')}`;

@@ -4,7 +4,8 @@ import { buildDigest, compareUrgency, kindsOf, mostUrgentKind } from '../../shar
 import { MAX_TRANSACTION_ACTIONS, packDigest } from '../../shared/reminders/pack.js';
 import type { SelectedReminder } from '../../shared/reminders/select.js';
 import { channelsFromDirectory } from '../../shared/reminders/channels.js';
-import { cnPeriod, cnPeriods, cnWeekday } from '../../shared/reminders/wording.js';
+import { cnPeriod } from '../../shared/time/period.js';
+import { cnPeriods, cnWeekday } from '../../shared/reminders/wording.js';
 import { BUREAU, LEAD, testPlan } from './reminders.fakes.js';
 
 const items: ReminderItem[] = [

@@ -5,7 +5,7 @@ import type { Plan, PlanInput } from '../../shared/plan/schema.js';
 import { taskUnits } from '../../shared/plan/units.js';
 import type { UnitTaskRecord } from '../../shared/ports/state.js';
 import { periodsToRead, reminderCandidates, reportedKey, type ReminderCandidate } from '../../shared/reminders/policy.js';
-import { periodsOfYear } from '../../shared/reminders/periods.js';
+import { periodsOfYear } from '../../shared/time/period.js';
 import { kpiReporters, milestoneRecipients, taskRecipients } from '../../shared/reminders/recipients.js';
 import { selectNew } from '../../shared/reminders/select.js';
 import { escalationStateKey } from '../../shared/reminders/keys.js';

@@ -7,7 +7,7 @@ import type { CommitOutcome, DigestCommit, EscalationRef, ReminderLookup, Remind
 import type { PlanState, PlanStateReader, SportsEventRecord, UnitTaskRecord } from '../../shared/ports/state.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
 import { escalationStateKey } from '../../shared/reminders/keys.js';
-import { periodsOfYear } from '../../shared/reminders/periods.js';
+import { periodsOfYear } from '../../shared/time/period.js';
 
 /**
  * An in-memory ReminderStore with the DynamoDB adapter's semantics: a commit is all or nothing,
