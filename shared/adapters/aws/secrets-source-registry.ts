@@ -42,6 +42,11 @@ export class SecretsSourceRegistry implements SourceRegistry {
     private readonly options: SecretsSourceRegistryOptions = {},
   ) {}
 
+  /** The oldest copy served while refreshes fail: the TTL plus the allowed staleness. */
+  private get oldestServedMs(): number {
+    return this.ttlMs + (this.options.maxStaleMs ?? 24 * 3600_000);
+  }
+
   async get(sourceId: string): Promise<WebhookSource | undefined> {
     const now = this.now();
     if (!this.cache || (now - this.cache.at > this.ttlMs && now >= this.nextAttemptAt)) {
@@ -52,11 +57,11 @@ export class SecretsSourceRegistry implements SourceRegistry {
         const error = err instanceof Error ? err : new Error(String(err));
         if (!this.cache) throw error;
         const staleForMs = now - this.cache.at;
-        if (staleForMs > this.ttlMs + (this.options.maxStaleMs ?? 24 * 3600_000)) throw error;
+        if (staleForMs > this.oldestServedMs) throw error;
         this.nextAttemptAt = now + (this.options.retryAfterMs ?? 30_000);
         this.options.onStale?.({ error, staleForMs });
       }
-    } else if (now - this.cache.at > this.ttlMs + (this.options.maxStaleMs ?? 24 * 3600_000)) {
+    } else if (now - this.cache.at > this.oldestServedMs) {
       throw new Error('sources secret could not be refreshed for longer than allowed');
     }
     return this.cache.sources.get(sourceId);
