@@ -9,35 +9,21 @@ import { buildOpenApiDocument } from '../../shared/api/openapi.js';
 import { ErrorResponse, RankingsResponse } from '../../shared/api/responses.js';
 import { parseBulletinPeriod } from '../../shared/bulletin/period.js';
 import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
-import { replayReports } from '../../shared/kpi/reconcile.js';
 import { fixedClock } from '../../shared/ports/clock.js';
 import type { SnapshotStore } from '../../shared/ports/snapshots.js';
-import type { Page, PlanState, PlanStateReader, ReportReader, SportsEventRecord, StoredReport } from '../../shared/ports/state.js';
+import type { Page, ReportReader, StoredReport } from '../../shared/ports/state.js';
 import { progressReport, sportsEvent } from '../helpers/reports.js';
 import { planViewAsOf } from '../../functions/bulletin-api/bulletin.js';
 import { getPlan } from '../../shared/plan/catalog.js';
 import type { ReviewRecordedDetail } from '../../events/schemas.js';
-import { FakeReviewStore } from './review.fakes.js';
+import { FakeReviewStore, ReportsReader } from './review.fakes.js';
 
 const PLAN = 'jining-sports-2023';
 const P = `/v1/plans/${PLAN}`;
 
-/** Serves the audit trail newest first in pages of the asked size, as the DynamoDB store does. */
-class AuditTrailStore implements PlanStateReader, ReportReader {
+/** The plan state of its reports (ReportsReader), and their audit trail newest first in pages of the asked size, as the DynamoDB store does. */
+class AuditTrailStore extends ReportsReader implements ReportReader {
   pagesRead = 0;
-  constructor(
-    private readonly reports: StoredReport[],
-    private readonly events: SportsEventRecord[] = [],
-  ) {}
-  async loadPlanState(planId: string): Promise<PlanState> {
-    return replayReports(this.reports.filter((r) => r.planId === planId));
-  }
-  async listEvents(planId: string): Promise<SportsEventRecord[]> {
-    return this.events.filter((e) => e.planId === planId);
-  }
-  async reportedUnits(): Promise<Array<{ taskId: string; orgId: string }>> {
-    return [];
-  }
   async listReports(planId: string, taskId: string, options: { limit: number; startKey?: Record<string, unknown> }): Promise<Page<StoredReport>> {
     this.pagesRead++;
     const rows = this.reports
