@@ -165,6 +165,8 @@ export class StreamPoller {
   private wake: (() => void) | undefined;
   private readonly iterators = new Map<string, string>();
   private idlePassStartedAt = -1;
+  /** The latest `since` asked about: the next pass lists the shards again if its list is older. */
+  private wantedSince = -1;
   private readonly now: () => number;
 
   constructor(private readonly options: StreamPollerOptions) {
@@ -183,9 +185,15 @@ export class StreamPoller {
     await this.loop;
   }
 
-  /** True once a whole pass over the stream that began at or after `since` found nothing new to hand on. */
+  /**
+   * True once a whole pass over the stream found nothing new to hand on, where the pass began, and
+   * its list of shards was read, strictly after `since`. Strictly: a pass that began in the same
+   * millisecond may have read a shard just before a record written in that millisecond. Asking also
+   * makes the next pass list the shards again, so a shard opened since the last listing is not missed.
+   */
   caughtUpSince(since: number): boolean {
-    return this.idlePassStartedAt >= since;
+    this.wantedSince = Math.max(this.wantedSince, since);
+    return this.idlePassStartedAt > since;
   }
 
   private async run(): Promise<void> {
@@ -198,7 +206,7 @@ export class StreamPoller {
       let found = false;
       let failed = false;
       try {
-        if (passStart - refreshedAt >= REFRESH_SHARDS_MS) {
+        if (passStart - refreshedAt >= REFRESH_SHARDS_MS || refreshedAt <= this.wantedSince) {
           shards = await this.options.source.shards();
           refreshedAt = passStart;
         }
@@ -216,7 +224,8 @@ export class StreamPoller {
         if (err instanceof Error && /ExpiredIterator|TrimmedDataAccess|ResourceNotFound/.test(err.name)) this.iterators.clear();
         log?.(`stream ${this.options.functionName}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
       }
-      if (!found && !failed) this.idlePassStartedAt = passStart;
+      // The pass knew the stream as of its shard listing, which may be older than the pass.
+      if (!found && !failed) this.idlePassStartedAt = Math.min(passStart, refreshedAt);
       failures = failed ? failures + 1 : 0;
       if (failed) await this.sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** Math.min(failures, 6)));
       else if (!found) await this.sleep(this.options.idleMs ?? 100);

@@ -56,7 +56,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function poller(stream: MemoryStream, handler: (e: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>, batchSize = 2) {
+async function poller(stream: MemoryStream, handler: (e: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>, batchSize = 2, now?: () => number) {
   const p = new StreamPoller({
     source: stream,
     checkpoints: await StreamCheckpoints.open(join(dir, 'checkpoints.jsonl'), stream.streamArn),
@@ -67,6 +67,7 @@ async function poller(stream: MemoryStream, handler: (e: DynamoDBStreamEvent) =>
     timeoutMs: 5_000,
     region: 'local',
     idleMs: 5,
+    ...(now ? { now } : {}),
   });
   return p;
 }
@@ -166,5 +167,42 @@ describe('StreamPoller', () => {
     await caughtUp(p);
     await p.stop();
     expect(seen).toEqual(['p1', 'p2', 'c1']);
+  });
+
+  // A frozen clock makes the two races of `caughtUpSince` certain instead of rare (CI once saw each).
+  it('a pass that began in the same millisecond as `since` does not count: it may have read the shard before the record', async () => {
+    let t = 100;
+    const stream = new MemoryStream();
+    stream.shard('s1');
+    const batches: string[][] = [];
+    const p = await poller(stream, async (e) => void batches.push(ids(e)), 2, () => t);
+    p.start();
+    expect(await waitUntil(() => p.caughtUpSince(99), 5_000)).toBe(true);
+    stream.append('s1', 'report', 'a');
+    // Every pass now starts at 100, some of them before the append: none of them answers for it.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(p.caughtUpSince(100)).toBe(false);
+    t = 101;
+    expect(await waitUntil(() => p.caughtUpSince(100), 5_000)).toBe(true);
+    await p.stop();
+    expect(batches).toEqual([['a']]);
+  });
+
+  it('asking lists the shards again: a shard opened after the last listing is read before it answers', async () => {
+    let t = 100;
+    const stream = new MemoryStream();
+    stream.shard('s1');
+    const seen: string[] = [];
+    const p = await poller(stream, async (e) => void seen.push(...ids(e)), 2, () => t);
+    p.start();
+    expect(await waitUntil(() => p.caughtUpSince(99), 5_000)).toBe(true);
+    // The listing is at most a second old (by this clock it is still fresh) when the shard rolls over.
+    stream.shards_[0]!.closed = true;
+    stream.shard('s2', 's1');
+    stream.append('s2', 'report', 'e');
+    t = 101;
+    expect(await waitUntil(() => p.caughtUpSince(100), 5_000)).toBe(true);
+    await p.stop();
+    expect(seen).toEqual(['e']);
   });
 });
