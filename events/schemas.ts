@@ -178,18 +178,23 @@ export type ReviewRecordedDetail = z.infer<typeof ReviewRecordedDetail>;
  * its work blocked, for its supervisor to resolve (协调); `returned`: the office returned the unit's
  * completion claim (退回), with its comment. docs/reminders.md has every kind.
  */
-export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant', 'report_due_soon', 'blocked', 'returned'] as const;
+export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant', 'report_due_soon', 'blocked', 'returned', 'bulletin_ready'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
-export const ReminderItem = z.object({
+/** The kinds about the plan as a whole, not one task: no `taskId`, no `dueDate`. */
+export const PLAN_REMINDER_KINDS = ['bulletin_ready'] as const satisfies readonly (typeof REMINDER_KINDS)[number][];
+
+export const ReminderItem = z
+  .object({
   key: z.string().min(1),
   kind: z.enum(REMINDER_KINDS),
-  taskId: Id,
+  /** Every kind but `bulletin_ready` (PLAN_REMINDER_KINDS). */
+  taskId: Id.optional(),
   milestoneId: Id.optional(),
   /** For escalations and `blocked`: the unit the item is about (the digest goes to its supervisor). */
   subjectOrgId: Id.optional(),
-  /** For reports: the (earliest missing) period's due day, moved to a workday. */
-  dueDate: IsoDate,
+  /** Every kind but `bulletin_ready`. For reports: the (earliest missing) period's due day, moved to a workday. */
+  dueDate: IsoDate.optional(),
   title: z.string(),
   daysOverdue: z.number().int().optional(),
   workdaysOverdue: z.number().int().optional(),
@@ -221,8 +226,22 @@ export const ReminderItem = z.object({
    */
   sourceId: Id.optional(),
   webhookId: Id.optional(),
-});
+  /** `bulletin_ready`: where the bulletin is read, relative to the read API (`/v1/plans/{planId}/bulletins/{period}`). */
+  link: z.string().startsWith('/v1/').max(200).optional(),
+})
+  .superRefine((item, ctx) => {
+    if ((PLAN_REMINDER_KINDS as readonly string[]).includes(item.kind)) {
+      if (!item.period) ctx.addIssue({ code: 'custom', path: ['period'], message: `${item.kind} names its period` });
+      return;
+    }
+    for (const field of ['taskId', 'dueDate'] as const) {
+      if (item[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `a ${item.kind} item names its ${field}` });
+    }
+  });
 export type ReminderItem = z.infer<typeof ReminderItem>;
+/** An item about one task (every kind but PLAN_REMINDER_KINDS): its task and due date are known. */
+export type TaskReminderItem = ReminderItem & { taskId: string; dueDate: string };
+export const isTaskReminderItem = (item: ReminderItem): item is TaskReminderItem => item.taskId !== undefined && item.dueDate !== undefined;
 
 /** One digest (one notification) for one recipient unit from one reminder run. */
 export const ReminderDueDetail = z.object({

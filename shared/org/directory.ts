@@ -7,7 +7,11 @@ import { Org, type OrgKind } from './schema.js';
  * is addressed to. The offices and units are a plausible default for a municipal sports bureau
  * (the notice does not list them) and can be edited here.
  */
-const BUREAU = 'jn-sports-bureau';
+/**
+ * The bureau: the root of the directory, the supervisor escalations go to, and the recipient of what
+ * the supervision office (督查室) reads on the bureau's behalf (the monthly bulletin's notice).
+ */
+export const BUREAU = 'jn-sports-bureau';
 
 const raw: Array<{ orgId: string; name: string; kind: OrgKind; supervisorOrgId?: string | null }> = [
   { orgId: BUREAU, name: '济宁市体育局', kind: 'bureau', supervisorOrgId: null },

@@ -1,4 +1,4 @@
-import type { ReminderDueDetail, ReminderItem, ReminderKind } from '../../events/schemas.js';
+import { isTaskReminderItem, type ReminderDueDetail, type ReminderItem, type ReminderKind, type TaskReminderItem } from '../../events/schemas.js';
 import { findOrg, orgName } from '../org/directory.js';
 import type { Plan } from '../plan/schema.js';
 import { daysBetween, formatChineseDate as cnDate } from '../time/local-date.js';
@@ -7,7 +7,7 @@ import { cnPeriod } from '../time/period.js';
 import { cnPeriods, cnWeekday } from './wording.js';
 
 /** Most urgent first. */
-export const KIND_ORDER: readonly ReminderKind[] = ['escalation', 'blocked', 'returned', 'overdue', 'report_missing', 'due_soon', 'report_due_soon', 'stagnant'];
+export const KIND_ORDER: readonly ReminderKind[] = ['escalation', 'blocked', 'returned', 'overdue', 'report_missing', 'due_soon', 'report_due_soon', 'stagnant', 'bulletin_ready'];
 
 export const KIND_LABELS: Record<ReminderKind, string> = {
   escalation: '督办升级',
@@ -18,6 +18,7 @@ export const KIND_LABELS: Record<ReminderKind, string> = {
   due_soon: '临期',
   report_due_soon: '报送提醒',
   stagnant: '进度停滞',
+  bulletin_ready: '通报',
 };
 
 const rank = (kind: ReminderKind) => KIND_ORDER.indexOf(kind);
@@ -32,8 +33,9 @@ export function compareUrgency(a: ReminderItem, b: ReminderItem): number {
     rank(a.kind) - rank(b.kind) ||
     (lateFirst(a.kind) ? (b.workdaysOverdue ?? 0) - (a.workdaysOverdue ?? 0) : 0) ||
     (a.kind === 'due_soon' ? (a.workdaysLeft ?? 0) - (b.workdaysLeft ?? 0) : 0) ||
-    a.dueDate.localeCompare(b.dueDate) ||
-    a.taskId.localeCompare(b.taskId) ||
+    (a.dueDate ?? '').localeCompare(b.dueDate ?? '') ||
+    (a.taskId ?? '').localeCompare(b.taskId ?? '') ||
+    (a.period ?? '').localeCompare(b.period ?? '') ||
     (a.milestoneId ?? '').localeCompare(b.milestoneId ?? '') ||
     a.key.localeCompare(b.key)
   );
@@ -53,7 +55,7 @@ function taskTitle(plan: Plan, taskId: string): string {
   return plan.tasks.find((t) => t.taskId === taskId)?.title ?? '';
 }
 
-function itemName(plan: Plan, item: ReminderItem): string {
+function itemName(plan: Plan, item: TaskReminderItem): string {
   const taskPart = `${item.taskId} ${taskTitle(plan, item.taskId) || item.title}`;
   return item.milestoneId ? `${taskPart}／节点 ${item.milestoneId}“${item.title}”` : taskPart;
 }
@@ -69,6 +71,7 @@ interface DigestInput {
 /** One line in the office's words: what, since when, how late in workdays, and what to do by when. */
 function line(input: DigestInput, item: ReminderItem): string {
   const { plan, date, orgId } = input;
+  if (!isTaskReminderItem(item)) return planLine(plan, item);
   const name = itemName(plan, item);
   const recipient = orgName(orgId);
   const subject = orgName(item.subjectOrgId ?? '');
@@ -114,7 +117,19 @@ function line(input: DigestInput, item: ReminderItem): string {
       const since = item.lastReportDate ?? date;
       return `${name}：最近一次进度填报为${cnDate(since)}，已${daysBetween(since, date)}天无更新。请于${by}前报送最新进度。`;
     }
+    case 'bulletin_ready':
+      return planLine(plan, item);
   }
+}
+
+/**
+ * An item about the plan as a whole: the month's bulletin (通报) is ready for the office. The text
+ * names no API path (what the office reads has no ISO periods); the item's `link` is for systems.
+ */
+function planLine(plan: Plan, item: ReminderItem): string {
+  const label = item.period ? cnPeriod(item.period) : '';
+  const by = item.actBy ? `于${cnDate(item.actBy)}前` : '';
+  return `${label}《${plan.title}》落实情况通报已生成，可在督查督办看板“总览”页下载（Excel、CSV、网页版）。请${by}审核印发。`;
 }
 
 /** The digest text (Chinese, Markdown that WeCom and DingTalk robots render; readable as plain text). */

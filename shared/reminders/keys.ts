@@ -21,6 +21,9 @@ export const blockedKey = (taskId: string, orgId: string, reportDate: string) =>
 /** Once per returned claim (the claim's `reportedAt` in UTC: a claim has one decision). */
 export const returnedKey = (taskId: string, orgId: string, claimReportedAtUtc: string) => `returned#${taskId}#${orgId}#${claimReportedAtUtc}`;
 
+/** Once per month: that month's bulletin (通报) is ready (see shared/reminders/bulletin-ready.ts). */
+export const bulletinReadyKey = (period: string, orgId: string) => `bulletin_ready#${period}#${orgId}`;
+
 /**
  * The item a unit's missing reports are escalated as: one per unit across its tasks, so that the
  * supervisor reads one line per unit that does not report (its state is apart from any deadline's).

@@ -11,6 +11,7 @@ import { REPORTS_ITEM, blockedKey, dueSoonKey, escalationKey, overdueKey, report
 import { reportDueWorkday } from './periods.js';
 import { periodStartDate, periodsOfYear, reportDueDate } from '../time/period.js';
 import { milestoneRecipients, taskRecipients } from './recipients.js';
+import { bulletinReadyCandidate } from './bulletin-ready.js';
 
 /** One reminder a run could send, before it knows what was sent already. */
 export interface ReminderCandidate {
@@ -111,7 +112,9 @@ interface OpenItem {
  * - `stagnant`: latest status `in_progress` and no report for a full cycle plus a grace period;
  * - `blocked`: a unit's latest report says `blocked`: its supervisor, once per such report;
  * - `returned`: the office returned the unit's completion claim: the unit, once per claim, with the
- *   office's comment; its other reminders of the task resume (a returned unit is in progress again).
+ *   office's comment; its other reminders of the task resume (a returned unit is in progress again);
+ * - `bulletin_ready`: from the first workday of a month, the previous month's bulletin (通报) is
+ *   ready: the bureau (the supervision office reads its digest), once per month (bulletin-ready.ts).
  * Recipients: `taskRecipients` for the task, `milestoneRecipients` for each milestone. Nothing for a
  * done task (every lead unit's claim approved), a complete milestone (an owner reported it, or a held
  * event completed it), or a unit whose completion claim on the task is pending review or approved.
@@ -327,5 +330,7 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
     }
   }
   reportEscalations();
+  const bulletin = bulletinReadyCandidate(plan, today, calendar);
+  if (bulletin) out.push(bulletin);
   return out;
 }

@@ -116,7 +116,9 @@ describe('nobody reports (issue 14 points 1, 9, 10, 11, 13)', () => {
     expect([...new Set(alarms.map((i) => i.milestoneId))]).toEqual(['T10-M1']);
     // Points 10 and 13: the bureau is asked, by name, to chase each unit that does not report.
     const bureau = digestOf(sent, 'jn-sports-bureau');
-    expect(bureau.items.every((i) => i.kind === 'escalation')).toBe(true);
+    // 07-03 is July's first workday: besides the escalations, June's bulletin (通报) is ready (issue 16).
+    expect(bureau.items.filter((i) => i.kind !== 'escalation')).toEqual([{ kind: 'bulletin_ready', period: '2023-06' }]);
+    expect(bureau.text).toMatch(/\d+\. 【通报】2023年6月《济宁市体育局2023年工作要点》落实情况通报已生成，可在督查督办看板“总览”页下载（Excel、CSV、网页版）。请于2023年7月5日前审核印发。$/);
     expect(bureau.text).toMatch(/【督办升级】任城区进度逾期未报送：T08 健全完善各级体育组织网络（2023年1月至6月）；T10 [^；]+；T17 [^。]+。最早一期应于2023年1月28日前报送，已逾期\d+个工作日。请济宁市体育局督促其于2023年7月\d+日前补报。/);
     expect(bureau.text).toContain('【督办升级】T10 继续开展太极拳推广普及工作／节点 T10-M1“5.19全国太极拳大联动展示活动”：群众体育科未按期办结，2023年5月19日到期，已逾期');
     expect(bureau.text).not.toContain('另有');

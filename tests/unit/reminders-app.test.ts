@@ -67,8 +67,12 @@ describe('send-reminders: exactly once', () => {
     expect(lead?.text).toContain('群众体育科');
     expect(lead?.text).toContain('共3项待办——逾期1项，临期1项，进度停滞1项');
     expect(lead?.text).toContain('国庆节前后事项');
+    // The bureau: the escalation, and (from October's first workday, 10-07, on) September's bulletin is ready.
     const bureau = digests.find((d) => d.orgId === BUREAU);
-    expect(bureau?.items.map((i) => [i.kind, i.subjectOrgId])).toEqual([['escalation', LEAD]]);
+    expect(bureau?.items.map((i) => [i.kind, i.subjectOrgId ?? i.period])).toEqual([
+      ['escalation', LEAD],
+      ['bulletin_ready', '2023-09'],
+    ]);
   });
 
   it('thresholds count workdays; one that came due in the holiday is sent on the next workday run, once', async () => {
@@ -235,6 +239,18 @@ describe('send-reminders on the real plan (issue 14 points 9 and 11)', () => {
   });
 });
 
+describe('send-reminders: the monthly bulletin (通报)', () => {
+  it('on October’s first workday the bureau’s digest says September’s bulletin is ready, where to get it, and only once', async () => {
+    const { handler, bus } = setup();
+    await handler({ now: at9('2023-10-07') });
+    await handler({ now: at9('2023-10-09') });
+    const items = bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'bulletin_ready').map((i) => ({ date: d.date, orgId: d.orgId, i, text: d.text })));
+    expect(items.map(({ date, orgId, i }) => [date, orgId, i.period, i.link])).toEqual([['2023-10-07', BUREAU, '2023-09', '/v1/plans/test-plan/bulletins/2023-09']]);
+    expect(items[0]?.text).toContain('【通报】2023年9月《测试工作要点》落实情况通报已生成，可在督查督办看板“总览”页下载（Excel、CSV、网页版）。请于2023年10月9日前审核印发。');
+    for (const d of bus.digests()) expect(ReminderDueDetail.safeParse(d).success).toBe(true);
+  });
+});
+
 describe('send-reminders: run flow', () => {
   it('does nothing on a non-workday, not even a read', async () => {
     const { handler, reader, store, bus, logger } = setup();
@@ -299,17 +315,19 @@ describe('send-reminders: run flow', () => {
   it('counts items by kind in the summary and in the RemindersSent metric', async () => {
     const { handler, metrics } = setup();
     const out = await handler({ now: at9('2023-10-09') });
-    expect(out.runs[0]?.byKind).toEqual({ due_soon: 1, overdue: 1, escalation: 1, report_missing: 0, stagnant: 0, report_due_soon: 0, blocked: 0, returned: 0 });
-    expect(out.runs[0]?.sent).toBe(3);
+    // September's bulletin is announced to the bureau, in the digest it gets for the escalation.
+    expect(out.runs[0]?.byKind).toEqual({ due_soon: 1, overdue: 1, escalation: 1, report_missing: 0, stagnant: 0, report_due_soon: 0, blocked: 0, returned: 0, bulletin_ready: 1 });
+    expect(out.runs[0]?.sent).toBe(4);
     expect(out.runs[0]?.digests).toBe(2);
     expect(metrics.counts.filter((c) => c.name === 'RemindersSent').sort((a, b) => a.dimensions.Kind!.localeCompare(b.dimensions.Kind!))).toEqual([
+      { name: 'RemindersSent', dimensions: { Kind: 'bulletin_ready' }, value: 1 },
       { name: 'RemindersSent', dimensions: { Kind: 'due_soon' }, value: 1 },
       { name: 'RemindersSent', dimensions: { Kind: 'escalation' }, value: 1 },
       { name: 'RemindersSent', dimensions: { Kind: 'overdue' }, value: 1 },
     ]);
     // A second run sends nothing new: nothing counted.
     await handler({ now: at9('2023-10-09') });
-    expect(metrics.total('RemindersSent')).toBe(3);
+    expect(metrics.total('RemindersSent')).toBe(4);
   });
 
   it('rejects an unknown plan and an invalid `now`', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReminderItem } from '../../events/schemas.js';
+import { ReminderDueDetail, ReminderItem } from '../../events/schemas.js';
 import { buildDigest, compareUrgency, kindsOf, mostUrgentKind } from '../../shared/reminders/digest.js';
 import { MAX_TRANSACTION_ACTIONS, packDigest } from '../../shared/reminders/pack.js';
 import type { SelectedReminder } from '../../shared/reminders/select.js';
@@ -175,5 +175,25 @@ describe('channelsFromDirectory', () => {
   it('falls back to the notifications topic when a unit has none (no reminder goes nowhere)', () => {
     expect(channelsFromDirectory(LEAD)).toEqual([{ kind: 'sns' }]);
     expect(channelsFromDirectory('unknown-org')).toEqual([{ kind: 'sns' }]);
+  });
+});
+
+describe('items about the plan, not a task (bulletin_ready)', () => {
+  const bulletin: ReminderItem = { key: `bulletin_ready#2023-09#${BUREAU}`, kind: 'bulletin_ready', title: '2023年9月督查督办通报', period: '2023-09', link: '/v1/plans/test-plan/bulletins/2023-09' };
+
+  it('comes last, after every item about a task, and is counted as 通报', () => {
+    const digest = buildDigest({ plan: testPlan(), date: '2023-10-09', orgId: BUREAU, items: [bulletin, ...items] });
+    expect(digest.items.at(-1)).toEqual(bulletin);
+    expect(digest.text).toMatch(/，通报1项。/);
+    expect(ReminderDueDetail.safeParse(digest).success).toBe(true);
+  });
+
+  it('the contract: a task’s kind names its task and due date; the bulletin names its period', () => {
+    const { taskId: _t, ...noTask } = items[0]!;
+    expect(ReminderItem.safeParse(noTask).error?.issues.map((i) => i.path.join('.'))).toEqual(['taskId']);
+    const { period: _p, ...noPeriod } = bulletin;
+    expect(ReminderItem.safeParse(noPeriod).error?.issues.map((i) => i.path.join('.'))).toEqual(['period']);
+    expect(ReminderItem.safeParse({ ...bulletin, link: 'https://elsewhere.example/x' }).success).toBe(false);
+    expect(ReminderItem.safeParse(bulletin).success).toBe(true);
   });
 });

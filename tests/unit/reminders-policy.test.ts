@@ -40,10 +40,10 @@ function run(today: string, options: { units?: UnitTaskRecord[]; reported?: stri
   });
 }
 
-/** The same, with every report in: only the deadline rules speak. */
+/** The same, with every report in: only the deadline rules speak (the monthly bulletin's notice is no deadline). */
 function runDeadlines(today: string, options: { units?: UnitTaskRecord[]; plan?: Plan } = {}) {
   const plan = options.plan ?? testPlan();
-  return run(today, { ...options, plan, reported: allReported(plan) });
+  return run(today, { ...options, plan, reported: allReported(plan) }).filter((c) => c.item.kind !== 'bulletin_ready');
 }
 
 /** `key → recipient` of the candidates of some kinds, sorted. */
@@ -493,5 +493,51 @@ describe('selectNew', () => {
     expect(at('2023-10-11', '2023-10-09').escalationsNotDue).toBe(1);
     const due = escalations(at('2023-10-12', '2023-10-09'));
     expect(due.map((r) => r.escalationUpdate)).toEqual([{ item: 'T01-M1', orgId: LEAD, previous: '2023-10-09' }]);
+  });
+});
+
+describe('bulletin_ready: the previous month’s 通报 is ready, on the first workday of the month', () => {
+  const bulletins = (today: string, plan: Plan = realPlan) =>
+    reminderCandidates({ plan, today, calendar, units: [], reported: new Set() })
+      .filter((c) => c.item.kind === 'bulletin_ready')
+      .map((c) => ({ to: c.recipientOrgId, ...c.item, claimKeys: c.claimKeys }));
+
+  it('Monday 2023-07-03, July’s first workday: June’s bulletin to the bureau, with its link, once per month by key', () => {
+    expect(bulletins('2023-07-03')).toEqual([
+      {
+        to: BUREAU,
+        key: `bulletin_ready#2023-06#${BUREAU}`,
+        kind: 'bulletin_ready',
+        title: '2023年6月督查督办通报',
+        period: '2023-06',
+        link: '/v1/plans/jining-sports-2023/bulletins/2023-06',
+        actBy: '2023-07-05',
+        claimKeys: [`bulletin_ready#2023-06#${BUREAU}`],
+      },
+    ]);
+  });
+
+  it.each([
+    ['2023-07-01', 'Saturday, before July’s first workday: June’s bulletin waits for Monday'],
+    ['2023-10-06', 'National Day holiday: October’s first workday is the make-up Saturday 10-07'],
+  ])('%s: nothing (%s)', (today) => {
+    expect(bulletins(today)).toEqual([]);
+  });
+
+  it.each([
+    ['2023-10-07', '2023-09', 'the make-up Saturday is October’s first workday'],
+    ['2023-07-20', '2023-06', 'a later run in the month makes good a missed first workday (the key keeps it once)'],
+    ['2023-06-30', '2023-05', 'June is not over: the month’s notice is still May’s'],
+    ['2024-01-02', '2023-12', 'the plan year’s last month, announced after New Year'],
+  ])('%s: %s’s bulletin (%s)', (today, period) => {
+    expect(bulletins(today).map((b) => b.period)).toEqual([period]);
+  });
+
+  it('no month outside the plan’s year, nor one that ended before the plan started', () => {
+    expect(bulletins('2024-02-01')).toEqual([]);
+    expect(bulletins('2023-01-03')).toEqual([]);
+    // The test plan starts on 2023-09-01: August ended before it, September is its first month.
+    expect(bulletins('2023-09-04', testPlan())).toEqual([]);
+    expect(bulletins('2023-10-09', testPlan()).map((b) => b.period)).toEqual(['2023-09']);
   });
 });

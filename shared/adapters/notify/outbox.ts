@@ -9,7 +9,8 @@ export interface OutboxEntry {
   id: string;
   channel: 'outbox';
   orgId: string;
-  items: Array<{ kind: ReminderKind; taskId: string; milestoneId?: string; dueDate: string }>;
+  /** `taskId` and `dueDate` for items about a task; `period` for the plan's own (the bulletin). */
+  items: Array<{ kind: ReminderKind; taskId?: string; milestoneId?: string; dueDate?: string; period?: string }>;
   text: string;
   sentAt: string;
 }
@@ -40,7 +41,13 @@ export class OutboxNotifier implements Notifier {
       id: digest.digestId,
       channel: 'outbox',
       orgId: digest.orgId,
-      items: digest.items.map((i) => ({ kind: i.kind, taskId: i.taskId, ...(i.milestoneId ? { milestoneId: i.milestoneId } : {}), dueDate: i.dueDate })),
+      items: digest.items.map((i) => ({
+        kind: i.kind,
+        ...(i.taskId ? { taskId: i.taskId } : {}),
+        ...(i.milestoneId ? { milestoneId: i.milestoneId } : {}),
+        ...(i.dueDate ? { dueDate: i.dueDate } : {}),
+        ...(i.taskId ? {} : i.period ? { period: i.period } : {}),
+      })),
       text: digest.text,
       sentAt: (this.options.now?.() ?? new Date()).toISOString(),
     };
