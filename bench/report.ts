@@ -1,6 +1,25 @@
+import type { CapacityResult } from './capacity.js';
+import type { ColdStart, TracingColdStart } from './cold-start.js';
+import type { CostBreakdown } from './cost.js';
+import type { IngestResult } from './ingest.js';
+import type { PipelineResult } from './pipeline.js';
+
+/** What `npm run bench` writes to bench/results/latest.json (and renders beside it). */
+export interface BenchReport {
+  generatedAt: string;
+  mode: 'quick' | 'full';
+  seed: number;
+  node: string;
+  ingest: IngestResult;
+  /** With the pipeline's own bound from the write count (bench/run.ts). */
+  pipeline: PipelineResult & { writesPerEvent: number; writeBoundPerSecond: number; ratioToWriteBound: number };
+  capacity: CapacityResult;
+  coldStart: { functions: ColdStart[]; tracing?: TracingColdStart[] };
+  cost: CostBreakdown & { assumptions: unknown; withPowertoolsIdempotency: CostBreakdown };
+}
+
 /** The benchmark result as a markdown table (bench/results/latest.md, quoted in the README). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a rendering of the JSON written beside it
-export function renderMarkdown(r: any): string {
+export function renderMarkdown(r: BenchReport): string {
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   const c = r.capacity;
   const lines = [
@@ -27,14 +46,14 @@ export function renderMarkdown(r: any): string {
     '',
     '| reports | factor | aggregation RCU | aggregation WCU | reminder RCU | reminder WCU |',
     '|---|---|---|---|---|---|',
-    ...c.scales.map((s: { reports: number; factor: number; aggregationRead: number; aggregationWrite: number; reminderRead: number; reminderWrite: number }) =>
-      `| ${s.reports} | ${s.factor}× | ${s.aggregationRead} | ${s.aggregationWrite} | ${s.reminderRead} | ${s.reminderWrite} |`,
+    ...c.scales.map(
+      (s) => `| ${s.reports} | ${s.factor}× | ${s.aggregationRead} | ${s.aggregationWrite} | ${s.reminderRead} | ${s.reminderWrite} |`,
     ),
     '',
     '| function | bundle (SDK inside) | init ms | empty-handler init ms | init − empty | largest inputs | without the SDK: bundle, init ms |',
     '|---|---|---|---|---|---|---|',
     ...r.coldStart.functions.map(
-      (f: { name: string; bytes: number; initMs: number; baselineInitMs: number; largest: Array<{ input: string; bytes: number }>; sdkFromRuntime: { bytes: number; initMs: number } }) =>
+      (f) =>
         `| ${f.name} | ${f.bytes} (${kib(f.bytes)}) | ${f.initMs} | ${f.baselineInitMs} | ${Math.round((f.initMs - f.baselineInitMs) * 100) / 100} | ${f.largest
           .slice(0, 4)
           .map((l) => `${l.input} ${kib(l.bytes)}`)
@@ -44,13 +63,13 @@ export function renderMarkdown(r: any): string {
     '| X-Ray tracing (context `tracing`): function | bundle bytes added | init CPU ms without → with | added CPU ms | init wall ms without → with |',
     '|---|---|---|---|---|',
     ...(r.coldStart.tracing ?? []).map(
-      (t: { name: string; bytesOff: number; bytesOn: number; cpuMsOff: number; cpuMsOn: number; addedCpuMs: number; wallMsOff: number; wallMsOn: number }) =>
+      (t) =>
         `| ${t.name} | ${t.bytesOn - t.bytesOff} | ${t.cpuMsOff} → ${t.cpuMsOn} | **${t.addedCpuMs}** | ${t.wallMsOff} → ${t.wallMsOn} |`,
     ),
     '',
     '| cost component (USD per million progress events) | ours | with idempotency |',
     '|---|---|---|',
-    ...Object.keys(r.cost.components).map((k) => `| ${k} | ${r.cost.components[k]} | ${r.cost.withPowertoolsIdempotency.components[k]} |`),
+    ...Object.entries(r.cost.components).map(([k, v]) => `| ${k} | ${v} | ${r.cost.withPowertoolsIdempotency.components[k]} |`),
     '',
     `Prices: ${r.cost.pricesAsOf}; assumptions: ${JSON.stringify(r.cost.assumptions)}.`,
     '',

@@ -123,7 +123,7 @@ async function main() {
 
   const result = {
     generatedAt: new Date().toISOString(),
-    mode: quick ? 'quick' : 'full',
+    mode: quick ? ('quick' as const) : ('full' as const),
     seed: SEED,
     sizes: SIZES,
     node: process.version,
