@@ -24,8 +24,27 @@ import { isConditionFailure } from './errors.js';
 import { messageOf } from './outbox.js';
 import { eventsPk, planStatePk, taskAuditPk, unitTaskSk } from './keys.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- items are untyped until mapped to the ports' types
-type Row = Record<string, any>;
+type Row = Record<string, unknown>;
+
+/** `[reportedAt, sourceId, webhookId]` of the report a part of the state came from. */
+type StoredProvenance = [string, string, string];
+
+/** A unit's state item as `itemOf` writes it (a figure is `[value, ...provenance]`). */
+interface StoredUnitItem {
+  kind: typeof UNIT_KIND;
+  taskId: string;
+  orgId: string;
+  status: UnitTaskState['head']['status'];
+  percentComplete?: number | null;
+  period: string;
+  reportedAt: string;
+  sourceId: string;
+  webhookId: string;
+  figures?: Record<string, [number, ...StoredProvenance]>;
+  milestones?: string[];
+  milestonesFrom?: StoredProvenance;
+  periods?: string[];
+}
 
 /** Attempts of one unit item's read-merge-write before the message fails (and is retried by its queue). */
 const MAX_WRITE_ATTEMPTS = 8;
@@ -223,7 +242,7 @@ const UNIT_KIND = 'unit';
  * A unit item's attributes. Provenance is kept as [reportedAt, sourceId, webhookId] lists, without
  * attribute names, to keep the item small (one write unit is 1 KB).
  */
-function itemOf(s: UnitTaskState): Record<string, unknown> {
+function itemOf(s: UnitTaskState): StoredUnitItem {
   return {
     kind: UNIT_KIND,
     taskId: s.taskId,
@@ -240,16 +259,18 @@ function itemOf(s: UnitTaskState): Record<string, unknown> {
   };
 }
 
-const from = (p: Provenance): [string, string, string] => [p.reportedAt, p.sourceId, p.webhookId];
-const provenance = (l: Row): Provenance => ({ reportedAt: l[0], sourceId: l[1], webhookId: l[2] });
+const from = (p: Provenance): StoredProvenance => [p.reportedAt, p.sourceId, p.webhookId];
+const provenance = (l: StoredProvenance): Provenance => ({ reportedAt: l[0], sourceId: l[1], webhookId: l[2] });
 
-function stateOf(it: Row): UnitTaskState {
+/** The items read are ours (written by `itemOf` only, the table's IAM keeps it so): no parse on the hot path. */
+function stateOf(row: Row): UnitTaskState {
+  const it = row as unknown as StoredUnitItem;
   return {
     taskId: it.taskId,
     orgId: it.orgId,
     head: { status: it.status, percentComplete: it.percentComplete ?? null, period: it.period, reportedAt: it.reportedAt, sourceId: it.sourceId, webhookId: it.webhookId },
-    figures: Object.fromEntries(Object.entries((it.figures ?? {}) as Record<string, Row>).map(([kpiId, l]) => [kpiId, { value: Number(l[0]), ...provenance(l.slice(1)) }])),
-    ...(it.milestones ? { milestones: { ids: [...it.milestones], ...provenance(it.milestonesFrom) } } : {}),
+    figures: Object.fromEntries(Object.entries(it.figures ?? {}).map(([kpiId, [value, ...p]]) => [kpiId, { value: Number(value), ...provenance(p) }])),
+    ...(it.milestones && it.milestonesFrom ? { milestones: { ids: [...it.milestones], ...provenance(it.milestonesFrom) } } : {}),
     periods: [...(it.periods ?? [])],
   };
 }
