@@ -243,67 +243,33 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
     }
   }
 
+  /** What a unit (or its supervisor) is asked to answer within the office's response time: stagnant, blocked, returned. */
+  const respondBy = addWorkdays(calendar, today, RESPONSE_WORKDAYS - 1);
+  function respond(recipientOrgId: string, task: Task, kind: 'stagnant' | 'blocked' | 'returned', key: string, fields: Partial<ReminderItem>): void {
+    out.push({ recipientOrgId, item: { key, kind, taskId: task.taskId, dueDate: task.dueDate, title: task.title, actBy: respondBy, ...fields }, claimKeys: [key] });
+  }
+
   function stagnant(task: Task, unit: UnitTaskRecord | undefined): void {
     if (!unit || (unit.status !== 'in_progress' && !isReturned(unit))) return;
     const lastReportDate = localDateOf(new Date(unit.reportedAt), plan.timeZone);
     // A unit that reports once a cycle is silent for up to a cycle by design: 停滞 only beyond it.
     const threshold = Math.max(config.stagnantDays, CYCLE_DAYS[task.reporting.cycle] + STAGNANT_GRACE_DAYS);
     if (daysBetween(lastReportDate, today) < threshold) return;
-    const key = stagnantKey(task.taskId, unit.orgId, lastReportDate);
-    out.push({
-      recipientOrgId: unit.orgId,
-      item: {
-        key,
-        kind: 'stagnant',
-        taskId: task.taskId,
-        dueDate: task.dueDate,
-        title: task.title,
-        lastReportDate,
-        actBy: addWorkdays(calendar, today, RESPONSE_WORKDAYS - 1),
-        ...reportOf(unit),
-      },
-      claimKeys: [key],
-    });
+    respond(unit.orgId, task, 'stagnant', stagnantKey(task.taskId, unit.orgId, lastReportDate), { lastReportDate, ...reportOf(unit) });
   }
 
   function blocked(task: Task, unit: UnitTaskRecord): void {
     const supervisor = supervisorOf(unit.orgId);
     if (unit.status !== 'blocked' || !supervisor) return;
     const lastReportDate = localDateOf(new Date(unit.reportedAt), plan.timeZone);
-    const key = blockedKey(task.taskId, unit.orgId, lastReportDate);
-    out.push({
-      recipientOrgId: supervisor,
-      item: {
-        key,
-        kind: 'blocked',
-        taskId: task.taskId,
-        subjectOrgId: unit.orgId,
-        dueDate: task.dueDate,
-        title: task.title,
-        lastReportDate,
-        actBy: addWorkdays(calendar, today, RESPONSE_WORKDAYS - 1),
-        ...reportOf(unit),
-      },
-      claimKeys: [key],
-    });
+    respond(supervisor, task, 'blocked', blockedKey(task.taskId, unit.orgId, lastReportDate), { subjectOrgId: unit.orgId, lastReportDate, ...reportOf(unit) });
   }
 
   function returned(task: Task, unit: UnitTaskRecord): void {
     if (!isReturned(unit) || !unit.review) return;
-    const key = returnedKey(task.taskId, unit.orgId, new Date(unit.reportedAt).toISOString());
-    out.push({
-      recipientOrgId: unit.orgId,
-      item: {
-        key,
-        kind: 'returned',
-        taskId: task.taskId,
-        dueDate: task.dueDate,
-        title: task.title,
-        ...(unit.review.comment ? { comment: unit.review.comment } : {}),
-        ...(unit.review.decidedAt ? { decidedOn: localDateOf(new Date(unit.review.decidedAt), plan.timeZone) } : {}),
-        actBy: addWorkdays(calendar, today, RESPONSE_WORKDAYS - 1),
-      },
-      claimKeys: [key],
+    respond(unit.orgId, task, 'returned', returnedKey(task.taskId, unit.orgId, new Date(unit.reportedAt).toISOString()), {
+      ...(unit.review.comment ? { comment: unit.review.comment } : {}),
+      ...(unit.review.decidedAt ? { decidedOn: localDateOf(new Date(unit.review.decidedAt), plan.timeZone) } : {}),
     });
   }
 
