@@ -1,5 +1,5 @@
 import type { EventRegisteredDetail, ProgressSubmittedDetail } from '../events/schemas.js';
-import { progressReport, sportsEvent } from '../events/factories.js';
+import { progressReport, sportsEvent } from '../tests/helpers/reports.js';
 
 /** A one-metric progress event as the consumer receives it. */
 export function progressEvent(i: number, o: { orgId: string; kpiValue: number }): ProgressSubmittedDetail {
