@@ -1,5 +1,8 @@
 import * as z from 'zod';
 import { WebhookEnvelope } from '../../events/schemas.js';
+// The webhook's examples are the contract's own samples (tested there, and the tests' default report).
+import progressExample from '../../events/samples/valid/progress-t08-rencheng-clubs.json' with { type: 'json' };
+import eventExample from '../../events/samples/valid/event-marathon-2023-planned.json' with { type: 'json' };
 import { Plan, TaskId } from '../plan/schema.js';
 import { WebhookSource } from '../ports/sources.js';
 import { ErrorResponse, WebhookAccepted } from './responses.js';
@@ -225,42 +228,6 @@ function officeOperation(r: OfficeRoute): Json {
     },
   };
 }
-
-const progressExample = {
-  type: 'progress.submitted',
-  timestamp: '2023-06-20T10:00:05+08:00',
-  data: {
-    planId: 'jining-sports-2023',
-    taskId: 'T08',
-    orgId: '370811',
-    reportedAt: '2023-06-20T10:00:00+08:00',
-    period: '2023-06',
-    status: 'in_progress',
-    percentComplete: 40,
-    metrics: [{ kpiId: 'sports-clubs', value: 40 }],
-    summary: '新增俱乐部5家',
-    evidence: [{ title: '任城区体育俱乐部名录', url: 'https://rencheng.example.gov.cn/clubs.pdf' }],
-  },
-};
-
-const eventExample = {
-  type: 'event.registered',
-  timestamp: '2023-10-01T08:00:00+08:00',
-  data: {
-    planId: 'jining-sports-2023',
-    eventId: 'evt-2023-011',
-    orgId: 'jn-mass-sports',
-    name: '2023济宁国际马拉松',
-    category: 'marathon',
-    level: 'international',
-    startDate: '2023-11-05',
-    endDate: '2023-11-05',
-    venue: '济宁市体育中心',
-    expectedParticipants: 20000,
-    taskIds: ['T13'],
-    status: 'planned',
-  },
-};
 
 function webhookOperation(): Json {
   const header = (name: string, description: string, schema: Json) => ({ name, in: 'header', required: true, description, schema });

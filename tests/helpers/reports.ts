@@ -1,24 +1,23 @@
-import type { EventRegisteredDetail, ProgressSubmittedDetail } from '../../events/schemas.js';
+import { EventRegisteredEnvelope, ProgressSubmittedEnvelope, type EventRegisteredDetail, type ProgressSubmittedDetail } from '../../events/schemas.js';
+import progressSample from '../../events/samples/valid/progress-t08-rencheng-clubs.json' with { type: 'json' };
+import eventSample from '../../events/samples/valid/event-marathon-2023-planned.json' with { type: 'json' };
 
 /**
  * Bus details (validated data + receipt) with sensible defaults, for tests and benchmarks (bench/
  * takes them from here too: they are test data, not a contract, so they stay out of events/).
+ * The defaults are the contract's samples that the OpenAPI document shows as its webhook examples
+ * (events/samples/valid), parsed here so a sample that stops being valid fails loudly: one text of
+ * the sample report, not a copy per use.
  */
+const PROGRESS = ProgressSubmittedEnvelope.parse(progressSample);
+const EVENT = EventRegisteredEnvelope.parse(eventSample);
 
 /** A valid progress report detail (as on the bus) with sensible defaults. */
 export function progressReport(overrides: Partial<ProgressSubmittedDetail> = {}): ProgressSubmittedDetail {
-  const reportedAt = overrides.reportedAt ?? '2023-06-20T10:00:00+08:00';
+  const reportedAt = overrides.reportedAt ?? PROGRESS.data.reportedAt;
   return {
-    planId: 'jining-sports-2023',
-    taskId: 'T08',
-    orgId: '370811',
-    reportedAt: '2023-06-20T10:00:00+08:00',
-    period: '2023-06',
-    status: 'in_progress',
-    percentComplete: 40,
-    metrics: [{ kpiId: 'sports-clubs', value: 40 }],
-    summary: '新增俱乐部5家',
-    evidence: [],
+    // A copy: a test that edits a default's metrics or evidence must not change the next one's.
+    ...structuredClone(PROGRESS.data),
     sourceId: 'rencheng',
     webhookId: 'msg_1',
     // Received a second after it was made, unless said otherwise: the consumers refuse a report
@@ -30,19 +29,11 @@ export function progressReport(overrides: Partial<ProgressSubmittedDetail> = {})
 }
 
 export function sportsEvent(overrides: Partial<EventRegisteredDetail> = {}): EventRegisteredDetail {
-  const timestamp = overrides.timestamp ?? '2023-10-01T08:00:00+08:00';
+  const timestamp = overrides.timestamp ?? EVENT.timestamp;
   return {
-    planId: 'jining-sports-2023',
+    ...structuredClone(EVENT.data),
+    // The tests' short id (they name it in keys); the sample's own is a registry number.
     eventId: 'evt-1',
-    orgId: 'jn-mass-sports',
-    name: '2023济宁国际马拉松',
-    category: 'marathon',
-    level: 'international',
-    startDate: '2023-11-05',
-    endDate: '2023-11-05',
-    venue: '济宁市体育中心',
-    taskIds: ['T13'],
-    status: 'planned',
     sourceId: 'mass-sports',
     webhookId: 'msg_e1',
     receivedAt: afterOneSecond(timestamp),
