@@ -3,8 +3,8 @@ import progressSample from '../../events/samples/valid/progress-t08-rencheng-clu
 import eventSample from '../../events/samples/valid/event-marathon-2023-planned.json' with { type: 'json' };
 
 /**
- * Bus details (validated data + receipt) with sensible defaults, for tests and benchmarks (bench/
- * takes them from here too: they are test data, not a contract, so they stay out of events/).
+ * Bus details (validated data + receipt) with sensible defaults, for tests (test data, not a
+ * contract, so they stay out of events/).
  * The defaults are the contract's samples that the OpenAPI document shows as its webhook examples
  * (events/samples/valid), parsed here so a sample that stops being valid fails loudly: one text of
  * the sample report, not a copy per use.
