@@ -6,6 +6,7 @@ import { createIngestWebhookHandler } from '../functions/ingest-webhook/app.js';
 import { staticSourceRegistry } from '../shared/ports/sources.js';
 import type { AcceptOutcome, MessageIntake } from '../shared/ports/intake.js';
 import { systemClock } from '../shared/ports/clock.js';
+import sample from '../events/samples/valid/progress-t08-rencheng-clubs.json' with { type: 'json' };
 
 const SECRET = `whsec_${Buffer.from('bench-secret-0123456789abcdef').toString('base64')}`;
 
@@ -16,23 +17,11 @@ export interface IngestResult {
   ratio: number;
 }
 
+/** The sample report (events/samples, the OpenAPI example), a fresh figure per request. */
 function body(i: number): string {
   return JSON.stringify({
-    type: 'progress.submitted',
-    // The envelope's own time: within the plan's years and not after its receipt (message checks).
-    timestamp: '2023-06-20T10:05:00+08:00',
-    data: {
-      planId: 'jining-sports-2023',
-      taskId: 'T08',
-      orgId: '370811',
-      reportedAt: '2023-06-20T10:00:00+08:00',
-      period: '2023-06',
-      status: 'in_progress',
-      percentComplete: 40 + (i % 50),
-      metrics: [{ kpiId: 'sports-clubs', value: 40 + i }],
-      summary: '本月新增体育俱乐部5家，完成年度目标的8%。',
-      evidence: [{ title: '备案表', url: 'https://example.gov.cn/evidence/1.pdf' }],
-    },
+    ...sample,
+    data: { ...sample.data, percentComplete: 40 + (i % 50), metrics: [{ kpiId: 'sports-clubs', value: 40 + i }] },
   });
 }
 

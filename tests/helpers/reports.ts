@@ -1,4 +1,50 @@
-export { progressReport, sportsEvent } from '../../events/factories.js';
+import { EventRegisteredEnvelope, ProgressSubmittedEnvelope, type EventRegisteredDetail, type ProgressSubmittedDetail } from '../../events/schemas.js';
+import progressSample from '../../events/samples/valid/progress-t08-rencheng-clubs.json' with { type: 'json' };
+import eventSample from '../../events/samples/valid/event-marathon-2023-planned.json' with { type: 'json' };
+
+/**
+ * Bus details (validated data + receipt) with sensible defaults, for tests (test data, not a
+ * contract, so they stay out of events/).
+ * The defaults are the contract's samples that the OpenAPI document shows as its webhook examples
+ * (events/samples/valid), parsed here so a sample that stops being valid fails loudly: one text of
+ * the sample report, not a copy per use.
+ */
+const PROGRESS = ProgressSubmittedEnvelope.parse(progressSample);
+const EVENT = EventRegisteredEnvelope.parse(eventSample);
+
+/** A valid progress report detail (as on the bus) with sensible defaults. */
+export function progressReport(overrides: Partial<ProgressSubmittedDetail> = {}): ProgressSubmittedDetail {
+  const reportedAt = overrides.reportedAt ?? PROGRESS.data.reportedAt;
+  return {
+    // A copy: a test that edits a default's metrics or evidence must not change the next one's.
+    ...structuredClone(PROGRESS.data),
+    sourceId: 'rencheng',
+    webhookId: 'msg_1',
+    // Received a second after it was made, unless said otherwise: the consumers refuse a report
+    // made later than its receipt.
+    receivedAt: afterOneSecond(reportedAt),
+    timestamp: reportedAt,
+    ...overrides,
+  };
+}
+
+export function sportsEvent(overrides: Partial<EventRegisteredDetail> = {}): EventRegisteredDetail {
+  const timestamp = overrides.timestamp ?? EVENT.timestamp;
+  return {
+    ...structuredClone(EVENT.data),
+    // The tests' short id (they name it in keys); the sample's own is a registry number.
+    eventId: 'evt-1',
+    sourceId: 'mass-sports',
+    webhookId: 'msg_e1',
+    receivedAt: afterOneSecond(timestamp),
+    timestamp,
+    ...overrides,
+  };
+}
+
+function afterOneSecond(instant: string): string {
+  return new Date(Date.parse(instant) + 1000).toISOString();
+}
 
 /** An SQS record carrying an EventBridge envelope, as the queue delivers it. */
 export function sqsRecord(detailType: string, detail: unknown, messageId = `m-${Math.random().toString(36).slice(2)}`, receiveCount = 1) {

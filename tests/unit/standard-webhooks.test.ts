@@ -9,7 +9,7 @@ import { fixedSecret, newSecret } from '../helpers/webhooks.js';
  * The node:crypto verifier (shared/ingest/standard-webhooks.ts) against the `standardwebhooks`
  * package and Svix's own library (`svix`) on the same vectors: every verdict must agree, for valid
  * signatures from either signer, tampered ones, other secrets, rotation lists, odd timestamps and
- * bodies. The ingest tests (tests/unit/ingest-webhook.test.ts, ingest-fuzz.test.ts) hold the 401s.
+ * bodies. The ingest tests (tests/unit/ingest-webhook-auth.test.ts, ingest-fuzz.test.ts) hold the 401s.
  */
 
 const NOW = new Date('2023-06-25T02:20:00.000Z');
