@@ -12,6 +12,7 @@ import { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
 import { offsetClock, systemClock } from '../shared/ports/clock.js';
 import { SameTokenError, resolveTokens } from './api-token.js';
 import { listPlans } from '../shared/plan/catalog.js';
+import { errorMessage } from '../shared/errors.js';
 import { ConfigError, loadSources, readConfig } from './config.js';
 import { JavaMissingError, assertJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { injectDynamoDbFaults } from './faults.js';
@@ -156,7 +157,7 @@ function onSignal(signal: NodeJS.Signals): void {
       process.exit(0);
     },
     (err: unknown) => {
-      progress(`error while stopping: ${err instanceof Error ? err.message : String(err)}`);
+      progress(`error while stopping: ${errorMessage(err)}`);
       process.exit(1);
     },
   );
@@ -173,7 +174,7 @@ main().catch(async (err: unknown) => {
   if (err instanceof JavaMissingError || err instanceof ConfigError || err instanceof SameTokenError) {
     progress(err.message);
   } else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
-    progress(`port already in use: ${(err as Error).message}. Set PORT to a free port.`);
+    progress(`port already in use: ${errorMessage(err)}. Set PORT to a free port.`);
   } else {
     progress(`failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }

@@ -11,6 +11,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEAD_LETTER_QUEUES, type DeadLetterQueueName, type QueueName } from '../shared/routing.js';
+import { describeError } from '../shared/errors.js';
 import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
 
 export const OPS_CLI = {
@@ -140,7 +141,7 @@ if (invokedDirectly) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      console.error(`ops: ${(err as Error).name}: ${(err as Error).message}`);
+      console.error(`ops: ${describeError(err)}`);
       process.exitCode = 1;
     },
   );

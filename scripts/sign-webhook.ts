@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { signWebhook, WebhookSecretError, type SignedHeaders } from '../clients/ts/signing.js';
 import { SourcesFile } from '../shared/ports/sources.js';
+import { describeError } from '../shared/errors.js';
 import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
 
 export class SignUsageError extends Error {
@@ -202,7 +203,7 @@ if (invokedDirectly) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      console.error(err instanceof SignUsageError ? `sign: ${err.message}` : `sign: ${(err as Error).name}: ${(err as Error).message}`);
+      console.error(err instanceof SignUsageError ? `sign: ${err.message}` : `sign: ${describeError(err)}`);
       process.exitCode = 2;
     },
   );

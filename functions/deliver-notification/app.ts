@@ -5,6 +5,7 @@ import { withKeys } from '../../shared/observability/correlation.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import { channelName, type ChannelKind, type DeliveryChannel, type DeliveryReceipts, type Notifier } from '../../shared/ports/notifier.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
+import { describeError } from '../../shared/errors.js';
 import { failureName, isFinalReceive } from '../lib/event-consumer.js';
 
 export const ReminderDueEnvelope = eventBridgeEnvelope(ReminderDueDetail);
@@ -114,7 +115,7 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
             digestId: digest.digestId,
             orgId: digest.orgId,
             channel: name,
-            error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+            error: describeError(err),
           });
           failed.push(name);
           return;
@@ -147,7 +148,7 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
     } catch (err) {
       if (isFinalReceive('deliver-notification', record)) {
         deps.metrics?.count('DeadLetters', { Reason: failureName(err) });
-        log.error('digest failed for good: dead-lettered', { reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        log.error('digest failed for good: dead-lettered', { reason: describeError(err) });
       }
       throw err;
     }

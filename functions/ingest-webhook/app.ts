@@ -12,6 +12,7 @@ import { correlationKeys } from '../../shared/observability/correlation.js';
 import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import { unlimited, type RateLimiter } from '../../shared/ingest/rate-limiter.js';
 import { errorResponse, jsonResponse, zodIssues } from '../../shared/http/json-response.js';
+import { describeError, errorName } from '../../shared/errors.js';
 
 /** Bodies larger than this are refused before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -78,7 +79,7 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
       source = await deps.sources.get(sourceId);
     } catch (err) {
       // The registry's own messages never carry secret material (see SecretsSourceRegistry).
-      deps.logger.error('source registry unavailable', { sourceId, error: `${(err as Error).name}: ${(err as Error).message}` });
+      deps.logger.error('source registry unavailable', { sourceId, error: describeError(err) });
       return errorResponse(503, 'unavailable', 'not accepted: try again', undefined, { 'retry-after': '1' });
     }
     if (!source) return errorResponse(404, 'unknown_source', `unknown source ${sourceId}`);
@@ -135,7 +136,7 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     try {
       outcome = await deps.intake.accept(message, bodyHash);
     } catch (err) {
-      deps.logger.error('message store unavailable', keys, { sourceId, webhookId, error: (err as Error).name });
+      deps.logger.error('message store unavailable', keys, { sourceId, webhookId, error: errorName(err) });
       return errorResponse(503, 'unavailable', 'not accepted: try again with the same webhook-id', undefined, { 'retry-after': '1' });
     }
     if (outcome === 'conflict') return errorResponse(409, 'webhook_id_conflict', `webhook-id ${webhookId} was already used for a different body`);

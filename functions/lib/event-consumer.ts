@@ -8,6 +8,7 @@ import { correlationKeys, withKeys } from '../../shared/observability/correlatio
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
 import { QUEUES } from '../../shared/routing.js';
+import { describeError } from '../../shared/errors.js';
 
 /** A message that is well-formed but can never apply (e.g. the plan no longer has its task). */
 export class UnappliableMessageError extends Error {
@@ -96,7 +97,7 @@ export function createEventConsumer<T>(options: ConsumerOptions<T>) {
       const result = await options.apply(detail);
       log.debug('record applied', { result: result as Record<string, unknown> });
     } catch (err) {
-      const reason = `${(err as Error).name}: ${(err as Error).message}`;
+      const reason = describeError(err);
       const final = isFinalReceive(options.name, record);
       log.error('record failed', { consumer: options.name, receiveCount, reason, deadLettered: final });
       if (final) options.metrics?.count('DeadLetters', { Reason: failureName(err) });

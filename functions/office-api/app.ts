@@ -19,6 +19,7 @@ import type { ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanStateReader } from '../../shared/ports/state.js';
 import { claimOf, indexDecisions, reviewOf } from '../../shared/review/state.js';
 import { localDateOf } from '../../shared/time/local-date.js';
+import { describeError } from '../../shared/errors.js';
 
 export interface OfficeApiDeps {
   reader: PlanStateReader;
@@ -177,7 +178,7 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
       return await serve(event);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err.statusCode, err.code, err.message, err.issues);
-      deps.logger.error('office action failed', { path: event.rawPath, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      deps.logger.error('office action failed', { path: event.rawPath, error: describeError(err) });
       return errorResponse(500, 'internal_error', 'the request could not be served');
     }
   };
