@@ -3,7 +3,7 @@ import { ReminderDueDetail } from '../../events/schemas.js';
 import { createSendRemindersHandler, type SendRemindersDeps } from '../../functions/send-reminders/app.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { fixedClock } from '../../shared/ports/clock.js';
-import { UnknownPlanError } from '../../shared/reminders/errors.js';
+import { UnknownPlanError } from '../../shared/plan/errors.js';
 import { dayOfWeek } from '../../shared/time/local-date.js';
 import { RecordingMetrics } from '../helpers/metrics.js';
 import { BUREAU, FakeStateReader, InMemoryReminderStore, LEAD, LEAD_2, RecordingBus, at9, recordingLogger, testPlan } from './reminders.fakes.js';
