@@ -6,30 +6,10 @@ import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import { channelName, type ChannelKind, type DeliveryChannel, type DeliveryReceipts, type Notifier } from '../../shared/ports/notifier.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
 import { describeError } from '../../shared/errors.js';
+import { DeliveryFailedError, InvalidReminderMessageError, NoSenderError } from '../../shared/reminders/errors.js';
 import { failureName, isFinalReceive } from '../lib/event-consumer.js';
 
 export const ReminderDueEnvelope = eventBridgeEnvelope(ReminderDueDetail);
-
-/** The SQS body is not a `reminder.due` EventBridge event. */
-export class InvalidReminderMessageError extends Error {
-  override readonly name = 'InvalidReminderMessageError';
-}
-
-/** Some channels did not take the digest; the record fails so SQS retries it (those channels only). */
-export class DeliveryFailedError extends Error {
-  override readonly name = 'DeliveryFailedError';
-  constructor(
-    readonly digestId: string,
-    readonly channels: string[],
-  ) {
-    super(`digest ${digestId} not delivered through ${channels.join(', ')}`);
-  }
-}
-
-/** A unit names a channel kind this function has no sender for. */
-export class NoSenderError extends Error {
-  override readonly name = 'NoSenderError';
-}
 
 export interface DeliverNotificationDeps {
   /** The channels of a unit (the org directory in AWS; the outbox locally). */
