@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SourcesFile, type WebhookSource } from '../shared/ports/sources.js';
-import { ConfigError, RateLimitEnv, type RateLimit } from '../shared/config/env.js';
+import { RateLimitEnv, type RateLimit } from '../shared/config/env.js';
+import { ConfigError } from '../shared/config/errors.js';
 import { errorMessage } from '../shared/errors.js';
 import { parseFaults, type Faults } from './faults.js';
 
