@@ -5,7 +5,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { signWebhook, type SignedHeaders } from '../../clients/ts/signing.js';
 import { busEventOf, outboxRecord } from '../../shared/adapters/dynamodb/outbox.js';
-import { BusPublishError, type BusEvent, type EventBus } from '../../shared/ports/bus.js';
+import { BusPublishError } from '../../shared/adapters/errors.js';
+import type { BusEvent, EventBus } from '../../shared/ports/bus.js';
 import type { AcceptedMessage, AcceptOutcome, MessageIntake } from '../../shared/ports/intake.js';
 import type { WebhookSource } from '../../shared/ports/sources.js';
 

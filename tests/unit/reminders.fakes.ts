@@ -2,7 +2,7 @@ import type { ReminderDueDetail } from '../../events/schemas.js';
 import { Plan, type PlanInput } from '../../shared/plan/schema.js';
 import { taskUnits } from '../../shared/plan/units.js';
 import type { BusEvent, EventBus } from '../../shared/ports/bus.js';
-import { BusPublishError } from '../../shared/ports/bus.js';
+import { BusPublishError } from '../../shared/adapters/errors.js';
 import type { CommitOutcome, DigestCommit, EscalationRef, ReminderLookup, ReminderStore } from '../../shared/ports/reminders.js';
 import type { PlanState, PlanStateReader, SportsEventRecord, UnitTaskRecord } from '../../shared/ports/state.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';

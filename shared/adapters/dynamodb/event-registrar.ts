@@ -1,9 +1,10 @@
 import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventRegisteredDetail } from '../../../events/schemas.js';
-import { EventCapReachedError, MAX_EVENTS_PER_SOURCE, type ApplyResult } from '../../ports/state.js';
+import type { ApplyResult } from '../../ports/state.js';
+import { EventCapReachedError } from '../errors.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
 import { isConditionFailure } from './errors.js';
-import { eventCountSk, eventSk, eventsPk, lwwOrder } from './keys.js';
+import { MAX_EVENTS_PER_SOURCE, eventCountSk, eventSk, eventsPk, lwwOrder } from './keys.js';
 import { assertIsError } from '../../errors.js';
 
 /** The writes of register-event: one item per (source, eventId), and one counter per source and plan. */
