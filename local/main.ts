@@ -10,11 +10,12 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { documentClient } from '../shared/adapters/aws/clients.js';
 import { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
 import { offsetClock, systemClock } from '../shared/ports/clock.js';
-import { SameTokenError, resolveTokens } from './api-token.js';
+import { resolveTokens } from './api-token.js';
 import { listPlans } from '../shared/plan/catalog.js';
 import { errorMessage } from '../shared/errors.js';
 import { ConfigError, loadSources, readConfig } from './config.js';
-import { JavaMissingError, assertJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { assertJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { JavaMissingError, SameTokenError, StopRequested } from './errors.js';
 import { injectDynamoDbFaults } from './faults.js';
 import { localFunctions } from './functions.js';
 import { startRuntime, type Runtime } from './runtime.js';
@@ -27,10 +28,6 @@ const progress = (line: string) => process.stderr.write(`[local] ${line}\n`);
 /** What is running, so that a signal at any point stops exactly that. */
 const running: { ddb?: DynamoDbLocal; watchdog?: ChildProcess; clients: Array<{ destroy(): void }>; runtime?: Runtime } = { clients: [] };
 let stopping = false;
-
-class StopRequested extends Error {
-  override readonly name = 'StopRequested';
-}
 
 function checkpoint(): void {
   if (stopping) throw new StopRequested('stop requested while starting');
