@@ -90,8 +90,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   // The SDK's notice that its 2027 releases need Node 22: the versions are pinned in the lockfile.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Loaded after the command line is read: --help and a mistake answer at once.
-  const [{ parseStage, UnknownStageError }, { stackName }, ops, { SQSClient }] = await Promise.all([
+  const [{ parseStage }, { UnknownStageError }, { stackName }, ops, { SQSClient }] = await Promise.all([
     import('../infra/config.js'),
+    import('../infra/errors.js'),
     import('../infra/create-app.js'),
     import('./lib/ops.js'),
     import('@aws-sdk/client-sqs'),
