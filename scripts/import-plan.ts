@@ -16,6 +16,7 @@ import { getPlan, listPlans } from '../shared/plan/catalog.js';
 import { checkDraft, formatCheckReport, importNotice, NoticeDecodeError, NoticeFormatError, type CheckReport, type ImportDraft } from '../shared/plan/import/index.js';
 import { Plan } from '../shared/plan/schema.js';
 import { describeError, errorMessage } from '../shared/errors.js';
+import { ImportPlanUsageError, NoticeFileError } from './lib/errors.js';
 
 export const USAGE = `usage: npm run import-plan -- <notice.txt> [--plan-id ID] [--out FILE] [--check PLAN_ID]
 
@@ -28,15 +29,6 @@ options:
   --check PLAN_ID     与现有计划逐项核对，差异输出到标准错误并写入草稿的 check 字段 / diff against a catalog plan
   --help, -h          显示本说明 / print this help and exit
 `;
-
-export class ImportPlanUsageError extends Error {
-  override readonly name = 'ImportPlanUsageError';
-}
-
-/** The notice file could not be read (missing, a directory, no permission). */
-export class NoticeFileError extends Error {
-  override readonly name = 'NoticeFileError';
-}
 
 export interface ImportPlanArgs {
   help: boolean;

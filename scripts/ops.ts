@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { DEAD_LETTER_QUEUES, type DeadLetterQueueName, type QueueName } from '../shared/routing.js';
 import { describeError } from '../shared/errors.js';
 import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
+import { OpsUsageError } from './lib/errors.js';
 
 export const OPS_CLI = {
   command: 'npm run ops -- <--depths | --dead-letters <queue> | --redrive <queue>>',
@@ -41,10 +42,6 @@ export type OpsAction =
   | { kind: 'depths' }
   | { kind: 'dead-letters'; queue: DeadLetterQueueName; max: number; hideSeconds: number }
   | { kind: 'redrive'; queue: QueueName };
-
-export class OpsUsageError extends Error {
-  override readonly name = 'OpsUsageError';
-}
 
 const REDRIVABLE_QUEUES: readonly string[] = ['progress', 'events', 'delivery'] satisfies QueueName[];
 

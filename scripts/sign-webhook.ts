@@ -18,10 +18,7 @@ import { signWebhook, WebhookSecretError, type SignedHeaders } from '../clients/
 import { SourcesFile } from '../shared/ports/sources.js';
 import { describeError } from '../shared/errors.js';
 import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
-
-export class SignUsageError extends Error {
-  override readonly name = 'SignUsageError';
-}
+import { SignUsageError } from './lib/errors.js';
 
 export interface SignOptions {
   sourceId: string;

@@ -6,13 +6,10 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage } from '../../shared/errors.js';
+import { UsageError } from './errors.js';
 
 /** The exit code of a command-line mistake (as most Unix tools use it). */
 export const EXIT_USAGE = 2;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type WithHelp<O extends Options> = O & { help: { type: 'boolean'; short: 'h' } };
