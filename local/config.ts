@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SourcesFile, type WebhookSource } from '../shared/ports/sources.js';
+import { SourcesFile, type WebhookSource } from '../shared/ingest/sources.js';
 import { RateLimitEnv, type RateLimit } from '../shared/config/env.js';
 import { ConfigError } from '../shared/config/errors.js';
 import { errorMessage } from '../shared/errors.js';

@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { documentClient } from '../shared/adapters/aws/clients.js';
 import { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
-import { offsetClock, systemClock } from '../shared/ports/clock.js';
+import { offsetClock, systemClock } from '../shared/time/clocks.js';
 import { resolveTokens } from './api-token.js';
 import { listPlans } from '../shared/plan/catalog.js';
 import { errorMessage } from '../shared/errors.js';

@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { signWebhook, WebhookSecretError, type SignedHeaders } from '../clients/ts/signing.js';
-import { SourcesFile } from '../shared/ports/sources.js';
+import { SourcesFile } from '../shared/ingest/sources.js';
 import { describeError } from '../shared/errors.js';
 import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
 import { SignUsageError } from './lib/errors.js';

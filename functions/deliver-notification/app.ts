@@ -3,7 +3,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { ReminderDueDetail, eventBridgeEnvelope } from '../../events/schemas.js';
 import { withKeys } from '../../shared/observability/correlation.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
-import { channelName, type ChannelKind, type DeliveryChannel, type DeliveryReceipts, type Notifier } from '../../shared/ports/notifier.js';
+import type { ChannelKind, DeliveryChannel, DeliveryReceipts, Notifier } from '../../shared/ports/notifier.js';
+import { channelName } from '../../shared/reminders/channels.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
 import { describeError } from '../../shared/errors.js';
 import { DeliveryFailedError, InvalidReminderMessageError, NoSenderError } from '../../shared/reminders/errors.js';

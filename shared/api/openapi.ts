@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { WebhookEnvelope } from '../../events/schemas.js';
 import { Plan, TaskId } from '../plan/schema.js';
-import { WebhookSource } from '../ports/sources.js';
+import { WebhookSource } from '../ingest/sources.js';
 import { ErrorResponse, WebhookAccepted } from './responses.js';
 import { BULLETIN_FORMATS, BULLETIN_MEDIA_TYPES } from './query-params.js';
 import { BULLETIN_ROUTE, OFFICE_ROUTES, OPENAPI_PATH, READ_ROUTES, WEBHOOK_PATH, type OfficeRoute } from './routes.js';

@@ -8,7 +8,7 @@ import { busEventOf, outboxRecord } from '../../shared/adapters/dynamodb/outbox.
 import { BusPublishError } from '../../shared/adapters/errors.js';
 import type { BusEvent, EventBus } from '../../shared/ports/bus.js';
 import type { AcceptedMessage, AcceptOutcome, MessageIntake } from '../../shared/ports/intake.js';
-import type { WebhookSource } from '../../shared/ports/sources.js';
+import type { WebhookSource } from '../../shared/ingest/sources.js';
 
 /** A fresh Standard Webhooks secret: `whsec_` + base64 of 32 random bytes. */
 export function newSecret(): string {

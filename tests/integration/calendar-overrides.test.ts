@@ -7,7 +7,7 @@ import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.j
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import type { CalendarOverrideYearInput } from '../../shared/calendar/overrides.js';
 import { CalendarOverrideError } from '../../shared/config/errors.js';
-import { fixedClock } from '../../shared/ports/clock.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 import { createTestTable } from '../helpers/dynamodb.js';
 import { RecordingBus, recordingLogger, testPlan } from '../unit/reminders.fakes.js';
 

@@ -5,8 +5,9 @@ import { planAmender } from '../../shared/plan/amender.js';
 import { createIngestWebhookHandler, MAX_BODY_BYTES, type IngestDeps } from '../../functions/ingest-webhook/app.js';
 import { EventRegisteredDetail, ProgressSubmittedDetail } from '../../events/schemas.js';
 import { reportSk, taskAuditPk } from '../../shared/adapters/dynamodb/keys.js';
-import { fixedClock } from '../../shared/ports/clock.js';
-import { staticSourceRegistry, type SourceRegistry, type WebhookSource } from '../../shared/ports/sources.js';
+import { fixedClock } from '../../shared/time/clocks.js';
+import type { SourceRegistry } from '../../shared/ports/sources.js';
+import { staticSourceRegistry, type WebhookSource } from '../../shared/ingest/sources.js';
 import { tokenBucket } from '../../shared/ingest/rate-limiter.js';
 import { buildSignedRequest } from '../../scripts/sign-webhook.js';
 import {

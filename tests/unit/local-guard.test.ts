@@ -7,7 +7,7 @@ import { resolveApiToken, resolveOfficeToken, resolveTokens } from '../../local/
 import { SameTokenError } from '../../local/errors.js';
 import { allowedHost } from '../../local/host-check.js';
 import { startRuntime, type Runtime } from '../../local/runtime.js';
-import { fixedClock } from '../../shared/ports/clock.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 
 let dataDir: string;
 let runtime: Runtime | undefined;

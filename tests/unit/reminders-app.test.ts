@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReminderDueDetail } from '../../events/schemas.js';
 import { createSendRemindersHandler, type SendRemindersDeps } from '../../functions/send-reminders/app.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
-import { fixedClock } from '../../shared/ports/clock.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 import { UnknownPlanError } from '../../shared/plan/errors.js';
 import { dayOfWeek } from '../../shared/time/local-date.js';
 import { RecordingMetrics } from '../helpers/metrics.js';
