@@ -1,4 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import * as z from 'zod';
 import type { KpiSnapshotCreatedDetail } from '../../events/schemas.js';
 import { evaluatePlan } from '../../shared/kpi/evaluate-plan.js';

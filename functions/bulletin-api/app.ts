@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import type { BulletinQuery } from '../../shared/api/query-params.js';
 import { BULLETIN_ROUTE, matchTemplate } from '../../shared/api/routes.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';

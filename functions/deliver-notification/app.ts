@@ -5,7 +5,7 @@ import { withKeys } from '../../shared/observability/correlation.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { ChannelKind, DeliveryChannel, DeliveryReceipts, Notifier } from '../../shared/ports/notifier.js';
 import { channelName } from '../../shared/reminders/channels.js';
-import type { JobLogger } from '../../shared/reminders/logger.js';
+import type { Logger } from '../../shared/ports/logger.js';
 import { describeError } from '../../shared/errors.js';
 import { DeliveryFailedError, InvalidReminderMessageError, NoSenderError } from '../../shared/reminders/errors.js';
 import { failureName, isFinalReceive } from '../lib/event-consumer.js';
@@ -17,7 +17,7 @@ export interface DeliverNotificationDeps {
   channelsFor: (orgId: string) => DeliveryChannel[];
   senders: Partial<Record<ChannelKind, Notifier>>;
   receipts: DeliveryReceipts;
-  logger: JobLogger;
+  logger: Logger;
   /** `RemindersDelivered` by channel and kind, `DeliveryFailures` by channel, `DeadLetters`. */
   metrics?: MetricsRecorder;
   now?: () => Date;
@@ -55,7 +55,7 @@ export interface DeliveryOutcome {
 export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) {
   const now = deps.now ?? (() => new Date());
 
-  async function deliver(digest: ReminderDueDetail, log: JobLogger): Promise<DeliveryOutcome> {
+  async function deliver(digest: ReminderDueDetail, log: Logger): Promise<DeliveryOutcome> {
     const channels = deps.channelsFor(digest.orgId);
     const outcome: DeliveryOutcome = { digestId: digest.digestId, sent: [], alreadySent: [] };
     for (const item of digest.items) {

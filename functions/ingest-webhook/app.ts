@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import * as z from 'zod';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import { WEBHOOK_TYPES, WebhookEnvelope, type Receipt } from '../../events/schemas.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { AcceptedMessage, MessageIntake } from '../../shared/ports/intake.js';

@@ -6,7 +6,7 @@ import { checkMessageAsAmended } from '../../shared/ingest/message-checks.js';
 import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
-import type { JobLogger } from '../../shared/reminders/logger.js';
+import type { Logger } from '../../shared/ports/logger.js';
 import { QUEUES } from '../../shared/routing.js';
 import { describeError } from '../../shared/errors.js';
 
@@ -23,7 +23,7 @@ export interface ConsumerOptions<T> {
   name: string;
   detail: z.ZodType<T>;
   apply: (detail: T) => Promise<unknown>;
-  logger: JobLogger;
+  logger: Logger;
   /** `DeadLetters` (shared/observability/metrics.ts). */
   metrics?: MetricsRecorder;
   /** Told of every failed record with its reason (the local runtime shows it beside the dead letter). */

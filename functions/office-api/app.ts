@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import type { z } from 'zod';
 import type { ReviewRecordedDetail } from '../../events/schemas.js';
 import type { OfficeCaller } from '../../shared/api/office-role.js';
