@@ -21,8 +21,8 @@ import { createTableInput } from '../shared/adapters/dynamodb/table-definition.j
 import { RateLimitEnv } from '../shared/config/env.js';
 import { sharedRateLimiter } from '../shared/ingest/shared-rate-limiter.js';
 import type { BusEvent } from '../shared/ports/bus.js';
-import { fixedClock } from '../shared/ports/clock.js';
-import { staticSourceRegistry } from '../shared/ports/sources.js';
+import { fixedClock } from '../shared/time/clocks.js';
+import { staticSourceRegistry } from '../shared/ingest/sources.js';
 import { getPlan } from '../shared/plan/catalog.js';
 import { STREAM_RELAY } from '../shared/routing.js';
 import type { ProgressSubmittedDetail } from '../events/schemas.js';

@@ -3,9 +3,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
 import { createIngestWebhookHandler } from '../functions/ingest-webhook/app.js';
-import { staticSourceRegistry } from '../shared/ports/sources.js';
+import { staticSourceRegistry } from '../shared/ingest/sources.js';
 import type { AcceptOutcome, MessageIntake } from '../shared/ports/intake.js';
-import { systemClock } from '../shared/ports/clock.js';
+import { systemClock } from '../shared/time/clocks.js';
 import sample from '../events/samples/valid/progress-t08-rencheng-clubs.json' with { type: 'json' };
 
 const SECRET = `whsec_${Buffer.from('bench-secret-0123456789abcdef').toString('base64')}`;

@@ -7,7 +7,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { documentClient } from '../shared/adapters/aws/clients.js';
 import { createTableInput } from '../shared/adapters/dynamodb/table-definition.js';
-import { SourcesFile } from '../shared/ports/sources.js';
+import { SourcesFile } from '../shared/ingest/sources.js';
 import { freePort } from '../local/dynamodb-local.js';
 
 export interface PipelineResult {

@@ -2,7 +2,7 @@ import { createSendRemindersHandler } from '../functions/send-reminders/app.js';
 import { DynamoReminderStore } from '../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoReviewStore } from '../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../shared/adapters/dynamodb/state-store.js';
-import { fixedClock } from '../shared/ports/clock.js';
+import { fixedClock } from '../shared/time/clocks.js';
 import type { ReminderRun } from './capacity.js';
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

@@ -1,20 +1,14 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { IncompleteOidcConfigError, InvalidTracingContextError, UnknownStageError } from './errors.js';
 
 /** Deployment stages, chosen with `-c stage=dev|prod` (default dev). */
 export const STAGES = ['dev', 'prod'] as const;
 export type StageName = (typeof STAGES)[number];
 
-export class UnknownStageError extends Error {
-  constructor(stage: string) {
-    super(`unknown stage "${stage}": expected one of ${STAGES.join(', ')}`);
-    this.name = 'UnknownStageError';
-  }
-}
-
 export function parseStage(value: unknown): StageName {
   const stage = value === undefined || value === '' ? 'dev' : String(value);
-  if (!(STAGES as readonly string[]).includes(stage)) throw new UnknownStageError(stage);
+  if (!(STAGES as readonly string[]).includes(stage)) throw new UnknownStageError(stage, STAGES);
   return stage as StageName;
 }
 
@@ -67,13 +61,6 @@ export function stageConfig(stage: StageName): StageConfig {
   };
 }
 
-export class InvalidTracingContextError extends Error {
-  constructor(value: unknown) {
-    super(`context tracing must be true or false, not ${JSON.stringify(value)}`);
-    this.name = 'InvalidTracingContextError';
-  }
-}
-
 /** Context `tracing`: `-c tracing=true` (a string) or `"tracing": true` in cdk.json; unset keeps the default. */
 export function parseTracing(value: unknown): boolean | undefined {
   if (value === undefined || value === '') return undefined;
@@ -86,13 +73,6 @@ export function parseTracing(value: unknown): boolean | undefined {
 export interface OidcConfig {
   readonly issuer: string;
   readonly audience: string[];
-}
-
-export class IncompleteOidcConfigError extends Error {
-  constructor() {
-    super('context oidcIssuer and oidcAudience must be given together');
-    this.name = 'IncompleteOidcConfigError';
-  }
 }
 
 export function parseOidc(issuer: unknown, audience: unknown): OidcConfig | undefined {

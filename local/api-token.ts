@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SameTokenError } from './errors.js';
 
 export interface ApiToken {
   token: string;
@@ -40,13 +41,6 @@ export function resolveApiToken(fromEnv: string | undefined, dataDir: string): P
 /** The office token: `OFFICE_TOKEN`, else `<DATA_DIR>/office-token`. */
 export function resolveOfficeToken(fromEnv: string | undefined, dataDir: string): Promise<ApiToken> {
   return resolveToken(fromEnv, dataDir, OFFICE_TOKEN_FILE);
-}
-
-export class SameTokenError extends Error {
-  override readonly name = 'SameTokenError';
-  constructor() {
-    super('OFFICE_TOKEN must differ from API_TOKEN: with one token for both roles every reader could act as the office');
-  }
 }
 
 /** Both tokens of the runtime: the read token and the office's, which must differ. */

@@ -1,14 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import { PayloadTooLargeError } from './errors.js';
 
 /** API Gateway's limit is larger; ours (256 KiB) is the webhook contract's. */
 export const MAX_BODY_BYTES = 256 * 1024;
-
-export class PayloadTooLargeError extends Error {
-  override readonly name = 'PayloadTooLargeError';
-  constructor(readonly limit: number) {
-    super(`request body exceeds ${limit} bytes`);
-  }
-}
 
 /**
  * Reads a request body up to `limit` bytes. A declared `content-length` over the limit is refused

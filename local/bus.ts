@@ -1,4 +1,5 @@
-import { BusPublishError, type BusEvent, type EventBus } from '../shared/ports/bus.js';
+import { BusPublishError } from '../shared/adapters/errors.js';
+import type { BusEvent, EventBus } from '../shared/ports/bus.js';
 import { queuesFor, type QueueName } from '../shared/routing.js';
 import { EVENT_SOURCE } from '../events/schemas.js';
 import type { LocalQueue } from './queue.js';

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { SourcesFile, type WebhookSource } from '../shared/ports/sources.js';
-import { ConfigError, RateLimitEnv, type RateLimit } from '../shared/config/env.js';
+import { SourcesFile, type WebhookSource } from '../shared/ingest/sources.js';
+import { RateLimitEnv, type RateLimit } from '../shared/config/env.js';
+import { ConfigError } from '../shared/config/errors.js';
+import { errorMessage } from '../shared/errors.js';
 import { parseFaults, type Faults } from './faults.js';
 
 // One ConfigError for the functions' environment and the local runtime's.
@@ -50,7 +52,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   try {
     faults = parseFaults(env.FAULTS);
   } catch (err) {
-    throw new ConfigError((err as Error).message);
+    throw new ConfigError(errorMessage(err));
   }
   const rate = RateLimitEnv.safeParse(env);
   if (!rate.success) throw new ConfigError(rate.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -78,13 +80,13 @@ export async function loadSources(path: string): Promise<WebhookSource[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read SOURCES_FILE ${path}: ${(err as Error).message}`);
+    throw new ConfigError(`cannot read SOURCES_FILE ${path}: ${errorMessage(err)}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`SOURCES_FILE ${path} is not JSON: ${(err as Error).message}`);
+    throw new ConfigError(`SOURCES_FILE ${path} is not JSON: ${errorMessage(err)}`);
   }
   const parsed = SourcesFile.safeParse(json);
   if (!parsed.success) {

@@ -3,6 +3,7 @@ import { lambdaContext, withTimeout } from './lambda-context.js';
 import type { LocalQueue, ReceivedMessage } from './queue.js';
 import type { QueueFunction } from './registry.js';
 import { toSqsRecord } from './sqs-event.js';
+import { describeError } from '../shared/errors.js';
 
 export const BATCH_ITEM_FAILURE_REASON = 'reported as batch item failure';
 
@@ -85,7 +86,7 @@ export class QueueConsumer {
       }
     } catch (err) {
       // The whole batch failed (e.g. Powertools' FullBatchFailureError): keep each record's own reason.
-      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const reason = describeError(err);
       failed = new Map(
         batch.map((m) => {
           const own = this.options.takeReason?.(m.messageId);

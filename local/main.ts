@@ -9,11 +9,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { documentClient } from '../shared/adapters/aws/clients.js';
 import { OutboxNotifier } from '../shared/adapters/notify/outbox.js';
-import { offsetClock, systemClock } from '../shared/ports/clock.js';
-import { SameTokenError, resolveTokens } from './api-token.js';
+import { offsetClock, systemClock } from '../shared/time/clocks.js';
+import { resolveTokens } from './api-token.js';
 import { listPlans } from '../shared/plan/catalog.js';
+import { errorMessage } from '../shared/errors.js';
 import { ConfigError, loadSources, readConfig } from './config.js';
-import { JavaMissingError, assertJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { assertJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { JavaMissingError, SameTokenError, StopRequested } from './errors.js';
 import { injectDynamoDbFaults } from './faults.js';
 import { localFunctions } from './functions.js';
 import { startRuntime, type Runtime } from './runtime.js';
@@ -26,10 +28,6 @@ const progress = (line: string) => process.stderr.write(`[local] ${line}\n`);
 /** What is running, so that a signal at any point stops exactly that. */
 const running: { ddb?: DynamoDbLocal; watchdog?: ChildProcess; clients: Array<{ destroy(): void }>; runtime?: Runtime } = { clients: [] };
 let stopping = false;
-
-class StopRequested extends Error {
-  override readonly name = 'StopRequested';
-}
 
 function checkpoint(): void {
   if (stopping) throw new StopRequested('stop requested while starting');
@@ -156,7 +154,7 @@ function onSignal(signal: NodeJS.Signals): void {
       process.exit(0);
     },
     (err: unknown) => {
-      progress(`error while stopping: ${err instanceof Error ? err.message : String(err)}`);
+      progress(`error while stopping: ${errorMessage(err)}`);
       process.exit(1);
     },
   );
@@ -173,7 +171,7 @@ main().catch(async (err: unknown) => {
   if (err instanceof JavaMissingError || err instanceof ConfigError || err instanceof SameTokenError) {
     progress(err.message);
   } else if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
-    progress(`port already in use: ${(err as Error).message}. Set PORT to a free port.`);
+    progress(`port already in use: ${errorMessage(err)}. Set PORT to a free port.`);
   } else {
     progress(`failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }

@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/ports/clock.js';
 import { addDays, localDateOf } from '../shared/time/local-date.js';
 import { SCHEDULES, type ScheduleName } from '../shared/routing.js';
+import { errorMessage } from '../shared/errors.js';
 
 /** The UTC offset (ms) of `timeZone` at `instant`. */
 function zoneOffsetMs(instant: Date, timeZone: string): number {
@@ -79,7 +80,7 @@ export class LocalScheduler {
       const p = this.options
         .run(name, at.toISOString())
         .then(() => this.options.log?.(`schedule ${name} ran as of ${at.toISOString()}`))
-        .catch((err: unknown) => this.options.log?.(`schedule ${name} failed as of ${at.toISOString()}: ${err instanceof Error ? err.message : String(err)}`))
+        .catch((err: unknown) => this.options.log?.(`schedule ${name} failed as of ${at.toISOString()}: ${errorMessage(err)}`))
         .finally(() => this.running.delete(p));
       this.running.add(p);
       this.arm(name, at);

@@ -3,6 +3,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { readJsonLines, rewriteJsonLines } from './append-log.js';
 import { lambdaContext, withTimeout } from './lambda-context.js';
 import type { StreamFunction } from './registry.js';
+import { describeError } from '../shared/errors.js';
 
 /** One shard of a table's stream. */
 export interface StreamShard {
@@ -222,7 +223,7 @@ export class StreamPoller {
         // An expired iterator (or one past trimmed records) is got again from the checkpoint; after
         // any other error (throttled, timed out) the same iterator reads the same records again.
         if (err instanceof Error && /ExpiredIterator|TrimmedDataAccess|ResourceNotFound/.test(err.name)) this.iterators.clear();
-        log?.(`stream ${this.options.functionName}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+        log?.(`stream ${this.options.functionName}: ${describeError(err)}`);
       }
       // The pass knew the stream as of its shard listing, which may be older than the pass.
       if (!found && !failed) this.idlePassStartedAt = Math.min(passStart, refreshedAt);
@@ -270,7 +271,7 @@ export class StreamPoller {
         const response = await withTimeout(handler({ Records: batch.map((x) => x.r) }, lambdaContext(functionName, timeoutMs, region)), functionName, timeoutMs);
         firstFailed = firstFailure(response, batch);
       } catch (err) {
-        log?.(`${functionName} failed a batch of ${batch.length}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+        log?.(`${functionName} failed a batch of ${batch.length}: ${describeError(err)}`);
         firstFailed = 0;
       }
       if (firstFailed !== undefined) return { handed: passing.length, failedAt: batch[firstFailed]!.i };

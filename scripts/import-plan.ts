@@ -15,6 +15,8 @@ import { parseArgs } from 'node:util';
 import { getPlan, listPlans } from '../shared/plan/catalog.js';
 import { checkDraft, formatCheckReport, importNotice, NoticeDecodeError, NoticeFormatError, type CheckReport, type ImportDraft } from '../shared/plan/import/index.js';
 import { Plan } from '../shared/plan/schema.js';
+import { describeError, errorMessage } from '../shared/errors.js';
+import { ImportPlanUsageError, NoticeFileError } from './lib/errors.js';
 
 export const USAGE = `usage: npm run import-plan -- <notice.txt> [--plan-id ID] [--out FILE] [--check PLAN_ID]
 
@@ -27,15 +29,6 @@ options:
   --check PLAN_ID     与现有计划逐项核对，差异输出到标准错误并写入草稿的 check 字段 / diff against a catalog plan
   --help, -h          显示本说明 / print this help and exit
 `;
-
-export class ImportPlanUsageError extends Error {
-  override readonly name = 'ImportPlanUsageError';
-}
-
-/** The notice file could not be read (missing, a directory, no permission). */
-export class NoticeFileError extends Error {
-  override readonly name = 'NoticeFileError';
-}
 
 export interface ImportPlanArgs {
   help: boolean;
@@ -66,7 +59,7 @@ export function parseImportPlanArgs(argv: readonly string[]): ImportPlanArgs {
       const unknown = argv.find((a) => a.startsWith('-') && !/^--(plan-id|out|check|help)(=|$)|^-h$/.test(a));
       throw new ImportPlanUsageError(`未知选项 / unknown option ${unknown?.split('=')[0] ?? ''}`.trim());
     }
-    throw new ImportPlanUsageError(`参数有误 / invalid arguments: ${(err as Error).message}`);
+    throw new ImportPlanUsageError(`参数有误 / invalid arguments: ${errorMessage(err)}`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
@@ -104,7 +97,7 @@ async function readNotice(io: ImportPlanIo, file: string): Promise<Uint8Array> {
     if (code === 'ENOENT') throw new NoticeFileError(`找不到通知文件：${file} / notice file not found`);
     if (code === 'EISDIR') throw new NoticeFileError(`${file} 是目录，不是通知文件 / is a directory, not a file`);
     if (code === 'EACCES' || code === 'EPERM') throw new NoticeFileError(`没有权限读取通知文件：${file} / permission denied`);
-    throw new NoticeFileError(`无法读取通知文件：${file}（${code ?? (err as Error).message}） / cannot read the notice`);
+    throw new NoticeFileError(`无法读取通知文件：${file}（${code ?? errorMessage(err)}） / cannot read the notice`);
   }
 }
 
@@ -171,7 +164,7 @@ if (invokedDirectly) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      console.error(`import-plan: ${(err as Error).name}: ${(err as Error).message}`);
+      console.error(`import-plan: ${describeError(err)}`);
       process.exitCode = 1;
     },
   );

@@ -11,7 +11,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEAD_LETTER_QUEUES, type DeadLetterQueueName, type QueueName } from '../shared/routing.js';
+import { describeError } from '../shared/errors.js';
 import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
+import { OpsUsageError } from './lib/errors.js';
 
 export const OPS_CLI = {
   command: 'npm run ops -- <--depths | --dead-letters <queue> | --redrive <queue>>',
@@ -40,10 +42,6 @@ export type OpsAction =
   | { kind: 'depths' }
   | { kind: 'dead-letters'; queue: DeadLetterQueueName; max: number; hideSeconds: number }
   | { kind: 'redrive'; queue: QueueName };
-
-export class OpsUsageError extends Error {
-  override readonly name = 'OpsUsageError';
-}
 
 const REDRIVABLE_QUEUES: readonly string[] = ['progress', 'events', 'delivery'] satisfies QueueName[];
 
@@ -89,8 +87,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   // The SDK's notice that its 2027 releases need Node 22: the versions are pinned in the lockfile.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Loaded after the command line is read: --help and a mistake answer at once.
-  const [{ parseStage, UnknownStageError }, { stackName }, ops, { SQSClient }] = await Promise.all([
+  const [{ parseStage }, { UnknownStageError }, { stackName }, ops, { SQSClient }] = await Promise.all([
     import('../infra/config.js'),
+    import('../infra/errors.js'),
     import('../infra/create-app.js'),
     import('./lib/ops.js'),
     import('@aws-sdk/client-sqs'),
@@ -140,7 +139,7 @@ if (invokedDirectly) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      console.error(`ops: ${(err as Error).name}: ${(err as Error).message}`);
+      console.error(`ops: ${describeError(err)}`);
       process.exitCode = 1;
     },
   );

@@ -15,12 +15,10 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { signWebhook, WebhookSecretError, type SignedHeaders } from '../clients/ts/signing.js';
-import { SourcesFile } from '../shared/ports/sources.js';
+import { SourcesFile } from '../shared/ingest/sources.js';
+import { describeError } from '../shared/errors.js';
 import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
-
-export class SignUsageError extends Error {
-  override readonly name = 'SignUsageError';
-}
+import { SignUsageError } from './lib/errors.js';
 
 export interface SignOptions {
   sourceId: string;
@@ -202,7 +200,7 @@ if (invokedDirectly) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      console.error(err instanceof SignUsageError ? `sign: ${err.message}` : `sign: ${(err as Error).name}: ${(err as Error).message}`);
+      console.error(err instanceof SignUsageError ? `sign: ${err.message}` : `sign: ${describeError(err)}`);
       process.exitCode = 2;
     },
   );

@@ -1,4 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import * as z from 'zod';
 import type { KpiSnapshotCreatedDetail } from '../../events/schemas.js';
 import { evaluatePlan } from '../../shared/kpi/evaluate-plan.js';
@@ -13,6 +13,7 @@ import type { SnapshotStore } from '../../shared/ports/snapshots.js';
 import { withReviews } from '../../shared/review/state.js';
 import type { AuditTrailReader, PlanStateReader, StoredReport } from '../../shared/ports/state.js';
 import { localDateOf } from '../../shared/time/local-date.js';
+import { UnknownPlanError } from '../../shared/plan/errors.js';
 
 export const AggregateKpisEvent = z
   .object({
@@ -37,10 +38,6 @@ export interface AggregateKpisDeps {
   logger: Logger;
 }
 
-export class UnknownPlanError extends Error {
-  override readonly name = 'UnknownPlanError';
-}
-
 export interface AggregationRun {
   planId: string;
   date: string;
@@ -63,7 +60,7 @@ export function createAggregateKpisHandler(deps: AggregateKpisDeps) {
     let plans: Plan[];
     if (event.planId) {
       const plan = getPlan(event.planId);
-      if (!plan) throw new UnknownPlanError(`unknown plan ${event.planId}`);
+      if (!plan) throw new UnknownPlanError(event.planId);
       plans = [plan];
     } else {
       plans = listPlans();

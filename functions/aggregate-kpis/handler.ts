@@ -11,7 +11,7 @@ import { planAmender } from '../../shared/plan/amender.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
-import { systemClock } from '../../shared/ports/clock.js';
+import { systemClock } from '../../shared/time/clocks.js';
 import { createAggregateKpisHandler } from './app.js';
 
 const env = parseFunctionEnv('aggregate-kpis', process.env);

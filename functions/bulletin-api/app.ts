@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import type { BulletinQuery } from '../../shared/api/query-params.js';
 import { BULLETIN_ROUTE, matchTemplate } from '../../shared/api/routes.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
@@ -11,6 +11,7 @@ import type { ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanStateReader, ReportReader } from '../../shared/ports/state.js';
 import { localDateOf } from '../../shared/time/local-date.js';
 import { ApiError, NotFoundError, parseQuery } from '../query-api/errors.js';
+import { describeError } from '../../shared/errors.js';
 import { loadBulletin } from './bulletin.js';
 import { renderBulletin } from './bulletin-render.js';
 
@@ -56,7 +57,7 @@ export function createBulletinApiHandler(deps: BulletinApiDeps) {
       return await serve(event);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err.statusCode, err.code, err.message, err.issues);
-      deps.logger.error('bulletin failed', { path: event.rawPath, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      deps.logger.error('bulletin failed', { path: event.rawPath, error: describeError(err) });
       return errorResponse(500, 'internal_error', 'the request could not be served');
     }
   };

@@ -10,7 +10,7 @@ import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js
 import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { planAmender } from '../../shared/plan/amender.js';
-import { systemClock } from '../../shared/ports/clock.js';
+import { systemClock } from '../../shared/time/clocks.js';
 import { createBulletinApiHandler } from './app.js';
 
 const env = parseFunctionEnv('bulletin-api', process.env);

@@ -3,39 +3,21 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { ReminderDueDetail, eventBridgeEnvelope } from '../../events/schemas.js';
 import { withKeys } from '../../shared/observability/correlation.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
-import { channelName, type ChannelKind, type DeliveryChannel, type DeliveryReceipts, type Notifier } from '../../shared/ports/notifier.js';
-import type { JobLogger } from '../../shared/reminders/logger.js';
+import type { ChannelKind, DeliveryChannel, DeliveryReceipts, Notifier } from '../../shared/ports/notifier.js';
+import { channelName } from '../../shared/reminders/channels.js';
+import type { Logger } from '../../shared/ports/logger.js';
+import { describeError } from '../../shared/errors.js';
+import { DeliveryFailedError, InvalidReminderMessageError, NoSenderError } from '../../shared/reminders/errors.js';
 import { failureName, isFinalReceive } from '../lib/event-consumer.js';
 
 export const ReminderDueEnvelope = eventBridgeEnvelope(ReminderDueDetail);
-
-/** The SQS body is not a `reminder.due` EventBridge event. */
-export class InvalidReminderMessageError extends Error {
-  override readonly name = 'InvalidReminderMessageError';
-}
-
-/** Some channels did not take the digest; the record fails so SQS retries it (those channels only). */
-export class DeliveryFailedError extends Error {
-  override readonly name = 'DeliveryFailedError';
-  constructor(
-    readonly digestId: string,
-    readonly channels: string[],
-  ) {
-    super(`digest ${digestId} not delivered through ${channels.join(', ')}`);
-  }
-}
-
-/** A unit names a channel kind this function has no sender for. */
-export class NoSenderError extends Error {
-  override readonly name = 'NoSenderError';
-}
 
 export interface DeliverNotificationDeps {
   /** The channels of a unit (the org directory in AWS; the outbox locally). */
   channelsFor: (orgId: string) => DeliveryChannel[];
   senders: Partial<Record<ChannelKind, Notifier>>;
   receipts: DeliveryReceipts;
-  logger: JobLogger;
+  logger: Logger;
   /** `RemindersDelivered` by channel and kind, `DeliveryFailures` by channel, `DeadLetters`. */
   metrics?: MetricsRecorder;
   now?: () => Date;
@@ -73,7 +55,7 @@ export interface DeliveryOutcome {
 export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) {
   const now = deps.now ?? (() => new Date());
 
-  async function deliver(digest: ReminderDueDetail, log: JobLogger): Promise<DeliveryOutcome> {
+  async function deliver(digest: ReminderDueDetail, log: Logger): Promise<DeliveryOutcome> {
     const channels = deps.channelsFor(digest.orgId);
     const outcome: DeliveryOutcome = { digestId: digest.digestId, sent: [], alreadySent: [] };
     for (const item of digest.items) {
@@ -114,7 +96,7 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
             digestId: digest.digestId,
             orgId: digest.orgId,
             channel: name,
-            error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+            error: describeError(err),
           });
           failed.push(name);
           return;
@@ -147,7 +129,7 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
     } catch (err) {
       if (isFinalReceive('deliver-notification', record)) {
         deps.metrics?.count('DeadLetters', { Reason: failureName(err) });
-        log.error('digest failed for good: dead-lettered', { reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        log.error('digest failed for good: dead-lettered', { reason: describeError(err) });
       }
       throw err;
     }

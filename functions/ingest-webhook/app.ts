@@ -1,17 +1,19 @@
 import { hash } from 'node:crypto';
 import * as z from 'zod';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import { WEBHOOK_TYPES, WebhookEnvelope, type Receipt } from '../../events/schemas.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { AcceptedMessage, MessageIntake } from '../../shared/ports/intake.js';
-import type { SourceRegistry, WebhookSource } from '../../shared/ports/sources.js';
+import type { SourceRegistry } from '../../shared/ports/sources.js';
+import type { WebhookSource } from '../../shared/ingest/sources.js';
 import { checkMessageAsAmended, issueStatus } from '../../shared/ingest/message-checks.js';
 import { verifySignature } from '../../shared/ingest/standard-webhooks.js';
 import { correlationKeys } from '../../shared/observability/correlation.js';
 import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import { unlimited, type RateLimiter } from '../../shared/ingest/rate-limiter.js';
 import { errorResponse, jsonResponse, zodIssues } from '../../shared/http/json-response.js';
+import { describeError, errorName } from '../../shared/errors.js';
 
 /** Bodies larger than this are refused before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -78,7 +80,7 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
       source = await deps.sources.get(sourceId);
     } catch (err) {
       // The registry's own messages never carry secret material (see SecretsSourceRegistry).
-      deps.logger.error('source registry unavailable', { sourceId, error: `${(err as Error).name}: ${(err as Error).message}` });
+      deps.logger.error('source registry unavailable', { sourceId, error: describeError(err) });
       return errorResponse(503, 'unavailable', 'not accepted: try again', undefined, { 'retry-after': '1' });
     }
     if (!source) return errorResponse(404, 'unknown_source', `unknown source ${sourceId}`);
@@ -135,7 +137,7 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     try {
       outcome = await deps.intake.accept(message, bodyHash);
     } catch (err) {
-      deps.logger.error('message store unavailable', keys, { sourceId, webhookId, error: (err as Error).name });
+      deps.logger.error('message store unavailable', keys, { sourceId, webhookId, error: errorName(err) });
       return errorResponse(503, 'unavailable', 'not accepted: try again with the same webhook-id', undefined, { 'retry-after': '1' });
     }
     if (outcome === 'conflict') return errorResponse(409, 'webhook_id_conflict', `webhook-id ${webhookId} was already used for a different body`);

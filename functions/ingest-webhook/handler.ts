@@ -13,7 +13,7 @@ import { DynamoIntake } from '../../shared/adapters/dynamodb/intake.js';
 import { DynamoRateBudget } from '../../shared/adapters/dynamodb/rate-budget.js';
 import { rateLimiterFor, tokenBucket } from '../../shared/ingest/rate-limiter.js';
 import { bothLimits, sharedRateLimiter } from '../../shared/ingest/shared-rate-limiter.js';
-import { systemClock } from '../../shared/ports/clock.js';
+import { systemClock } from '../../shared/time/clocks.js';
 import { createIngestWebhookHandler } from './app.js';
 import { countWebhookOutcomes } from './outcomes.js';
 

@@ -6,8 +6,9 @@ import { checkMessageAsAmended } from '../../shared/ingest/message-checks.js';
 import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
-import type { JobLogger } from '../../shared/reminders/logger.js';
+import type { Logger } from '../../shared/ports/logger.js';
 import { QUEUES } from '../../shared/routing.js';
+import { describeError } from '../../shared/errors.js';
 
 /** A message that is well-formed but can never apply (e.g. the plan no longer has its task). */
 export class UnappliableMessageError extends Error {
@@ -22,7 +23,7 @@ export interface ConsumerOptions<T> {
   name: string;
   detail: z.ZodType<T>;
   apply: (detail: T) => Promise<unknown>;
-  logger: JobLogger;
+  logger: Logger;
   /** `DeadLetters` (shared/observability/metrics.ts). */
   metrics?: MetricsRecorder;
   /** Told of every failed record with its reason (the local runtime shows it beside the dead letter). */
@@ -96,7 +97,7 @@ export function createEventConsumer<T>(options: ConsumerOptions<T>) {
       const result = await options.apply(detail);
       log.debug('record applied', { result: result as Record<string, unknown> });
     } catch (err) {
-      const reason = `${(err as Error).name}: ${(err as Error).message}`;
+      const reason = describeError(err);
       const final = isFinalReceive(options.name, record);
       log.error('record failed', { consumer: options.name, receiveCount, reason, deadLettered: final });
       if (final) options.metrics?.count('DeadLetters', { Reason: failureName(err) });

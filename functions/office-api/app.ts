@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import type { z } from 'zod';
 import type { ReviewRecordedDetail } from '../../events/schemas.js';
 import type { OfficeCaller } from '../../shared/api/office-role.js';
@@ -13,12 +13,14 @@ import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import type { Plan } from '../../shared/plan/schema.js';
 import type { AmendmentStore } from '../../shared/ports/amendments.js';
 import { isTaskUnit } from '../../shared/plan/units.js';
-import { BusPublishError, type EventBus } from '../../shared/ports/bus.js';
+import { BusPublishError } from '../../shared/adapters/errors.js';
+import type { EventBus } from '../../shared/ports/bus.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanStateReader } from '../../shared/ports/state.js';
 import { claimOf, indexDecisions, reviewOf } from '../../shared/review/state.js';
 import { localDateOf } from '../../shared/time/local-date.js';
+import { describeError } from '../../shared/errors.js';
 
 export interface OfficeApiDeps {
   reader: PlanStateReader;
@@ -177,7 +179,7 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
       return await serve(event);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err.statusCode, err.code, err.message, err.issues);
-      deps.logger.error('office action failed', { path: event.rawPath, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      deps.logger.error('office action failed', { path: event.rawPath, error: describeError(err) });
       return errorResponse(500, 'internal_error', 'the request could not be served');
     }
   };

@@ -11,7 +11,7 @@ import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js'
 import { officeCallerFromAuthorizer, parseOfficeRole } from '../../shared/api/office-role.js';
 import { parseFunctionEnv } from '../../shared/config/env.js';
 import { planAmender } from '../../shared/plan/amender.js';
-import { systemClock } from '../../shared/ports/clock.js';
+import { systemClock } from '../../shared/time/clocks.js';
 import { createOfficeApiHandler } from './app.js';
 
 const env = parseFunctionEnv('office-api', process.env);

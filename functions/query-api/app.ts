@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import * as z from 'zod';
 import { renderOpenApiJson } from '../../shared/api/openapi.js';
 import {
@@ -29,6 +29,7 @@ import type { ClaimReader, ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanState, PlanStateReader, ReportReader, SportsEventRecord } from '../../shared/ports/state.js';
 import { withReviews } from '../../shared/review/state.js';
 import { addDays, daysBetween, localDateOf } from '../../shared/time/local-date.js';
+import { describeError } from '../../shared/errors.js';
 import { cursorCodec, InvalidCursorError, type CursorCodec, type CursorKey } from './cursor.js';
 import { ApiError, InvalidCursorParamError, InvalidQueryError, NotFoundError, parseQuery } from './errors.js';
 import { overdueItems } from './overdue.js';
@@ -239,7 +240,7 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
       return await serve(event);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err.statusCode, err.code, err.message, err.issues);
-      deps.logger.error('query failed', { path: event.rawPath, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      deps.logger.error('query failed', { path: event.rawPath, error: describeError(err) });
       return errorResponse(500, 'internal_error', 'the request could not be served');
     }
   };

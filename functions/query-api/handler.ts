@@ -12,7 +12,7 @@ import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-sto
 import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
-import { systemClock } from '../../shared/ports/clock.js';
+import { systemClock } from '../../shared/time/clocks.js';
 import { createQueryApiHandler } from './app.js';
 
 // X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.

@@ -2,12 +2,12 @@ import { EventRegisteredDetail } from '../../events/schemas.js';
 import type { PlanAmender } from '../../shared/plan/amender.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { EventWriter } from '../../shared/ports/state.js';
-import type { JobLogger } from '../../shared/reminders/logger.js';
+import type { Logger } from '../../shared/ports/logger.js';
 import { assertAppliable, createEventConsumer } from '../lib/event-consumer.js';
 
 export interface RegisterEventDeps {
   writer: EventWriter;
-  logger: JobLogger;
+  logger: Logger;
   /** `DeadLetters`. */
   metrics?: MetricsRecorder;
   onFailure?: (messageId: string, reason: string) => void;

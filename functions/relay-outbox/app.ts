@@ -1,9 +1,10 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { busEventOf, isOutboxInsert } from '../../shared/adapters/dynamodb/outbox.js';
 import type { BusEvent, EventBus } from '../../shared/ports/bus.js';
+import { describeError } from '../../shared/errors.js';
 
 /** PutEvents takes 10 entries a call: the relay publishes in chunks of this size, in stream order. */
 export const RELAY_CHUNK = 10;
@@ -35,7 +36,7 @@ export function createRelayOutboxHandler(deps: RelayOutboxDeps) {
         deps.logger.error('bus did not take the chunk; retrying from its first record', {
           published: i,
           remaining: items.length - i,
-          error: `${(err as Error).name}: ${(err as Error).message}`,
+          error: describeError(err),
         });
         return { batchItemFailures: [{ itemIdentifier: chunk[0]!.sequenceNumber }] };
       }

@@ -15,8 +15,9 @@ import type { ReviewStore } from '../../shared/ports/reviews.js';
 import { withReviews } from '../../shared/review/state.js';
 import type { PlanStateReader } from '../../shared/ports/state.js';
 import { buildDigest } from '../../shared/reminders/digest.js';
-import { InvalidRunInstantError, UnknownPlanError } from '../../shared/reminders/errors.js';
-import type { JobLogger } from '../../shared/reminders/logger.js';
+import { UnknownPlanError } from '../../shared/plan/errors.js';
+import { InvalidRunInstantError } from '../../shared/reminders/errors.js';
+import type { Logger } from '../../shared/ports/logger.js';
 import { packDigest } from '../../shared/reminders/pack.js';
 import { periodsToRead, reminderCandidates, reportedKey } from '../../shared/reminders/policy.js';
 import { lookupQuery, selectNew } from '../../shared/reminders/select.js';
@@ -74,7 +75,7 @@ export interface SendRemindersDeps {
    * `calendar`: the operator adds a year without a build. Absent: none.
    */
   calendarOverrides?: CalendarOverrideSource;
-  logger: JobLogger;
+  logger: Logger;
   /** `RemindersSent` by kind, `CalendarYearMissing` (shared/observability/metrics.ts). */
   metrics?: MetricsRecorder;
   /** The plan as amended (计划调整) as of the run's day: confirmed dates, units and targets (default: the baseline only). */

@@ -13,7 +13,7 @@ import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-s
 import { planAmender } from '../../shared/plan/amender.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
-import { systemClock } from '../../shared/ports/clock.js';
+import { systemClock } from '../../shared/time/clocks.js';
 import { createSendRemindersHandler } from './app.js';
 
 const env = parseFunctionEnv('send-reminders', process.env);

@@ -26,6 +26,7 @@ import { listPlans } from '../../shared/plan/catalog.js';
 import { CONFIG_FILE, type DashboardConfig } from '../../web/config.js';
 import { PAGE_HEADERS, originOf, pageCsp } from '../../web/csp.js';
 import type { OidcConfig, StageConfig } from '../config.js';
+import { DashboardConfigError } from '../errors.js';
 import { acknowledgeNag } from './nag.js';
 
 /** The dashboard's CDK context (`-c key=value`), all optional; see docs/deploy.md. */
@@ -40,10 +41,6 @@ export interface DashboardContext {
   readonly webAclArn?: string;
   /** ISO 3166 countries allowed to load the page (default CN). */
   readonly countries: string[];
-}
-
-export class DashboardConfigError extends Error {
-  override readonly name = 'DashboardConfigError';
 }
 
 function text(scope: IConstruct, key: string): string | undefined {

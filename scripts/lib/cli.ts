@@ -5,13 +5,11 @@
  * so neither does any work.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { errorMessage } from '../../shared/errors.js';
+import { UsageError } from './errors.js';
 
 /** The exit code of a command-line mistake (as most Unix tools use it). */
 export const EXIT_USAGE = 2;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type WithHelp<O extends Options> = O & { help: { type: 'boolean'; short: 'h' } };
@@ -55,7 +53,7 @@ export function parseCommandLine<const O extends Options>(cli: CommandLine<O>, a
       throw new UsageError(`unknown option ${unknown?.split('=')[0] ?? ''}`.trim());
     }
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError('unexpected argument: this command takes options only');
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError((err as Error).message.replace(/^Option /, 'option '));
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(errorMessage(err).replace(/^Option /, 'option '));
     throw new UsageError('invalid arguments');
   }
 }

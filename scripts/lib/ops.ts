@@ -12,16 +12,13 @@ import { ReminderDueEnvelope } from '../../functions/deliver-notification/app.js
 import { assertAppliable, detailOf } from '../../functions/lib/event-consumer.js';
 import { correlationKeys } from '../../shared/observability/correlation.js';
 import { DEAD_LETTER_QUEUES, QUEUE_TAG, QUEUES, deadLetterQueueTag, workQueueTag, type DeadLetterQueueName, type QueueName } from '../../shared/routing.js';
+import { OpsError } from './errors.js';
 
 /**
  * What `npm run ops` does with a deployed stack's queues (scripts/ops.ts is its command line): find
  * them by their tag (infra tags every queue, shared/routing.ts), count their messages, list a
  * dead-letter queue with why each message failed, and move dead letters back to their queue.
  */
-
-export class OpsError extends Error {
-  override readonly name = 'OpsError';
-}
 
 export interface StackQueue {
   /** `progress`, `progress-dlq`, …, `bus-target-dlq`, `schedule-dlq` (the queue's tag). */

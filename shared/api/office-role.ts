@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { InvalidOfficeRoleError } from '../config/errors.js';
 
 /**
  * Who may act as the supervision office (督查室): reviews of completion claims and plan amendments.
@@ -17,10 +18,6 @@ export const DEFAULT_OFFICE_ROLE: OfficeRole = { claim: 'scope', value: 'supervi
 
 /** The caller of an office action: the office (with who it is, for the audit row), a reader, or nobody. */
 export type OfficeCaller = { kind: 'office'; actor: string } | { kind: 'reader' } | { kind: 'anonymous' };
-
-export class InvalidOfficeRoleError extends Error {
-  override readonly name = 'InvalidOfficeRoleError';
-}
 
 /** `<claim>=<value>` (the CDK context and the function's `OFFICE_CLAIM`), e.g. `cognito:groups=督查室`. */
 export function parseOfficeRole(text: string | undefined): OfficeRole {

@@ -69,11 +69,6 @@ export const CalendarOverrideFile = z
     });
   });
 
-/** An override source that is not valid: the job stops rather than chase people on a public holiday. */
-export class CalendarOverrideError extends Error {
-  override readonly name = 'CalendarOverrideError';
-}
-
 function datesOf(range: HolidayRange): string[] {
   const out: string[] = [];
   for (let d = range.from; d <= range.to; d = addDays(d, 1)) out.push(d);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ConfigError } from './errors.js';
 
 /**
  * The environment of every function, parsed with zod in one place. A handler calls
@@ -7,10 +8,6 @@ import * as z from 'zod';
  * infra/ sets these variables (plus Powertools' own `POWERTOOLS_*`, which Powertools reads itself);
  * docs/deploy.md lists them.
  */
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
 
 /** Unset or empty means "use the default": CloudFormation and shells both produce empty values. */
 const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);

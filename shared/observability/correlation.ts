@@ -1,4 +1,4 @@
-import type { JobLogger } from '../reminders/logger.js';
+import type { Logger } from '../ports/logger.js';
 
 /**
  * The keys every log line about a message carries, from the webhook through the consumer to the
@@ -23,7 +23,7 @@ export function correlationKeys(message: Readonly<Record<string, unknown>>): Par
  * records of a batch concurrently, and the local runtime runs overlapping invocations through one
  * logger, so keys appended to the shared logger would land on another record's lines.
  */
-export function withKeys(logger: JobLogger, keys: Readonly<Record<string, unknown>>): JobLogger {
+export function withKeys(logger: Logger, keys: Readonly<Record<string, unknown>>): Logger {
   return {
     debug: (message, ...attributes) => logger.debug(message, keys, ...attributes),
     info: (message, ...attributes) => logger.info(message, keys, ...attributes),

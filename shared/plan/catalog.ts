@@ -1,13 +1,10 @@
 import { Plan } from './schema.js';
 import { jiningSports2023 } from './plans/jining-sports-2023.js';
 import { findOrg } from '../org/directory.js';
+import { PlanDataError } from './errors.js';
 
 /** Every plan the system supervises, validated once at load. Add a plan by adding its data file here. */
 const PLAN_SOURCES = [jiningSports2023];
-
-export class PlanDataError extends Error {
-  override readonly name = 'PlanDataError';
-}
 
 function load(): Map<string, Plan> {
   const plans = new Map<string, Plan>();

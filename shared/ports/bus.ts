@@ -5,16 +5,6 @@ export interface BusEvent {
 }
 
 export interface EventBus {
-  /** Resolves only when every event is durably on the bus; rejects with BusPublishError otherwise. */
+  /** Resolves only when every event is durably on the bus; rejects with BusPublishError (shared/adapters/errors.ts) otherwise. */
   publish(events: readonly BusEvent[]): Promise<void>;
-}
-
-export class BusPublishError extends Error {
-  override readonly name = 'BusPublishError';
-  constructor(
-    message: string,
-    readonly failedCount: number,
-  ) {
-    super(message);
-  }
 }

@@ -5,11 +5,6 @@ import type { Channel } from '../org/schema.js';
 export type DeliveryChannel = Channel | { kind: 'outbox' };
 export type ChannelKind = DeliveryChannel['kind'];
 
-/** The name a delivery receipt is kept under: one per channel of a unit (`wecom:<secretKey>` …). */
-export function channelName(channel: DeliveryChannel): string {
-  return channel.kind === 'wecom' || channel.kind === 'dingtalk' ? `${channel.kind}:${channel.secretKey}` : channel.kind;
-}
-
 /** Sends one digest through one channel; rejects when the channel did not take it. */
 export interface Notifier {
   send(channel: DeliveryChannel, digest: ReminderDueDetail): Promise<void>;

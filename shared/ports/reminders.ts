@@ -50,6 +50,3 @@ export interface ReminderStore {
   /** The digest is on the bus. */
   markEnqueued(planId: string, date: string, orgId: string): Promise<void>;
 }
-
-/** How long claims and digests are kept (TTL), in days: longer than a plan year plus its overdue tail. */
-export const REMINDER_RETENTION_DAYS = 400;

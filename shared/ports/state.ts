@@ -56,21 +56,6 @@ export interface ProgressWriter {
   applyProgress(report: ProgressSubmittedDetail): Promise<ApplyResult>;
 }
 
-/**
- * How many distinct events one source may register for one plan. A sender that invents a new eventId
- * on every retry would otherwise grow the plan's events partition (read whole by the aggregation and
- * the read API) without bound; past the cap its new events are refused (the message goes to the DLQ
- * with this reason and the DLQ alarm fires). Updates of events it already registered still apply.
- */
-export const MAX_EVENTS_PER_SOURCE = 1000;
-
-export class EventCapReachedError extends Error {
-  override readonly name = 'EventCapReachedError';
-  constructor(sourceId: string, planId: string, cap = MAX_EVENTS_PER_SOURCE) {
-    super(`source ${sourceId} has registered ${cap} events for plan ${planId}, the most allowed; new eventIds are refused`);
-  }
-}
-
 export interface EventWriter {
   registerEvent(event: EventRegisteredDetail): Promise<ApplyResult>;
 }

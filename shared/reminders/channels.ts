@@ -9,3 +9,8 @@ export function channelsFromDirectory(orgId: string, lookup: typeof findOrg = fi
   const channels = lookup(orgId)?.channels ?? [];
   return channels.length > 0 ? [...channels] : [{ kind: 'sns' }];
 }
+
+/** The name a delivery receipt is kept under: one per channel of a unit (`wecom:<secretKey>` …). */
+export function channelName(channel: DeliveryChannel): string {
+  return channel.kind === 'wecom' || channel.kind === 'dingtalk' ? `${channel.kind}:${channel.secretKey}` : channel.kind;
+}

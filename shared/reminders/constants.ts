@@ -16,3 +16,6 @@ export const STAGNANT_GRACE_DAYS = 7;
 
 /** Workdays, today included, given for a 协调 (blocked) or 停滞 instruction: "请于…前". */
 export const RESPONSE_WORKDAYS = 3;
+
+/** How long claims and digests are kept (TTL), in days: longer than a plan year plus its overdue tail. */
+export const REMINDER_RETENTION_DAYS = 400;

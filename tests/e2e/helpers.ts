@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signWebhook } from '../../clients/ts/signing.js';
-import { SourcesFile } from '../../shared/ports/sources.js';
+import { SourcesFile } from '../../shared/ingest/sources.js';
 import { messageOrder } from '../../shared/kpi/order.js';
 import { descendants, isRunning, startLocal, waitUntil, type LocalProcess } from './local-process.js';
 

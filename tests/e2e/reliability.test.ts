@@ -23,7 +23,7 @@ import {
 import { createApplyProgressHandler } from '../../functions/apply-progress/app.js';
 import { throttlingError } from '../../local/faults.js';
 import { startRuntime } from '../../local/runtime.js';
-import { systemClock } from '../../shared/ports/clock.js';
+import { systemClock } from '../../shared/time/clocks.js';
 import { progressReport } from '../helpers/reports.js';
 import { recordingLogger } from '../helpers/webhooks.js';
 import { waitUntil, type LocalProcess } from './local-process.js';

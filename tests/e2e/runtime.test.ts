@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SourcesFile } from '../../shared/ports/sources.js';
+import { SourcesFile } from '../../shared/ingest/sources.js';
 import { sampleBody, signHeaders } from '../helpers/webhooks.js';
 import { descendants, isRunning, startLocal, waitUntil, type LocalProcess } from './local-process.js';
 

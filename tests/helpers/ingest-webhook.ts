@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, vi } from 'vitest';
 import { createIngestWebhookHandler, type IngestDeps } from '../../functions/ingest-webhook/app.js';
-import { fixedClock } from '../../shared/ports/clock.js';
-import { staticSourceRegistry, type SourceRegistry, type WebhookSource } from '../../shared/ports/sources.js';
+import { fixedClock } from '../../shared/time/clocks.js';
+import type { SourceRegistry } from '../../shared/ports/sources.js';
+import { staticSourceRegistry, type WebhookSource } from '../../shared/ingest/sources.js';
 import { fixedSecret, InMemoryIntake, recordingLogger, sampleBody, source } from './webhooks.js';
 
 /**

@@ -6,7 +6,7 @@ import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { evaluatePlan } from '../../shared/kpi/evaluate-plan.js';
 import { replayReports } from '../../shared/kpi/reconcile.js';
 import { getPlan } from '../../shared/plan/catalog.js';
-import { fixedClock } from '../../shared/ports/clock.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 import type { PlanSnapshot, SnapshotStore } from '../../shared/ports/snapshots.js';
 import { decodeTrend, encodeTrend, snapshotItem, type TrendItem } from '../../shared/api/trend.js';
 import type { Page, PlanState, PlanStateReader, ReportReader, SportsEventRecord, StoredReport } from '../../shared/ports/state.js';

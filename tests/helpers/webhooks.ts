@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '../../shared/ports/logger.js';
 import { signWebhook, type SignedHeaders } from '../../clients/ts/signing.js';
 import { busEventOf, outboxRecord } from '../../shared/adapters/dynamodb/outbox.js';
-import { BusPublishError, type BusEvent, type EventBus } from '../../shared/ports/bus.js';
+import { BusPublishError } from '../../shared/adapters/errors.js';
+import type { BusEvent, EventBus } from '../../shared/ports/bus.js';
 import type { AcceptedMessage, AcceptOutcome, MessageIntake } from '../../shared/ports/intake.js';
-import type { WebhookSource } from '../../shared/ports/sources.js';
+import type { WebhookSource } from '../../shared/ingest/sources.js';
 
 /** A fresh Standard Webhooks secret: `whsec_` + base64 of 32 random bytes. */
 export function newSecret(): string {
@@ -162,13 +163,13 @@ export interface LogRecord {
   extra: unknown[];
 }
 
-/** A stand-in for the Powertools Logger that keeps every call, so that tests can inspect what was logged. */
+/** A Logger (shared/ports/logger.ts) that keeps every call, so that tests can inspect what was logged. */
 export function recordingLogger(): { logger: Logger; records: LogRecord[]; text: () => string } {
   const records: LogRecord[] = [];
   const at = (level: LogRecord['level']) => (message: string, ...extra: unknown[]) => {
     records.push({ level, message, extra });
   };
-  const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), critical: at('error') } as unknown as Logger;
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   return { logger, records, text: () => JSON.stringify(records, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v)) };
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DashboardConfigError } from '../../infra/constructs/dashboard.js';
+import { DashboardConfigError } from '../../infra/errors.js';
 import { PAGE_HEADERS, pageCsp } from '../../web/csp.js';
 import { refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Synthesized } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { DynamoSnapshotStore } from '../../shared/adapters/dynamodb/snapshot-sto
 import { snapshotItem } from '../../shared/api/trend.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { SummingCapacityMeter } from '../../shared/adapters/dynamodb/capacity.js';
-import { fixedClock } from '../../shared/ports/clock.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 import type { BusEvent } from '../../shared/ports/bus.js';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProgressSubmittedDetail } from '../../events/schemas.js';

@@ -5,8 +5,9 @@ import { CALENDAR_OVERRIDE_PK, DynamoCalendarOverrides, calendarOverrideSk } fro
 import { DynamoReminderStore } from '../../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
-import { CalendarOverrideError, type CalendarOverrideYearInput } from '../../shared/calendar/overrides.js';
-import { fixedClock } from '../../shared/ports/clock.js';
+import type { CalendarOverrideYearInput } from '../../shared/calendar/overrides.js';
+import { CalendarOverrideError } from '../../shared/config/errors.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 import { createTestTable } from '../helpers/dynamodb.js';
 import { RecordingBus, recordingLogger, testPlan } from '../unit/reminders.fakes.js';
 

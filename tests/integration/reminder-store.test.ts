@@ -6,7 +6,7 @@ import { DynamoDeliveryReceipts, deliveryPk, deliverySk } from '../../shared/ada
 import { DynamoReminderStore, REMINDER_TTL_SECONDS, digestPk, digestSk, reminderPk } from '../../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
-import { fixedClock } from '../../shared/ports/clock.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 import type { DigestCommit } from '../../shared/ports/reminders.js';
 import { escalationStateKey } from '../../shared/reminders/keys.js';
 import { createTestTable } from '../helpers/dynamodb.js';

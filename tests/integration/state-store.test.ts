@@ -6,7 +6,8 @@ import { DynamoIntake } from '../../shared/adapters/dynamodb/intake.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { SummingCapacityMeter } from '../../shared/adapters/dynamodb/capacity.js';
 import { replayReports } from '../../shared/kpi/reconcile.js';
-import { EventCapReachedError, type PlanState } from '../../shared/ports/state.js';
+import { EventCapReachedError } from '../../shared/adapters/errors.js';
+import type { PlanState } from '../../shared/ports/state.js';
 import { createTestTable } from '../helpers/dynamodb.js';
 import { progressReport, sportsEvent } from '../helpers/reports.js';
 

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, UsageError, usageText } from '../../scripts/lib/cli.js';
+import { parseCommandLine, usageText } from '../../scripts/lib/cli.js';
+import { UsageError } from '../../scripts/lib/errors.js';
 import { ROOT, runProgram as run } from '../helpers/programs.js';
 
 /** Every program a person runs: each script in scripts/ and the benchmark. */

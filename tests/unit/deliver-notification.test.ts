@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReminderDueDetail } from '../../events/schemas.js';
 import { createDeliverNotificationHandler, type DeliverNotificationDeps } from '../../functions/deliver-notification/app.js';
 import { DingtalkNotifier, dingtalkSign } from '../../shared/adapters/notify/dingtalk.js';
-import { RobotNotConfiguredError } from '../../shared/adapters/notify/errors.js';
+import { RobotNotConfiguredError } from '../../shared/adapters/errors.js';
 import { OutboxNotifier } from '../../shared/adapters/notify/outbox.js';
 import { SecretsManagerRobotDirectory, parseRobotSecret } from '../../shared/adapters/notify/robot-secrets.js';
 import { SnsNotifier } from '../../shared/adapters/notify/sns.js';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, FUNCTION_ENV, parseFunctionEnv, type FunctionName } from '../../shared/config/env.js';
+import { FUNCTION_ENV, parseFunctionEnv, type FunctionName } from '../../shared/config/env.js';
+import { ConfigError } from '../../shared/config/errors.js';
 import { rateLimiterFor, tokenBucket, unlimited } from '../../shared/ingest/rate-limiter.js';
 import { readConfig } from '../../local/config.js';
 

@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { createIngestWebhookHandler } from '../../functions/ingest-webhook/app.js';
 import { EventRegisteredDetail, ProgressSubmittedDetail } from '../../events/schemas.js';
-import { fixedClock } from '../../shared/ports/clock.js';
-import { staticSourceRegistry, type WebhookSource } from '../../shared/ports/sources.js';
+import { fixedClock } from '../../shared/time/clocks.js';
+import { staticSourceRegistry, type WebhookSource } from '../../shared/ingest/sources.js';
 import {
   fixedSecret,
   InMemoryIntake,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planAmender } from '../../shared/plan/amender.js';
-import type { WebhookSource } from '../../shared/ports/sources.js';
+import type { WebhookSource } from '../../shared/ingest/sources.js';
 import { responseJson, sampleBody, signedEvent, source } from '../helpers/webhooks.js';
 import { RECEIVED_AT, SECRET, T08, setup, edit, pinDateToNow } from '../helpers/ingest-webhook.js';
 

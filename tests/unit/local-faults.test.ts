@@ -3,7 +3,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTable } from '../helpers/dynamodb.js';
-import { FaultsSyntaxError, injectDynamoDbFaults, parseFaults } from '../../local/faults.js';
+import { FaultsSyntaxError } from '../../local/errors.js';
+import { injectDynamoDbFaults, parseFaults } from '../../local/faults.js';
 
 describe('parseFaults', () => {
   it('reads shares per target', () => {

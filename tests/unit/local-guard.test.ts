@@ -3,10 +3,11 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SameTokenError, resolveApiToken, resolveOfficeToken, resolveTokens } from '../../local/api-token.js';
+import { resolveApiToken, resolveOfficeToken, resolveTokens } from '../../local/api-token.js';
+import { SameTokenError } from '../../local/errors.js';
 import { allowedHost } from '../../local/host-check.js';
 import { startRuntime, type Runtime } from '../../local/runtime.js';
-import { fixedClock } from '../../shared/ports/clock.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 
 let dataDir: string;
 let runtime: Runtime | undefined;

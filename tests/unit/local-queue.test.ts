@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BusPublishError } from '../../shared/ports/bus.js';
+import { BusPublishError } from '../../shared/adapters/errors.js';
 import { EVENT_SOURCE } from '../../events/schemas.js';
 import { LocalEventBus } from '../../local/bus.js';
 import { BATCH_ITEM_FAILURE_REASON, QueueConsumer } from '../../local/consumer.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../shared/ports/clock.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 import type { LocalFunctions } from '../../local/registry.js';
 import { startRuntime, type Runtime, type RuntimeOptions, type RuntimeServices } from '../../local/runtime.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { offsetClock } from '../../shared/ports/clock.js';
+import { offsetClock } from '../../shared/time/clocks.js';
 import { LocalScheduler, nextDailyRun } from '../../local/scheduler.js';
 
 describe('nextDailyRun (Asia/Shanghai)', () => {

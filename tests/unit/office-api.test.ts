@@ -5,7 +5,7 @@ import type { OfficeCaller } from '../../shared/api/office-role.js';
 import { ErrorResponse } from '../../shared/api/responses.js';
 import { ReviewResponse } from '../../shared/api/office.js';
 import { ReviewRecordedDetail } from '../../events/schemas.js';
-import { fixedClock } from '../../shared/ports/clock.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 import { progressReport } from '../helpers/reports.js';
 import { FakeAmendmentStore, FakeReviewStore, RecordingBus, ReportsReader } from './review.fakes.js';
 import { PlanAmendedDetail } from '../../shared/plan/amendment.js';

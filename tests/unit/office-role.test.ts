@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OFFICE_ROLE, InvalidOfficeRoleError, officeCallerFromAuthorizer, parseOfficeRole } from '../../shared/api/office-role.js';
+import { DEFAULT_OFFICE_ROLE, officeCallerFromAuthorizer, parseOfficeRole } from '../../shared/api/office-role.js';
+import { InvalidOfficeRoleError } from '../../shared/config/errors.js';
 
 const withAuthorizer = (authorizer: unknown) => ({ requestContext: { http: { method: 'POST' }, ...(authorizer === undefined ? {} : { authorizer }) } }) as unknown as APIGatewayProxyEventV2;
 const jwt = (claims: Record<string, unknown>, scopes: string[] | null = null) => withAuthorizer({ jwt: { claims, scopes } });

@@ -9,8 +9,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { OPS_CLI, OpsUsageError, opsAction } from '../../scripts/ops.js';
-import { explainDeadLetter, listDeadLetters, OpsError, queueDepths, redrive, stackQueues, type StackQueue } from '../../scripts/lib/ops.js';
+import { OPS_CLI, opsAction } from '../../scripts/ops.js';
+import { OpsError, OpsUsageError } from '../../scripts/lib/errors.js';
+import { explainDeadLetter, listDeadLetters, queueDepths, redrive, stackQueues, type StackQueue } from '../../scripts/lib/ops.js';
 import { parseCommandLine } from '../../scripts/lib/cli.js';
 import { QUEUE_TAG } from '../../shared/routing.js';
 import { progressReport, sqsRecord } from '../helpers/reports.js';

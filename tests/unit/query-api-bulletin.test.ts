@@ -9,7 +9,7 @@ import { buildOpenApiDocument } from '../../shared/api/openapi.js';
 import { ErrorResponse, RankingsResponse } from '../../shared/api/responses.js';
 import { parseBulletinPeriod } from '../../shared/bulletin/period.js';
 import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
-import { fixedClock } from '../../shared/ports/clock.js';
+import { fixedClock } from '../../shared/time/clocks.js';
 import type { SnapshotStore } from '../../shared/ports/snapshots.js';
 import type { Page, ReportReader, StoredReport } from '../../shared/ports/state.js';
 import { progressReport, sportsEvent } from '../helpers/reports.js';

@@ -7,7 +7,7 @@ import { createRelayOutboxHandler } from '../../functions/relay-outbox/app.js';
 import { EventRegisteredDetail, EVENT_SOURCE, ProgressSubmittedDetail } from '../../events/schemas.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { outboxRecord } from '../../shared/adapters/dynamodb/outbox.js';
-import { BusPublishError } from '../../shared/ports/bus.js';
+import { BusPublishError } from '../../shared/adapters/errors.js';
 import type { AcceptedMessage } from '../../shared/ports/intake.js';
 import { progressReport, sportsEvent } from '../helpers/reports.js';
 import { recordingLogger } from '../helpers/webhooks.js';

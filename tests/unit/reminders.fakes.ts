@@ -2,10 +2,10 @@ import type { ReminderDueDetail } from '../../events/schemas.js';
 import { Plan, type PlanInput } from '../../shared/plan/schema.js';
 import { taskUnits } from '../../shared/plan/units.js';
 import type { BusEvent, EventBus } from '../../shared/ports/bus.js';
-import { BusPublishError } from '../../shared/ports/bus.js';
+import { BusPublishError } from '../../shared/adapters/errors.js';
 import type { CommitOutcome, DigestCommit, EscalationRef, ReminderLookup, ReminderStore } from '../../shared/ports/reminders.js';
 import type { PlanState, PlanStateReader, SportsEventRecord, UnitTaskRecord } from '../../shared/ports/state.js';
-import type { JobLogger } from '../../shared/reminders/logger.js';
+import type { Logger } from '../../shared/ports/logger.js';
 import { escalationStateKey } from '../../shared/reminders/keys.js';
 import { periodsOfYear } from '../../shared/time/period.js';
 
@@ -134,7 +134,7 @@ export interface LogRecord {
   attributes: Array<Record<string, unknown>>;
 }
 
-export function recordingLogger(): JobLogger & { records: LogRecord[] } {
+export function recordingLogger(): Logger & { records: LogRecord[] } {
   const records: LogRecord[] = [];
   return {
     records,

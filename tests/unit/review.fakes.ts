@@ -3,7 +3,7 @@ import { replayReports } from '../../shared/kpi/reconcile.js';
 import type { PlanAmendment } from '../../shared/plan/amendment.js';
 import type { AmendmentStore } from '../../shared/ports/amendments.js';
 import type { BusEvent, EventBus } from '../../shared/ports/bus.js';
-import { BusPublishError } from '../../shared/ports/bus.js';
+import { BusPublishError } from '../../shared/adapters/errors.js';
 import type { ClaimReader, RecordOutcome, ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanState, PlanStateReader, SportsEventRecord, StoredReport } from '../../shared/ports/state.js';
 import { claimKey } from '../../shared/review/state.js';

@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from 
 import { createIngestWebhookHandler, MAX_BODY_BYTES } from '../../functions/ingest-webhook/app.js';
 import { SecretsSourceRegistry } from '../../shared/adapters/aws/secrets-source-registry.js';
 import type { RateLimiter } from '../../shared/ingest/rate-limiter.js';
-import { staticSourceRegistry, type WebhookSource } from '../../shared/ports/sources.js';
+import { staticSourceRegistry, type WebhookSource } from '../../shared/ingest/sources.js';
 import { InMemoryIntake, newSecret, sampleBody, signature, webhookEvent } from '../helpers/webhooks.js';
 
 /**

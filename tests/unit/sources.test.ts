@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { WebhookSource } from '../../shared/ports/sources.js';
+import { WebhookSource } from '../../shared/ingest/sources.js';
 
 const base = { sourceId: 'rencheng', orgIds: ['370811'], types: ['progress.submitted'] };
 

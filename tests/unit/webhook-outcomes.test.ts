@@ -2,7 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { countWebhookOutcomes } from '../../functions/ingest-webhook/outcomes.js';
 import { errorResponse, jsonResponse } from '../../shared/http/json-response.js';
-import { staticSourceRegistry } from '../../shared/ports/sources.js';
+import { staticSourceRegistry } from '../../shared/ingest/sources.js';
 import { RecordingMetrics } from '../helpers/metrics.js';
 import { source, webhookEvent } from '../helpers/webhooks.js';
 

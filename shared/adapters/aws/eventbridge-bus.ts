@@ -1,6 +1,7 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE } from '../../../events/schemas.js';
-import { BusPublishError, type BusEvent, type EventBus } from '../../ports/bus.js';
+import type { BusEvent, EventBus } from '../../ports/bus.js';
+import { BusPublishError } from '../errors.js';
 
 /** PutEvents allows 10 entries a call. */
 const MAX_ENTRIES = 10;

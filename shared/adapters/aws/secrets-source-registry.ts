@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SourcesFile, type SourceRegistry, type WebhookSource } from '../../ports/sources.js';
+import type { SourceRegistry } from '../../ports/sources.js';
+import { SourcesFile, type WebhookSource } from '../../ingest/sources.js';
 
 export interface StaleSources {
   /** Why the refresh failed (its message never carries secret material). */

@@ -1,5 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CalendarOverrideError, CalendarOverrideYear } from '../../calendar/overrides.js';
+import { CalendarOverrideYear } from '../../calendar/overrides.js';
+import { CalendarOverrideError } from '../../config/errors.js';
 import type { CalendarOverrideSource } from '../../ports/calendar.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
 import { CALENDAR_OVERRIDE_PK } from './keys.js';

@@ -1,9 +1,11 @@
 import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventRegisteredDetail } from '../../../events/schemas.js';
-import { EventCapReachedError, MAX_EVENTS_PER_SOURCE, type ApplyResult } from '../../ports/state.js';
+import type { ApplyResult } from '../../ports/state.js';
+import { EventCapReachedError } from '../errors.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
 import { isConditionFailure } from './errors.js';
-import { eventCountSk, eventSk, eventsPk, lwwOrder } from './keys.js';
+import { MAX_EVENTS_PER_SOURCE, eventCountSk, eventSk, eventsPk, lwwOrder } from './keys.js';
+import { assertIsError } from '../../errors.js';
 
 /** The writes of register-event: one item per (source, eventId), and one counter per source and plan. */
 export class DynamoEventRegistrar {
@@ -49,7 +51,8 @@ export class DynamoEventRegistrar {
         return { outcome: 'applied', changed: 1 };
       } catch (err) {
         const reasons = (err as { name?: string; CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-        if ((err as Error).name !== 'TransactionCanceledException' || !reasons) throw err;
+        assertIsError(err);
+        if (err.name !== 'TransactionCanceledException' || !reasons) throw err;
         if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new EventCapReachedError(event.sourceId, event.planId, this.maxEventsPerSource);
         // The event appeared meanwhile (a concurrent delivery): go round as an update.
       }

@@ -10,6 +10,14 @@ export const reportSk = (reportedAtUtc: string, sourceId: string, webhookId: str
 export const reportInstantPrefix = (reportedAtUtc: string) => `REPORT#${reportedAtUtc}#`;
 export const eventsPk = (planId: string) => `PLAN#${planId}#EVENT`;
 export const eventSk = (sourceId: string, eventId: string) => `EVENT#${sourceId}#${eventId}`;
+/**
+ * How many distinct events one source may register for one plan. A sender that invents a new eventId
+ * on every retry would otherwise grow the plan's events partition (read whole by the aggregation and
+ * the read API) without bound; past the cap its new events are refused (the message goes to the DLQ
+ * with this reason and the DLQ alarm fires). Updates of events it already registered still apply.
+ */
+export const MAX_EVENTS_PER_SOURCE = 1000;
+
 /** How many distinct events a source has registered for the plan (held to MAX_EVENTS_PER_SOURCE). */
 export const eventCountSk = (sourceId: string) => `COUNT#${sourceId}`;
 export const snapshotsPk = (planId: string) => `PLAN#${planId}#SNAPSHOT`;

@@ -7,14 +7,14 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { ReminderDueDetail } from '../../../events/schemas.js';
-import {
-  REMINDER_RETENTION_DAYS,
-  type CommitOutcome,
-  type DigestCommit,
-  type EscalationRef,
-  type ReminderLookup,
-  type ReminderStore,
+import type {
+  CommitOutcome,
+  DigestCommit,
+  EscalationRef,
+  ReminderLookup,
+  ReminderStore,
 } from '../../ports/reminders.js';
+import { REMINDER_RETENTION_DAYS } from '../../reminders/constants.js';
 import { escalationStateKey } from '../../reminders/keys.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
 

@@ -17,12 +17,12 @@ import type {
   StoredReport,
   UnitTaskRecord,
 } from '../../ports/state.js';
-import { MAX_EVENTS_PER_SOURCE } from '../../ports/state.js';
+import { UnitStateContentionError } from '../errors.js';
 import { DynamoEventRegistrar } from './event-registrar.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
 import { isConditionFailure } from './errors.js';
 import { messageOf } from './outbox.js';
-import { eventsPk, planStatePk, taskAuditPk, unitTaskSk } from './keys.js';
+import { MAX_EVENTS_PER_SOURCE, eventsPk, planStatePk, taskAuditPk, unitTaskSk } from './keys.js';
 
 type Row = Record<string, unknown>;
 
@@ -225,10 +225,6 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
     } while (startKey);
     return items;
   }
-}
-
-export class UnitStateContentionError extends Error {
-  override readonly name = 'UnitStateContentionError';
 }
 
 function stripKeys(item: Record<string, unknown>): Record<string, unknown> {

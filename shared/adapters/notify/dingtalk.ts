@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { ReminderDueDetail } from '../../../events/schemas.js';
 import type { DeliveryChannel, HttpClient, Notifier, RobotDirectory } from '../../ports/notifier.js';
-import { RobotNotConfiguredError } from './errors.js';
+import { RobotNotConfiguredError } from '../errors.js';
 import { checkRobotResponse } from './robot-response.js';
 import { truncateUtf8 } from './text.js';
 

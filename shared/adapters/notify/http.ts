@@ -1,5 +1,5 @@
 import type { HttpClient } from '../../ports/notifier.js';
-import { RobotUnreachableError } from './errors.js';
+import { RobotUnreachableError } from '../errors.js';
 
 /** The HTTP port on Node's global `fetch`, with a timeout. Errors carry no URL (robot URLs are secrets). */
 export function fetchHttpClient(timeoutMs = 10_000): HttpClient {

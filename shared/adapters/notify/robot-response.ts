@@ -1,4 +1,4 @@
-import { RobotRejectedError } from './errors.js';
+import { RobotRejectedError } from '../errors.js';
 
 /** WeCom and DingTalk robots answer HTTP 200 with `{ errcode, errmsg }`; only `errcode: 0` is success. */
 export function checkRobotResponse(robot: 'wecom' | 'dingtalk', res: { status: number; json: unknown }): void {

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RobotDirectory, RobotEndpoint } from '../../ports/notifier.js';
-import { RobotNotConfiguredError } from './errors.js';
+import { RobotNotConfiguredError } from '../errors.js';
 
 /** Parses the robot secret: a JSON map `secretKey → url` (WeCom) or `secretKey → { url, secret }` (DingTalk). */
 export function parseRobotSecret(secretString: string): Map<string, RobotEndpoint> {

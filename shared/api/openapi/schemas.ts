@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { WebhookEnvelope } from '../../../events/schemas.js';
 import { Plan, TaskId } from '../../plan/schema.js';
-import { WebhookSource } from '../../ports/sources.js';
+import { WebhookSource } from '../../ingest/sources.js';
 import { ErrorResponse, WebhookAccepted } from '../responses.js';
 import { OFFICE_ROUTES, READ_ROUTES } from '../routes.js';
 

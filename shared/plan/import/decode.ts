@@ -1,4 +1,4 @@
-import { NoticeDecodeError } from './errors.js';
+import { NoticeDecodeError } from '../errors.js';
 
 export type NoticeEncoding = 'utf-8' | 'gb18030';
 

@@ -5,7 +5,7 @@ type Kpi = PlanInput['tasks'][number]['kpis'] extends (infer K)[] | undefined ? 
 import { resolveAddressees } from './addressees.js';
 import { findDates, type RejectedDate } from './dates.js';
 import { decodeNotice, type NoticeEncoding } from './decode.js';
-import { DraftInvalidError, NoticeFormatError } from './errors.js';
+import { DraftInvalidError, NoticeFormatError } from '../errors.js';
 import { parseHeader } from './header.js';
 import { PLACEHOLDER, buildReview } from './review.js';
 import { ImportDraft, ImportOptions, type KpiNote } from './schema.js';

@@ -6,6 +6,6 @@
 export { importNotice } from './draft.js';
 export { checkDraft, formatCheckReport, type CheckReport, type FieldDiff, type KpiRef } from './check.js';
 export { decodeNotice, type DecodedNotice, type NoticeEncoding } from './decode.js';
-export { DraftInvalidError, NoticeDecodeError, NoticeFormatError } from './errors.js';
+export { DraftInvalidError, NoticeDecodeError, NoticeFormatError } from '../errors.js';
 export { ImportDraft, ImportOptions, KpiNote, ReviewItem, ReviewTopic } from './schema.js';
 export { PLACEHOLDER } from './review.js';
