@@ -25,7 +25,7 @@ import { fixedClock } from '../shared/time/clocks.js';
 import { staticSourceRegistry } from '../shared/ingest/sources.js';
 import { getPlan } from '../shared/plan/catalog.js';
 import { STREAM_RELAY } from '../shared/routing.js';
-import type { ProgressSubmittedDetail } from '../events/schemas.js';
+import { EventRegisteredDetail, type ProgressSubmittedDetail } from '../events/schemas.js';
 import { reportLoad, type Random } from './load.js';
 
 export interface CapacityScale {
@@ -138,7 +138,7 @@ async function relayAll(endpoint: string, doc: ReturnType<typeof documentClient>
       source: dynamoDbStream(streams, streamArn, 'local'),
       checkpoints: await StreamCheckpoints.open(join(dir, 'checkpoints.jsonl'), streamArn),
       handler: createRelayOutboxHandler({ bus: { publish: async (events) => void published.push(...events) }, logger: silent }),
-      filter: (r) => isOutboxInsert(r as never),
+      filter: (r) => isOutboxInsert(r),
       batchSize: STREAM_RELAY.batchSize,
       functionName: STREAM_RELAY.consumer,
       timeoutMs: 30_000,
@@ -182,7 +182,8 @@ export async function benchCapacity(
 
   // event.registered: its message at ingest, and a new event's registration (a transaction).
   const eventMeter = new SummingCapacityMeter();
-  const event = { ...JSON.parse(readFileSync('events/samples/valid/event-marathon-2023-held.json', 'utf8')).data, sourceId: 'mass-sports', webhookId: 'msg_capacity_evt', receivedAt: '2023-11-06T00:00:00.000Z', timestamp: '2023-10-30T18:00:00+08:00' };
+  const sample = JSON.parse(readFileSync('events/samples/valid/event-marathon-2023-held.json', 'utf8')) as { data: Record<string, unknown> };
+  const event = EventRegisteredDetail.parse({ ...sample.data, sourceId: 'mass-sports', webhookId: 'msg_capacity_evt', receivedAt: '2023-11-06T00:00:00.000Z', timestamp: '2023-10-30T18:00:00+08:00' });
   await new DynamoIntake(doc, single, eventMeter).accept({ type: 'event.registered', detail: event }, 'hash');
   await new DynamoStateStore(doc, single, eventMeter).registerEvent(event);
   const eventWcu = eventMeter.sum().write;

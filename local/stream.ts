@@ -61,7 +61,7 @@ function lambdaRecord(r: _Record, streamArn: string, region: string): DynamoDBRe
   const created = d.ApproximateCreationDateTime;
   return {
     eventID: r.eventID,
-    eventName: r.eventName as DynamoDBRecord['eventName'],
+    eventName: r.eventName,
     eventVersion: r.eventVersion,
     eventSource: 'aws:dynamodb',
     awsRegion: region,
@@ -116,7 +116,7 @@ export class StreamCheckpoints {
    * drops): re-reading those after a crash costs nothing, so no fsync for them; the next durable
    * checkpoint writes it.
    */
-  async advance(shardId: string, sequenceNumber: string | typeof DONE, durable = true): Promise<void> {
+  async advance(shardId: string, sequenceNumber: string /* or DONE */, durable = true): Promise<void> {
     if (this.state.shards[shardId] !== sequenceNumber) {
       this.state = { ...this.state, shards: { ...this.state.shards, [shardId]: sequenceNumber } };
       this.dirty = true;

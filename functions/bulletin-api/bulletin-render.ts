@@ -85,7 +85,7 @@ export async function bulletinXlsx(b: Bulletin): Promise<Buffer> {
 // ─── html ────────────────────────────────────────────────────────────────────
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+const esc = (v: string | number | null | undefined) => String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 const PRINT_CSS = `
 @page { size: A4; margin: 18mm 15mm; }
@@ -102,7 +102,7 @@ td.l { text-align: left; }
 @media screen { body { padding: 12mm; } }
 `;
 
-function table(headers: readonly string[], rows: Array<Array<{ v: unknown; left?: boolean }>>): string {
+function table(headers: readonly string[], rows: Array<Array<{ v: string | number | null | undefined; left?: boolean }>>): string {
   const head = `<thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`;
   const body = rows.length === 0 ? `<tr><td colspan="${headers.length}">无</td></tr>` : rows.map((r) => `<tr>${r.map((c) => `<td${c.left ? ' class="l"' : ''}>${esc(c.v)}</td>`).join('')}</tr>`).join('');
   return `<table>${head}<tbody>${body}</tbody></table>`;

@@ -121,7 +121,7 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
       case 'getTask': {
         const task = findTask(plan, params.taskId ?? '');
         if (!task) throw new NotFoundError('task_not_found', `plan ${plan.planId} has no task ${params.taskId}`);
-        return taskRoute(plan, task, today, query as TaskQuery);
+        return taskRoute(plan, task, today, query);
       }
       case 'listOverdue': {
         const asOf = (query as { asOf?: string }).asOf ?? today;
@@ -135,9 +135,9 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
       case 'listReviews':
         return reviewsRoute(plan, today, query as ReviewsQuery);
       case 'listEvents':
-        return eventsRoute(plan, query as EventsQuery);
+        return eventsRoute(plan, query);
       case 'listSnapshots':
-        return snapshotsRoute(plan, today, query as SnapshotsQuery);
+        return snapshotsRoute(plan, today, query);
     }
   }
 

@@ -47,7 +47,7 @@ export function createRelayOutboxHandler(deps: RelayOutboxDeps) {
 }
 
 function toBusEvent(record: DynamoDBRecord): { sequenceNumber: string; event: BusEvent } | undefined {
-  if (!isOutboxInsert(record as never)) return undefined;
+  if (!isOutboxInsert(record)) return undefined;
   const image = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>);
   const event = busEventOf(image);
   return event && { sequenceNumber: record.dynamodb!.SequenceNumber ?? '', event };

@@ -39,7 +39,9 @@ export function formatOfficeRole(role: OfficeRole): string {
  */
 function claimValues(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
-  if (typeof value !== 'string') return value === undefined || value === null ? [] : [String(value)];
+  // A number or boolean claim reads as its text; an object names no role.
+  if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
+  if (typeof value !== 'string') return [];
   const inner = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
   return inner.split(/[\s,]+/).filter(Boolean);
 }

@@ -42,9 +42,9 @@ export function planAmender(store: AmendmentReader, options: { ttlMs?: number; n
   const built = new WeakMap<Plan, WeakMap<readonly PlanAmendment[], Map<string, Plan>>>();
   const amendedOn = (base: Plan, rows: readonly PlanAmendment[], asOf: string): Plan => {
     let byRows = built.get(base);
-    if (!byRows) built.set(base, (byRows = new WeakMap()));
+    if (!byRows) built.set(base, (byRows = new WeakMap<readonly PlanAmendment[], Map<string, Plan>>()));
     let byDay = byRows.get(rows);
-    if (!byDay) byRows.set(rows, (byDay = new Map()));
+    if (!byDay) byRows.set(rows, (byDay = new Map<string, Plan>()));
     let plan = byDay.get(asOf);
     if (!plan) byDay.set(asOf, (plan = amendedAsOf(base, rows, asOf)));
     return plan;

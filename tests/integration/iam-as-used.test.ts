@@ -170,7 +170,7 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       source: dynamoDbStream(streams, streamArn, 'local'),
       checkpoints: await StreamCheckpoints.open(join(dir, 'checkpoints.jsonl'), streamArn),
       handler: createRelayOutboxHandler({ bus: busFor('relay-outbox'), logger }),
-      filter: (r) => isOutboxInsert(r as never),
+      filter: (r) => isOutboxInsert(r),
       batchSize: STREAM_RELAY.batchSize,
       functionName: STREAM_RELAY.consumer,
       timeoutMs: 10_000,
@@ -189,7 +189,7 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const eventDetail = bus.find((e) => e.detailType === 'event.registered')!.detail;
     const applyDoc = clientFor('apply-progress');
     const apply = createApplyProgressHandler({ writer: new DynamoStateStore(applyDoc, tableName), amender: amenderOf(applyDoc), logger });
-    expect((await apply({ Records: reports.map((r, i) => sqsRecord('progress.submitted', r.detail, `p${i}`)) } as never)).batchItemFailures).toEqual([]);
+    expect((await apply({ Records: reports.map((r, i) => sqsRecord('progress.submitted', r.detail, `p${i}`)) })).batchItemFailures).toEqual([]);
 
     // the office decides the claim (a reader is refused before any call)
     const officeDoc = clientFor('office-api');
@@ -220,7 +220,7 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     expect(amended.statusCode, amended.body).toBe(201);
     const registerDoc = clientFor('register-event');
     const register = createRegisterEventHandler({ writer: new DynamoStateStore(registerDoc, tableName), amender: amenderOf(registerDoc), logger });
-    expect((await register({ Records: [sqsRecord('event.registered', eventDetail, 'e1')] } as never)).batchItemFailures).toEqual([]);
+    expect((await register({ Records: [sqsRecord('event.registered', eventDetail, 'e1')] })).batchItemFailures).toEqual([]);
 
     // the jobs
     const aggregateDoc = clientFor('aggregate-kpis');
@@ -234,8 +234,8 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       clock: fixedClock('2023-07-03T01:00:00+08:00'),
       logger,
     });
-    await aggregate({ mode: 'snapshot' } as never);
-    await aggregate({ mode: 'reconcile' } as never);
+    await aggregate({ mode: 'snapshot' });
+    await aggregate({ mode: 'reconcile' });
     const remindersDoc = clientFor('send-reminders');
     const reminders = createSendRemindersHandler({
       reader: new DynamoStateStore(remindersDoc, tableName),
@@ -249,7 +249,7 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       calendar: chineseWorkdayCalendar(),
       logger: recordingLogger(),
     });
-    await reminders({ now: '2023-07-03T09:00:00+08:00' } as never);
+    await reminders({ now: '2023-07-03T09:00:00+08:00' });
     const digest = bus.find((e) => e.detailType === 'reminder.due');
     expect(digest, 'the reminder job sent a digest').toBeDefined();
 
@@ -263,9 +263,9 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       receipts: deliveryReceipts,
       logger: recordingLogger(),
     });
-    expect((await deliver({ Records: [sqsRecord('reminder.due', digest!.detail, 'd1')] } as never)).batchItemFailures).toEqual([{ itemIdentifier: 'd1' }]);
+    expect((await deliver({ Records: [sqsRecord('reminder.due', digest!.detail, 'd1')] })).batchItemFailures).toEqual([{ itemIdentifier: 'd1' }]);
     down = false;
-    expect((await deliver({ Records: [sqsRecord('reminder.due', digest!.detail, 'd1')] } as never)).batchItemFailures).toEqual([]);
+    expect((await deliver({ Records: [sqsRecord('reminder.due', digest!.detail, 'd1')] })).batchItemFailures).toEqual([]);
     const queryDoc = clientFor('query-api');
     const state = new DynamoStateStore(queryDoc, tableName);
     const query = createQueryApiHandler({

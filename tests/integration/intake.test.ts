@@ -97,7 +97,7 @@ describe('DynamoIntake (DynamoDB Local)', () => {
     }
     const published = records.filter((r) => isOutboxInsert(r as never)).map((r) => busEventOf(unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>))!);
     // Accepted above: msg_life, msg_evt_life, msg_shared ×2, msg_race, msg_race2.
-    expect(published.map((e) => `${e.detailType}:${e.detail.sourceId}:${e.detail.webhookId}`).sort()).toEqual(
+    expect(published.map((e) => `${e.detailType}:${String(e.detail.sourceId)}:${String(e.detail.webhookId)}`).sort()).toEqual(
       [
         'event.registered:mass-sports:msg_evt_life',
         'progress.submitted:qufu:msg_shared',

@@ -230,7 +230,7 @@ describe('DynamoStateStore against DynamoDB Local', () => {
       day: fc.integer({ min: 1, max: 28 }),
       hour: fc.integer({ min: 0, max: 23 }),
       value: fc.integer({ min: 0, max: 300 }),
-      status: fc.constantFrom('not_started', 'in_progress', 'completed', 'blocked') as fc.Arbitrary<'not_started' | 'in_progress' | 'completed' | 'blocked'>,
+      status: fc.constantFrom<'not_started' | 'in_progress' | 'completed' | 'blocked'>('not_started', 'in_progress', 'completed', 'blocked'),
       // Two county systems that derive webhook-ids from the unit and the instant: the same id, the same
       // reportedAt. (Within one source a webhook-id names one message: ingest answers 409 otherwise.)
       source: fc.constantFrom('vendor-a', 'vendor-b'),

@@ -193,7 +193,7 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
   });
 
   it('a resend whose audit row exists changes nothing in the trail: no overwrite, no update, no delete', async () => {
-    ddb.on(PutCommand, { Item: { pk: auditPk } } as never).rejects(
+    ddb.on(PutCommand, { Item: { pk: auditPk } }).rejects(
       Object.assign(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }), { Item: { bodyHash: { S: 'hash' } } }),
     );
     const intake = new DynamoIntake(doc, 'supervision');

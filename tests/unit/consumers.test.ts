@@ -16,7 +16,7 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-north-1
 const ddb = mockClient(doc);
 
 function batch(...records: ReturnType<typeof sqsRecord>[]): SQSEvent {
-  return { Records: records } as SQSEvent;
+  return { Records: records };
 }
 
 describe('apply-progress consumer (aws-sdk-client-mock)', () => {
@@ -26,7 +26,7 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
     ddb
-      .on(PutCommand, { Item: { pk: 'PLAN#jining-sports-2023#STATE', sk: 'TASK#T08#ORG#370812' } } as never)
+      .on(PutCommand, { Item: { pk: 'PLAN#jining-sports-2023#STATE', sk: 'TASK#T08#ORG#370812' } })
       .rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
     const failures: string[] = [];
     const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger, onFailure: (id, reason) => failures.push(`${id}:${reason}`) });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { SQSEvent } from 'aws-lambda';
 import { createApplyProgressHandler } from '../../functions/apply-progress/app.js';
 import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
 import type { ApplyResult, ProgressWriter } from '../../shared/ports/state.js';
@@ -40,7 +39,7 @@ describe('correlation keys', () => {
         if (report.webhookId === 'b') throw new Error('throttled');
         return { outcome: 'applied' } as ApplyResult;
       },
-    } as ProgressWriter;
+    };
     const handler = createApplyProgressHandler({ writer, logger: log });
     await handler({
       Records: [
@@ -48,7 +47,7 @@ describe('correlation keys', () => {
         sqsRecord('progress.submitted', progressReport({ webhookId: 'b', orgId: '370812' }), 'm-b'),
         sqsRecord('progress.submitted', progressReport({ webhookId: 'c', orgId: '370826' }), 'm-c'),
       ],
-    } as SQSEvent);
+    });
     const lines = log.records.map((r) => ({ message: r.message, ...Object.assign({}, ...r.attributes) }) as Record<string, unknown>);
     expect(lines.map((l) => [l.message, l.messageId, l.webhookId, l.orgId]).sort()).toEqual([
       ['record applied', 'm-a', 'a', '370811'],

@@ -34,7 +34,7 @@ const expected = ExpectedIssues.parse(load('invalid', 'expected.json'));
 /** Issues as comparable `{ path, code }` rows in a stable order. */
 function issueRows(issues: readonly z.core.$ZodIssue[]) {
   return issues
-    .map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), code: i.code as string }))
+    .map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), code: i.code }))
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 

@@ -155,7 +155,7 @@ describe('apply-progress', () => {
             // Malformed at its 2nd: SQS tries again; not a dead letter yet.
             { ...sqsRecord('progress.submitted', {}, 'bad-2', 2) },
           ],
-        } as unknown as SQSEvent,
+        },
         context('apply-progress'),
       );
       expect(out.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['bad-2', 'bad-5']);
@@ -205,10 +205,10 @@ describe('deliver-notification', () => {
     // Units without a robot in the directory are reached on the notifications topic (sns).
     sns.on(PublishCommand).resolvesOnce({ MessageId: 'sent' }).rejects(Object.assign(new Error('KMS key disabled'), { name: 'KMSDisabledException' }));
     const emf = await emfOf(async () => {
-      const first = await handler({ Records: [sqsRecord('reminder.due', digest('370811', 1), 'd-1')] } as unknown as SQSEvent, context('deliver-notification'));
+      const first = await handler({ Records: [sqsRecord('reminder.due', digest('370811', 1), 'd-1')] }, context('deliver-notification'));
       expect(first.batchItemFailures).toEqual([]);
       const failing = await handler(
-        { Records: [sqsRecord('reminder.due', digest('370812', 2), 'd-2', 2), sqsRecord('reminder.due', digest('370826', 3), 'd-3', 5)] } as unknown as SQSEvent,
+        { Records: [sqsRecord('reminder.due', digest('370812', 2), 'd-2', 2), sqsRecord('reminder.due', digest('370826', 3), 'd-3', 5)] },
         context('deliver-notification'),
       );
       expect(failing.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['d-2', 'd-3']);

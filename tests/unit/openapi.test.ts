@@ -117,7 +117,7 @@ describe('the OpenAPI document', () => {
     expect(headers.sort()).toEqual(['webhook-id', 'webhook-signature', 'webhook-timestamp']);
     expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/WebhookEnvelope' });
     expect(Object.keys(op.responses).sort()).toEqual(['202', '400', '401', '403', '404', '409', '413', '415', '422', '429', '500', '503']);
-    for (const [code, res] of Object.entries(op.responses) as Array<[string, Json]>) {
+    for (const [code, res] of Object.entries<Json>(op.responses)) {
       const content = res.content['application/json'];
       expect(content.schema.$ref).toBe(code === '202' ? '#/components/schemas/WebhookAccepted' : '#/components/schemas/ErrorResponse');
       expect(Object.keys(content.examples).length).toBeGreaterThan(0);

@@ -51,7 +51,7 @@ beforeAll(async () => {
     }
     return { Items: [] };
   });
-  ({ handler } = (await import('../../functions/query-api/handler.js')) as unknown as { handler: Handler });
+  ({ handler } = await import('../../functions/query-api/handler.js'));
 });
 
 describe('query-api Lambda entry', () => {

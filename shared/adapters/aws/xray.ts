@@ -9,7 +9,7 @@ import type { Tracing } from './tracing.js';
 export function xrayTracing(service: string): Tracing {
   const tracer = new Tracer({ serviceName: service });
   return {
-    capture: (client) => tracer.captureAWSv3Client(client as never) as typeof client,
+    capture: (client) => tracer.captureAWSv3Client(client as never),
     middlewares: [captureLambdaHandler(tracer, { captureResponse: false })],
   };
 }

@@ -45,7 +45,7 @@ export function componentSchemas(): Record<string, Json> {
 
 /** A single field's JSON Schema (for parameters). */
 function fieldSchema(schema: z.ZodType): Json {
-  return stripMeta(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw', target: 'draft-2020-12' }) as Json);
+  return stripMeta(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw', target: 'draft-2020-12' }));
 }
 
 export function queryParameters(query: z.ZodObject): Json[] {

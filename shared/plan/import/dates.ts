@@ -138,7 +138,7 @@ export function findDates(
       const start = m.index;
       const end = start + m[0].length;
       if (taken.slice(start, end).some(Boolean)) continue;
-      const resolved = rule.resolve(m as RegExpExecArray, year);
+      const resolved = rule.resolve(m, year);
       if (resolved === undefined) continue;
       for (let i = start; i < end; i++) taken[i] = true;
       consumed.push({ start, end });

@@ -137,7 +137,7 @@ export function findTargets(text: string, working: string, countyCount: number):
       if (taken.slice(start, end).some(Boolean)) continue;
       // A number glued to a digit or a Latin letter is part of a code (G20, 8421), not a quantity.
       if (/[0-9A-Za-z.]/.test(working[start - 1] ?? '')) continue;
-      const read = pass.read(m as RegExpExecArray);
+      const read = pass.read(m);
       if (read === undefined || Number.isNaN(read.value)) continue;
       for (let i = start; i < end; i++) taken[i] = true;
       if (pass.kind === 'ignore') continue;

@@ -112,13 +112,15 @@ function bulletinLinks(ctx: ViewContext, plan: Plan): HTMLElement {
   }
   const select = h('select', { name: 'period', 'aria-label': '通报月份' }, months.reverse().map((id) => h('option', { value: id, selected: id === monthPeriodOf(plan.asOf) }, `${Number(id.slice(5))}月`)));
   const status = h('span', { class: 'bulletin-status', role: 'status' });
-  const get = (format: 'xlsx' | 'csv' | 'html') => async () => {
+  // The click handler returns nothing; the download's own errors are shown in `status`.
+  const get = (format: 'xlsx' | 'csv' | 'html') => () => void fetchBulletin(format);
+  const fetchBulletin = async (format: 'xlsx' | 'csv' | 'html') => {
     status.textContent = '正在生成…';
     try {
       await download(`${ctx.base}/bulletins/${select.value}?format=${format}`, `通报-${select.value}.${format}`);
       status.textContent = '';
     } catch (err) {
-      status.textContent = `生成失败：${(err as Error).message}`;
+      status.textContent = `生成失败：${err instanceof Error ? err.message : String(err)}`;
     }
   };
   return h(
