@@ -22,7 +22,9 @@ export default tseslint.config(
     },
   },
   {
-    // The domain stays pure: no AWS SDK, no Node I/O in shared/ outside the adapters.
+    // The domain stays pure: no AWS SDK, no Node I/O in shared/ outside the adapters. The adapters
+    // include the Lambda side of the SQS consumers (shared/adapters/lambda/: Powertools' batch
+    // processor), which functions/ used to keep in a `lib` folder that was not a function.
     files: ['shared/**/*.ts'],
     ignores: ['shared/adapters/**'],
     rules: {

@@ -5,7 +5,7 @@ import { withKeys } from '../../shared/observability/correlation.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import { channelName, type ChannelKind, type DeliveryChannel, type DeliveryReceipts, type Notifier } from '../../shared/ports/notifier.js';
 import type { JobLogger } from '../../shared/reminders/logger.js';
-import { failureName, isFinalReceive } from '../lib/event-consumer.js';
+import { failureName, isFinalReceive } from '../../shared/adapters/lambda/event-consumer.js';
 
 export const ReminderDueEnvelope = eventBridgeEnvelope(ReminderDueDetail);
 

@@ -1,13 +1,13 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { z } from 'zod';
-import { eventBridgeEnvelope, type EventRegisteredDetail, type ProgressSubmittedDetail } from '../../events/schemas.js';
-import { checkMessageAsAmended } from '../../shared/ingest/message-checks.js';
-import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
-import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
-import type { MetricsRecorder } from '../../shared/ports/metrics.js';
-import type { JobLogger } from '../../shared/reminders/logger.js';
-import { QUEUES } from '../../shared/routing.js';
+import { eventBridgeEnvelope, type EventRegisteredDetail, type ProgressSubmittedDetail } from '../../../events/schemas.js';
+import { checkMessageAsAmended } from '../../ingest/message-checks.js';
+import { baselineOnly, type PlanAmender } from '../../plan/amender.js';
+import { correlationKeys, withKeys } from '../../observability/correlation.js';
+import type { MetricsRecorder } from '../../ports/metrics.js';
+import type { JobLogger } from '../../reminders/logger.js';
+import { QUEUES } from '../../routing.js';
 
 /** A message that is well-formed but can never apply (e.g. the plan no longer has its task). */
 export class UnappliableMessageError extends Error {
