@@ -87,7 +87,6 @@ export class Api extends Construct {
       name: 'query-api',
       config,
       entryFor: props.entryFor,
-      description: 'Read API: plan status, KPIs, tasks, overdue items, rankings, events, snapshots',
       environment: { TABLE_NAME: props.table.tableName, CURSOR_SECRET_ARN: this.cursorSecret.secretArn },
     });
     grantTableAccess(props.table, this.query.role, TABLE_ACCESS['query-api']);
@@ -96,7 +95,6 @@ export class Api extends Construct {
       name: 'bulletin-api',
       config,
       entryFor: props.entryFor,
-      description: 'Read API: the monthly and quarterly bulletins (通报) as xlsx, csv or html',
       environment: { TABLE_NAME: props.table.tableName },
     });
     grantTableAccess(props.table, this.bulletins.role, TABLE_ACCESS['bulletin-api']);
@@ -105,7 +103,6 @@ export class Api extends Construct {
       name: 'office-api',
       config,
       entryFor: props.entryFor,
-      description: 'Office actions (督查室): review completion claims, amend the plan',
       environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.bus.eventBusName, OFFICE_CLAIM: formatOfficeRole(props.officeRole) },
     });
     grantTableAccess(props.table, this.office.role, TABLE_ACCESS['office-api']);

@@ -9,13 +9,13 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/observability/metrics.js';
 import { LAMBDA_BUNDLING } from '../bundling.js';
 import type { StageConfig } from '../config.js';
-import { FUNCTION_SIZING, type EntryResolver, type FunctionName } from '../functions.js';
+import { entryOf, functionSpec, type EntryResolver, type FunctionDescription, type FunctionName } from '../functions.js';
 import { acknowledgeNag } from './nag.js';
 
 /** The repository root (this file is `infra/constructs/handler-function.ts`). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const defaultEntryFor: EntryResolver = (name) => join(REPO_ROOT, 'functions', name, 'handler.ts');
+export const defaultEntryFor: EntryResolver = (name) => join(REPO_ROOT, entryOf(name));
 
 /** The newest Node.js runtime aws-cdk-lib 2.276 offers. */
 export const NODE_RUNTIME = Runtime.NODEJS_24_X;
@@ -32,8 +32,7 @@ export interface HandlerFunctionProps {
   readonly config: StageConfig;
   readonly entryFor: EntryResolver;
   /** Environment the handler reads, in addition to the common settings. */
-  readonly environment: Record<string, string>;
-  readonly description: string;
+  readonly environment?: Record<string, string>;
 }
 
 /**
@@ -45,6 +44,8 @@ export interface HandlerFunctionProps {
  */
 export class HandlerFunction extends Construct {
   readonly name: FunctionName;
+  /** What the registry says of it (infra/functions.ts): sizing, description, its rights. */
+  readonly spec: FunctionDescription;
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
@@ -53,7 +54,7 @@ export class HandlerFunction extends Construct {
     super(scope, id);
     const { name, config } = props;
     this.name = name;
-    const sizing = FUNCTION_SIZING[name];
+    this.spec = functionSpec(name);
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: config.logRetention,
@@ -72,9 +73,9 @@ export class HandlerFunction extends Construct {
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       runtime: NODE_RUNTIME,
       architecture: Architecture.ARM_64,
-      memorySize: sizing.memoryMiB,
-      timeout: Duration.seconds(sizing.timeoutSeconds),
-      description: props.description,
+      memorySize: this.spec.memoryMiB,
+      timeout: Duration.seconds(this.spec.timeoutSeconds),
+      description: this.spec.description,
       role: this.role,
       logGroup: this.logGroup,
       ...(config.tracing ? { tracing: Tracing.ACTIVE } : {}),

@@ -41,7 +41,6 @@ export class Ingest extends Construct {
       name: 'ingest-webhook',
       config,
       entryFor: props.entryFor,
-      description: 'Verifies signed webhooks and stores each message once (the outbox the table stream relays)',
       environment: {
         TABLE_NAME: props.table.tableName,
         SOURCES_SECRET_ARN: this.sourcesSecret.secretArn,

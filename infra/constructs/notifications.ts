@@ -54,7 +54,6 @@ export class Notifications extends Construct {
       name: 'deliver-notification',
       config,
       entryFor: props.entryFor,
-      description: 'Sends reminder digests through SNS and the WeCom/DingTalk robots',
       environment: {
         TABLE_NAME: props.table.tableName,
         NOTIFICATION_TOPIC_ARN: this.topic.topicArn,

@@ -130,7 +130,6 @@ export class Pipeline extends Construct {
       name: STREAM_RELAY.consumer,
       config,
       entryFor: props.entryFor,
-      description: "Puts the messages ingest stored (the table stream's outbox records) on the bus",
       environment: { EVENT_BUS_NAME: this.bus.eventBusName },
     });
     if (!props.table.tableStreamArn) throw new WiringError('the table needs a stream for the relay');
@@ -152,15 +151,11 @@ export class Pipeline extends Construct {
       filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: Object.keys(OUTBOX_KINDS) } } } })],
     });
 
-    for (const [queueName, description] of [
-      ['progress', 'Applies progress reports to the unit figures and task statuses'],
-      ['events', 'Registers sports events'],
-    ] as const) {
+    for (const queueName of ['progress', 'events'] as const) {
       const consumer = new HandlerFunction(this, pascal(QUEUES[queueName].consumer), {
         name: QUEUES[queueName].consumer,
         config,
         entryFor: props.entryFor,
-        description,
         environment: { TABLE_NAME: props.table.tableName },
       });
       grantTableAccess(props.table, consumer.role, TABLE_ACCESS[consumer.name]);

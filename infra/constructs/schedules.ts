@@ -26,11 +26,6 @@ export interface SchedulesProps {
 export const SCHEDULE_RETRY_ATTEMPTS = 3;
 export const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
 
-const DESCRIPTIONS: Record<ScheduleName, string> = {
-  'aggregate-kpis': 'Daily KPI aggregation: one snapshot per plan and day, emits kpi.snapshot.created',
-  'send-reminders': 'Deadline reminders as one digest per unit (the job skips non-workdays itself)',
-};
-
 /**
  * The scheduled jobs: EventBridge Scheduler schedules from `SCHEDULES` (shared/routing.ts) in
  * Asia/Shanghai, invoking aggregate-kpis and send-reminders with `{}`, with a retry policy and a
@@ -60,7 +55,6 @@ export class Schedules extends Construct {
         name,
         config,
         entryFor: props.entryFor,
-        description: DESCRIPTIONS[name],
         environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.bus.eventBusName },
       });
       grantTableAccess(props.table, job.role, TABLE_ACCESS[name]);
@@ -69,7 +63,7 @@ export class Schedules extends Construct {
 
       this.schedules.push(
         new Schedule(this, `${pascal(name)}Schedule`, {
-          description: DESCRIPTIONS[name],
+          description: job.spec.description,
           schedule: ScheduleExpression.expression(spec.expression, TimeZone.of(spec.timeZone)),
           target: new InvokeFunction(job.function, {
             input: ScheduleTargetInput.fromObject({}),

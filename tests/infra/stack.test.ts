@@ -8,7 +8,7 @@ import { OUTBOX_KINDS } from '../../shared/adapters/dynamodb/outbox.js';
 import { QUEUE_TAG, QUEUES, SCHEDULES, STREAM_RELAY, deadLetterQueueTag, workQueueTag, type QueueName, type ScheduleName } from '../../shared/routing.js';
 import { BULLETIN_ROUTES, OFFICE_ROUTES, OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
-import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
+import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from '../../infra/functions.js';
 import { PUBLISHES, STREAM_READ, TABLE_ACCESS } from '../../infra/permissions.js';
 import { businessMetric } from '../../infra/constructs/monitoring.js';
 import { WiringError } from '../../infra/errors.js';
@@ -246,8 +246,8 @@ describe('functions', () => {
       expect(p.Runtime).toBe('nodejs24.x');
       expect(p.Handler).toBe('index.handler');
       expect(p.TracingConfig, `${name} X-Ray (tracing off by default)`).toBeUndefined();
-      expect(p.MemorySize).toBe(FUNCTION_SIZING[name].memoryMiB);
-      expect(p.Timeout).toBe(FUNCTION_SIZING[name].timeoutSeconds);
+      expect(p.MemorySize).toBe(FUNCTIONS[name].memoryMiB);
+      expect(p.Timeout).toBe(FUNCTIONS[name].timeoutSeconds);
       const logGroup = logGroups[refId((p.LoggingConfig as { LogGroup: unknown }).LogGroup)!];
       expect(logGroup?.Properties!.RetentionInDays, `${name} log retention`).toBeGreaterThan(0);
     }
