@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 import type { Clock } from '../shared/ports/clock.js';
 import type { EventBus } from '../shared/ports/bus.js';
-import { CONSUMER_TIMEOUT_SECONDS, QUEUES, RELAY_TIMEOUT_SECONDS, SCHEDULES, STREAM_RELAY, type QueueName, type ScheduleName } from '../shared/routing.js';
+import { QUEUES, SCHEDULES, STREAM_RELAY, type QueueName, type ScheduleName } from '../shared/routing.js';
+import { FUNCTIONS } from '../infra/functions.js';
 import { bearerAuthorizer } from './auth.js';
 import { allowedHost } from './host-check.js';
 import { MAX_BODY_BYTES, PayloadTooLargeError, discardBody, readBody } from './body.js';
@@ -15,7 +16,7 @@ import { errorBody, toApiGatewayEvent, writeApiGatewayResult, writeJson, type Ro
 import { lambdaContext, withTimeout } from './lambda-context.js';
 import { jsonLinesOutbox, type OutboxReader } from './outbox-reader.js';
 import { LocalQueue } from './queue.js';
-import { FUNCTION_NAMES, type HttpFunction, type JobEvent, type LocalFunctions } from './registry.js';
+import type { HttpFunction, JobEvent, LocalFunctions } from './registry.js';
 import { LocalScheduler } from './scheduler.js';
 import { staticSite } from './static.js';
 import { StreamCheckpoints, StreamPoller, type StreamSource } from './stream.js';
@@ -145,18 +146,19 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
 
   const consumers: QueueConsumer[] = [];
   for (const name of queueNames) {
-    const handlers = environments.map((env) => env.queues[name]).filter((h) => h !== undefined);
+    const consumer = QUEUES[name].consumer;
+    const handlers = environments.map((env) => env[consumer]).filter((h) => h !== undefined);
     if (handlers.length === 0) {
-      log(`queue ${name}: no consumer wired (${QUEUES[name].consumer}); its messages wait`);
+      log(`queue ${name}: no consumer wired (${consumer}); its messages wait`);
       continue;
     }
     consumers.push(
       new QueueConsumer({
         queue: queues[name],
         handlers,
-        functionName: QUEUES[name].consumer,
+        functionName: consumer,
         batchSize: QUEUES[name].batchSize,
-        timeoutMs: CONSUMER_TIMEOUT_SECONDS[name] * 1000,
+        timeoutMs: FUNCTIONS[consumer].timeoutSeconds * 1000,
         region,
         log,
         takeReason,
@@ -165,15 +167,16 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
   }
 
   let relay: StreamPoller | undefined;
-  if (options.stream && fns.stream) {
+  const streamHandler = fns[STREAM_RELAY.consumer];
+  if (options.stream && streamHandler) {
     relay = new StreamPoller({
       source: options.stream.source,
       checkpoints: await StreamCheckpoints.open(join(options.dataDir, 'stream-checkpoints.jsonl'), options.stream.source.streamArn),
-      handler: fns.stream,
+      handler: streamHandler,
       filter: (r) => isOutboxInsert(r as never),
       batchSize: STREAM_RELAY.batchSize,
       functionName: STREAM_RELAY.consumer,
-      timeoutMs: RELAY_TIMEOUT_SECONDS * 1000,
+      timeoutMs: FUNCTIONS[STREAM_RELAY.consumer].timeoutSeconds * 1000,
       region,
       ...(options.stream.idleMs !== undefined ? { idleMs: options.stream.idleMs } : {}),
       log,
@@ -184,14 +187,14 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
 
   const runningJobs = new Set<Promise<unknown>>();
   const runJob = (name: ScheduleName, event: JobEvent): Promise<unknown> => {
-    const job = fns.jobs[name];
+    const job = fns[name];
     if (!job) return Promise.reject(new NotWiredError(name));
     const p = withTimeout(job(event, lambdaContext(name, JOB_TIMEOUT_MS, region)), name, JOB_TIMEOUT_MS);
     runningJobs.add(p);
     void p.catch(() => undefined).finally(() => runningJobs.delete(p));
     return p;
   };
-  const scheduler = new LocalScheduler({ clock: options.clock, run: (name, now) => runJob(name, { now }), names: (Object.keys(SCHEDULES) as ScheduleName[]).filter((n) => fns.jobs[n]), log });
+  const scheduler = new LocalScheduler({ clock: options.clock, run: (name, now) => runJob(name, { now }), names: (Object.keys(SCHEDULES) as ScheduleName[]).filter((n) => fns[n]), log });
 
   const idle = () => queueNames.every((n) => queues[n].isEmpty()) && runningJobs.size === 0;
   const drain = async (): Promise<boolean> => {
@@ -205,7 +208,7 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     return true;
   };
   const status = () => ({
-    queues: Object.fromEntries(queueNames.map((n) => [n, { ...queues[n].depth(), consumer: fns.queues[n] ? QUEUES[n].consumer : null }])),
+    queues: Object.fromEntries(queueNames.map((n) => [n, { ...queues[n].depth(), consumer: fns[QUEUES[n].consumer] ? QUEUES[n].consumer : null }])),
     schedules: scheduler.nextRuns(),
     businessTime: options.clock.now().toISOString(),
     faults: options.faults ?? {},
@@ -301,20 +304,20 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     if (path === '/v1/admin' || path.startsWith('/v1/admin/')) return admin(req, res, path, body);
     const webhook = /^\/v1\/webhooks\/([^/]+)$/.exec(path);
     if (method === 'POST' && webhook?.[1]) {
-      return invokeHttp(fns.http.ingest, FUNCTION_NAMES.ingest, req, res, { routeKey: 'POST /v1/webhooks/{sourceId}', pathParameters: { sourceId: safeDecode(webhook[1]) } }, body);
+      return invokeHttp(fns['ingest-webhook'], 'ingest-webhook', req, res, { routeKey: 'POST /v1/webhooks/{sourceId}', pathParameters: { sourceId: safeDecode(webhook[1]) } }, body);
     }
     // Office actions (reviews, amendments) are writes: their own function, as in AWS (infra/constructs/api.ts).
     if (method === 'POST' && path.startsWith('/v1/plans/')) {
-      return invokeHttp(fns.http.office, FUNCTION_NAMES.office, req, res, { routeKey: 'POST /v1/plans/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/plans/'.length)) } }, body);
+      return invokeHttp(fns['office-api'], 'office-api', req, res, { routeKey: 'POST /v1/plans/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/plans/'.length)) } }, body);
     }
-    if (method === 'GET' && path === '/v1/openapi.json') return invokeHttp(fns.http.query, FUNCTION_NAMES.query, req, res, { routeKey: 'GET /v1/openapi.json' }, body);
+    if (method === 'GET' && path === '/v1/openapi.json') return invokeHttp(fns['query-api'], 'query-api', req, res, { routeKey: 'GET /v1/openapi.json' }, body);
     // As the HTTP API routes it: the bulletins to bulletin-api, every other read to query-api.
     const bulletin = matchTemplate(BULLETIN_ROUTE.path, path);
     if (method === 'GET' && bulletin) {
-      return invokeHttp(fns.http.bulletins, FUNCTION_NAMES.bulletins, req, res, { routeKey: `GET ${BULLETIN_ROUTE.path}`, pathParameters: bulletin }, body);
+      return invokeHttp(fns['bulletin-api'], 'bulletin-api', req, res, { routeKey: `GET ${BULLETIN_ROUTE.path}`, pathParameters: bulletin }, body);
     }
     if (method === 'GET' && path.startsWith('/v1/')) {
-      return invokeHttp(fns.http.query, FUNCTION_NAMES.query, req, res, { routeKey: 'GET /v1/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/'.length)) } }, body);
+      return invokeHttp(fns['query-api'], 'query-api', req, res, { routeKey: 'GET /v1/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/'.length)) } }, body);
     }
     if ((method === 'GET' || method === 'HEAD') && (await site(req, res, path))) return;
     return writeJson(res, 404, { message: 'Not Found' });
