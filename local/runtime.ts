@@ -21,7 +21,7 @@ import { LocalScheduler } from './scheduler.js';
 import { staticSite } from './static.js';
 import { StreamCheckpoints, StreamPoller, type StreamSource } from './stream.js';
 import { isOutboxInsert } from '../shared/adapters/dynamodb/outbox.js';
-import { BULLETIN_ROUTE, matchTemplate } from '../shared/api/routes.js';
+import { matchRoute, routeKey } from '../shared/api/routes.js';
 
 export interface RuntimeOptions {
   /** 0 picks a free port. */
@@ -302,22 +302,13 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     }
     if (method === 'GET' && path === '/health') return writeJson(res, 200, { status: 'ok' });
     if (path === '/v1/admin' || path.startsWith('/v1/admin/')) return admin(req, res, path, body);
-    const webhook = /^\/v1\/webhooks\/([^/]+)$/.exec(path);
-    if (method === 'POST' && webhook?.[1]) {
-      return invokeHttp(fns['ingest-webhook'], 'ingest-webhook', req, res, { routeKey: 'POST /v1/webhooks/{sourceId}', pathParameters: { sourceId: safeDecode(webhook[1]) } }, body);
-    }
-    // Office actions (reviews, amendments) are writes: their own function, as in AWS (infra/constructs/api.ts).
-    if (method === 'POST' && path.startsWith('/v1/plans/')) {
-      return invokeHttp(fns['office-api'], 'office-api', req, res, { routeKey: 'POST /v1/plans/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/plans/'.length)) } }, body);
-    }
-    if (method === 'GET' && path === '/v1/openapi.json') return invokeHttp(fns['query-api'], 'query-api', req, res, { routeKey: 'GET /v1/openapi.json' }, body);
-    // As the HTTP API routes it: the bulletins to bulletin-api, every other read to query-api.
-    const bulletin = matchTemplate(BULLETIN_ROUTE.path, path);
-    if (method === 'GET' && bulletin) {
-      return invokeHttp(fns['bulletin-api'], 'bulletin-api', req, res, { routeKey: `GET ${BULLETIN_ROUTE.path}`, pathParameters: bulletin }, body);
-    }
-    if (method === 'GET' && path.startsWith('/v1/')) {
-      return invokeHttp(fns['query-api'], 'query-api', req, res, { routeKey: 'GET /v1/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/'.length)) } }, body);
+    // As the HTTP API routes it: the one route table (shared/api/routes.ts) names the function.
+    const matched = matchRoute(method, path);
+    if (matched) {
+      const { route, pathParameters } = matched;
+      // API Gateway leaves pathParameters out of a route without parameters.
+      const params = Object.keys(pathParameters).length > 0 ? { pathParameters } : {};
+      return invokeHttp(fns[route.function], route.function, req, res, { routeKey: routeKey(route), ...params }, body);
     }
     if ((method === 'GET' || method === 'HEAD') && (await site(req, res, path))) return;
     return writeJson(res, 404, { message: 'Not Found' });
@@ -374,14 +365,6 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     })());
 
   return { url: `http://${host}:${port}`, port, bus, queues, scheduler, stop };
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 function parseOr(body: string): unknown {

@@ -98,22 +98,22 @@ describe('local runtime: HTTP', () => {
     expect(called).toBe(1);
   });
 
-  it('routes GET /v1/... to the query function, base64-encoding a binary body, and answers 500 like API Gateway when it throws', async () => {
+  it('routes a read to the query function by its route in the table, base64-encoding a binary body, and answers 500 like API Gateway when it throws', async () => {
     const seen: APIGatewayProxyEventV2[] = [];
     const rt = await start(() => ({
       'query-api': async (event) => {
         seen.push(event);
-        if (event.rawPath === '/v1/boom') throw new Error('boom');
+        if (event.rawPath === '/v1/plans/boom') throw new Error('boom');
         return { plain: 'object' } as never;
       },
     }));
-    const res = await fetch(`${rt.url}/v1/plans/jining-sports-2023/tasks`, { headers: { 'content-type': 'application/octet-stream' } });
+    const res = await fetch(`${rt.url}/v1/plans/jining-sports-2023/tasks/T01`, { headers: { 'content-type': 'application/octet-stream' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ plain: 'object' });
-    expect(seen[0]).toMatchObject({ routeKey: 'GET /v1/{proxy+}', pathParameters: { proxy: 'plans/jining-sports-2023/tasks' } });
+    expect(seen[0]).toMatchObject({ routeKey: 'GET /v1/plans/{planId}/tasks/{taskId}', pathParameters: { planId: 'jining-sports-2023', taskId: 'T01' } });
     expect((await fetch(`${rt.url}/v1/openapi.json`)).status).toBe(200);
     expect(seen[1]).toMatchObject({ routeKey: 'GET /v1/openapi.json' });
-    const boom = await fetch(`${rt.url}/v1/boom`);
+    const boom = await fetch(`${rt.url}/v1/plans/boom`);
     expect(boom.status).toBe(500);
     expect(await boom.json()).toEqual({ message: 'Internal Server Error' });
   });
