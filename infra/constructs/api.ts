@@ -19,8 +19,7 @@ import { formatOfficeRole, type OfficeRole } from '../../shared/api/office-role.
 import { API_ROUTES, WEBHOOK_ROUTE, routeKey, type RouteFunction } from '../../shared/api/routes.js';
 import type { OidcConfig, StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
-import { PUBLISHES, TABLE_ACCESS } from '../permissions.js';
-import { grantPutEvents, grantSecretValue, grantTableAccess } from './grants.js';
+import { grantSecretValue } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 import { WiringError } from '../errors.js';
@@ -65,26 +64,23 @@ export class Api extends Construct {
       name: 'query-api',
       config,
       entryFor: props.entryFor,
-      environment: { TABLE_NAME: props.table.tableName, CURSOR_SECRET_ARN: this.cursorSecret.secretArn },
-    });
-    grantTableAccess(props.table, this.query.role, TABLE_ACCESS['query-api']);
+      environment: { CURSOR_SECRET_ARN: this.cursorSecret.secretArn },
+    }).bindTable(props.table);
     grantSecretValue(this.cursorSecret, this.query.role);
     this.bulletins = new HandlerFunction(this, 'BulletinApi', {
       name: 'bulletin-api',
       config,
       entryFor: props.entryFor,
-      environment: { TABLE_NAME: props.table.tableName },
-    });
-    grantTableAccess(props.table, this.bulletins.role, TABLE_ACCESS['bulletin-api']);
+    }).bindTable(props.table);
 
     this.office = new HandlerFunction(this, 'OfficeApi', {
       name: 'office-api',
       config,
       entryFor: props.entryFor,
-      environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.bus.eventBusName, OFFICE_CLAIM: formatOfficeRole(props.officeRole) },
-    });
-    grantTableAccess(props.table, this.office.role, TABLE_ACCESS['office-api']);
-    grantPutEvents(props.bus, this.office.role, PUBLISHES['office-api'] ?? []);
+      environment: { OFFICE_CLAIM: formatOfficeRole(props.officeRole) },
+    })
+      .bindTable(props.table)
+      .bindBus(props.bus);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: `Supervision API (${config.stage})`,

@@ -10,8 +10,6 @@ import { Construct } from 'constructs';
 import { QUEUE_TAG, SCHEDULES, deadLetterQueueTag, type ScheduleName } from '../../shared/routing.js';
 import type { StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
-import { PUBLISHES, TABLE_ACCESS } from '../permissions.js';
-import { grantPutEvents, grantTableAccess } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 import { pascal } from './pipeline.js';
@@ -55,10 +53,9 @@ export class Schedules extends Construct {
         name,
         config,
         entryFor: props.entryFor,
-        environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.bus.eventBusName },
-      });
-      grantTableAccess(props.table, job.role, TABLE_ACCESS[name]);
-      grantPutEvents(props.bus, job.role, PUBLISHES[name] ?? []);
+      })
+        .bindTable(props.table)
+        .bindBus(props.bus);
       jobs[name] = job;
 
       this.schedules.push(
