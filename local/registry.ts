@@ -38,3 +38,11 @@ export interface HandlerOf {
  * with no event source mapping), or, for relay-outbox, leaves accepted messages in the table.
  */
 export type LocalFunctions = { [N in FunctionName]?: HandlerOf[(typeof FUNCTIONS)[N]['trigger']] };
+
+/** A function the runtime was not given (501 for HTTP and jobs). */
+export class NotWiredError extends Error {
+  override readonly name = 'NotWiredError';
+  constructor(what: string) {
+    super(`${what} is not wired into the local runtime`);
+  }
+}
