@@ -22,11 +22,20 @@ export default tseslint.config(
     },
   },
   {
-    // The domain stays pure: no AWS SDK, no Node I/O in shared/ outside the adapters.
+    // The domain stays pure: no AWS SDK, no Node I/O in shared/ outside the adapters. The adapters
+    // include the Lambda side of the SQS consumers (shared/adapters/lambda/: Powertools' batch
+    // processor), which functions/ used to keep in a `lib` folder that was not a function.
     files: ['shared/**/*.ts'],
     ignores: ['shared/adapters/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'node:fs', 'node:child_process'] }],
+    },
+  },
+  {
+    // The function registry and its rights are read by the local runtime and the bench too: plain data, no CDK.
+    files: ['infra/functions.ts', 'infra/permissions.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'] }],
     },
   },
 );

@@ -4,9 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { LAMBDA_BUNDLING } from '../infra/bundling.js';
 import { TRACING_BY_DEFAULT } from '../infra/config.js';
-import { FUNCTION_NAMES } from '../infra/functions.js';
-
-export const FUNCTIONS = FUNCTION_NAMES;
+import { FUNCTION_NAMES, entryOf } from '../infra/functions.js';
 
 export interface ColdStart {
   name: string;
@@ -136,8 +134,8 @@ export async function benchColdStart(runs: number, progress: (msg: string) => vo
     await bundle(emptyEntry, emptyOut);
     const baselineInitMs = initMs(emptyOut, runs);
     const results: ColdStart[] = [];
-    for (const name of FUNCTIONS) {
-      const entry = resolve('functions', name, 'handler.ts');
+    for (const name of FUNCTION_NAMES) {
+      const entry = resolve(entryOf(name));
       if (!existsSync(entry)) throw new Error(`missing ${entry}`);
       const out = join(dir, `${name}.mjs`);
       const { bytes, metafile } = await bundle(entry, out);
@@ -169,8 +167,8 @@ export async function benchTracingColdStart(runs: number, progress: (msg: string
   const dir = mkdtempSync(join(parent, 'bench-tracing-'));
   try {
     const results: TracingColdStart[] = [];
-    for (const name of FUNCTIONS) {
-      const entry = resolve('functions', name, 'handler.ts');
+    for (const name of FUNCTION_NAMES) {
+      const entry = resolve(entryOf(name));
       const off = join(dir, `${name}-off.mjs`);
       const on = join(dir, `${name}-on.mjs`);
       const bytesOff = (await bundle(entry, off, false, false)).bytes;

@@ -45,3 +45,11 @@ export class InvocationTimeoutError extends LocalRuntimeError {
     super(`${functionName}: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
   }
 }
+
+/** A function the runtime was not given (501 for HTTP and jobs). */
+export class NotWiredError extends LocalRuntimeError {
+  override readonly name = 'NotWiredError';
+  constructor(what: string) {
+    super(`${what} is not wired into the local runtime`);
+  }
+}

@@ -30,6 +30,9 @@ import { tokenBucket } from '../shared/ingest/rate-limiter.js';
 import type { Clock } from '../shared/ports/clock.js';
 import { systemClock } from '../shared/time/clocks.js';
 import { staticSourceRegistry, type WebhookSource } from '../shared/ingest/sources.js';
+import type { Context } from 'aws-lambda';
+import type { FunctionName } from '../infra/functions.js';
+import type { LocalFunctions } from './registry.js';
 import type { FunctionsFactory } from './runtime.js';
 
 export interface LocalWiring {
@@ -49,17 +52,29 @@ export interface LocalWiring {
   rateLimit?: { ratePerSecond: number; burst: number };
 }
 
-function logger(serviceName: string): Logger {
-  return new Logger({ serviceName });
+/** What a function's Lambda entry gives its app: the Powertools logger and the EMF metrics, named after it. */
+interface Observability {
+  logger: Logger;
+  metrics: EmfMetrics;
+}
+
+/**
+ * An app wrapped as its Lambda entry wraps it: middy, the logger's Lambda context, and the metrics
+ * flushed after each invocation (a function that counts nothing writes nothing).
+ */
+function asLambda<TEvent, TResult>(name: FunctionName, build: (o: Observability) => (event: TEvent, context: Context) => Promise<TResult>) {
+  const o: Observability = { logger: new Logger({ serviceName: name }), metrics: new EmfMetrics(name) };
+  return middy(build(o)).use(injectLambdaContext(o.logger)).use(publishMetrics(o.metrics));
 }
 
 /**
  * The real functions, built from their `app.ts` factories with the adapters over DynamoDB Local, the
  * in-process bus and the outbox, and wrapped like their Lambda entries (middy + Powertools logger,
- * and the EMF metrics on stdout as in Lambda; POWERTOOLS_METRICS_DISABLED=true silences them).
+ * and the EMF metrics on stdout as in Lambda; POWERTOOLS_METRICS_DISABLED=true silences them). Keyed
+ * by the registry's names (infra/functions.ts); the runtime invokes each as the routing tables say.
  */
 export function localFunctions(w: LocalWiring): FunctionsFactory {
-  return ({ bus, isAuthorized, isOffice, onRecordFailure }) => {
+  return ({ bus, isAuthorized, isOffice, onRecordFailure }): LocalFunctions => {
     const stores = () => {
       const doc = w.documentClient();
       const amendments = new DynamoAmendmentStore(doc, w.tableName);
@@ -75,139 +90,96 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
         hotAmender: planAmender(amendments),
       };
     };
-    const calendarLog = logger('workdays');
+    const calendarLog = new Logger({ serviceName: 'workdays' });
     const calendar = chineseWorkdayCalendar((year) => calendarLog.warn('no holiday data for year; using Monday–Friday', { year }));
-
-    const ingestLog = logger('ingest-webhook');
-    const ingestMetrics = new EmfMetrics('ingest-webhook');
     const sources = staticSourceRegistry(w.sources);
-    const ingest = middy(
-      countWebhookOutcomes(
-        createIngestWebhookHandler({
-          amender: stores().hotAmender,
-          sources,
-          intake: new DynamoIntake(w.documentClient(), w.tableName),
-          clock: systemClock,
-          logger: ingestLog,
-          ...(w.rateLimit ? { rateLimiter: tokenBucket(w.rateLimit) } : {}),
-        }),
-        { metrics: ingestMetrics, sources },
-      ),
-    )
-      .use(injectLambdaContext(ingestLog))
-      .use(publishMetrics(ingestMetrics));
-
-    const relayLog = logger('relay-outbox');
-    const relay = middy(createRelayOutboxHandler({ bus, logger: relayLog })).use(injectLambdaContext(relayLog));
-
-    const queryLog = logger('query-api');
-    const q = stores();
-    const query = middy(
-      createQueryApiHandler({
-        reader: q.state,
-        reports: q.state,
-        reviews: q.reviews,
-        amender: q.amender,
-        snapshots: q.snapshots,
-        clock: w.clock,
-        calendar,
-        cursorKey: createHash('sha256').update(`cursor:${w.cursorSecret}`).digest(),
-        logger: queryLog,
-        authorize: (event) => isAuthorized(event.headers),
-      }),
-    ).use(injectLambdaContext(queryLog));
-
-    const bulletinsLog = logger('bulletin-api');
-    const b = stores();
-    const bulletins = middy(
-      createBulletinApiHandler({
-        reader: b.state,
-        reports: b.state,
-        reviews: b.reviews,
-        amender: b.amender,
-        clock: w.clock,
-        calendar,
-        logger: bulletinsLog,
-        authorize: (event) => isAuthorized(event.headers),
-      }),
-    ).use(injectLambdaContext(bulletinsLog));
-
-    const officeLog = logger('office-api');
-    const o = stores();
-    const office = middy(
-      createOfficeApiHandler({
-        reader: o.state,
-        reviews: o.reviews,
-        amendments: o.amendments,
-        amender: o.amender,
-        bus,
-        clock: w.clock,
-        logger: officeLog,
-        // The office token is the office role (AWS: a claim of the JWT); the read token may only read.
-        authorize: (event) => (isOffice(event.headers) ? { kind: 'office', actor: 'local:office-token' } : isAuthorized(event.headers) ? { kind: 'reader' } : { kind: 'anonymous' }),
-      }),
-    ).use(injectLambdaContext(officeLog));
-
-    const progressLog = logger('apply-progress');
-    const progressMetrics = new EmfMetrics('apply-progress');
-    const p = stores();
-    const progress = middy(createApplyProgressHandler({ writer: p.state, amender: p.hotAmender, logger: progressLog, metrics: progressMetrics, onFailure: onRecordFailure }))
-      .use(injectLambdaContext(progressLog))
-      .use(publishMetrics(progressMetrics));
-
-    const eventsLog = logger('register-event');
-    const eventsMetrics = new EmfMetrics('register-event');
-    const e = stores();
-    const events = middy(createRegisterEventHandler({ writer: e.state, amender: e.hotAmender, logger: eventsLog, metrics: eventsMetrics, onFailure: onRecordFailure }))
-      .use(injectLambdaContext(eventsLog))
-      .use(publishMetrics(eventsMetrics));
-
-    const deliveryLog = logger('deliver-notification');
-    const deliveryMetrics = new EmfMetrics('deliver-notification');
-    const delivery = middy(
-      createDeliverNotificationHandler({
-        channelsFor: () => [{ kind: 'outbox' }],
-        senders: { outbox: w.outbox },
-        receipts: new DynamoDeliveryReceipts(w.documentClient(), w.tableName),
-        logger: deliveryLog,
-        metrics: deliveryMetrics,
-        now: () => w.clock.now(),
-      }),
-    )
-      .use(injectLambdaContext(deliveryLog))
-      .use(publishMetrics(deliveryMetrics));
-
-    const aggregateLog = logger('aggregate-kpis');
-    const a = stores();
-    const aggregate = middy(
-      createAggregateKpisHandler({ reader: a.state, auditTrail: a.state, reviews: a.reviews, amender: a.amender, snapshots: a.snapshots, bus, clock: w.clock, logger: aggregateLog }),
-    ).use(injectLambdaContext(aggregateLog));
-
-    const remindersLog = logger('send-reminders');
-    const remindersMetrics = new EmfMetrics('send-reminders');
-    const r = stores();
-    const reminders = middy(
-      createSendRemindersHandler({
-        reader: r.state,
-        reviews: r.reviews,
-        amender: r.amender,
-        store: new DynamoReminderStore(r.doc, w.tableName),
-        calendarOverrides: new DynamoCalendarOverrides(r.doc, w.tableName),
-        bus,
-        clock: w.clock,
-        calendar,
-        logger: remindersLog,
-        metrics: remindersMetrics,
-      }),
-    )
-      .use(injectLambdaContext(remindersLog))
-      .use(publishMetrics(remindersMetrics));
+    const readerOnly = (event: { headers: Record<string, string | undefined> }) => isAuthorized(event.headers);
 
     return {
-      http: { ingest, query, bulletins, office },
-      queues: { progress, events, delivery },
-      jobs: { 'aggregate-kpis': aggregate, 'send-reminders': reminders },
-      stream: relay,
+      'ingest-webhook': asLambda('ingest-webhook', ({ logger, metrics }) =>
+        countWebhookOutcomes(
+          createIngestWebhookHandler({
+            amender: stores().hotAmender,
+            sources,
+            intake: new DynamoIntake(w.documentClient(), w.tableName),
+            clock: systemClock,
+            logger,
+            ...(w.rateLimit ? { rateLimiter: tokenBucket(w.rateLimit) } : {}),
+          }),
+          { metrics, sources },
+        ),
+      ),
+      'relay-outbox': asLambda('relay-outbox', ({ logger }) => createRelayOutboxHandler({ bus, logger })),
+      'query-api': asLambda('query-api', ({ logger }) => {
+        const q = stores();
+        return createQueryApiHandler({
+          reader: q.state,
+          reports: q.state,
+          reviews: q.reviews,
+          amender: q.amender,
+          snapshots: q.snapshots,
+          clock: w.clock,
+          calendar,
+          cursorKey: createHash('sha256').update(`cursor:${w.cursorSecret}`).digest(),
+          logger,
+          authorize: readerOnly,
+        });
+      }),
+      'bulletin-api': asLambda('bulletin-api', ({ logger }) => {
+        const b = stores();
+        return createBulletinApiHandler({ reader: b.state, reports: b.state, reviews: b.reviews, amender: b.amender, clock: w.clock, calendar, logger, authorize: readerOnly });
+      }),
+      'office-api': asLambda('office-api', ({ logger }) => {
+        const o = stores();
+        return createOfficeApiHandler({
+          reader: o.state,
+          reviews: o.reviews,
+          amendments: o.amendments,
+          amender: o.amender,
+          bus,
+          clock: w.clock,
+          logger,
+          // The office token is the office role (AWS: a claim of the JWT); the read token may only read.
+          authorize: (event) => (isOffice(event.headers) ? { kind: 'office', actor: 'local:office-token' } : isAuthorized(event.headers) ? { kind: 'reader' } : { kind: 'anonymous' }),
+        });
+      }),
+      'apply-progress': asLambda('apply-progress', ({ logger, metrics }) => {
+        const p = stores();
+        return createApplyProgressHandler({ writer: p.state, amender: p.hotAmender, logger, metrics, onFailure: onRecordFailure });
+      }),
+      'register-event': asLambda('register-event', ({ logger, metrics }) => {
+        const e = stores();
+        return createRegisterEventHandler({ writer: e.state, amender: e.hotAmender, logger, metrics, onFailure: onRecordFailure });
+      }),
+      'deliver-notification': asLambda('deliver-notification', ({ logger, metrics }) =>
+        createDeliverNotificationHandler({
+          channelsFor: () => [{ kind: 'outbox' }],
+          senders: { outbox: w.outbox },
+          receipts: new DynamoDeliveryReceipts(w.documentClient(), w.tableName),
+          logger,
+          metrics,
+          now: () => w.clock.now(),
+        }),
+      ),
+      'aggregate-kpis': asLambda('aggregate-kpis', ({ logger }) => {
+        const a = stores();
+        return createAggregateKpisHandler({ reader: a.state, auditTrail: a.state, reviews: a.reviews, amender: a.amender, snapshots: a.snapshots, bus, clock: w.clock, logger });
+      }),
+      'send-reminders': asLambda('send-reminders', ({ logger, metrics }) => {
+        const r = stores();
+        return createSendRemindersHandler({
+          reader: r.state,
+          reviews: r.reviews,
+          amender: r.amender,
+          store: new DynamoReminderStore(r.doc, w.tableName),
+          calendarOverrides: new DynamoCalendarOverrides(r.doc, w.tableName),
+          bus,
+          clock: w.clock,
+          calendar,
+          logger,
+          metrics,
+        });
+      }),
     };
   };
 }

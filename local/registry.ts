@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { QueueName, ScheduleName } from '../shared/routing.js';
+import type { FUNCTIONS, FunctionName } from '../infra/functions.js';
 
 /** An HTTP API (payload format 2.0) handler, as API Gateway invokes it. */
 export type HttpFunction = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -22,29 +22,20 @@ export interface JobEvent {
 /** A scheduled job; whatever it returns is its summary. */
 export type JobFunction = (event: JobEvent, context: Context) => Promise<unknown>;
 
-/**
- * The functions the local runtime hosts, by role. The runtime depends on this shape only; a missing
- * entry answers 501 (HTTP, jobs) or leaves its queue unconsumed (messages wait, as in SQS with no
- * event source mapping).
- */
-export interface LocalFunctions {
-  http: { ingest?: HttpFunction; query?: HttpFunction; bulletins?: HttpFunction; office?: HttpFunction };
-  queues: Partial<Record<QueueName, QueueFunction>>;
-  jobs: Partial<Record<ScheduleName, JobFunction>>;
-  /** The table stream's consumer (relay-outbox): without it, accepted messages stay in the table. */
-  stream?: StreamFunction;
+/** The handler each kind of trigger invokes. */
+export interface HandlerOf {
+  http: HttpFunction;
+  queue: QueueFunction;
+  schedule: JobFunction;
+  stream: StreamFunction;
 }
 
-/** Lambda function names, for contexts and log lines. */
-export const FUNCTION_NAMES = {
-  ingest: 'ingest-webhook',
-  relay: 'relay-outbox',
-  query: 'query-api',
-  bulletins: 'bulletin-api',
-  office: 'office-api',
-  progress: 'apply-progress',
-  events: 'register-event',
-  delivery: 'deliver-notification',
-  'aggregate-kpis': 'aggregate-kpis',
-  'send-reminders': 'send-reminders',
-} as const;
+/**
+ * The functions the local runtime hosts, by their names in the registry (infra/functions.ts), each
+ * of the handler type its trigger calls for. Which route, queue, schedule or stream invokes which is
+ * read from the routing tables, as infra/ reads them. The runtime depends on this shape only; a
+ * missing function answers 501 (HTTP, jobs) or leaves its queue unconsumed (messages wait, as in SQS
+ * with no event source mapping), or, for relay-outbox, leaves accepted messages in the table.
+ */
+export type LocalFunctions = { [N in FunctionName]?: HandlerOf[(typeof FUNCTIONS)[N]['trigger']] };
+

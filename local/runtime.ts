@@ -1,27 +1,26 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import * as z from 'zod';
 import type { Clock } from '../shared/ports/clock.js';
 import type { EventBus } from '../shared/ports/bus.js';
-import { CONSUMER_TIMEOUT_SECONDS, QUEUES, RELAY_TIMEOUT_SECONDS, SCHEDULES, STREAM_RELAY, type QueueName, type ScheduleName } from '../shared/routing.js';
+import { QUEUES, SCHEDULES, STREAM_RELAY, type QueueName, type ScheduleName } from '../shared/routing.js';
+import { FUNCTIONS } from '../infra/functions.js';
+import { isOutboxInsert } from '../shared/adapters/dynamodb/outbox.js';
+import { adminApi } from './admin.js';
 import { bearerAuthorizer } from './auth.js';
-import { allowedHost } from './host-check.js';
-import { MAX_BODY_BYTES, discardBody, readBody } from './body.js';
-import { PayloadTooLargeError } from './errors.js';
 import { LocalEventBus } from './bus.js';
 import { QueueConsumer } from './consumer.js';
 import type { Faults } from './faults.js';
-import { errorBody, toApiGatewayEvent, writeApiGatewayResult, writeJson, type RouteMatch } from './http-event.js';
+import { writeJson } from './http-event.js';
 import { lambdaContext, withTimeout } from './lambda-context.js';
 import { jsonLinesOutbox, type OutboxReader } from './outbox-reader.js';
 import { LocalQueue } from './queue.js';
-import { FUNCTION_NAMES, type HttpFunction, type JobEvent, type LocalFunctions } from './registry.js';
+import { NotWiredError } from './errors.js';
+import type { JobEvent, LocalFunctions } from './registry.js';
+import { createRouter } from './router.js';
 import { LocalScheduler } from './scheduler.js';
 import { staticSite } from './static.js';
 import { StreamCheckpoints, StreamPoller, type StreamSource } from './stream.js';
-import { isOutboxInsert } from '../shared/adapters/dynamodb/outbox.js';
-import { BULLETIN_ROUTE, matchTemplate } from '../shared/api/routes.js';
 
 export interface RuntimeOptions {
   /** 0 picks a free port. */
@@ -91,19 +90,13 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export class NotWiredError extends Error {
-  override readonly name = 'NotWiredError';
-  constructor(what: string) {
-    super(`${what} is not wired into the local runtime`);
-  }
-}
-
-const JobBody = z.looseObject({ now: z.iso.datetime({ offset: true }).optional() });
 const JOB_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * The whole system on one machine, minus DynamoDB: an HTTP server shaped like the HTTP API, the
  * in-process bus, SQS-like queues with their consumers, and the schedules, hosting `functions`.
+ * This file is the lifecycle (start in order, stop in reverse, draining); the HTTP routing is
+ * local/router.ts and the admin API local/admin.ts.
  */
 export async function startRuntime(options: RuntimeOptions, functions: LocalFunctions | FunctionsFactory): Promise<Runtime> {
   const host = options.host ?? '127.0.0.1';
@@ -112,12 +105,11 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 2_000;
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
   const httpTimeoutMs = options.httpTimeoutMs ?? 29_000;
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const maxBodyBytes = options.maxBodyBytes;
   const outbox = options.outbox ?? jsonLinesOutbox(join(options.dataDir, 'outbox.jsonl'));
   const isReader = bearerAuthorizer(options.apiToken);
   const isOffice = options.officeToken === undefined ? () => false : bearerAuthorizer(options.officeToken);
   const isAuthorized = (headers: Record<string, string | undefined>) => isReader(headers) || isOffice(headers);
-  const site = staticSite(options.webDir);
 
   const queueNames = Object.keys(QUEUES) as QueueName[];
   const queues = {} as Record<QueueName, LocalQueue>;
@@ -146,18 +138,19 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
 
   const consumers: QueueConsumer[] = [];
   for (const name of queueNames) {
-    const handlers = environments.map((env) => env.queues[name]).filter((h) => h !== undefined);
+    const consumer = QUEUES[name].consumer;
+    const handlers = environments.map((env) => env[consumer]).filter((h) => h !== undefined);
     if (handlers.length === 0) {
-      log(`queue ${name}: no consumer wired (${QUEUES[name].consumer}); its messages wait`);
+      log(`queue ${name}: no consumer wired (${consumer}); its messages wait`);
       continue;
     }
     consumers.push(
       new QueueConsumer({
         queue: queues[name],
         handlers,
-        functionName: QUEUES[name].consumer,
+        functionName: consumer,
         batchSize: QUEUES[name].batchSize,
-        timeoutMs: CONSUMER_TIMEOUT_SECONDS[name] * 1000,
+        timeoutMs: FUNCTIONS[consumer].timeoutSeconds * 1000,
         region,
         log,
         takeReason,
@@ -166,15 +159,16 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
   }
 
   let relay: StreamPoller | undefined;
-  if (options.stream && fns.stream) {
+  const streamHandler = fns[STREAM_RELAY.consumer];
+  if (options.stream && streamHandler) {
     relay = new StreamPoller({
       source: options.stream.source,
       checkpoints: await StreamCheckpoints.open(join(options.dataDir, 'stream-checkpoints.jsonl'), options.stream.source.streamArn),
-      handler: fns.stream,
+      handler: streamHandler,
       filter: (r) => isOutboxInsert(r as never),
       batchSize: STREAM_RELAY.batchSize,
       functionName: STREAM_RELAY.consumer,
-      timeoutMs: RELAY_TIMEOUT_SECONDS * 1000,
+      timeoutMs: FUNCTIONS[STREAM_RELAY.consumer].timeoutSeconds * 1000,
       region,
       ...(options.stream.idleMs !== undefined ? { idleMs: options.stream.idleMs } : {}),
       log,
@@ -185,14 +179,14 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
 
   const runningJobs = new Set<Promise<unknown>>();
   const runJob = (name: ScheduleName, event: JobEvent): Promise<unknown> => {
-    const job = fns.jobs[name];
+    const job = fns[name];
     if (!job) return Promise.reject(new NotWiredError(name));
     const p = withTimeout(job(event, lambdaContext(name, JOB_TIMEOUT_MS, region)), name, JOB_TIMEOUT_MS);
     runningJobs.add(p);
     void p.catch(() => undefined).finally(() => runningJobs.delete(p));
     return p;
   };
-  const scheduler = new LocalScheduler({ clock: options.clock, run: (name, now) => runJob(name, { now }), names: (Object.keys(SCHEDULES) as ScheduleName[]).filter((n) => fns.jobs[n]), log });
+  const scheduler = new LocalScheduler({ clock: options.clock, run: (name, now) => runJob(name, { now }), names: (Object.keys(SCHEDULES) as ScheduleName[]).filter((n) => fns[n]), log });
 
   const idle = () => queueNames.every((n) => queues[n].isEmpty()) && runningJobs.size === 0;
   const drain = async (): Promise<boolean> => {
@@ -206,120 +200,23 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     return true;
   };
   const status = () => ({
-    queues: Object.fromEntries(queueNames.map((n) => [n, { ...queues[n].depth(), consumer: fns.queues[n] ? QUEUES[n].consumer : null }])),
+    queues: Object.fromEntries(queueNames.map((n) => [n, { ...queues[n].depth(), consumer: fns[QUEUES[n].consumer] ? QUEUES[n].consumer : null }])),
     schedules: scheduler.nextRuns(),
     businessTime: options.clock.now().toISOString(),
     faults: options.faults ?? {},
   });
 
-  async function invokeHttp(fn: HttpFunction | undefined, name: string, req: IncomingMessage, res: ServerResponse, route: RouteMatch, body: Buffer): Promise<void> {
-    if (!fn) return writeJson(res, 501, errorBody('not_implemented', new NotWiredError(name).message));
-    const event = toApiGatewayEvent(req, body, route, req.headers.host ?? `${host}`);
-    let result;
-    try {
-      result = await withTimeout(fn(event, lambdaContext(name, httpTimeoutMs, region)), name, httpTimeoutMs);
-    } catch (err) {
-      log(`${name} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
-      const timedOut = err instanceof Error && err.name === 'InvocationTimeoutError';
-      return writeJson(res, timedOut ? 503 : 500, { message: timedOut ? 'Service Unavailable' : 'Internal Server Error' });
-    }
-    writeApiGatewayResult(res, result);
-  }
-
-  async function admin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
-    if (!isAuthorized(req.headers as Record<string, string | undefined>)) {
-      return writeJson(res, 401, errorBody('unauthorized', 'a valid bearer token is required'), { 'www-authenticate': 'Bearer' });
-    }
-    const method = req.method ?? 'GET';
-    const job = /^\/v1\/admin\/jobs\/([^/]+)$/.exec(path)?.[1];
-    if (method === 'POST' && job !== undefined) {
-      if (!(job in SCHEDULES)) return writeJson(res, 404, errorBody('not_found', `no job ${job}; jobs: ${Object.keys(SCHEDULES).join(', ')}`));
-      let parsed: z.infer<typeof JobBody>;
-      try {
-        parsed = JobBody.parse(body.length > 0 ? JSON.parse(body.toString('utf8')) : {});
-      } catch {
-        return writeJson(res, 400, errorBody('invalid_request', 'body must be a JSON object, e.g. {} or { "now": "<ISO-8601 instant with offset>" }'));
-      }
-      const now = parsed.now ?? options.clock.now().toISOString();
-      try {
-        const summary = await runJob(job as ScheduleName, { ...parsed, now });
-        return writeJson(res, 200, { job, now, summary: summary ?? null });
-      } catch (err) {
-        if (err instanceof NotWiredError) return writeJson(res, 501, errorBody('not_implemented', err.message));
-        log(`job ${job} failed: ${err instanceof Error ? err.stack : String(err)}`);
-        return writeJson(res, 500, errorBody('job_failed', err instanceof Error ? err.message : String(err)));
-      }
-    }
-    if (method === 'POST' && path === '/v1/admin/drain') {
-      if (await drain()) return writeJson(res, 200, { drained: true, ...status() });
-      return writeJson(res, 504, { ...errorBody('drain_timeout', `queues not empty after ${drainTimeoutMs} ms`), ...status() });
-    }
-    if (method === 'GET' && path === '/v1/admin/outbox') return writeJson(res, 200, { items: await outbox.list() });
-    if (method === 'GET' && path === '/v1/admin/dlq') {
-      const byQueue = Object.fromEntries(
-        queueNames.map((n) => [
-          n,
-          queues[n].deadLetters().map((d) => ({
-            messageId: d.messageId,
-            reason: d.reason,
-            receiveCount: d.receiveCount,
-            sentAt: new Date(d.sentTimestamp).toISOString(),
-            deadAt: new Date(d.deadAt).toISOString(),
-            message: parseOr(d.body),
-          })),
-        ]),
-      );
-      return writeJson(res, 200, { queues: byQueue, total: Object.values(byQueue).reduce((s, l) => s + l.length, 0) });
-    }
-    if (method === 'POST' && path === '/v1/admin/dlq/redrive') {
-      let moved = 0;
-      for (const n of queueNames) moved += await queues[n].redrive();
-      if (moved > 0) log(`redrove ${moved} dead letter(s)`);
-      return writeJson(res, 200, { moved });
-    }
-    if (method === 'GET' && path === '/v1/admin/status') return writeJson(res, 200, status());
-    return writeJson(res, 404, errorBody('not_found', `no admin route ${method} ${path}`));
-  }
-
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!allowedHost(req.headers.host, (server.address() as AddressInfo).port)) {
-      discardBody(req);
-      return writeJson(res, 403, errorBody('host_not_allowed', 'the local runtime answers only requests to localhost, 127.0.0.1 or [::1]'), { connection: 'close' });
-    }
-    const method = (req.method ?? 'GET').toUpperCase();
-    const path = new URL(req.url ?? '/', 'http://local').pathname;
-    let body: Buffer;
-    try {
-      body = await readBody(req, maxBodyBytes);
-    } catch (err) {
-      if (err instanceof PayloadTooLargeError) {
-        discardBody(req);
-        return writeJson(res, 413, errorBody('payload_too_large', `request body is over ${maxBodyBytes} bytes`), { connection: 'close' });
-      }
-      throw err;
-    }
-    if (method === 'GET' && path === '/health') return writeJson(res, 200, { status: 'ok' });
-    if (path === '/v1/admin' || path.startsWith('/v1/admin/')) return admin(req, res, path, body);
-    const webhook = /^\/v1\/webhooks\/([^/]+)$/.exec(path);
-    if (method === 'POST' && webhook?.[1]) {
-      return invokeHttp(fns.http.ingest, FUNCTION_NAMES.ingest, req, res, { routeKey: 'POST /v1/webhooks/{sourceId}', pathParameters: { sourceId: safeDecode(webhook[1]) } }, body);
-    }
-    // Office actions (reviews, amendments) are writes: their own function, as in AWS (infra/constructs/api.ts).
-    if (method === 'POST' && path.startsWith('/v1/plans/')) {
-      return invokeHttp(fns.http.office, FUNCTION_NAMES.office, req, res, { routeKey: 'POST /v1/plans/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/plans/'.length)) } }, body);
-    }
-    if (method === 'GET' && path === '/v1/openapi.json') return invokeHttp(fns.http.query, FUNCTION_NAMES.query, req, res, { routeKey: 'GET /v1/openapi.json' }, body);
-    // As the HTTP API routes it: the bulletins to bulletin-api, every other read to query-api.
-    const bulletin = matchTemplate(BULLETIN_ROUTE.path, path);
-    if (method === 'GET' && bulletin) {
-      return invokeHttp(fns.http.bulletins, FUNCTION_NAMES.bulletins, req, res, { routeKey: `GET ${BULLETIN_ROUTE.path}`, pathParameters: bulletin }, body);
-    }
-    if (method === 'GET' && path.startsWith('/v1/')) {
-      return invokeHttp(fns.http.query, FUNCTION_NAMES.query, req, res, { routeKey: 'GET /v1/{proxy+}', pathParameters: { proxy: safeDecode(path.slice('/v1/'.length)) } }, body);
-    }
-    if ((method === 'GET' || method === 'HEAD') && (await site(req, res, path))) return;
-    return writeJson(res, 404, { message: 'Not Found' });
-  }
+  const route = createRouter({
+    fns,
+    host,
+    port: () => (server.address() as AddressInfo).port,
+    region,
+    httpTimeoutMs,
+    maxBodyBytes,
+    admin: adminApi({ queues, clock: options.clock, outbox, drainTimeoutMs, isAuthorized, runJob, drain, status, log }),
+    site: staticSite(options.webDir),
+    log,
+  });
 
   let stopping = false;
   const inFlight = new Set<Promise<void>>();
@@ -372,20 +269,4 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     })());
 
   return { url: `http://${host}:${port}`, port, bus, queues, scheduler, stop };
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-function parseOr(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body;
-  }
 }

@@ -3,7 +3,7 @@ import type { PlanAmender } from '../../shared/plan/amender.js';
 import type { MetricsRecorder } from '../../shared/ports/metrics.js';
 import type { ProgressWriter } from '../../shared/ports/state.js';
 import type { Logger } from '../../shared/ports/logger.js';
-import { assertAppliable, createEventConsumer } from '../lib/event-consumer.js';
+import { assertAppliable, createEventConsumer } from '../../shared/adapters/lambda/event-consumer.js';
 
 export interface ApplyProgressDeps {
   writer: ProgressWriter;

@@ -8,7 +8,7 @@ import { channelName } from '../../shared/reminders/channels.js';
 import type { Logger } from '../../shared/ports/logger.js';
 import { describeError } from '../../shared/errors.js';
 import { DeliveryFailedError, InvalidReminderMessageError, NoSenderError } from '../../shared/reminders/errors.js';
-import { failureName, isFinalReceive } from '../lib/event-consumer.js';
+import { failureName, isFinalReceive } from '../../shared/adapters/lambda/event-consumer.js';
 
 export const ReminderDueEnvelope = eventBridgeEnvelope(ReminderDueDetail);
 

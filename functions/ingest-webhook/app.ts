@@ -14,12 +14,12 @@ import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import { unlimited, type RateLimiter } from '../../shared/ingest/rate-limiter.js';
 import { errorResponse, jsonResponse, zodIssues } from '../../shared/http/json-response.js';
 import { describeError, errorName } from '../../shared/errors.js';
+import { WEBHOOK_ROUTE, matchTemplate } from '../../shared/api/route-paths.js';
 
 /** Bodies larger than this are refused before they are parsed. */
 export const MAX_BODY_BYTES = 256 * 1024;
 const WEBHOOK_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 const UNIX_SECONDS = /^\d{1,12}$/;
-const PATH = /^\/v1\/webhooks\/([^/]+)\/?$/;
 
 export interface IngestDeps {
   sources: SourceRegistry;
@@ -58,7 +58,7 @@ const unauthorized = () => errorResponse(401, 'unauthorized', 'signature missing
 export function createIngestWebhookHandler(deps: IngestDeps) {
   const limiter = deps.rateLimiter ?? unlimited;
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const sourceId = event.pathParameters?.sourceId ?? PATH.exec(event.rawPath)?.[1];
+    const sourceId = event.pathParameters?.sourceId ?? matchTemplate(WEBHOOK_ROUTE.path, event.rawPath)?.sourceId;
     if (!sourceId) return errorResponse(404, 'not_found', 'no such route');
     if (event.requestContext.http.method !== 'POST') return errorResponse(405, 'method_not_allowed', 'use POST', undefined, { allow: 'POST' });
 

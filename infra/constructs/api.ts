@@ -5,7 +5,6 @@ import {
   HttpNoneAuthorizer,
   HttpStage,
   LogGroupLogDestination,
-  type HttpRoute,
   type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -17,34 +16,13 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { formatOfficeRole, type OfficeRole } from '../../shared/api/office-role.js';
-import { OFFICE_ROUTES as OFFICE_ROUTE_TABLE } from '../../shared/api/routes.js';
+import { API_ROUTES, WEBHOOK_ROUTE, routeKey, type RouteFunction } from '../../shared/api/routes.js';
 import type { OidcConfig, StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
-import { PUBLISHES, TABLE_ACCESS } from '../permissions.js';
-import { grantPutEvents, grantSecretValue, grantTableAccess } from './grants.js';
+import { grantSecretValue } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
-
-/** The webhook route: no authorizer (the function verifies the Standard Webhooks signature). */
-export const WEBHOOK_ROUTE = '/v1/webhooks/{sourceId}';
-export const WEBHOOK_ROUTE_KEY = `POST ${WEBHOOK_ROUTE}`;
-/** Read routes served by query-api behind the JWT (or IAM) authorizer. */
-export const READ_ROUTES = [
-  '/v1/plans/{planId}',
-  '/v1/plans/{planId}/kpis',
-  '/v1/plans/{planId}/tasks/{taskId}',
-  '/v1/plans/{planId}/overdue',
-  '/v1/plans/{planId}/rankings',
-  '/v1/plans/{planId}/reviews',
-  '/v1/plans/{planId}/events',
-  '/v1/plans/{planId}/snapshots',
-] as const;
-/** The bulletin route, served by bulletin-api behind the same authorizer (its xlsx writer stays out of query-api). */
-export const BULLETIN_ROUTES = ['/v1/plans/{planId}/bulletins/{period}'] as const;
-/** The supervision office's actions (POST), served by office-api behind the same authorizer; the office role is checked in the function. */
-export const OFFICE_ROUTES: readonly string[] = OFFICE_ROUTE_TABLE.map((r) => r.path);
-/** The API description, public. */
-export const OPENAPI_ROUTE = '/v1/openapi.json';
+import { WiringError } from '../errors.js';
 
 export interface ApiProps {
   readonly config: StageConfig;
@@ -59,9 +37,8 @@ export interface ApiProps {
 }
 
 /**
- * The HTTP API: the webhook route to ingest-webhook, the read routes to query-api, the office's
- * actions to office-api (writes, kept out of the read-only query-api), default-stage throttling and
- * JSON access logs.
+ * The HTTP API: the routes of `API_ROUTES` (shared/api/routes.ts) to the functions it names, the
+ * webhook throttled on its own, default-stage throttling and JSON access logs.
  */
 export class Api extends Construct {
   readonly httpApi: HttpApi;
@@ -87,29 +64,23 @@ export class Api extends Construct {
       name: 'query-api',
       config,
       entryFor: props.entryFor,
-      description: 'Read API: plan status, KPIs, tasks, overdue items, rankings, events, snapshots',
-      environment: { TABLE_NAME: props.table.tableName, CURSOR_SECRET_ARN: this.cursorSecret.secretArn },
-    });
-    grantTableAccess(props.table, this.query.role, TABLE_ACCESS['query-api']);
+      environment: { CURSOR_SECRET_ARN: this.cursorSecret.secretArn },
+    }).bindTable(props.table);
     grantSecretValue(this.cursorSecret, this.query.role);
     this.bulletins = new HandlerFunction(this, 'BulletinApi', {
       name: 'bulletin-api',
       config,
       entryFor: props.entryFor,
-      description: 'Read API: the monthly and quarterly bulletins (通报) as xlsx, csv or html',
-      environment: { TABLE_NAME: props.table.tableName },
-    });
-    grantTableAccess(props.table, this.bulletins.role, TABLE_ACCESS['bulletin-api']);
+    }).bindTable(props.table);
 
     this.office = new HandlerFunction(this, 'OfficeApi', {
       name: 'office-api',
       config,
       entryFor: props.entryFor,
-      description: 'Office actions (督查室): review completion claims, amend the plan',
-      environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.bus.eventBusName, OFFICE_CLAIM: formatOfficeRole(props.officeRole) },
-    });
-    grantTableAccess(props.table, this.office.role, TABLE_ACCESS['office-api']);
-    grantPutEvents(props.bus, this.office.role, PUBLISHES['office-api'] ?? []);
+      environment: { OFFICE_CLAIM: formatOfficeRole(props.officeRole) },
+    })
+      .bindTable(props.table)
+      .bindBus(props.bus);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: `Supervision API (${config.stage})`,
@@ -145,46 +116,37 @@ export class Api extends Construct {
       },
     });
 
-    const ingestIntegration = new HttpLambdaIntegration('Ingest', props.ingest.function);
-    const queryIntegration = new HttpLambdaIntegration('Query', this.query.function);
-    const bulletinIntegration = new HttpLambdaIntegration('Bulletins', this.bulletins.function);
-    const officeIntegration = new HttpLambdaIntegration('Office', this.office.function);
     const readAuthorizer: IHttpRouteAuthorizer = props.oidc
       ? new HttpJwtAuthorizer('Jwt', props.oidc.issuer, { jwtAudience: [...props.oidc.audience] })
       : new HttpIamAuthorizer();
+    // One integration per function, named as before the route table (their logical IDs stay put).
+    const integrations: Record<RouteFunction, HttpLambdaIntegration> = {
+      'ingest-webhook': new HttpLambdaIntegration('Ingest', props.ingest.function),
+      'query-api': new HttpLambdaIntegration('Query', this.query.function),
+      'bulletin-api': new HttpLambdaIntegration('Bulletins', this.bulletins.function),
+      'office-api': new HttpLambdaIntegration('Office', this.office.function),
+    };
+    if (props.ingest.name !== 'ingest-webhook') throw new WiringError(`the webhook route goes to ingest-webhook, not ${props.ingest.name}`);
 
-    for (const route of this.httpApi.addRoutes({
-      path: WEBHOOK_ROUTE,
-      methods: [HttpMethod.POST],
-      integration: ingestIntegration,
-      authorizer: new HttpNoneAuthorizer(),
-    })) {
-      acknowledgePublicRoute(route, 'Webhooks are authenticated by their Standard Webhooks HMAC signature, verified by ingest-webhook against the source secrets; county systems hold no AWS or OIDC identity.');
-      // The L2 stage has no per-route settings: set them on the CloudFormation stage (the route must exist first).
-      const cfnStage = this.stage.node.defaultChild as CfnStage;
-      cfnStage.addPropertyOverride(`RouteSettings.${WEBHOOK_ROUTE_KEY}`, {
-        ThrottlingRateLimit: config.webhookThrottle.rateLimit,
-        ThrottlingBurstLimit: config.webhookThrottle.burstLimit,
+    // Every route from the one table (shared/api/routes.ts), as the local runtime routes them.
+    for (const route of API_ROUTES) {
+      const added = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations[route.function],
+        authorizer: route.access.kind === 'public' ? new HttpNoneAuthorizer() : readAuthorizer,
       });
-      cfnStage.node.addDependency(route);
-    }
-    for (const path of READ_ROUTES) {
-      this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration: queryIntegration, authorizer: readAuthorizer });
-    }
-    for (const path of BULLETIN_ROUTES) {
-      this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration: bulletinIntegration, authorizer: readAuthorizer });
-    }
-    // The authorizer admits every signed-in reader; office-api then requires the office claim (403 otherwise).
-    for (const path of OFFICE_ROUTES) {
-      this.httpApi.addRoutes({ path, methods: [HttpMethod.POST], integration: officeIntegration, authorizer: readAuthorizer });
-    }
-    for (const route of this.httpApi.addRoutes({
-      path: OPENAPI_ROUTE,
-      methods: [HttpMethod.GET],
-      integration: queryIntegration,
-      authorizer: new HttpNoneAuthorizer(),
-    })) {
-      acknowledgePublicRoute(route, 'The OpenAPI description of the API is public documentation and carries no data.');
+      for (const r of added) {
+        if (route.access.kind === 'public') acknowledgeNag(r, 'AwsSolutions-APIG4', route.access.why);
+        if (route !== WEBHOOK_ROUTE) continue;
+        // The L2 stage has no per-route settings: set them on the CloudFormation stage (the route must exist first).
+        const cfnStage = this.stage.node.defaultChild as CfnStage;
+        cfnStage.addPropertyOverride(`RouteSettings.${routeKey(route)}`, {
+          ThrottlingRateLimit: config.webhookThrottle.rateLimit,
+          ThrottlingBurstLimit: config.webhookThrottle.burstLimit,
+        });
+        cfnStage.node.addDependency(r);
+      }
     }
   }
 
@@ -192,8 +154,4 @@ export class Api extends Construct {
   get url(): string {
     return this.httpApi.apiEndpoint;
   }
-}
-
-function acknowledgePublicRoute(route: HttpRoute, reason: string): void {
-  acknowledgeNag(route, 'AwsSolutions-APIG4', reason);
 }

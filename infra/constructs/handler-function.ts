@@ -1,6 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -9,13 +11,15 @@ import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/observability/metrics.js';
 import { LAMBDA_BUNDLING } from '../bundling.js';
 import type { StageConfig } from '../config.js';
-import { FUNCTION_SIZING, type EntryResolver, type FunctionName } from '../functions.js';
+import { entryOf, functionSpec, type EntryResolver, type FunctionDescription, type FunctionName } from '../functions.js';
+import { WiringError } from '../errors.js';
+import { grantPutEvents, grantTableAccess } from './grants.js';
 import { acknowledgeNag } from './nag.js';
 
 /** The repository root (this file is `infra/constructs/handler-function.ts`). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const defaultEntryFor: EntryResolver = (name) => join(REPO_ROOT, 'functions', name, 'handler.ts');
+export const defaultEntryFor: EntryResolver = (name) => join(REPO_ROOT, entryOf(name));
 
 /** The newest Node.js runtime aws-cdk-lib 2.276 offers. */
 export const NODE_RUNTIME = Runtime.NODEJS_24_X;
@@ -32,19 +36,22 @@ export interface HandlerFunctionProps {
   readonly config: StageConfig;
   readonly entryFor: EntryResolver;
   /** Environment the handler reads, in addition to the common settings. */
-  readonly environment: Record<string, string>;
-  readonly description: string;
+  readonly environment?: Record<string, string>;
 }
 
 /**
  * One Lambda function of the system: bundled by the locally installed esbuild (never Docker) as
  * minified ESM with source maps, arm64, on the newest Node.js runtime, with its own log group and
  * its own role that holds nothing but the right to write to that log group (and, with tracing on,
- * to send X-Ray segments). Every other permission
- * is granted by the construct that wires the function to a resource.
+ * to send X-Ray segments). Every other permission is granted by the construct that wires the
+ * function to a resource: the table and the bus with `bindTable` and `bindBus`, which read the
+ * function's rights from the registry (infra/permissions.ts), in the manner of aws-cdk's
+ * `grantX(grantee)` but with exactly the named actions.
  */
 export class HandlerFunction extends Construct {
   readonly name: FunctionName;
+  /** What the registry says of it (infra/functions.ts): sizing, description, its rights. */
+  readonly spec: FunctionDescription;
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
@@ -53,7 +60,7 @@ export class HandlerFunction extends Construct {
     super(scope, id);
     const { name, config } = props;
     this.name = name;
-    const sizing = FUNCTION_SIZING[name];
+    this.spec = functionSpec(name);
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: config.logRetention,
@@ -72,9 +79,9 @@ export class HandlerFunction extends Construct {
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       runtime: NODE_RUNTIME,
       architecture: Architecture.ARM_64,
-      memorySize: sizing.memoryMiB,
-      timeout: Duration.seconds(sizing.timeoutSeconds),
-      description: props.description,
+      memorySize: this.spec.memoryMiB,
+      timeout: Duration.seconds(this.spec.timeoutSeconds),
+      description: this.spec.description,
       role: this.role,
       logGroup: this.logGroup,
       ...(config.tracing ? { tracing: Tracing.ACTIVE } : {}),
@@ -112,5 +119,27 @@ export class HandlerFunction extends Construct {
         'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions: "*" is the only resource they accept. Granted only when context tracing is true.',
       );
     }
+  }
+
+  /**
+   * The function's table: `TABLE_NAME`, and exactly its statements of `TABLE_ACCESS` (actions limited
+   * to its partitions), nothing more. A function the registry gives no table access cannot be bound.
+   */
+  bindTable(table: ITable): this {
+    if (this.spec.tableAccess.length === 0) throw new WiringError(`${this.name} has no table access in TABLE_ACCESS (infra/permissions.ts)`);
+    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    grantTableAccess(table, this.role, this.spec.tableAccess);
+    return this;
+  }
+
+  /**
+   * The bus it publishes to: `EVENT_BUS_NAME`, and `events:PutEvents` for exactly the detail-types
+   * of `PUBLISHES`, with the system's source. A function that publishes nothing cannot be bound.
+   */
+  bindBus(bus: IEventBus): this {
+    if (this.spec.publishes.length === 0) throw new WiringError(`${this.name} publishes nothing in PUBLISHES (infra/permissions.ts)`);
+    this.function.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    grantPutEvents(bus, this.role, this.spec.publishes);
+    return this;
   }
 }

@@ -4,8 +4,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
-import { TABLE_ACCESS } from '../permissions.js';
-import { grantSecretValue, grantTableAccess } from './grants.js';
+import { grantSecretValue } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 
@@ -41,13 +40,8 @@ export class Ingest extends Construct {
       name: 'ingest-webhook',
       config,
       entryFor: props.entryFor,
-      description: 'Verifies signed webhooks and stores each message once (the outbox the table stream relays)',
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        SOURCES_SECRET_ARN: this.sourcesSecret.secretArn,
-      },
-    });
-    grantTableAccess(props.table, this.handler.role, TABLE_ACCESS['ingest-webhook']);
+      environment: { SOURCES_SECRET_ARN: this.sourcesSecret.secretArn },
+    }).bindTable(props.table);
     grantSecretValue(this.sourcesSecret, this.handler.role);
   }
 }

@@ -6,8 +6,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
-import { TABLE_ACCESS } from '../permissions.js';
-import { createTopicKey, grantEncryptedPublish, grantSecretValue, grantTableAccess } from './grants.js';
+import { createTopicKey, grantEncryptedPublish, grantSecretValue } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 
@@ -54,14 +53,11 @@ export class Notifications extends Construct {
       name: 'deliver-notification',
       config,
       entryFor: props.entryFor,
-      description: 'Sends reminder digests through SNS and the WeCom/DingTalk robots',
       environment: {
-        TABLE_NAME: props.table.tableName,
         NOTIFICATION_TOPIC_ARN: this.topic.topicArn,
         ROBOT_SECRET_ARN: this.robotSecret.secretArn,
       },
-    });
-    grantTableAccess(props.table, this.deliverer.role, TABLE_ACCESS['deliver-notification']);
+    }).bindTable(props.table);
     grantEncryptedPublish(this.topic, this.topicKey, this.deliverer.role);
     grantSecretValue(this.robotSecret, this.deliverer.role);
   }

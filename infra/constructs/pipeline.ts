@@ -12,8 +12,8 @@ import { QUEUE_TAG, QUEUES, STREAM_RELAY, deadLetterQueueTag, workQueueTag, type
 import type { StageConfig } from '../config.js';
 import { WiringError } from '../errors.js';
 import type { EntryResolver } from '../functions.js';
-import { PUBLISHES, STREAM_READ, TABLE_ACCESS } from '../permissions.js';
-import { grantPutEvents, grantStreamRead, grantTableAccess } from './grants.js';
+import { STREAM_READ } from '../permissions.js';
+import { grantStreamRead } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 
@@ -130,12 +130,9 @@ export class Pipeline extends Construct {
       name: STREAM_RELAY.consumer,
       config,
       entryFor: props.entryFor,
-      description: "Puts the messages ingest stored (the table stream's outbox records) on the bus",
-      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
-    });
+    }).bindBus(this.bus);
     if (!props.table.tableStreamArn) throw new WiringError('the table needs a stream for the relay');
     grantStreamRead(props.table, this.relay.role, STREAM_READ.actions);
-    grantPutEvents(this.bus, this.relay.role, PUBLISHES['relay-outbox'] ?? []);
     // An EventSourceMapping rather than DynamoEventSource: the latter grants dynamodb:ListStreams on `*`.
     new EventSourceMapping(this, 'RelayStream', {
       target: this.relay.function,
@@ -152,18 +149,12 @@ export class Pipeline extends Construct {
       filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: Object.keys(OUTBOX_KINDS) } } } })],
     });
 
-    for (const [queueName, description] of [
-      ['progress', 'Applies progress reports to the unit figures and task statuses'],
-      ['events', 'Registers sports events'],
-    ] as const) {
+    for (const queueName of ['progress', 'events'] as const) {
       const consumer = new HandlerFunction(this, pascal(QUEUES[queueName].consumer), {
         name: QUEUES[queueName].consumer,
         config,
         entryFor: props.entryFor,
-        description,
-        environment: { TABLE_NAME: props.table.tableName },
-      });
-      grantTableAccess(props.table, consumer.role, TABLE_ACCESS[consumer.name]);
+      }).bindTable(props.table);
       this.subscribe(queueName, consumer);
     }
   }

@@ -10,8 +10,6 @@ import { Construct } from 'constructs';
 import { QUEUE_TAG, SCHEDULES, deadLetterQueueTag, type ScheduleName } from '../../shared/routing.js';
 import type { StageConfig } from '../config.js';
 import type { EntryResolver } from '../functions.js';
-import { PUBLISHES, TABLE_ACCESS } from '../permissions.js';
-import { grantPutEvents, grantTableAccess } from './grants.js';
 import { HandlerFunction } from './handler-function.js';
 import { acknowledgeNag } from './nag.js';
 import { pascal } from './pipeline.js';
@@ -25,11 +23,6 @@ export interface SchedulesProps {
 
 export const SCHEDULE_RETRY_ATTEMPTS = 3;
 export const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
-
-const DESCRIPTIONS: Record<ScheduleName, string> = {
-  'aggregate-kpis': 'Daily KPI aggregation: one snapshot per plan and day, emits kpi.snapshot.created',
-  'send-reminders': 'Deadline reminders as one digest per unit (the job skips non-workdays itself)',
-};
 
 /**
  * The scheduled jobs: EventBridge Scheduler schedules from `SCHEDULES` (shared/routing.ts) in
@@ -60,16 +53,14 @@ export class Schedules extends Construct {
         name,
         config,
         entryFor: props.entryFor,
-        description: DESCRIPTIONS[name],
-        environment: { TABLE_NAME: props.table.tableName, EVENT_BUS_NAME: props.bus.eventBusName },
-      });
-      grantTableAccess(props.table, job.role, TABLE_ACCESS[name]);
-      grantPutEvents(props.bus, job.role, PUBLISHES[name] ?? []);
+      })
+        .bindTable(props.table)
+        .bindBus(props.bus);
       jobs[name] = job;
 
       this.schedules.push(
         new Schedule(this, `${pascal(name)}Schedule`, {
-          description: DESCRIPTIONS[name],
+          description: job.spec.description,
           schedule: ScheduleExpression.expression(spec.expression, TimeZone.of(spec.timeZone)),
           target: new InvokeFunction(job.function, {
             input: ScheduleTargetInput.fromObject({}),

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { eventBridgeEnvelope, EventRegisteredDetail, ProgressSubmittedDetail } from '../../events/schemas.js';
 import { ReminderDueEnvelope } from '../../functions/deliver-notification/app.js';
-import { assertAppliable, detailOf } from '../../functions/lib/event-consumer.js';
+import { assertAppliable, detailOf } from '../../shared/adapters/lambda/event-consumer.js';
 import { correlationKeys } from '../../shared/observability/correlation.js';
 import { DEAD_LETTER_QUEUES, QUEUE_TAG, QUEUES, deadLetterQueueTag, workQueueTag, type DeadLetterQueueName, type QueueName } from '../../shared/routing.js';
 import { OpsError } from './errors.js';
@@ -116,7 +116,7 @@ const EVENTS_ENVELOPE = eventBridgeEnvelope(EventRegisteredDetail);
 
 /**
  * Why a dead letter of `queue` failed, by the consumer's own reading and checks
- * (functions/lib/event-consumer.ts), against the plan as published: the amendments (计划调整) are in
+ * (shared/adapters/lambda/event-consumer.ts), against the plan as published: the amendments (计划调整) are in
  * the table, which this tool does not read, so a message that only an amendment makes appliable
  * shows as `fails again`.
  */

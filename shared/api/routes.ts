@@ -3,6 +3,9 @@ import { BulletinQuery, EventsQuery, KpisQuery, OverdueQuery, PlanQuery, Ranking
 import { EventsResponse, KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, ReviewsResponse, SnapshotsResponse, TaskResponse } from './responses.js';
 import { ReviewRequest, ReviewResponse } from './office.js';
 import { AmendmentRequest, PlanAmendedDetail } from '../plan/amendment.js';
+import { OPENAPI_PATH, WEBHOOK_ROUTE, matchTemplate, type ApiRoute } from './route-paths.js';
+
+export { OPENAPI_PATH, WEBHOOK_PATH, WEBHOOK_ROUTE, matchTemplate, routeKey, type ApiRoute, type RouteFunction } from './route-paths.js';
 
 /**
  * The read routes: one table that the handler routes by and the OpenAPI document is generated from.
@@ -155,25 +158,29 @@ export const AMENDMENT_ROUTE: OfficeRoute = {
 
 export const OFFICE_ROUTES: readonly OfficeRoute[] = [REVIEW_ROUTE, AMENDMENT_ROUTE];
 
-export const OPENAPI_PATH = '/v1/openapi.json';
-export const WEBHOOK_PATH = '/v1/webhooks/{sourceId}';
+const signedIn = { kind: 'authorizer' } as const;
 
-/** Matches a concrete path against a route template; returns the (decoded) path parameters. */
-export function matchTemplate(template: string, path: string): Record<string, string> | undefined {
-  const names: string[] = [];
-  const pattern = template.replace(/\{(\w+)\}/g, (_m, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  const m = new RegExp(`^${pattern}/?$`).exec(path);
-  if (!m) return undefined;
-  const params: Record<string, string> = {};
-  try {
-    names.forEach((name, i) => {
-      params[name] = decodeURIComponent(m[i + 1] ?? '');
-    });
-  } catch {
-    return undefined;
+/**
+ * Every route of the HTTP API, the one table that the API construct (infra/constructs/api.ts) adds
+ * its routes from and the local runtime routes by (tests/unit/local-routes.test.ts holds them to it):
+ * the webhook to ingest-webhook, the reads to query-api, the bulletins to bulletin-api (its xlsx
+ * writer stays out of query-api), the office's actions to office-api (writes, kept out of the
+ * read-only query-api), and the API description, public.
+ */
+export const API_ROUTES: readonly ApiRoute[] = [
+  WEBHOOK_ROUTE,
+  ...READ_ROUTES.map((r): ApiRoute => ({ method: 'GET', path: r.path, function: 'query-api', access: signedIn })),
+  { method: 'GET', path: BULLETIN_ROUTE.path, function: 'bulletin-api', access: signedIn },
+  ...OFFICE_ROUTES.map((r): ApiRoute => ({ method: 'POST', path: r.path, function: 'office-api', access: signedIn })),
+  { method: 'GET', path: OPENAPI_PATH, function: 'query-api', access: { kind: 'public', why: 'The OpenAPI description of the API is public documentation and carries no data.' } },
+];
+
+/** The route a request takes, as API Gateway picks it, with its (decoded) path parameters. */
+export function matchRoute(method: string, path: string): { route: ApiRoute; pathParameters: Record<string, string> } | undefined {
+  for (const route of API_ROUTES) {
+    if (route.method !== method) continue;
+    const pathParameters = matchTemplate(route.path, path);
+    if (pathParameters) return { route, pathParameters };
   }
-  return params;
+  return undefined;
 }

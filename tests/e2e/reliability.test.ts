@@ -270,19 +270,15 @@ describe('dead letters keep their reason', () => {
     const runtime = await startRuntime(
       { port: 0, dataDir, apiToken: 'unused', clock: systemClock, visibilityTimeoutMs: 10, consumerConcurrency: 1, schedules: false, log: () => undefined },
       (services) => ({
-        http: {},
-        queues: {
-          progress: createApplyProgressHandler({
-            writer: {
-              applyProgress: async () => {
-                throw throttlingError();
-              },
+        'apply-progress': createApplyProgressHandler({
+          writer: {
+            applyProgress: async () => {
+              throw throttlingError();
             },
-            logger,
-            onFailure: services.onRecordFailure,
-          }),
-        },
-        jobs: {},
+          },
+          logger,
+          onFailure: services.onRecordFailure,
+        }),
       }),
     );
     try {

@@ -6,9 +6,9 @@ import { EVENT_SOURCE } from '../../events/schemas.js';
 import { TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.js';
 import { OUTBOX_KINDS } from '../../shared/adapters/dynamodb/outbox.js';
 import { QUEUE_TAG, QUEUES, SCHEDULES, STREAM_RELAY, deadLetterQueueTag, workQueueTag, type QueueName, type ScheduleName } from '../../shared/routing.js';
-import { BULLETIN_ROUTES, OFFICE_ROUTES, OPENAPI_ROUTE, READ_ROUTES, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
+import { API_ROUTES, OFFICE_ROUTES, WEBHOOK_ROUTE, routeKey } from '../../shared/api/routes.js';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
-import { FUNCTION_NAMES, FUNCTION_SIZING, type FunctionName } from '../../infra/functions.js';
+import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from '../../infra/functions.js';
 import { PUBLISHES, STREAM_READ, TABLE_ACCESS } from '../../infra/permissions.js';
 import { businessMetric } from '../../infra/constructs/monitoring.js';
 import { WiringError } from '../../infra/errors.js';
@@ -246,8 +246,8 @@ describe('functions', () => {
       expect(p.Runtime).toBe('nodejs24.x');
       expect(p.Handler).toBe('index.handler');
       expect(p.TracingConfig, `${name} X-Ray (tracing off by default)`).toBeUndefined();
-      expect(p.MemorySize).toBe(FUNCTION_SIZING[name].memoryMiB);
-      expect(p.Timeout).toBe(FUNCTION_SIZING[name].timeoutSeconds);
+      expect(p.MemorySize).toBe(FUNCTIONS[name].memoryMiB);
+      expect(p.Timeout).toBe(FUNCTIONS[name].timeoutSeconds);
       const logGroup = logGroups[refId((p.LoggingConfig as { LogGroup: unknown }).LogGroup)!];
       expect(logGroup?.Properties!.RetentionInDays, `${name} log retention`).toBeGreaterThan(0);
     }
@@ -376,7 +376,7 @@ describe('HTTP API', () => {
   it('throttles the webhook route on its own, beside the stage default', () => {
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
-      RouteSettings: { [`POST ${WEBHOOK_ROUTE}`]: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } },
+      RouteSettings: { [routeKey(WEBHOOK_ROUTE)]: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 } },
     });
   });
 
@@ -389,7 +389,7 @@ describe('HTTP API', () => {
   };
 
   it('routes the webhook to ingest-webhook without an authorizer', () => {
-    const r = routes().find((x) => x.Properties!.RouteKey === `POST ${WEBHOOK_ROUTE}`);
+    const r = routes().find((x) => x.Properties!.RouteKey === 'POST /v1/webhooks/{sourceId}');
     expect(r).toBeDefined();
     expect(r!.Properties!.AuthorizationType).toBe('NONE');
     expect(integrationTarget(r!.Properties!.Target)).toBe(fnId('ingest-webhook'));
@@ -402,25 +402,21 @@ describe('HTTP API', () => {
     expect(routes().some((x) => String(x.Properties!.RouteKey).startsWith('OPTIONS '))).toBe(false);
   });
 
-  it('routes the read routes to query-api, the bulletins to bulletin-api, with IAM authorization when no OIDC issuer is configured', () => {
-    for (const [paths, fn] of [
-      [READ_ROUTES, 'query-api'],
-      [BULLETIN_ROUTES, 'bulletin-api'],
-    ] as const) {
-      for (const path of paths) {
-        const r = routes().find((x) => x.Properties!.RouteKey === `GET ${path}`);
-        expect(r, path).toBeDefined();
-        expect(r!.Properties!.AuthorizationType).toBe('AWS_IAM');
-        expect(integrationTarget(r!.Properties!.Target)).toBe(fnId(fn));
-      }
+  it('has exactly the routes of the route table, each to the function it names, public only where it says why', () => {
+    expect(routes().map((r) => r.Properties!.RouteKey).sort()).toEqual(API_ROUTES.map(routeKey).sort());
+    for (const route of API_ROUTES) {
+      const r = routes().find((x) => x.Properties!.RouteKey === routeKey(route))!;
+      expect(integrationTarget(r.Properties!.Target), routeKey(route)).toBe(fnId(route.function));
+      // IAM authorization when no OIDC issuer is configured.
+      expect(r.Properties!.AuthorizationType, routeKey(route)).toBe(route.access.kind === 'public' ? 'NONE' : 'AWS_IAM');
     }
-    const openapi = routes().find((x) => x.Properties!.RouteKey === `GET ${OPENAPI_ROUTE}`);
-    expect(openapi!.Properties!.AuthorizationType).toBe('NONE');
-    expect(routes()).toHaveLength(READ_ROUTES.length + BULLETIN_ROUTES.length + OFFICE_ROUTES.length + 2);
+    expect(routes().find((x) => x.Properties!.RouteKey === 'GET /v1/plans/{planId}/bulletins/{period}')).toBeDefined();
+    expect(integrationTarget(routes().find((x) => x.Properties!.RouteKey === 'GET /v1/plans/{planId}/bulletins/{period}')!.Properties!.Target)).toBe(fnId('bulletin-api'));
+    expect(integrationTarget(routes().find((x) => x.Properties!.RouteKey === 'GET /v1/openapi.json')!.Properties!.Target)).toBe(fnId('query-api'));
   });
 
   it('routes the office actions (POST) to office-api behind the same authorizer; the function checks the office claim', () => {
-    for (const path of OFFICE_ROUTES) {
+    for (const { path } of OFFICE_ROUTES) {
       const r = routes().find((x) => x.Properties!.RouteKey === `POST ${path}`);
       expect(r, path).toBeDefined();
       expect(r!.Properties!.AuthorizationType).toBe('AWS_IAM');

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOidc, parseStage, parseTracing } from '../../infra/config.js';
 import { IncompleteOidcConfigError, InvalidTracingContextError, UnknownStageError } from '../../infra/errors.js';
-import { BULLETIN_ROUTES, OFFICE_ROUTES, READ_ROUTES, OPENAPI_ROUTE, WEBHOOK_ROUTE } from '../../infra/constructs/api.js';
 import { defaultEntryFor } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES } from '../../infra/functions.js';
+import { API_ROUTES, routeKey } from '../../shared/api/routes.js';
 import { FIXTURE_ENTRY, actionsOf, refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Statement, type Synthesized } from './helpers.js';
 
 const ISSUER = 'https://login.example.gov.cn/realms/jining';
@@ -53,13 +53,15 @@ describe('prod stage with an OIDC issuer', () => {
     expect(Object.keys(authorizers)).toHaveLength(1);
     expect(jwt.Properties).toMatchObject({ AuthorizerType: 'JWT', JwtConfiguration: { Issuer: ISSUER, Audience: ['supervision', 'bureau-portal'] } });
     const routes = Object.values(resourcesOf(prod.template, 'AWS::ApiGatewayV2::Route'));
-    for (const key of [...READ_ROUTES.map((p) => `GET ${p}`), ...BULLETIN_ROUTES.map((p) => `GET ${p}`), ...OFFICE_ROUTES.map((p) => `POST ${p}`)]) {
+    expect(routes.map((r) => r.Properties!.RouteKey).sort()).toEqual(API_ROUTES.map(routeKey).sort());
+    for (const route of API_ROUTES) {
+      const key = routeKey(route);
       const r = routes.find((x) => x.Properties!.RouteKey === key)!;
-      expect(r.Properties, key).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
+      if (route.access.kind === 'public') expect(r.Properties!.AuthorizationType, key).toBe('NONE');
+      else expect(r.Properties, key).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
     }
-    for (const key of [`POST ${WEBHOOK_ROUTE}`, `GET ${OPENAPI_ROUTE}`]) {
-      expect(routes.find((x) => x.Properties!.RouteKey === key)!.Properties!.AuthorizationType).toBe('NONE');
-    }
+    // The public ones are the webhook (signed) and the API description, nothing else.
+    expect(API_ROUTES.filter((r) => r.access.kind === 'public').map(routeKey).sort()).toEqual(['GET /v1/openapi.json', 'POST /v1/webhooks/{sourceId}']);
   });
 
   it('hands the office claim of context officeClaim to office-api', () => {

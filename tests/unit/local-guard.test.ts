@@ -46,7 +46,7 @@ describe('local runtime: DNS rebinding guard', () => {
   it('refuses a request addressed to another name before routing (403 host_not_allowed), serves the loopback one', async () => {
     runtime = await startRuntime(
       { port: 0, dataDir, apiToken: 'a-token-for-the-test', clock: fixedClock('2023-06-01T01:00:00Z'), schedules: false, log: () => undefined },
-      () => ({ http: {}, queues: {}, jobs: {} }),
+      () => ({}),
     );
     const rebound = await getWithHost(runtime.port, '/health', `evil.example:${runtime.port}`);
     expect(rebound.status).toBe(403);

@@ -29,7 +29,7 @@ async function start(functions: (services: RuntimeServices) => LocalFunctions, o
   return runtime;
 }
 
-const none = (): LocalFunctions => ({ http: {}, queues: {}, jobs: {} });
+const none = (): LocalFunctions => ({});
 
 describe('local runtime: HTTP', () => {
   it('answers /health', async () => {
@@ -42,19 +42,14 @@ describe('local runtime: HTTP', () => {
     const events: APIGatewayProxyEventV2[] = [];
     const consumed: SQSEvent[] = [];
     const rt = await start(({ bus }) => ({
-      http: {
-        ingest: async (event) => {
-          events.push(event);
-          await bus.publish([{ detailType: 'progress.submitted', detail: JSON.parse(event.body ?? '{}') }]);
-          return { statusCode: 202, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: event.headers['webhook-id'] }) };
-        },
+      'ingest-webhook': async (event) => {
+        events.push(event);
+        await bus.publish([{ detailType: 'progress.submitted', detail: JSON.parse(event.body ?? '{}') }]);
+        return { statusCode: 202, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: event.headers['webhook-id'] }) };
       },
-      queues: {
-        progress: async (event) => {
-          consumed.push(event);
-        },
+      'apply-progress': async (event) => {
+        consumed.push(event);
       },
-      jobs: {},
     }));
     const body = '{ "taskId":"T01",  "n": 1 }';
     const res = await fetch(`${rt.url}/v1/webhooks/rencheng?a=1&a=2&b=x`, {
@@ -90,14 +85,10 @@ describe('local runtime: HTTP', () => {
   it('refuses a body over 256 KiB with 413 without invoking the handler', async () => {
     let called = 0;
     const rt = await start(() => ({
-      http: {
-        ingest: async () => {
-          called++;
-          return { statusCode: 202 };
-        },
+      'ingest-webhook': async () => {
+        called++;
+        return { statusCode: 202 };
       },
-      queues: {},
-      jobs: {},
     }));
     const res = await fetch(`${rt.url}/v1/webhooks/rencheng`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(256 * 1024 + 1) });
     expect(res.status).toBe(413);
@@ -107,26 +98,22 @@ describe('local runtime: HTTP', () => {
     expect(called).toBe(1);
   });
 
-  it('routes GET /v1/... to the query function, base64-encoding a binary body, and answers 500 like API Gateway when it throws', async () => {
+  it('routes a read to the query function by its route in the table, base64-encoding a binary body, and answers 500 like API Gateway when it throws', async () => {
     const seen: APIGatewayProxyEventV2[] = [];
     const rt = await start(() => ({
-      http: {
-        query: async (event) => {
-          seen.push(event);
-          if (event.rawPath === '/v1/boom') throw new Error('boom');
-          return { plain: 'object' } as never;
-        },
+      'query-api': async (event) => {
+        seen.push(event);
+        if (event.rawPath === '/v1/plans/boom') throw new Error('boom');
+        return { plain: 'object' } as never;
       },
-      queues: {},
-      jobs: {},
     }));
-    const res = await fetch(`${rt.url}/v1/plans/jining-sports-2023/tasks`, { headers: { 'content-type': 'application/octet-stream' } });
+    const res = await fetch(`${rt.url}/v1/plans/jining-sports-2023/tasks/T01`, { headers: { 'content-type': 'application/octet-stream' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ plain: 'object' });
-    expect(seen[0]).toMatchObject({ routeKey: 'GET /v1/{proxy+}', pathParameters: { proxy: 'plans/jining-sports-2023/tasks' } });
+    expect(seen[0]).toMatchObject({ routeKey: 'GET /v1/plans/{planId}/tasks/{taskId}', pathParameters: { planId: 'jining-sports-2023', taskId: 'T01' } });
     expect((await fetch(`${rt.url}/v1/openapi.json`)).status).toBe(200);
     expect(seen[1]).toMatchObject({ routeKey: 'GET /v1/openapi.json' });
-    const boom = await fetch(`${rt.url}/v1/boom`);
+    const boom = await fetch(`${rt.url}/v1/plans/boom`);
     expect(boom.status).toBe(500);
     expect(await boom.json()).toEqual({ message: 'Internal Server Error' });
   });
@@ -135,14 +122,10 @@ describe('local runtime: HTTP', () => {
     const seen: Array<{ path: string; office: boolean; reader: boolean }> = [];
     const rt = await start(
       ({ isOffice, isAuthorized }) => ({
-        http: {
-          office: async (event) => {
-            seen.push({ path: event.rawPath, office: isOffice(event.headers), reader: isAuthorized(event.headers) });
-            return { statusCode: 200, body: '{}' };
-          },
+        'office-api': async (event) => {
+          seen.push({ path: event.rawPath, office: isOffice(event.headers), reader: isAuthorized(event.headers) });
+          return { statusCode: 200, body: '{}' };
         },
-        queues: {},
-        jobs: {},
       }),
       { officeToken: 'office-token-for-the-test' },
     );
@@ -161,7 +144,7 @@ describe('local runtime: HTTP', () => {
 
   it('without an office token nobody holds the office role', async () => {
     let office: boolean | undefined;
-    const rt = await start(({ isOffice }) => ({ http: { office: async (event) => ((office = isOffice(event.headers)), { statusCode: 200, body: '{}' }) }, queues: {}, jobs: {} }));
+    const rt = await start(({ isOffice }) => ({ 'office-api': async (event) => ((office = isOffice(event.headers)), { statusCode: 200, body: '{}' }) }));
     await fetch(`${rt.url}/v1/plans/jining-sports-2023/amendments`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(office).toBe(false);
   });
@@ -192,13 +175,9 @@ describe('local runtime: admin', () => {
   it('runs a job synchronously as of the given now, or the business clock', async () => {
     const runs: unknown[] = [];
     const rt = await start(() => ({
-      http: {},
-      queues: {},
-      jobs: {
-        'send-reminders': async (event) => {
-          runs.push(event);
-          return { sent: 2 };
-        },
+      'send-reminders': async (event) => {
+        runs.push(event);
+        return { sent: 2 };
       },
     }));
     const post = (job: string, body?: unknown) =>
@@ -216,18 +195,13 @@ describe('local runtime: admin', () => {
   it('lists dead letters with their reason and redrives them', async () => {
     let healthy = false;
     const rt = await start(({ bus }) => ({
-      http: {
-        ingest: async () => {
-          await bus.publish([{ detailType: 'event.registered', detail: { eventId: 'e1' } }]);
-          return { statusCode: 202, body: '{}' };
-        },
+      'ingest-webhook': async () => {
+        await bus.publish([{ detailType: 'event.registered', detail: { eventId: 'e1' } }]);
+        return { statusCode: 202, body: '{}' };
       },
-      queues: {
-        events: async () => {
-          if (!healthy) throw new Error('events table unavailable');
-        },
+      'register-event': async () => {
+        if (!healthy) throw new Error('events table unavailable');
       },
-      jobs: {},
     }));
     expect((await fetch(`${rt.url}/v1/webhooks/s`, { method: 'POST', body: '{}' })).status).toBe(202);
     expect((await fetch(`${rt.url}/v1/admin/drain`, { method: 'POST', headers: auth })).status).toBe(200);
@@ -248,14 +222,10 @@ describe('local runtime: admin', () => {
   it('answers 504 to drain when a queue does not empty in time', async () => {
     const rt = await start(
       ({ bus }) => ({
-        http: {
-          ingest: async () => {
-            await bus.publish([{ detailType: 'reminder.due', detail: {} }]);
-            return { statusCode: 202, body: '{}' };
-          },
+        'ingest-webhook': async () => {
+          await bus.publish([{ detailType: 'reminder.due', detail: {} }]);
+          return { statusCode: 202, body: '{}' };
         },
-        queues: {},
-        jobs: {},
       }),
       { drainTimeoutMs: 100 },
     );
@@ -283,21 +253,16 @@ describe('local runtime: execution environments', () => {
         instances++;
         let active = 0;
         return {
-          http: {
-            ingest: async () => {
-              await bus.publish(Array.from({ length: 40 }, (_, i) => ({ detailType: 'progress.submitted', detail: { i } })));
-              return { statusCode: 202, body: '{}' };
-            },
+          'ingest-webhook': async () => {
+            await bus.publish(Array.from({ length: 40 }, (_, i) => ({ detailType: 'progress.submitted', detail: { i } })));
+            return { statusCode: 202, body: '{}' };
           },
-          queues: {
-            progress: async (event) => {
-              if (++active > 1) overlaps++;
-              await new Promise((r) => setTimeout(r, 5));
-              handled += event.Records.length;
-              active--;
-            },
+          'apply-progress': async (event) => {
+            if (++active > 1) overlaps++;
+            await new Promise((r) => setTimeout(r, 5));
+            handled += event.Records.length;
+            active--;
           },
-          jobs: {},
         };
       },
       { consumerConcurrency: 3 },
@@ -316,15 +281,11 @@ describe('local runtime: shutdown', () => {
     let entered: () => void = () => undefined;
     const inHandler = new Promise<void>((r) => (entered = r));
     const rt = await start(() => ({
-      http: {
-        ingest: async () => {
-          entered();
-          await new Promise<void>((r) => (release = r));
-          return { statusCode: 202, body: '{"done":true}' };
-        },
+      'ingest-webhook': async () => {
+        entered();
+        await new Promise<void>((r) => (release = r));
+        return { statusCode: 202, body: '{"done":true}' };
       },
-      queues: {},
-      jobs: {},
     }));
     const pending = fetch(`${rt.url}/v1/webhooks/s`, { method: 'POST', body: '{}' });
     await inHandler;

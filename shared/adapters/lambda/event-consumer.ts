@@ -1,14 +1,14 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { z } from 'zod';
-import { eventBridgeEnvelope, type EventRegisteredDetail, type ProgressSubmittedDetail } from '../../events/schemas.js';
-import { checkMessageAsAmended } from '../../shared/ingest/message-checks.js';
-import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
-import { correlationKeys, withKeys } from '../../shared/observability/correlation.js';
-import type { MetricsRecorder } from '../../shared/ports/metrics.js';
-import type { Logger } from '../../shared/ports/logger.js';
-import { QUEUES } from '../../shared/routing.js';
-import { describeError } from '../../shared/errors.js';
+import { eventBridgeEnvelope, type EventRegisteredDetail, type ProgressSubmittedDetail } from '../../../events/schemas.js';
+import { checkMessageAsAmended } from '../../ingest/message-checks.js';
+import { baselineOnly, type PlanAmender } from '../../plan/amender.js';
+import { correlationKeys, withKeys } from '../../observability/correlation.js';
+import type { MetricsRecorder } from '../../ports/metrics.js';
+import type { Logger } from '../../ports/logger.js';
+import { QUEUES } from '../../routing.js';
+import { describeError } from '../../errors.js';
 
 /** A message that is well-formed but can never apply (e.g. the plan no longer has its task). */
 export class UnappliableMessageError extends Error {
