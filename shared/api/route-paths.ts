@@ -7,6 +7,8 @@
 
 export const OPENAPI_PATH = '/v1/openapi.json';
 export const WEBHOOK_PATH = '/v1/webhooks/{sourceId}';
+/** The bulletin (通报) of a month or quarter: also named in the reminder that says it is ready (shared/reminders/bulletin-ready.ts). */
+export const BULLETIN_PATH = '/v1/plans/{planId}/bulletins/{period}';
 
 /** The functions that serve routes (by their names in the registry, infra/functions.ts). */
 export type RouteFunction = 'ingest-webhook' | 'query-api' | 'bulletin-api' | 'office-api';

@@ -3,9 +3,9 @@ import { BulletinQuery, EventsQuery, KpisQuery, OverdueQuery, PlanQuery, Ranking
 import { EventsResponse, KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, ReviewsResponse, SnapshotsResponse, TaskResponse } from './responses.js';
 import { ReviewRequest, ReviewResponse } from './office.js';
 import { AmendmentRequest, PlanAmendedDetail } from '../plan/amendment.js';
-import { OPENAPI_PATH, WEBHOOK_ROUTE, matchTemplate, type ApiRoute } from './route-paths.js';
+import { BULLETIN_PATH, OPENAPI_PATH, WEBHOOK_ROUTE, matchTemplate, type ApiRoute } from './route-paths.js';
 
-export { OPENAPI_PATH, WEBHOOK_PATH, WEBHOOK_ROUTE, matchTemplate, routeKey, type ApiRoute, type RouteFunction } from './route-paths.js';
+export { BULLETIN_PATH, OPENAPI_PATH, WEBHOOK_PATH, WEBHOOK_ROUTE, matchTemplate, routeKey, type ApiRoute, type RouteFunction } from './route-paths.js';
 
 /**
  * The read routes: one table that the handler routes by and the OpenAPI document is generated from.
@@ -104,7 +104,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
  */
 export const BULLETIN_ROUTE = {
   operationId: 'getBulletin',
-  path: '/v1/plans/{planId}/bulletins/{period}',
+  path: BULLETIN_PATH,
   summary: 'The bulletin (通报) of a month or quarter: xlsx, csv or printable html',
   description:
     'The plan as it stood at the end of the period (its last day, or today while it runs), replayed from the audit trail: ' +
