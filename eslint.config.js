@@ -5,9 +5,17 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.data/', 'bench/results/', 'coverage/', 'dist/', 'test-artifacts/'] },
   eslint.configs.recommended,
-  ...tseslint.configs.recommended,
+  // Type-checked: floating and misused promises, `any` leaking out of JSON.parse and SDK items,
+  // needless assertions. The TypeScript project of each file (web/ has its own) is found by the
+  // project service.
+  ...tseslint.configs.recommendedTypeChecked,
+  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     rules: {
+      // Off: an `async` method without `await` is how a port's implementation keeps the port's
+      // contract (a throw becomes a rejected promise, as the callers expect), not a mistake.
+      '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
@@ -29,6 +37,24 @@ export default tseslint.config(
     ignores: ['shared/adapters/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '@aws-lambda-powertools/*', 'node:fs', 'node:child_process'] }],
+    },
+  },
+  {
+    // Tests read responses and stored items as JSON to assert on them; `any` there is the point.
+    files: ['tests/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
+    // Apps take a Logger port (shared/ports/logger.ts); only handlers build Powertools' Logger.
+    files: ['functions/*/app.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@aws-lambda-powertools/logger'], message: 'depend on the Logger port (shared/ports/logger.ts); handler.ts builds the Powertools logger' }] }],
     },
   },
   {

@@ -7,7 +7,8 @@ export const STAGES = ['dev', 'prod'] as const;
 export type StageName = (typeof STAGES)[number];
 
 export function parseStage(value: unknown): StageName {
-  const stage = value === undefined || value === '' ? 'dev' : String(value);
+  // A context value may be any JSON: an object is named as JSON in the error, not '[object Object]'.
+  const stage = value === undefined || value === '' ? 'dev' : typeof value === 'string' ? value : JSON.stringify(value);
   if (!(STAGES as readonly string[]).includes(stage)) throw new UnknownStageError(stage, STAGES);
   return stage as StageName;
 }

@@ -132,7 +132,7 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
   const services: RuntimeServices = { bus, clock: options.clock, queues, isAuthorized, isOffice, onRecordFailure };
   const environments =
     typeof functions === 'function'
-      ? await Promise.all(Array.from({ length: Math.max(1, options.consumerConcurrency ?? 4) }, () => functions(services)))
+      ? await Promise.all(Array.from({ length: Math.max(1, options.consumerConcurrency ?? 4) }, async () => functions(services)))
       : [functions];
   const fns = environments[0]!;
 
@@ -165,7 +165,7 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
       source: options.stream.source,
       checkpoints: await StreamCheckpoints.open(join(options.dataDir, 'stream-checkpoints.jsonl'), options.stream.source.streamArn),
       handler: streamHandler,
-      filter: (r) => isOutboxInsert(r as never),
+      filter: (r) => isOutboxInsert(r),
       batchSize: STREAM_RELAY.batchSize,
       functionName: STREAM_RELAY.consumer,
       timeoutMs: FUNCTIONS[STREAM_RELAY.consumer].timeoutSeconds * 1000,

@@ -146,6 +146,7 @@ export class Pipeline extends Construct {
       maxRecordAge: Duration.seconds(STREAM_RELAY.maxRecordAgeSeconds),
       onFailure: new SqsDlq(this.relayDlq),
       // Only inserted outbox records invoke the relay (shared/adapters/dynamodb/outbox.ts isOutboxInsert).
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- aws-cdk-lib types a filter pattern as { [key: string]: any }
       filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: Object.keys(OUTBOX_KINDS) } } } })],
     });
 

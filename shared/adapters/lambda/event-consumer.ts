@@ -95,7 +95,7 @@ export function createEventConsumer<T>(options: ConsumerOptions<T>) {
       const detail = detailOf(envelope, record.body);
       log = withKeys(options.logger, { messageId: record.messageId, ...correlationKeys(detail as Record<string, unknown>) });
       const result = await options.apply(detail);
-      log.debug('record applied', { result: result as Record<string, unknown> });
+      log.debug('record applied', { result: result });
     } catch (err) {
       const reason = describeError(err);
       const final = isFinalReceive(options.name, record);
