@@ -133,6 +133,10 @@ export class Pipeline extends Construct {
     }).bindBus(this.bus);
     if (!props.table.tableStreamArn) throw new WiringError('the table needs a stream for the relay');
     grantStreamRead(props.table, this.relay.role, STREAM_READ.actions);
+    // Only inserted outbox records invoke the relay (shared/adapters/dynamodb/outbox.ts isOutboxInsert).
+    /* eslint-disable @typescript-eslint/no-unsafe-assignment -- aws-cdk-lib types FilterRule and filter patterns as `any` */
+    const outboxInserts = FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: Object.keys(OUTBOX_KINDS) } } } });
+    /* eslint-enable @typescript-eslint/no-unsafe-assignment */
     // An EventSourceMapping rather than DynamoEventSource: the latter grants dynamodb:ListStreams on `*`.
     new EventSourceMapping(this, 'RelayStream', {
       target: this.relay.function,
@@ -145,9 +149,7 @@ export class Pipeline extends Construct {
       retryAttempts: STREAM_RELAY.maxRetryAttempts,
       maxRecordAge: Duration.seconds(STREAM_RELAY.maxRecordAgeSeconds),
       onFailure: new SqsDlq(this.relayDlq),
-      // Only inserted outbox records invoke the relay (shared/adapters/dynamodb/outbox.ts isOutboxInsert).
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- aws-cdk-lib types a filter pattern as { [key: string]: any }
-      filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: Object.keys(OUTBOX_KINDS) } } } })],
+      filters: [outboxInserts],
     });
 
     for (const queueName of ['progress', 'events'] as const) {
