@@ -23,7 +23,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z'], ImportDeclaration[source.value='zod'][importKind='value'] > ImportDefaultSpecifier",
+          selector:
+            "ImportDeclaration[source.value='zod'][importKind='value'] > ImportSpecifier[imported.name='z'], ImportDeclaration[source.value='zod'][importKind='value'] > ImportDefaultSpecifier",
           message: "import * as z from 'zod' (a named or default `z` import bundles every zod locale)",
         },
       ],
@@ -54,7 +55,17 @@ export default tseslint.config(
     // Apps take a Logger port (shared/ports/logger.ts); only handlers build Powertools' Logger.
     files: ['functions/*/app.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@aws-lambda-powertools/logger'], message: 'depend on the Logger port (shared/ports/logger.ts); handler.ts builds the Powertools logger' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-lambda-powertools/logger'],
+              message: 'depend on the Logger port (shared/ports/logger.ts); handler.ts builds the Powertools logger',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -60,7 +60,12 @@ export interface CapacityResult {
   trendYear: { days: number; readTrend: number; readFullSnapshots: number };
 }
 
-export type ReminderRun = (doc: ReturnType<typeof documentClient>, tableName: string, meter: SummingCapacityMeter, now: string) => Promise<void>;
+export type ReminderRun = (
+  doc: ReturnType<typeof documentClient>,
+  tableName: string,
+  meter: SummingCapacityMeter,
+  now: string,
+) => Promise<void>;
 
 const SOURCE = 'rencheng';
 const SECRET = `whsec_${Buffer.from('bench-capacity-secret-0123456789').toString('base64')}`;
@@ -72,7 +77,9 @@ const silent = new Logger({ logLevel: 'SILENT' });
  * moves the unit's state (a report that changes nothing is not written at all).
  */
 function sampleBodies(count: number, offsetMinutes: number): string[] {
-  const sample = JSON.parse(readFileSync('events/samples/valid/progress-t08-rencheng.json', 'utf8')) as { data: { reportedAt: string; metrics: unknown[] } };
+  const sample = JSON.parse(readFileSync('events/samples/valid/progress-t08-rencheng.json', 'utf8')) as {
+    data: { reportedAt: string; metrics: unknown[] };
+  };
   sample.data.metrics = sample.data.metrics.slice(-1);
   return Array.from({ length: count }, (_, i) => {
     const at = new Date(Date.parse(sample.data.reportedAt) + (offsetMinutes + i) * 60_000).toISOString();
@@ -85,14 +92,26 @@ function sampleBodies(count: number, offsetMinutes: number): string[] {
  * DynamoDB intake and the shared rate budget (the default rate, one window), the relay reading the
  * table's stream as the event source mapping does, and the consumer's store.
  */
-async function meteredPath(endpoint: string, doc: ReturnType<typeof documentClient>, tableName: string, bodies: string[], windowMs: number) {
+async function meteredPath(
+  endpoint: string,
+  doc: ReturnType<typeof documentClient>,
+  tableName: string,
+  bodies: string[],
+  windowMs: number,
+) {
   const ingestMeter = new SummingCapacityMeter();
   const consumerMeter = new SummingCapacityMeter();
   const rate = RateLimitEnv.parse({}).rateLimit!;
   const ingest = createIngestWebhookHandler({
-    sources: staticSourceRegistry([{ sourceId: SOURCE, orgIds: ['370811'], secrets: [SECRET], types: ['progress.submitted', 'event.registered'] }]),
+    sources: staticSourceRegistry([
+      { sourceId: SOURCE, orgIds: ['370811'], secrets: [SECRET], types: ['progress.submitted', 'event.registered'] },
+    ]),
     intake: new DynamoIntake(doc, tableName, ingestMeter),
-    rateLimiter: sharedRateLimiter({ store: new DynamoRateBudget(doc, tableName, ingestMeter), ratePerSecond: rate.ratePerSecond, now: () => windowMs }),
+    rateLimiter: sharedRateLimiter({
+      store: new DynamoRateBudget(doc, tableName, ingestMeter),
+      ratePerSecond: rate.ratePerSecond,
+      now: () => windowMs,
+    }),
     clock: fixedClock('2023-06-26T00:00:00Z'),
     logger: silent,
   });
@@ -105,7 +124,12 @@ async function meteredPath(endpoint: string, doc: ReturnType<typeof documentClie
       routeKey: 'POST /v1/webhooks/{sourceId}',
       rawPath: `/v1/webhooks/${SOURCE}`,
       rawQueryString: '',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': wh.sign(id, now, body) },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': wh.sign(id, now, body),
+      },
       pathParameters: { sourceId: SOURCE },
       requestContext: { http: { method: 'POST', path: `/v1/webhooks/${SOURCE}` } },
       body,
@@ -115,7 +139,9 @@ async function meteredPath(endpoint: string, doc: ReturnType<typeof documentClie
   }
   const published = await relayAll(endpoint, doc, tableName);
   const store = new DynamoStateStore(doc, tableName, consumerMeter);
-  const reports = published.filter((e) => e.detailType === 'progress.submitted' && String(e.detail.webhookId).startsWith(`msg_capacity_${windowMs}_`));
+  const reports = published.filter(
+    (e) => e.detailType === 'progress.submitted' && String(e.detail.webhookId).startsWith(`msg_capacity_${windowMs}_`),
+  );
   if (reports.length !== bodies.length) throw new Error(`capacity: the stream carried ${reports.length} of ${bodies.length} reports`);
   for (const e of reports) await store.applyProgress(e.detail as unknown as ProgressSubmittedDetail);
   return {
@@ -178,12 +204,22 @@ export async function benchCapacity(
   const probe = await meteredPath(endpoint, doc, single, sampleBodies(1, 0), window - 10_000);
   const leaseSize = leaseOf();
   const burst = await meteredPath(endpoint, doc, single, sampleBodies(leaseSize, 1), window);
-  options.progress(`capacity: ${leaseSize} reports in one window: ${burst.ingest} WCU at ingest (${burst.leases} lease), ${burst.consumer} in the consumer`);
+  options.progress(
+    `capacity: ${leaseSize} reports in one window: ${burst.ingest} WCU at ingest (${burst.leases} lease), ${burst.consumer} in the consumer`,
+  );
 
   // event.registered: its message at ingest, and a new event's registration (a transaction).
   const eventMeter = new SummingCapacityMeter();
-  const sample = JSON.parse(readFileSync('events/samples/valid/event-marathon-2023-held.json', 'utf8')) as { data: Record<string, unknown> };
-  const event = EventRegisteredDetail.parse({ ...sample.data, sourceId: 'mass-sports', webhookId: 'msg_capacity_evt', receivedAt: '2023-11-06T00:00:00.000Z', timestamp: '2023-10-30T18:00:00+08:00' });
+  const sample = JSON.parse(readFileSync('events/samples/valid/event-marathon-2023-held.json', 'utf8')) as {
+    data: Record<string, unknown>;
+  };
+  const event = EventRegisteredDetail.parse({
+    ...sample.data,
+    sourceId: 'mass-sports',
+    webhookId: 'msg_capacity_evt',
+    receivedAt: '2023-11-06T00:00:00.000Z',
+    timestamp: '2023-10-30T18:00:00+08:00',
+  });
   await new DynamoIntake(doc, single, eventMeter).accept({ type: 'event.registered', detail: event }, 'hash');
   await new DynamoStateStore(doc, single, eventMeter).registerEvent(event);
   const eventWcu = eventMeter.sum().write;
@@ -211,13 +247,23 @@ export async function benchCapacity(
     m.reset();
     if (options.reminderRun) await options.reminderRun(doc, tableName, m, '2023-07-03T09:00:00+08:00');
     const rem = m.sum();
-    scales.push({ factor, reports: reports.length, aggregationRead: agg.read, aggregationWrite: agg.write, reminderRead: rem.read, reminderWrite: rem.write });
+    scales.push({
+      factor,
+      reports: reports.length,
+      aggregationRead: agg.read,
+      aggregationWrite: agg.write,
+      reminderRead: rem.read,
+      reminderWrite: rem.write,
+    });
   }
   const trendYear = await benchTrendYear(doc, `bench-trend-${Date.now()}`, client, options.progress);
   client.destroy();
   const first = scales[0]!;
   const last = scales[scales.length - 1]!;
-  const growth = Math.max(last.aggregationRead / first.aggregationRead, first.reminderRead > 0 ? last.reminderRead / first.reminderRead : 0);
+  const growth = Math.max(
+    last.aggregationRead / first.aggregationRead,
+    first.reminderRead > 0 ? last.reminderRead / first.reminderRead : 0,
+  );
   const per = (n: number) => Math.round((n / leaseSize) * 1000) / 1000;
   return {
     wcuPerProgressEvent: per(burst.ingest + burst.consumer),
@@ -237,13 +283,22 @@ export async function benchCapacity(
 function leaseOf(): number {
   const rate = RateLimitEnv.parse({}).rateLimit!;
   let asked = 0;
-  const limiter = sharedRateLimiter({ store: { lease: async (_k, _w, want) => ((asked = want), want) }, ratePerSecond: rate.ratePerSecond, now: () => 0 });
+  const limiter = sharedRateLimiter({
+    store: { lease: async (_k, _w, want) => ((asked = want), want) },
+    ratePerSecond: rate.ratePerSecond,
+    now: () => 0,
+  });
   void limiter.take('probe');
   return asked;
 }
 
 /** A year of daily snapshots of this plan (one realistic day's view, stored 366 times); the read units of the trend and of the full snapshots. */
-async function benchTrendYear(doc: ReturnType<typeof documentClient>, tableName: string, client: DynamoDBClient, progress: (m: string) => void) {
+async function benchTrendYear(
+  doc: ReturnType<typeof documentClient>,
+  tableName: string,
+  client: DynamoDBClient,
+  progress: (m: string) => void,
+) {
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   const plan = getPlan('jining-sports-2023')!;
   const { evaluatePlan } = await import('../shared/kpi/evaluate-plan.js');
@@ -254,7 +309,9 @@ async function benchTrendYear(doc: ReturnType<typeof documentClient>, tableName:
   const days = 366;
   const dates = Array.from({ length: days }, (_, i) => new Date(Date.UTC(2023, 0, 1 + i)).toISOString().slice(0, 10));
   for (let i = 0; i < dates.length; i += 16) {
-    await Promise.all(dates.slice(i, i + 16).map((date) => writer.putSnapshot({ planId: plan.planId, date, createdAt: `${date}T17:00:00.000Z`, view })));
+    await Promise.all(
+      dates.slice(i, i + 16).map((date) => writer.putSnapshot({ planId: plan.planId, date, createdAt: `${date}T17:00:00.000Z`, view })),
+    );
   }
   const m = new SummingCapacityMeter();
   const reader = new DynamoSnapshotStore(doc, tableName, m);

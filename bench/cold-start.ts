@@ -42,7 +42,12 @@ export interface TracingColdStart {
  * credential alias, tracing as deployed by default), for the Node that runs the bench. `sdkExternal`:
  * @aws-sdk/* left to the runtime.
  */
-async function bundle(entry: string, outfile: string, sdkExternal = false, tracing = TRACING_BY_DEFAULT): Promise<{ bytes: number; metafile: Metafile }> {
+async function bundle(
+  entry: string,
+  outfile: string,
+  sdkExternal = false,
+  tracing = TRACING_BY_DEFAULT,
+): Promise<{ bytes: number; metafile: Metafile }> {
   const result = await build({
     entryPoints: [entry],
     outfile,

@@ -53,7 +53,8 @@ export function costPerMillion(inputs: CostInputs, region: string, extraConsumer
   const p: RegionPrices | undefined = PRICES[region];
   if (!p) throw new Error(`no prices for region ${region}; known: ${Object.keys(PRICES).join(', ')}`);
   const ingestMs = Math.ceil(inputs.ingestCpuMicros / 1000 + inputs.ingestIoMillis);
-  const lambda = (msPerBatch: number, batch: number, memoryMb: number) => p.lambdaRequest / batch + (Math.ceil(msPerBatch) / batch / 1000) * (memoryMb / 1024) * p.lambdaGbSecond;
+  const lambda = (msPerBatch: number, batch: number, memoryMb: number) =>
+    p.lambdaRequest / batch + (Math.ceil(msPerBatch) / batch / 1000) * (memoryMb / 1024) * p.lambdaGbSecond;
   const components = {
     httpApi: p.httpApiRequest,
     lambdaIngest: p.lambdaRequest + (ingestMs / 1000) * (inputs.ingestMemoryMb / 1024) * p.lambdaGbSecond,

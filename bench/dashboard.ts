@@ -16,7 +16,8 @@ export const BUDGET = { gzipBytes: 400 * 1024, firstRenderMs: 1000 } as const;
 
 export interface DashboardBench {
   bundle: { jsAndCssBytes: number; gzipBytes: number; budgetGzipBytes: number; withinBudget: boolean };
-  firstRender: { runs: number; coldMs: number; medianMs: number; maxMs: number; budgetMs: number; withinBudget: boolean } | { skipped: string };
+  firstRender:
+    { runs: number; coldMs: number; medianMs: number; maxMs: number; budgetMs: number; withinBudget: boolean } | { skipped: string };
   bulletinXlsx: { medianMs: number; bytes: number } | { skipped: string };
 }
 
@@ -29,13 +30,21 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 export async function benchDashboard(options: { runs: number; progress: (m: string) => void }): Promise<DashboardBench> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-dashboard-'));
   const build = buildWebSync(join(dir, 'web'));
-  const bundle = { jsAndCssBytes: build.bytes, gzipBytes: build.gzipBytes, budgetGzipBytes: BUDGET.gzipBytes, withinBudget: build.gzipBytes <= BUDGET.gzipBytes };
+  const bundle = {
+    jsAndCssBytes: build.bytes,
+    gzipBytes: build.gzipBytes,
+    budgetGzipBytes: BUDGET.gzipBytes,
+    withinBudget: build.gzipBytes <= BUDGET.gzipBytes,
+  };
   options.progress(`dashboard: JS + CSS ${(build.gzipBytes / 1024).toFixed(1)} KiB gzipped`);
 
   // The runtime serves dist/web: build it there too (as `npm start` does).
   buildWebSync();
   const token = 'bench-token';
-  const p = await startLocal({ dataDir: join(dir, 'data'), env: { API_TOKEN: token, CLOCK: '2023-06-30T10:00:00+08:00', SOURCE_RATE_PER_SECOND: '0' } });
+  const p = await startLocal({
+    dataDir: join(dir, 'data'),
+    env: { API_TOKEN: token, CLOCK: '2023-06-30T10:00:00+08:00', SOURCE_RATE_PER_SECOND: '0' },
+  });
   try {
     // A little state, so the views draw figures: one county's report.
     const sample = readFileSync('events/samples/valid/progress-t08-rencheng.json', 'utf8');
@@ -74,7 +83,9 @@ export async function benchDashboard(options: { runs: number; progress: (m: stri
       budgetMs: BUDGET.firstRenderMs,
       withinBudget: Math.max(...times) <= BUDGET.firstRenderMs,
     };
-    options.progress(`dashboard: first render of 总览 ${firstRender.coldMs} ms cold, median ${firstRender.medianMs} ms of ${firstRender.runs}`);
+    options.progress(
+      `dashboard: first render of 总览 ${firstRender.coldMs} ms cold, median ${firstRender.medianMs} ms of ${firstRender.runs}`,
+    );
     return { bundle, firstRender, bulletinXlsx: await bulletin(p.url, token) };
   } finally {
     await p.kill('SIGTERM');
@@ -88,7 +99,9 @@ async function bulletin(url: string, token: string): Promise<DashboardBench['bul
   let bytes = 0;
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    const res = await fetch(`${url}/v1/plans/jining-sports-2023/bulletins/2023-06?format=xlsx`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${url}/v1/plans/jining-sports-2023/bulletins/2023-06?format=xlsx`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     bytes = (await res.arrayBuffer()).byteLength;
     if (res.status !== 200) return { skipped: `bulletin answered ${res.status}` };
     times.push(performance.now() - t0);
@@ -108,7 +121,9 @@ export function renderDashboardMarkdown(d: DashboardBench): string {
     'skipped' in fr
       ? `| first render of 总览 | skipped: ${fr.skipped} | ≤ ${BUDGET.firstRenderMs} ms |`
       : `| first render of 总览 (navigation start → 27 rows; cold / median / max of ${fr.runs}) | ${fr.coldMs} / ${fr.medianMs} / ${fr.maxMs} ms | ≤ ${fr.budgetMs} ms |`,
-    'skipped' in bx ? `| bulletin xlsx | skipped: ${bx.skipped} | |` : `| bulletin 2023-06 as xlsx through the runtime (median of 5) | ${bx.medianMs} ms, ${kib(bx.bytes)} | |`,
+    'skipped' in bx
+      ? `| bulletin xlsx | skipped: ${bx.skipped} | |`
+      : `| bulletin 2023-06 as xlsx through the runtime (median of 5) | ${bx.medianMs} ms, ${kib(bx.bytes)} | |`,
     '',
   ].join('\n');
 }

@@ -50,7 +50,9 @@ export async function benchIngest(requests: number): Promise<IngestResult> {
     },
   };
   const handler = createIngestWebhookHandler({
-    sources: staticSourceRegistry([{ sourceId: 'rencheng', orgIds: ['370811'], secrets: [SECRET], types: ['progress.submitted', 'event.registered'] }]),
+    sources: staticSourceRegistry([
+      { sourceId: 'rencheng', orgIds: ['370811'], secrets: [SECRET], types: ['progress.submitted', 'event.registered'] },
+    ]),
     intake,
     clock: systemClock,
     logger: new Logger({ logLevel: 'SILENT' }),
@@ -104,7 +106,9 @@ function signedRequests(tag: string, requests: number) {
       rawQueryString: '',
       headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signature },
       pathParameters: { sourceId: 'rencheng' },
-      requestContext: { http: { method: 'POST', path: '/v1/webhooks/rencheng', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' } },
+      requestContext: {
+        http: { method: 'POST', path: '/v1/webhooks/rencheng', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      },
       body: b,
       isBase64Encoded: false,
     } as unknown as APIGatewayProxyEventV2);

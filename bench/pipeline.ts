@@ -37,12 +37,25 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
  * through the same SDK with the same concurrency. Then freshness: `probes` reports sent one at a
  * time, each timed from its 202 until the read API serves its figure.
  */
-export async function benchPipeline(options: { events: number; concurrency: number; probes: number; progress: (m: string) => void }): Promise<PipelineResult> {
+export async function benchPipeline(options: {
+  events: number;
+  concurrency: number;
+  probes: number;
+  progress: (m: string) => void;
+}): Promise<PipelineResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-pipeline-'));
   const port = await freePort();
   const token = 'bench-token';
   const child = spawn(join('node_modules', '.bin', 'tsx'), ['local/main.ts'], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, API_TOKEN: token, SOURCE_RATE_PER_SECOND: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      API_TOKEN: token,
+      SOURCE_RATE_PER_SECOND: '0',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let endpoint = '';
@@ -95,7 +108,12 @@ export async function benchPipeline(options: { events: number; concurrency: numb
       const now = new Date();
       const res = await fetch(`${url}/v1/webhooks/${source.sourceId}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': wh.sign(id, now, b) },
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+          'webhook-signature': wh.sign(id, now, b),
+        },
         body: b,
       });
       if (res.status !== 202) throw new Error(`webhook ${i} answered ${res.status}: ${await res.text()}`);
@@ -152,7 +170,14 @@ export async function benchPipeline(options: { events: number; concurrency: numb
     const at = (q: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!);
     const freshness = { probes: samples.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(samples[samples.length - 1]!) };
     options.progress(`pipeline: freshness p50 ${freshness.p50Ms} ms, p99 ${freshness.p99Ms} ms over ${freshness.probes} probes`);
-    return { events: options.events, concurrency: options.concurrency, eventsPerSecond, ceilingPerSecond, ratio: Math.round((eventsPerSecond / ceilingPerSecond) * 1000) / 1000, freshness };
+    return {
+      events: options.events,
+      concurrency: options.concurrency,
+      eventsPerSecond,
+      ceilingPerSecond,
+      ratio: Math.round((eventsPerSecond / ceilingPerSecond) * 1000) / 1000,
+      freshness,
+    };
   } finally {
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();

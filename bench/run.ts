@@ -28,7 +28,8 @@ const BENCH_CLI = {
 } as const;
 
 const args = readCommandLine(BENCH_CLI);
-if (!Object.hasOwn(PRICES, args.region)) exitUsage(BENCH_CLI, `--region: no prices for ${args.region}; known: ${Object.keys(PRICES).join(', ')}`);
+if (!Object.hasOwn(PRICES, args.region))
+  exitUsage(BENCH_CLI, `--region: no prices for ${args.region}; known: ${Object.keys(PRICES).join(', ')}`);
 const quick = args.quick;
 const region = args.region;
 const SEED = 20230101;
@@ -66,7 +67,14 @@ async function main() {
   ]);
   const SIZES = quick
     ? { ingestRequests: 2_000, pipelineEvents: 300, pipelineConcurrency: 16, freshnessProbes: 30, capacityPairs: 20, coldStartRuns: 3 }
-    : { ingestRequests: 20_000, pipelineEvents: 3_000, pipelineConcurrency: 32, freshnessProbes: 100, capacityPairs: reportingPairs(getPlan('jining-sports-2023')!).length, coldStartRuns: 7 };
+    : {
+        ingestRequests: 20_000,
+        pipelineEvents: 3_000,
+        pipelineConcurrency: 32,
+        freshnessProbes: 100,
+        capacityPairs: reportingPairs(getPlan('jining-sports-2023')!).length,
+        coldStartRuns: 7,
+      };
   const note = (msg: string) => log.note(msg);
 
   log.note(`mode ${quick ? 'quick' : 'full'}, region ${region}, seed ${SEED}`);
@@ -75,8 +83,15 @@ async function main() {
   log.note(`ingest: handler ${ingest.handlerMicros} µs, floor ${ingest.floorMicros} µs, ratio ${ingest.ratio}`);
 
   log.phase('pipeline', `${SIZES.pipelineEvents} events, starting the local runtime`);
-  const pipeline = await benchPipeline({ events: SIZES.pipelineEvents, concurrency: SIZES.pipelineConcurrency, probes: SIZES.freshnessProbes, progress: note });
-  log.note(`pipeline: ${pipeline.eventsPerSecond} events/s end to end, ceiling ${pipeline.ceilingPerSecond} PutItem/s, ratio ${pipeline.ratio}`);
+  const pipeline = await benchPipeline({
+    events: SIZES.pipelineEvents,
+    concurrency: SIZES.pipelineConcurrency,
+    probes: SIZES.freshnessProbes,
+    progress: note,
+  });
+  log.note(
+    `pipeline: ${pipeline.eventsPerSecond} events/s end to end, ceiling ${pipeline.ceilingPerSecond} PutItem/s, ratio ${pipeline.ratio}`,
+  );
 
   log.phase('capacity', 'starting DynamoDB Local');
   const ddb = await startDynamoDbLocal();
@@ -92,11 +107,18 @@ async function main() {
   } finally {
     await ddb.stop();
   }
-  log.note(`capacity: ${capacity.wcuPerProgressEvent} WCU per progress event (${capacity.wcuPerLoneProgressEvent} alone in its rate window), reads growth ${capacity.reminderReadsGrowth}`);
+  log.note(
+    `capacity: ${capacity.wcuPerProgressEvent} WCU per progress event (${capacity.wcuPerLoneProgressEvent} alone in its rate window), reads growth ${capacity.reminderReadsGrowth}`,
+  );
   // Each progress event is `wcuPerProgressEvent` single-item writes (every item is under 1 KB), so the
   // pipeline's own bound on this DynamoDB Local is ceiling / writes: how close we get to it.
   const writeBound = pipeline.ceilingPerSecond / capacity.wcuPerProgressEvent;
-  const pipelineResult = { ...pipeline, writesPerEvent: capacity.wcuPerProgressEvent, writeBoundPerSecond: Math.round(writeBound), ratioToWriteBound: Math.round((pipeline.eventsPerSecond / writeBound) * 1000) / 1000 };
+  const pipelineResult = {
+    ...pipeline,
+    writesPerEvent: capacity.wcuPerProgressEvent,
+    writeBoundPerSecond: Math.round(writeBound),
+    ratioToWriteBound: Math.round((pipeline.eventsPerSecond / writeBound) * 1000) / 1000,
+  };
 
   log.phase('cold start', 'bundling every function');
   const functions = await benchColdStart(SIZES.coldStartRuns, note);

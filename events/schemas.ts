@@ -20,15 +20,11 @@ function plausibleOffset(value: string): boolean {
   const minutes = Number(m[2]) * 60 + Number(m[3]);
   return m[1] === '+' ? minutes <= 14 * 60 : minutes <= 12 * 60;
 }
-const IsoInstant = z.iso
-  .datetime({ offset: true })
-  .refine(plausibleOffset, { message: 'UTC offset must be between -12:00 and +14:00' });
+const IsoInstant = z.iso.datetime({ offset: true }).refine(plausibleOffset, { message: 'UTC offset must be between -12:00 and +14:00' });
 const IsoDate = z.iso.date();
 const Id = z.string().min(1).max(128);
 
-export const Period = z
-  .string()
-  .regex(/^\d{4}-(?:Q[1-4]|0[1-9]|1[0-2])$/, 'period is YYYY-Qn (quarter) or YYYY-MM (month)');
+export const Period = z.string().regex(/^\d{4}-(?:Q[1-4]|0[1-9]|1[0-2])$/, 'period is YYYY-Qn (quarter) or YYYY-MM (month)');
 
 export const Metric = z.strictObject({
   kpiId: Id,
@@ -52,20 +48,15 @@ export const ProgressSubmittedData = z
     status: ProgressStatus,
     percentComplete: z.number().min(0).max(100).optional(),
     metrics: z.array(Metric).max(50).default([]),
-    completedMilestoneIds: z
-      .array(Id)
-      .max(50)
-      .optional()
-      .meta({
-        description:
-          'Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it.',
-      }),
+    completedMilestoneIds: z.array(Id).max(50).optional().meta({
+      description:
+        'Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it.',
+    }),
     summary: z.string().max(2000).default(''),
-    evidence: z
-      .array(Evidence)
-      .max(20)
-      .default([])
-      .meta({ description: 'Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.' }),
+    evidence: z.array(Evidence).max(20).default([]).meta({
+      description:
+        'Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.',
+    }),
   })
   .superRefine((d, ctx) => {
     const seen = new Set<string>();
@@ -178,7 +169,17 @@ export type ReviewRecordedDetail = z.infer<typeof ReviewRecordedDetail>;
  * its work blocked, for its supervisor to resolve (协调); `returned`: the office returned the unit's
  * completion claim (退回), with its comment. docs/reminders.md has every kind.
  */
-export const REMINDER_KINDS = ['due_soon', 'overdue', 'escalation', 'report_missing', 'stagnant', 'report_due_soon', 'blocked', 'returned', 'bulletin_ready'] as const;
+export const REMINDER_KINDS = [
+  'due_soon',
+  'overdue',
+  'escalation',
+  'report_missing',
+  'stagnant',
+  'report_due_soon',
+  'blocked',
+  'returned',
+  'bulletin_ready',
+] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 /** The kinds about the plan as a whole, not one task: no `taskId`, no `dueDate`. */
@@ -186,49 +187,52 @@ export const PLAN_REMINDER_KINDS = ['bulletin_ready'] as const satisfies readonl
 
 export const ReminderItem = z
   .object({
-  key: z.string().min(1),
-  kind: z.enum(REMINDER_KINDS),
-  /** Every kind but `bulletin_ready` (PLAN_REMINDER_KINDS). */
-  taskId: Id.optional(),
-  milestoneId: Id.optional(),
-  /** For escalations and `blocked`: the unit the item is about (the digest goes to its supervisor). */
-  subjectOrgId: Id.optional(),
-  /** Every kind but `bulletin_ready`. For reports: the (earliest missing) period's due day, moved to a workday. */
-  dueDate: IsoDate.optional(),
-  title: z.string(),
-  daysOverdue: z.number().int().optional(),
-  workdaysOverdue: z.number().int().optional(),
-  daysLeft: z.number().int().optional(),
-  /** `due_soon`: workdays from today through the due date, today included. */
-  workdaysLeft: z.number().int().optional(),
-  /** For reports: the (earliest missing) period. */
-  period: Period.optional(),
-  /** `report_missing`: every period of the task not reported yet, oldest first. */
-  periods: z.array(Period).optional(),
-  /**
-   * The escalation of a unit's missing reports: each task with a report late enough to escalate and
-   * its periods not reported, oldest first (`taskId`, `dueDate` and `period` are the oldest one's).
-   */
-  reportTasks: z.array(z.object({ taskId: Id, periods: z.array(Period).min(1) })).min(1).optional(),
-  /** The date the item's instruction asks for (请于…前办结并报送). */
-  actBy: IsoDate.optional(),
-  /** The due date is ours, not the notice's, and not confirmed yet (节点日期待确认). */
-  dateAssumed: z.boolean().optional(),
-  /** `stagnant` and `blocked`: the business date of the unit's latest report. */
-  lastReportDate: IsoDate.optional(),
-  /** `returned`: the office's comment (退回意见), as the office wrote it. */
-  comment: z.string().max(1000).optional(),
-  /** `returned`: the business date the office returned the claim. */
-  decidedOn: IsoDate.optional(),
-  /**
-   * `stagnant` and `blocked`: the report the item answers (its source and webhook-id), so that the
-   * delivery's log lines follow the report that caused them (shared/observability/correlation.ts).
-   */
-  sourceId: Id.optional(),
-  webhookId: Id.optional(),
-  /** `bulletin_ready`: where the bulletin is read, relative to the read API (`/v1/plans/{planId}/bulletins/{period}`). */
-  link: z.string().startsWith('/v1/').max(200).optional(),
-})
+    key: z.string().min(1),
+    kind: z.enum(REMINDER_KINDS),
+    /** Every kind but `bulletin_ready` (PLAN_REMINDER_KINDS). */
+    taskId: Id.optional(),
+    milestoneId: Id.optional(),
+    /** For escalations and `blocked`: the unit the item is about (the digest goes to its supervisor). */
+    subjectOrgId: Id.optional(),
+    /** Every kind but `bulletin_ready`. For reports: the (earliest missing) period's due day, moved to a workday. */
+    dueDate: IsoDate.optional(),
+    title: z.string(),
+    daysOverdue: z.number().int().optional(),
+    workdaysOverdue: z.number().int().optional(),
+    daysLeft: z.number().int().optional(),
+    /** `due_soon`: workdays from today through the due date, today included. */
+    workdaysLeft: z.number().int().optional(),
+    /** For reports: the (earliest missing) period. */
+    period: Period.optional(),
+    /** `report_missing`: every period of the task not reported yet, oldest first. */
+    periods: z.array(Period).optional(),
+    /**
+     * The escalation of a unit's missing reports: each task with a report late enough to escalate and
+     * its periods not reported, oldest first (`taskId`, `dueDate` and `period` are the oldest one's).
+     */
+    reportTasks: z
+      .array(z.object({ taskId: Id, periods: z.array(Period).min(1) }))
+      .min(1)
+      .optional(),
+    /** The date the item's instruction asks for (请于…前办结并报送). */
+    actBy: IsoDate.optional(),
+    /** The due date is ours, not the notice's, and not confirmed yet (节点日期待确认). */
+    dateAssumed: z.boolean().optional(),
+    /** `stagnant` and `blocked`: the business date of the unit's latest report. */
+    lastReportDate: IsoDate.optional(),
+    /** `returned`: the office's comment (退回意见), as the office wrote it. */
+    comment: z.string().max(1000).optional(),
+    /** `returned`: the business date the office returned the claim. */
+    decidedOn: IsoDate.optional(),
+    /**
+     * `stagnant` and `blocked`: the report the item answers (its source and webhook-id), so that the
+     * delivery's log lines follow the report that caused them (shared/observability/correlation.ts).
+     */
+    sourceId: Id.optional(),
+    webhookId: Id.optional(),
+    /** `bulletin_ready`: where the bulletin is read, relative to the read API (`/v1/plans/{planId}/bulletins/{period}`). */
+    link: z.string().startsWith('/v1/').max(200).optional(),
+  })
   .superRefine((item, ctx) => {
     if ((PLAN_REMINDER_KINDS as readonly string[]).includes(item.kind)) {
       if (!item.period) ctx.addIssue({ code: 'custom', path: ['period'], message: `${item.kind} names its period` });

@@ -78,7 +78,13 @@ export interface OidcConfig {
 
 export function parseOidc(issuer: unknown, audience: unknown): OidcConfig | undefined {
   const iss = typeof issuer === 'string' ? issuer.trim() : '';
-  const aud = typeof audience === 'string' ? audience.split(',').map((a) => a.trim()).filter(Boolean) : [];
+  const aud =
+    typeof audience === 'string'
+      ? audience
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean)
+      : [];
   if (!iss && aud.length === 0) return undefined;
   if (!iss || aud.length === 0) throw new IncompleteOidcConfigError();
   return { issuer: iss, audience: aud };

@@ -46,7 +46,12 @@ export const FUNCTIONS = {
     timeoutSeconds: CONSUMER_TIMEOUT_SECONDS.progress,
     description: 'Applies progress reports to the unit figures and task statuses',
   },
-  'register-event': { trigger: 'queue', memoryMiB: 256, timeoutSeconds: CONSUMER_TIMEOUT_SECONDS.events, description: 'Registers sports events' },
+  'register-event': {
+    trigger: 'queue',
+    memoryMiB: 256,
+    timeoutSeconds: CONSUMER_TIMEOUT_SECONDS.events,
+    description: 'Registers sports events',
+  },
   'aggregate-kpis': {
     trigger: 'schedule',
     memoryMiB: 512,

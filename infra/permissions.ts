@@ -37,7 +37,12 @@ export const TABLE_ACCESS: Record<FunctionName, readonly TableAccess[]> = {
   // milestone), the holiday override of the operator (CALENDAR#override), the decisions and the
   // amendments; its digest transaction is made of Puts (claims, escalation state, outbox), then marks
   // digests enqueued.
-  'send-reminders': [access(['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'], ['state', 'events', 'calendar', 'reviews', 'amendments', 'reminders', 'digests'])],
+  'send-reminders': [
+    access(
+      ['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+      ['state', 'events', 'calendar', 'reviews', 'amendments', 'reminders', 'digests'],
+    ),
+  ],
   // Delivery receipts only: claim (Put), complete (Update), release after a failed send (Delete).
   'deliver-notification': [access(['PutItem', 'UpdateItem', 'DeleteItem'], ['deliveries'])],
   // Read-only: plan state, events, the audit trail (reports; a claim's own row), snapshots and trend,

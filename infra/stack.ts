@@ -57,7 +57,15 @@ export class SupervisionStack extends Stack {
     this.notifications = new Notifications(this, 'Notifications', { config, entryFor, table });
     this.pipeline.subscribe('delivery', this.notifications.deliverer);
     this.schedules = new Schedules(this, 'Schedules', { config, entryFor, table, bus });
-    this.api = new Api(this, 'Api', { config, entryFor, table, bus, ingest: this.ingest.handler, officeRole: props.officeRole ?? DEFAULT_OFFICE_ROLE, ...(props.oidc ? { oidc: props.oidc } : {}) });
+    this.api = new Api(this, 'Api', {
+      config,
+      entryFor,
+      table,
+      bus,
+      ingest: this.ingest.handler,
+      officeRole: props.officeRole ?? DEFAULT_OFFICE_ROLE,
+      ...(props.oidc ? { oidc: props.oidc } : {}),
+    });
     if (props.oidc) this.dashboard = new Dashboard(this, 'Dashboard', { config, httpApi: this.api.httpApi, oidc: props.oidc });
 
     const queueNames = Object.keys(QUEUES) as QueueName[];
@@ -87,7 +95,10 @@ export class SupervisionStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
     new CfnOutput(this, 'EventBusArn', { value: bus.eventBusArn });
-    new CfnOutput(this, 'ArchiveArn', { value: this.pipeline.archive.archiveArn, description: 'Replay events from here (aws events start-replay)' });
+    new CfnOutput(this, 'ArchiveArn', {
+      value: this.pipeline.archive.archiveArn,
+      description: 'Replay events from here (aws events start-replay)',
+    });
     new CfnOutput(this, 'SourcesSecretArn', { value: this.ingest.sourcesSecret.secretArn, description: 'Set the webhook sources here' });
     new CfnOutput(this, 'RobotSecretArn', { value: this.notifications.robotSecret.secretArn, description: 'Set the robot webhooks here' });
     new CfnOutput(this, 'NotificationTopicArn', { value: this.notifications.topic.topicArn });
@@ -96,7 +107,10 @@ export class SupervisionStack extends Stack {
       new CfnOutput(this, `${pascal(q)}DlqArn`, { value: this.pipeline.queues[q].dlq.queueArn });
     }
     new CfnOutput(this, 'BusTargetDlqArn', { value: this.pipeline.busTargetDlq.queueArn });
-    new CfnOutput(this, 'RelayDlqArn', { value: this.pipeline.relayDlq.queueArn, description: 'Stream batches the relay could not publish (sequence numbers to replay)' });
+    new CfnOutput(this, 'RelayDlqArn', {
+      value: this.pipeline.relayDlq.queueArn,
+      description: 'Stream batches the relay could not publish (sequence numbers to replay)',
+    });
     new CfnOutput(this, 'ScheduleDlqArn', { value: this.schedules.dlq.queueArn });
   }
 }

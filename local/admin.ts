@@ -39,12 +39,17 @@ export function adminApi(options: AdminOptions): AdminApi {
     const method = req.method ?? 'GET';
     const job = /^\/v1\/admin\/jobs\/([^/]+)$/.exec(path)?.[1];
     if (method === 'POST' && job !== undefined) {
-      if (!(job in SCHEDULES)) return writeJson(res, 404, errorBody('not_found', `no job ${job}; jobs: ${Object.keys(SCHEDULES).join(', ')}`));
+      if (!(job in SCHEDULES))
+        return writeJson(res, 404, errorBody('not_found', `no job ${job}; jobs: ${Object.keys(SCHEDULES).join(', ')}`));
       let parsed: z.infer<typeof JobBody>;
       try {
         parsed = JobBody.parse(body.length > 0 ? JSON.parse(body.toString('utf8')) : {});
       } catch {
-        return writeJson(res, 400, errorBody('invalid_request', 'body must be a JSON object, e.g. {} or { "now": "<ISO-8601 instant with offset>" }'));
+        return writeJson(
+          res,
+          400,
+          errorBody('invalid_request', 'body must be a JSON object, e.g. {} or { "now": "<ISO-8601 instant with offset>" }'),
+        );
       }
       const now = parsed.now ?? clock.now().toISOString();
       try {

@@ -44,7 +44,10 @@ export function resolveOfficeToken(fromEnv: string | undefined, dataDir: string)
 }
 
 /** Both tokens of the runtime: the read token and the office's, which must differ. */
-export async function resolveTokens(env: { apiToken?: string | undefined; officeToken?: string | undefined }, dataDir: string): Promise<{ api: ApiToken; office: ApiToken }> {
+export async function resolveTokens(
+  env: { apiToken?: string | undefined; officeToken?: string | undefined },
+  dataDir: string,
+): Promise<{ api: ApiToken; office: ApiToken }> {
   const api = await resolveApiToken(env.apiToken, dataDir);
   const office = await resolveOfficeToken(env.officeToken, dataDir);
   if (api.token === office.token) throw new SameTokenError();

@@ -34,11 +34,17 @@ export class LocalEventBus implements EventBus {
         failed++;
         continue;
       }
-      const body = JSON.stringify(eventBridgeEnvelope({ detailType: event.detailType, detail: event.detail, source: EVENT_SOURCE, region, time: now() }));
+      const body = JSON.stringify(
+        eventBridgeEnvelope({ detailType: event.detailType, detail: event.detail, source: EVENT_SOURCE, region, time: now() }),
+      );
       for (const q of queuesFor(event.detailType)) sends.push(queues[q].send(body));
     }
     await Promise.all(sends);
     this.published += events.length - failed;
-    if (failed > 0) throw new BusPublishError(`Injected fault: ${failed} of ${events.length} entries were not put on the bus (ThrottlingException)`, failed);
+    if (failed > 0)
+      throw new BusPublishError(
+        `Injected fault: ${failed} of ${events.length} entries were not put on the bus (ThrottlingException)`,
+        failed,
+      );
   }
 }

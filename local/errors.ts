@@ -15,7 +15,9 @@ export class FaultsSyntaxError extends LocalRuntimeError {
 export class JavaMissingError extends LocalRuntimeError {
   override readonly name = 'JavaMissingError';
   constructor() {
-    super('DynamoDB Local needs Java 17 or newer on the PATH (`java -version` failed). Install a JRE, e.g. `apt-get install openjdk-17-jre-headless`.');
+    super(
+      'DynamoDB Local needs Java 17 or newer on the PATH (`java -version` failed). Install a JRE, e.g. `apt-get install openjdk-17-jre-headless`.',
+    );
   }
 }
 

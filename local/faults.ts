@@ -15,7 +15,9 @@ export function parseFaults(spec: string | undefined): Faults {
     const target = m?.[1] as FaultTarget | undefined;
     const share = Number(m?.[2]);
     if (!m || !target || !(FAULT_TARGETS as readonly string[]).includes(target) || !(share >= 0 && share <= 1)) {
-      throw new FaultsSyntaxError(`FAULTS: cannot read "${part.trim()}"; expected e.g. "dynamodb:0.2,eventbridge:0.05" (targets: ${FAULT_TARGETS.join(', ')}; shares 0–1)`);
+      throw new FaultsSyntaxError(
+        `FAULTS: cannot read "${part.trim()}"; expected e.g. "dynamodb:0.2,eventbridge:0.05" (targets: ${FAULT_TARGETS.join(', ')}; shares 0–1)`,
+      );
     }
     faults[target] = share;
   }

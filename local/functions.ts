@@ -127,7 +127,16 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       }),
       'bulletin-api': asLambda('bulletin-api', ({ logger }) => {
         const b = stores();
-        return createBulletinApiHandler({ reader: b.state, reports: b.state, reviews: b.reviews, amender: b.amender, clock: w.clock, calendar, logger, authorize: readerOnly });
+        return createBulletinApiHandler({
+          reader: b.state,
+          reports: b.state,
+          reviews: b.reviews,
+          amender: b.amender,
+          clock: w.clock,
+          calendar,
+          logger,
+          authorize: readerOnly,
+        });
       }),
       'office-api': asLambda('office-api', ({ logger }) => {
         const o = stores();
@@ -140,7 +149,12 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
           clock: w.clock,
           logger,
           // The office token is the office role (AWS: a claim of the JWT); the read token may only read.
-          authorize: (event) => (isOffice(event.headers) ? { kind: 'office', actor: 'local:office-token' } : isAuthorized(event.headers) ? { kind: 'reader' } : { kind: 'anonymous' }),
+          authorize: (event) =>
+            isOffice(event.headers)
+              ? { kind: 'office', actor: 'local:office-token' }
+              : isAuthorized(event.headers)
+                ? { kind: 'reader' }
+                : { kind: 'anonymous' },
         });
       }),
       'apply-progress': asLambda('apply-progress', ({ logger, metrics }) => {
@@ -163,7 +177,16 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       ),
       'aggregate-kpis': asLambda('aggregate-kpis', ({ logger }) => {
         const a = stores();
-        return createAggregateKpisHandler({ reader: a.state, auditTrail: a.state, reviews: a.reviews, amender: a.amender, snapshots: a.snapshots, bus, clock: w.clock, logger });
+        return createAggregateKpisHandler({
+          reader: a.state,
+          auditTrail: a.state,
+          reviews: a.reviews,
+          amender: a.amender,
+          snapshots: a.snapshots,
+          bus,
+          clock: w.clock,
+          logger,
+        });
       }),
       'send-reminders': asLambda('send-reminders', ({ logger, metrics }) => {
         const r = stores();

@@ -52,10 +52,18 @@ async function main(): Promise<void> {
   const config = readConfig();
   const sources = await loadSources(config.sourcesFile);
   await mkdir(config.dataDir, { recursive: true });
-  const { api: apiToken, office: officeToken } = await resolveTokens({ apiToken: config.apiToken, officeToken: config.officeToken }, config.dataDir);
-  progress(`DATA_DIR=${config.dataDir} PORT=${config.port} SOURCES_FILE=${config.sourcesFile} (${sources.length} source(s): ${sources.map((s) => s.sourceId).join(', ')})`);
+  const { api: apiToken, office: officeToken } = await resolveTokens(
+    { apiToken: config.apiToken, officeToken: config.officeToken },
+    config.dataDir,
+  );
+  progress(
+    `DATA_DIR=${config.dataDir} PORT=${config.port} SOURCES_FILE=${config.sourcesFile} (${sources.length} source(s): ${sources.map((s) => s.sourceId).join(', ')})`,
+  );
   const clock = config.clockStart ? offsetClock(config.clockStart) : systemClock;
-  if (config.clockStart) progress(`business clock starts at ${config.clockStart.toISOString()} and runs on (webhook timestamps are checked against the real clock)`);
+  if (config.clockStart)
+    progress(
+      `business clock starts at ${config.clockStart.toISOString()} and runs on (webhook timestamps are checked against the real clock)`,
+    );
   if (Object.keys(config.faults).length > 0) progress(`FAULT INJECTION ON: ${JSON.stringify(config.faults)}`);
 
   assertJava();
@@ -80,21 +88,39 @@ async function main(): Promise<void> {
   checkpoint();
 
   const newClient = () => {
-    const c = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const c = new DynamoDBClient({
+      endpoint: ddb.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     if (config.faults.dynamodb) injectDynamoDbFaults(c, config.faults.dynamodb);
     running.clients.push(c);
     return c;
   };
-  const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: ddb.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   running.clients.push(client);
   const table = await ensureTable(client, config.tableName);
-  progress(`table ${config.tableName}: ${table.table === 'created' ? 'created from shared/adapters/dynamodb/table-definition.ts' : 'exists'}; stream ${table.streamArn}`);
+  progress(
+    `table ${config.tableName}: ${table.table === 'created' ? 'created from shared/adapters/dynamodb/table-definition.ts' : 'exists'}; stream ${table.streamArn}`,
+  );
   // The stream reader stands in for the relay's event source mapping, which AWS runs (and retries) for
   // us: FAULTS=dynamodb is about our own table calls and is not injected here. FAULTS=eventbridge
   // still fails the relay's publishes, which it retries from the first record not taken.
-  const streams = new DynamoDBStreamsClient({ endpoint: ddb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const streams = new DynamoDBStreamsClient({
+    endpoint: ddb.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   running.clients.push(streams);
-  progress(`plans are code (shared/plan/catalog.ts), nothing to seed: ${listPlans().map((p) => p.planId).join(', ')}`);
+  progress(
+    `plans are code (shared/plan/catalog.ts), nothing to seed: ${listPlans()
+      .map((p) => p.planId)
+      .join(', ')}`,
+  );
   checkpoint();
 
   const outbox = new OutboxNotifier({ file: join(config.dataDir, 'outbox.jsonl'), now: () => clock.now() });
@@ -109,7 +135,10 @@ async function main(): Promise<void> {
       visibilityTimeoutMs: config.visibilityTimeoutMs,
       consumerConcurrency: config.consumerConcurrency,
       outbox: { list: async () => outbox.list() },
-      stream: { source: dynamoDbStream(streams, table.streamArn, 'local'), ...(config.streamIdleMs !== undefined ? { idleMs: config.streamIdleMs } : {}) },
+      stream: {
+        source: dynamoDbStream(streams, table.streamArn, 'local'),
+        ...(config.streamIdleMs !== undefined ? { idleMs: config.streamIdleMs } : {}),
+      },
       log: progress,
     },
     localFunctions({
@@ -126,8 +155,13 @@ async function main(): Promise<void> {
   checkpoint();
 
   const next = runtime.scheduler.nextRuns();
-  progress(`schedules (Asia/Shanghai, business clock): ${Object.entries(next).map(([k, v]) => `${k} next at ${v}`).join('; ')}`);
-  const where = (t: typeof apiToken, env: string) => ({ env: `from ${env}`, file: `kept in ${t.file}`, generated: `generated now, kept in ${t.file}` })[t.origin];
+  progress(
+    `schedules (Asia/Shanghai, business clock): ${Object.entries(next)
+      .map(([k, v]) => `${k} next at ${v}`)
+      .join('; ')}`,
+  );
+  const where = (t: typeof apiToken, env: string) =>
+    ({ env: `from ${env}`, file: `kept in ${t.file}`, generated: `generated now, kept in ${t.file}` })[t.origin];
   progress(`API token: ${apiToken.token}   (${where(apiToken, 'API_TOKEN')}; Authorization: Bearer ${apiToken.token})`);
   progress(`office token (督查室: reviews, amendments): ${officeToken.token}   (${where(officeToken, 'OFFICE_TOKEN')})`);
   progress(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,4 +1,12 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBStreamEvent,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import type { FUNCTIONS, FunctionName } from '../infra/functions.js';
 
 /** An HTTP API (payload format 2.0) handler, as API Gateway invokes it. */
@@ -38,4 +46,3 @@ export interface HandlerOf {
  * with no event source mapping), or, for relay-outbox, leaves accepted messages in the table.
  */
 export type LocalFunctions = { [N in FunctionName]?: HandlerOf[(typeof FUNCTIONS)[N]['trigger']] };
-

@@ -31,7 +31,14 @@ export function createRouter(options: RouterOptions): (req: IncomingMessage, res
   const { fns, host, region, httpTimeoutMs, admin, site, log } = options;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
 
-  async function invokeHttp(fn: HttpFunction | undefined, name: string, req: IncomingMessage, res: ServerResponse, route: RouteMatch, body: Buffer): Promise<void> {
+  async function invokeHttp(
+    fn: HttpFunction | undefined,
+    name: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: RouteMatch,
+    body: Buffer,
+  ): Promise<void> {
     if (!fn) return writeJson(res, 501, errorBody('not_implemented', new NotWiredError(name).message));
     const event = toApiGatewayEvent(req, body, route, req.headers.host ?? `${host}`);
     let result;
@@ -48,7 +55,12 @@ export function createRouter(options: RouterOptions): (req: IncomingMessage, res
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHost(req.headers.host, options.port())) {
       discardBody(req);
-      return writeJson(res, 403, errorBody('host_not_allowed', 'the local runtime answers only requests to localhost, 127.0.0.1 or [::1]'), { connection: 'close' });
+      return writeJson(
+        res,
+        403,
+        errorBody('host_not_allowed', 'the local runtime answers only requests to localhost, 127.0.0.1 or [::1]'),
+        { connection: 'close' },
+      );
     }
     const method = (req.method ?? 'GET').toUpperCase();
     const path = new URL(req.url ?? '/', 'http://local').pathname;

@@ -114,7 +114,12 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
   const queueNames = Object.keys(QUEUES) as QueueName[];
   const queues = {} as Record<QueueName, LocalQueue>;
   for (const name of queueNames) {
-    queues[name] = await LocalQueue.open({ name, dir: join(options.dataDir, 'queues'), maxReceiveCount: QUEUES[name].maxReceiveCount, visibilityTimeoutMs });
+    queues[name] = await LocalQueue.open({
+      name,
+      dir: join(options.dataDir, 'queues'),
+      maxReceiveCount: QUEUES[name].maxReceiveCount,
+      visibilityTimeoutMs,
+    });
     const d = queues[name].depth();
     if (d.visible + d.dead > 0) log(`queue ${name}: ${d.visible} message(s) waiting, ${d.dead} dead letter(s) from the last run`);
   }
@@ -186,7 +191,12 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     void p.catch(() => undefined).finally(() => runningJobs.delete(p));
     return p;
   };
-  const scheduler = new LocalScheduler({ clock: options.clock, run: (name, now) => runJob(name, { now }), names: (Object.keys(SCHEDULES) as ScheduleName[]).filter((n) => fns[n]), log });
+  const scheduler = new LocalScheduler({
+    clock: options.clock,
+    run: (name, now) => runJob(name, { now }),
+    names: (Object.keys(SCHEDULES) as ScheduleName[]).filter((n) => fns[n]),
+    log,
+  });
 
   const idle = () => queueNames.every((n) => queues[n].isEmpty()) && runningJobs.size === 0;
   const drain = async (): Promise<boolean> => {
@@ -200,7 +210,9 @@ export async function startRuntime(options: RuntimeOptions, functions: LocalFunc
     return true;
   };
   const status = () => ({
-    queues: Object.fromEntries(queueNames.map((n) => [n, { ...queues[n].depth(), consumer: fns[QUEUES[n].consumer] ? QUEUES[n].consumer : null }])),
+    queues: Object.fromEntries(
+      queueNames.map((n) => [n, { ...queues[n].depth(), consumer: fns[QUEUES[n].consumer] ? QUEUES[n].consumer : null }]),
+    ),
     schedules: scheduler.nextRuns(),
     businessTime: options.clock.now().toISOString(),
     faults: options.faults ?? {},

@@ -41,7 +41,13 @@ export interface EventBridgeEnvelope {
   detail: Record<string, unknown>;
 }
 
-export function eventBridgeEnvelope(input: { detailType: string; detail: Record<string, unknown>; source: string; region: string; time: Date }): EventBridgeEnvelope {
+export function eventBridgeEnvelope(input: {
+  detailType: string;
+  detail: Record<string, unknown>;
+  source: string;
+  region: string;
+  time: Date;
+}): EventBridgeEnvelope {
   return {
     version: '0',
     id: randomUUID(),

@@ -49,11 +49,18 @@ export function staticSite(dir: string = WEB_DIST): StaticSite {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       if (file !== 'index.html') return false;
-      res.writeHead(503, { 'content-type': TYPES.txt!, 'cache-control': 'no-store', ...headers }).end('页面尚未构建：请运行 npm run build:web（npm start 会先构建）。\n');
+      res
+        .writeHead(503, { 'content-type': TYPES.txt!, 'cache-control': 'no-store', ...headers })
+        .end('页面尚未构建：请运行 npm run build:web（npm start 会先构建）。\n');
       return true;
     }
     const ext = file.slice(file.lastIndexOf('.') + 1);
-    res.writeHead(200, { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'content-length': String(body.length), 'cache-control': cache, ...headers });
+    res.writeHead(200, {
+      'content-type': TYPES[ext] ?? 'application/octet-stream',
+      'content-length': String(body.length),
+      'cache-control': cache,
+      ...headers,
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   };

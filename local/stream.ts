@@ -1,4 +1,10 @@
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type DynamoDBStreamsClient,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { readJsonLines, rewriteJsonLines } from './append-log.js';
 import { lambdaContext, withTimeout } from './lambda-context.js';
@@ -51,7 +57,10 @@ export function dynamoDbStream(client: DynamoDBStreamsClient, streamArn: string,
     },
     async records(iterator, limit) {
       const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
-      return { records: (out.Records ?? []).map((r) => lambdaRecord(r, streamArn, region)), ...(out.NextShardIterator ? { next: out.NextShardIterator } : {}) };
+      return {
+        records: (out.Records ?? []).map((r) => lambdaRecord(r, streamArn, region)),
+        ...(out.NextShardIterator ? { next: out.NextShardIterator } : {}),
+      };
     },
   };
 }
@@ -268,7 +277,11 @@ export class StreamPoller {
       const batch = passing.slice(b, b + batchSize);
       let firstFailed: number | undefined;
       try {
-        const response = await withTimeout(handler({ Records: batch.map((x) => x.r) }, lambdaContext(functionName, timeoutMs, region)), functionName, timeoutMs);
+        const response = await withTimeout(
+          handler({ Records: batch.map((x) => x.r) }, lambdaContext(functionName, timeoutMs, region)),
+          functionName,
+          timeoutMs,
+        );
         firstFailed = firstFailure(response, batch);
       } catch (err) {
         log?.(`${functionName} failed a batch of ${batch.length}: ${describeError(err)}`);
@@ -304,5 +317,7 @@ function firstFailure(response: DynamoDBBatchResponse | void, batch: Array<{ r: 
 /** Shards to read now: not read to their end, and whose parent (if the stream still lists it) is. */
 function readable(shards: StreamShard[], checkpoints: StreamCheckpoints): StreamShard[] {
   const listed = new Set(shards.map((s) => s.shardId));
-  return shards.filter((s) => !checkpoints.isDone(s.shardId) && (!s.parentShardId || !listed.has(s.parentShardId) || checkpoints.isDone(s.parentShardId)));
+  return shards.filter(
+    (s) => !checkpoints.isDone(s.shardId) && (!s.parentShardId || !listed.has(s.parentShardId) || checkpoints.isDone(s.parentShardId)),
+  );
 }

@@ -21,7 +21,10 @@ const timer = setInterval(() => {
  * parent dies without doing so (kill -9, crash). `label` only tags its command line (e.g. DATA_DIR).
  */
 export function startWatchdog(parentPid: number, childPid: number, label: string): ChildProcess {
-  const w = spawn(process.execPath, ['-e', SCRIPT, String(parentPid), String(childPid), `watchdog:${label}`], { detached: true, stdio: 'ignore' });
+  const w = spawn(process.execPath, ['-e', SCRIPT, String(parentPid), String(childPid), `watchdog:${label}`], {
+    detached: true,
+    stdio: 'ignore',
+  });
   w.unref();
   return w;
 }

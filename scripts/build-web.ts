@@ -89,5 +89,7 @@ if (invokedPath && import.meta.url === pathToFileURL(invokedPath).href) {
   });
   const build = buildWebSync(args.out ?? WEB_DIST);
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  console.error(`[build-web] ${relative(ROOT, build.outDir) || '.'}: ${build.files.map((f) => basename(f)).join(', ')}; JS + CSS ${kib(build.bytes)}, ${kib(build.gzipBytes)} gzipped`);
+  console.error(
+    `[build-web] ${relative(ROOT, build.outDir) || '.'}: ${build.files.map((f) => basename(f)).join(', ')}; JS + CSS ${kib(build.bytes)}, ${kib(build.gzipBytes)} gzipped`,
+  );
 }

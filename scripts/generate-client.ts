@@ -36,7 +36,8 @@ const invokedPath = process.argv[1];
 if (invokedPath && import.meta.url === pathToFileURL(invokedPath).href) {
   readCommandLine({
     command: 'npx tsx scripts/generate-client.ts',
-    summary: "Writes the typed client's types (clients/ts/api.d.ts) from docs/openapi.json. Part of `npm run generate`, after the document.",
+    summary:
+      "Writes the typed client's types (clients/ts/api.d.ts) from docs/openapi.json. Part of `npm run generate`, after the document.",
     options: {},
     optionHelp: [],
   });

@@ -65,7 +65,12 @@ const CONTRACTS: readonly Contract[] = [
   { name: 'kpi-snapshot-created-detail', title: 'kpi.snapshot.created bus detail', schema: KpiSnapshotCreatedDetail, io: 'output' },
   { name: 'reminder-due-detail', title: 'reminder.due bus detail', schema: ReminderDueDetail, io: 'output' },
   { name: 'plan-amended-detail', title: 'plan.amended bus detail (and the amendment as stored)', schema: PlanAmendedDetail, io: 'output' },
-  { name: 'review-recorded-detail', title: 'review.recorded bus detail (and the decision\'s audit row)', schema: ReviewRecordedDetail, io: 'output' },
+  {
+    name: 'review-recorded-detail',
+    title: "review.recorded bus detail (and the decision's audit row)",
+    schema: ReviewRecordedDetail,
+    io: 'output',
+  },
 ];
 
 /**
@@ -91,7 +96,10 @@ export interface JsonSchemaDocument {
 /** Every contract's JSON Schema document, in a stable order with stable text. */
 export function jsonSchemaDocuments(): JsonSchemaDocument[] {
   return CONTRACTS.map((c) => {
-    const generated = z.toJSONSchema(c.schema, { target: 'draft-2020-12', io: c.io, unrepresentable: 'throw', override }) as Record<string, unknown>;
+    const generated = z.toJSONSchema(c.schema, { target: 'draft-2020-12', io: c.io, unrepresentable: 'throw', override }) as Record<
+      string,
+      unknown
+    >;
     const { $schema, ...rest } = generated;
     const document: Record<string, unknown> = {
       $schema,

@@ -13,7 +13,15 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getPlan, listPlans } from '../shared/plan/catalog.js';
-import { checkDraft, formatCheckReport, importNotice, NoticeDecodeError, NoticeFormatError, type CheckReport, type ImportDraft } from '../shared/plan/import/index.js';
+import {
+  checkDraft,
+  formatCheckReport,
+  importNotice,
+  NoticeDecodeError,
+  NoticeFormatError,
+  type CheckReport,
+  type ImportDraft,
+} from '../shared/plan/import/index.js';
 import { Plan } from '../shared/plan/schema.js';
 import { describeError, errorMessage } from '../shared/errors.js';
 import { ImportPlanUsageError, NoticeFileError } from './lib/errors.js';
@@ -70,9 +78,19 @@ export function parseImportPlanArgs(argv: readonly string[]): ImportPlanArgs {
     throw new ImportPlanUsageError(`--plan-id “${planId}” 只能用 3–64 个小写字母、数字和连字符 / lower-case letters, digits and hyphens`);
   }
   if (values.check !== undefined && !getPlan(values.check)) {
-    throw new ImportPlanUsageError(`--check：没有计划 “${values.check}”（现有：${listPlans().map((p) => p.planId).join('、')}） / no such plan`);
+    throw new ImportPlanUsageError(
+      `--check：没有计划 “${values.check}”（现有：${listPlans()
+        .map((p) => p.planId)
+        .join('、')}） / no such plan`,
+    );
   }
-  return { help: false, file: positionals[0]!, ...(planId ? { planId } : {}), ...(values.out ? { out: values.out } : {}), ...(values.check ? { check: values.check } : {}) };
+  return {
+    help: false,
+    file: positionals[0]!,
+    ...(planId ? { planId } : {}),
+    ...(values.out ? { out: values.out } : {}),
+    ...(values.check ? { check: values.check } : {}),
+  };
 }
 
 export interface ImportPlanIo {

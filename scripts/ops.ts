@@ -46,19 +46,35 @@ export type OpsAction =
 const REDRIVABLE_QUEUES: readonly string[] = ['progress', 'events', 'delivery'] satisfies QueueName[];
 
 function wholeNumber(flag: string, value: string, min: number, max: number): number {
-  if (!/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max) throw new OpsUsageError(`${flag} must be a whole number from ${min} to ${max}`);
+  if (!/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new OpsUsageError(`${flag} must be a whole number from ${min} to ${max}`);
   return Number(value);
 }
 
 /** What parseArgs cannot check: one action, known queue names, numbers in range. */
 export function opsAction(values: CommandLineValues<typeof OPS_CLI.options>): OpsAction {
-  const chosen = [values.depths ? '--depths' : '', values['dead-letters'] !== undefined ? '--dead-letters' : '', values.redrive !== undefined ? '--redrive' : ''].filter(Boolean);
-  if (chosen.length !== 1) throw new OpsUsageError(chosen.length === 0 ? 'say what to do: --depths, --dead-letters <queue> or --redrive <queue>' : `one action at a time, not ${chosen.join(' and ')}`);
+  const chosen = [
+    values.depths ? '--depths' : '',
+    values['dead-letters'] !== undefined ? '--dead-letters' : '',
+    values.redrive !== undefined ? '--redrive' : '',
+  ].filter(Boolean);
+  if (chosen.length !== 1)
+    throw new OpsUsageError(
+      chosen.length === 0
+        ? 'say what to do: --depths, --dead-letters <queue> or --redrive <queue>'
+        : `one action at a time, not ${chosen.join(' and ')}`,
+    );
   if (values.depths) return { kind: 'depths' };
   if (values['dead-letters'] !== undefined) {
     const queue = values['dead-letters'];
-    if (!(DEAD_LETTER_QUEUES as readonly string[]).includes(queue)) throw new OpsUsageError(`--dead-letters: no queue "${queue}"; known: ${DEAD_LETTER_QUEUES.join(', ')}`);
-    return { kind: 'dead-letters', queue: queue as DeadLetterQueueName, max: wholeNumber('--max', values.max, 1, 100), hideSeconds: wholeNumber('--hide', values.hide, 0, 43_200) };
+    if (!(DEAD_LETTER_QUEUES as readonly string[]).includes(queue))
+      throw new OpsUsageError(`--dead-letters: no queue "${queue}"; known: ${DEAD_LETTER_QUEUES.join(', ')}`);
+    return {
+      kind: 'dead-letters',
+      queue: queue as DeadLetterQueueName,
+      max: wholeNumber('--max', values.max, 1, 100),
+      hideSeconds: wholeNumber('--hide', values.hide, 0, 43_200),
+    };
   }
   const queue = values.redrive ?? '';
   if (!REDRIVABLE_QUEUES.includes(queue)) {
@@ -72,7 +88,14 @@ export function opsAction(values: CommandLineValues<typeof OPS_CLI.options>): Op
 function table(header: readonly string[], rows: ReadonlyArray<readonly (string | number)[]>): string {
   const all = [header, ...rows].map((r) => r.map(String));
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  return all.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return all
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -107,15 +130,24 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (action.kind === 'depths') {
     const depths = await ops.queueDepths(sqs, queues);
     console.log(`# ${stack}: messages per queue`);
-    console.log(table(['queue', 'waiting', 'in flight', 'delayed'], depths.map((d) => [d.tag, d.visible, d.inFlight, d.delayed])));
+    console.log(
+      table(
+        ['queue', 'waiting', 'in flight', 'delayed'],
+        depths.map((d) => [d.tag, d.visible, d.inFlight, d.delayed]),
+      ),
+    );
     return 0;
   }
   if (action.kind === 'dead-letters') {
     const letters = await ops.listDeadLetters(sqs, queues, action.queue, { max: action.max, hideSeconds: action.hideSeconds });
-    console.log(`# ${stack} ${action.queue}-dlq: ${letters.length} dead letter(s) shown${letters.length === action.max ? ` (--max ${action.max}; there may be more)` : ''}; hidden from other readers for ${action.hideSeconds} s`);
+    console.log(
+      `# ${stack} ${action.queue}-dlq: ${letters.length} dead letter(s) shown${letters.length === action.max ? ` (--max ${action.max}; there may be more)` : ''}; hidden from other readers for ${action.hideSeconds} s`,
+    );
     for (const l of letters) {
       console.log(`\n${l.messageId}${l.sentAt ? `  sent ${l.sentAt}` : ''}  [${l.verdict}]`);
-      const keys = Object.entries(l.keys).map(([k, v]) => `${k}=${v}`).join(' ');
+      const keys = Object.entries(l.keys)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       if (keys) console.log(`  ${keys}`);
       console.log(`  ${l.reason}`);
     }

@@ -101,7 +101,9 @@ export async function secretFromSourcesFile(path: string, sourceId: string): Pro
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new SignUsageError(`cannot read the sources file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass --sources <file> or --secret whsec_…`);
+    throw new SignUsageError(
+      `cannot read the sources file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass --sources <file> or --secret whsec_…`,
+    );
   }
   let json: unknown;
   try {
@@ -111,22 +113,38 @@ export async function secretFromSourcesFile(path: string, sourceId: string): Pro
   }
   const parsed = SourcesFile.safeParse(json);
   if (!parsed.success) {
-    throw new SignUsageError(`the sources file ${path} is invalid at ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+    throw new SignUsageError(
+      `the sources file ${path} is invalid at ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`,
+    );
   }
   const found = parsed.data.sources.find((s) => s.sourceId === sourceId);
   if (!found) {
-    throw new SignUsageError(`source "${sourceId}" is not in ${path} (known: ${parsed.data.sources.map((s) => s.sourceId).join(', ') || 'none'})`);
+    throw new SignUsageError(
+      `source "${sourceId}" is not in ${path} (known: ${parsed.data.sources.map((s) => s.sourceId).join(', ') || 'none'})`,
+    );
   }
   return found.secrets[0]!;
 }
 
 /** Signs `body` (exact bytes, UTF-8) as `sourceId` and returns what to send where. */
-export function buildSignedRequest(input: { sourceId: string; body: Buffer; secret: string; id: string; url: string; timestampSeconds?: number }): SignedRequest {
+export function buildSignedRequest(input: {
+  sourceId: string;
+  body: Buffer;
+  secret: string;
+  id: string;
+  url: string;
+  timestampSeconds?: number;
+}): SignedRequest {
   const text = input.body.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(input.body)) throw new SignUsageError('the file is not valid UTF-8: send JSON encoded as UTF-8');
   let signed: SignedHeaders;
   try {
-    signed = signWebhook({ secret: input.secret, id: input.id, body: text, ...(input.timestampSeconds === undefined ? {} : { timestampSeconds: input.timestampSeconds }) });
+    signed = signWebhook({
+      secret: input.secret,
+      id: input.id,
+      body: text,
+      ...(input.timestampSeconds === undefined ? {} : { timestampSeconds: input.timestampSeconds }),
+    });
   } catch (err) {
     if (err instanceof WebhookSecretError) throw new SignUsageError(err.message);
     throw err;

@@ -4,9 +4,27 @@
  * its in-process bus with the same table.
  */
 export const QUEUES = {
-  progress: { detailTypes: ['progress.submitted'], consumer: 'apply-progress', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
-  events: { detailTypes: ['event.registered'], consumer: 'register-event', batchSize: 10, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
-  delivery: { detailTypes: ['reminder.due'], consumer: 'deliver-notification', batchSize: 5, maxReceiveCount: 5, visibilityTimeoutSeconds: 360 },
+  progress: {
+    detailTypes: ['progress.submitted'],
+    consumer: 'apply-progress',
+    batchSize: 10,
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 180,
+  },
+  events: {
+    detailTypes: ['event.registered'],
+    consumer: 'register-event',
+    batchSize: 10,
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 180,
+  },
+  delivery: {
+    detailTypes: ['reminder.due'],
+    consumer: 'deliver-notification',
+    batchSize: 5,
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 360,
+  },
 } as const;
 
 export type QueueName = keyof typeof QUEUES;

@@ -20,7 +20,11 @@ export type SupervisionClient = Client<paths>;
  * `baseUrl`: the API's base URL (the stack output `ApiUrl`, or http://127.0.0.1:3000 locally).
  * `token`: a bearer token for the read routes (not needed to send webhooks).
  */
-export function createSupervisionClient(options: { baseUrl: string; token?: string; fetch?: (request: Request) => Promise<Response> }): SupervisionClient {
+export function createSupervisionClient(options: {
+  baseUrl: string;
+  token?: string;
+  fetch?: (request: Request) => Promise<Response>;
+}): SupervisionClient {
   return createClient<paths>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     ...(options.token ? { headers: { authorization: `Bearer ${options.token}` } } : {}),
@@ -39,7 +43,12 @@ export async function sendWebhook(
   input: { sourceId: string; secret: string | readonly string[]; id: string; message: WebhookMessage; timestampSeconds?: number },
 ) {
   const body = JSON.stringify(input.message);
-  const header = signWebhook({ secret: input.secret, id: input.id, body, ...(input.timestampSeconds === undefined ? {} : { timestampSeconds: input.timestampSeconds }) });
+  const header = signWebhook({
+    secret: input.secret,
+    id: input.id,
+    body,
+    ...(input.timestampSeconds === undefined ? {} : { timestampSeconds: input.timestampSeconds }),
+  });
   return client.POST('/v1/webhooks/{sourceId}', {
     params: { path: { sourceId: input.sourceId }, header },
     body: input.message,

@@ -24,7 +24,12 @@ const SECRET = /^whsec_[A-Za-z0-9+/=]+$/;
  * after signing breaks the signature. `secret` may be two secrets during a rotation (the service
  * accepts either signature). `timestampSeconds` defaults to now; the service accepts ±5 minutes.
  */
-export function signWebhook(input: { secret: string | readonly string[]; id: string; body: string; timestampSeconds?: number }): SignedHeaders {
+export function signWebhook(input: {
+  secret: string | readonly string[];
+  id: string;
+  body: string;
+  timestampSeconds?: number;
+}): SignedHeaders {
   const secrets = typeof input.secret === 'string' ? [input.secret] : input.secret;
   if (secrets.length === 0) throw new WebhookSecretError('no secret given');
   const ts = input.timestampSeconds ?? Math.floor(Date.now() / 1000);

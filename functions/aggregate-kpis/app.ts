@@ -75,7 +75,11 @@ export function createAggregateKpisHandler(deps: AggregateKpisDeps) {
 }
 
 async function snapshot(deps: AggregateKpisDeps, plan: Plan, date: string, now: Date): Promise<AggregationRun> {
-  const [state, events, decisions] = await Promise.all([deps.reader.loadPlanState(plan.planId), deps.reader.listEvents(plan.planId), deps.reviews.listDecisions(plan.planId)]);
+  const [state, events, decisions] = await Promise.all([
+    deps.reader.loadPlanState(plan.planId),
+    deps.reader.listEvents(plan.planId),
+    deps.reviews.listDecisions(plan.planId),
+  ]);
   // The plan as it stands that day: a snapshot taken before an amendment stays as it was.
   const amended = await (deps.amender ?? baselineOnly).asOf(plan, date);
   const view = evaluatePlan(amended, withReviews(state, decisions), events, date);
@@ -92,7 +96,8 @@ async function reconcile(deps: AggregateKpisDeps, plan: Plan, date: string): Pro
   const reports: StoredReport[] = [];
   for (const task of plan.tasks) reports.push(...(await deps.auditTrail.auditTrail(plan.planId, task.taskId)));
   const drift = findDrift(stored, replayReports(reports));
-  if (drift.length > 0) deps.logger.warn('aggregates drift from the audit trail', { planId: plan.planId, drift: drift.length, sample: drift.slice(0, 5) });
+  if (drift.length > 0)
+    deps.logger.warn('aggregates drift from the audit trail', { planId: plan.planId, drift: drift.length, sample: drift.slice(0, 5) });
   else deps.logger.info('aggregates match the audit trail', { planId: plan.planId, reports: reports.length });
   return { planId: plan.planId, date, mode: 'reconcile', drift, reportsRead: reports.length };
 }

@@ -43,7 +43,8 @@ export function createBulletinApiHandler(deps: BulletinApiDeps) {
     }
     const params = matchTemplate(BULLETIN_ROUTE.path, event.rawPath);
     if (!params) throw new NotFoundError('not_found', `no route ${event.rawPath}`);
-    if (event.requestContext.http.method.toUpperCase() !== 'GET') return errorResponse(405, 'method_not_allowed', 'use GET', undefined, { allow: 'GET' });
+    if (event.requestContext.http.method.toUpperCase() !== 'GET')
+      return errorResponse(405, 'method_not_allowed', 'use GET', undefined, { allow: 'GET' });
     const plan = getPlan(params.planId ?? '');
     if (!plan) throw new NotFoundError('plan_not_found', `no plan ${params.planId}`);
     const query = parseQuery(BULLETIN_ROUTE.query, event) as BulletinQuery;

@@ -51,15 +51,30 @@ export async function bulletinXlsx(b: Bulletin): Promise<Buffer> {
   wb.modified = wb.created;
   const footer = `&L${b.title}&R统计截至${b.asOf}  第&P页/共&N页`;
 
-  const ranking = wb.addWorksheet('排名', { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
-  ranking.columns = RANKING_HEADERS.map((header, i) => ({ header, width: i === 1 ? 24 : 9, ...(i === 2 ? { style: { numFmt: '0.0%' } } : {}) }));
+  const ranking = wb.addWorksheet('排名', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  ranking.columns = RANKING_HEADERS.map((header, i) => ({
+    header,
+    width: i === 1 ? 24 : 9,
+    ...(i === 2 ? { style: { numFmt: '0.0%' } } : {}),
+  }));
   ranking.addRows(rankingRows(b));
 
-  const overdue = wb.addWorksheet('逾期事项', { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const overdue = wb.addWorksheet('逾期事项', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   overdue.columns = OVERDUE_HEADERS.map((header, i) => ({ header, width: [8, 10, 40, 30, 12, 10, 10][i] ?? 10 }));
-  overdue.addRows(b.overdue.map((o) => [o.taskId, o.milestoneId ?? '', o.title, o.units.join('、'), o.dueDate, o.daysOverdue, o.workdaysOverdue]));
+  overdue.addRows(
+    b.overdue.map((o) => [o.taskId, o.milestoneId ?? '', o.title, o.units.join('、'), o.dueDate, o.daysOverdue, o.workdaysOverdue]),
+  );
 
-  const kpis = wb.addWorksheet('指标', { views: [{ state: 'frozen', ySplit: 1, xSplit: 1 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const kpis = wb.addWorksheet('指标', {
+    views: [{ state: 'frozen', ySplit: 1, xSplit: 1 }],
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   kpis.columns = [...KPI_FIXED_HEADERS, ...b.orgColumns.map((o) => o.name)].map((header, i) => ({ header, width: i === 0 ? 32 : 11 }));
   kpis.addRows(
     b.kpis.map((k) => [
@@ -104,7 +119,10 @@ td.l { text-align: left; }
 
 function table(headers: readonly string[], rows: Array<Array<{ v: string | number | null | undefined; left?: boolean }>>): string {
   const head = `<thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`;
-  const body = rows.length === 0 ? `<tr><td colspan="${headers.length}">无</td></tr>` : rows.map((r) => `<tr>${r.map((c) => `<td${c.left ? ' class="l"' : ''}>${esc(c.v)}</td>`).join('')}</tr>`).join('');
+  const body =
+    rows.length === 0
+      ? `<tr><td colspan="${headers.length}">无</td></tr>`
+      : rows.map((r) => `<tr>${r.map((c) => `<td${c.left ? ' class="l"' : ''}>${esc(c.v)}</td>`).join('')}</tr>`).join('');
   return `<table>${head}<tbody>${body}</tbody></table>`;
 }
 
@@ -115,11 +133,27 @@ export function bulletinHtml(b: Bulletin): string {
   const lead = `截至${asOf}，${b.planTitle}${b.tasks}项重点工作中，已办结${s.done}项，绿灯${s.green}项，黄灯${s.yellow}项，红灯${s.red}项；逾期未完成的事项和节点${b.overdue.length}个。现将各单位落实情况通报如下。`;
   const ranking = table(
     RANKING_HEADERS,
-    b.ranking.map((r) => [{ v: r.rank }, { v: r.name, left: true }, { v: percent(r.score) }, { v: r.items }, { v: r.green }, { v: r.yellow }, { v: r.red }, { v: r.done }, { v: r.overdue }]),
+    b.ranking.map((r) => [
+      { v: r.rank },
+      { v: r.name, left: true },
+      { v: percent(r.score) },
+      { v: r.items },
+      { v: r.green },
+      { v: r.yellow },
+      { v: r.red },
+      { v: r.done },
+      { v: r.overdue },
+    ]),
   );
   const overdue = table(
     ['事项', '名称', '责任单位', '截止日期', '逾期工作日'],
-    b.overdue.map((o) => [{ v: o.milestoneId ?? o.taskId }, { v: o.title, left: true }, { v: o.units.join('、'), left: true }, { v: o.dueDate }, { v: o.workdaysOverdue }]),
+    b.overdue.map((o) => [
+      { v: o.milestoneId ?? o.taskId },
+      { v: o.title, left: true },
+      { v: o.units.join('、'), left: true },
+      { v: o.dueDate },
+      { v: o.workdaysOverdue },
+    ]),
   );
   const kpis = table(
     ['指标', '目标', '完成值', '序时目标值', '灯色', '各县（市、区）完成情况'],
@@ -176,6 +210,7 @@ export async function renderBulletin(b: Bulletin, format: BulletinFormat): Promi
   if (format === 'xlsx') return { statusCode: 200, headers, isBase64Encoded: true, body: (await bulletinXlsx(b)).toString('base64') };
   if (format === 'csv') return { statusCode: 200, headers, body: bulletinCsv(b) };
   // Opened on its own, the printable page may use its own inline stylesheet and nothing else.
-  headers['content-security-policy'] = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  headers['content-security-policy'] =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   return { statusCode: 200, headers, body: bulletinHtml(b) };
 }

@@ -69,7 +69,13 @@ export function targetText(t: z.infer<typeof Target>): string {
 }
 
 /** Shapes an evaluated plan into a bulletin (pure). */
-export function buildBulletin(plan: Plan, view: PlanView, period: BulletinPeriod, calendar: WorkdayCalendar, generatedAt: string): Bulletin {
+export function buildBulletin(
+  plan: Plan,
+  view: PlanView,
+  period: BulletinPeriod,
+  calendar: WorkdayCalendar,
+  generatedAt: string,
+): Bulletin {
   const quota = new Map(plan.tasks.flatMap((t) => t.kpis).map((k) => [k.kpiId, k.perOrgTarget]));
   return {
     planId: plan.planId,
@@ -84,22 +90,26 @@ export function buildBulletin(plan: Plan, view: PlanView, period: BulletinPeriod
     summary: view.summary,
     ranking: rankingsBody(view).orgs,
     // A date we assumed is no overdue in a printed bulletin (issue 14 (1)).
-    overdue: overdueItems(view, calendar).filter((o) => !o.dateAssumed).map((o) => ({
-      taskId: o.taskId,
-      ...(o.milestoneId === undefined ? {} : { milestoneId: o.milestoneId }),
-      title: o.title,
-      dueDate: o.dueDate,
-      daysOverdue: o.daysOverdue,
-      workdaysOverdue: o.workdaysOverdue,
-      units: o.orgIds.map(orgName),
-    })),
+    overdue: overdueItems(view, calendar)
+      .filter((o) => !o.dateAssumed)
+      .map((o) => ({
+        taskId: o.taskId,
+        ...(o.milestoneId === undefined ? {} : { milestoneId: o.milestoneId }),
+        title: o.title,
+        dueDate: o.dueDate,
+        daysOverdue: o.daysOverdue,
+        workdaysOverdue: o.workdaysOverdue,
+        units: o.orgIds.map(orgName),
+      })),
     kpis: view.kpis.map((k) => {
       const { byOrg, ...item } = kpiItem(plan, k);
       const perOrgTarget = quota.get(k.kpiId);
       return {
         ...item,
         ...(perOrgTarget === undefined ? {} : { perOrgTarget }),
-        byOrg: Object.fromEntries(byOrg.flatMap((f) => (COUNTY_AND_ZONE_IDS.includes(f.orgId) && f.value !== null ? [[f.orgId, f.value] as const] : []))),
+        byOrg: Object.fromEntries(
+          byOrg.flatMap((f) => (COUNTY_AND_ZONE_IDS.includes(f.orgId) && f.value !== null ? [[f.orgId, f.value] as const] : [])),
+        ),
       };
     }),
     orgColumns: COUNTY_AND_ZONE_IDS.map((orgId) => ({ orgId, name: orgName(orgId) })),
@@ -140,7 +150,10 @@ export async function planViewAsOf(deps: BulletinDeps, plan: Plan, asOf: string)
     deps.reader.listEvents(plan.planId),
     deps.reviews.listDecisions(plan.planId),
   ]);
-  const state = withReviews(replayReports(trails.flat().filter((r) => until(r.reportedAt))), decisionsUntil(decisions, asOf, plan.timeZone));
+  const state = withReviews(
+    replayReports(trails.flat().filter((r) => until(r.reportedAt))),
+    decisionsUntil(decisions, asOf, plan.timeZone),
+  );
   return evaluatePlan(
     plan,
     state,
@@ -153,10 +166,17 @@ export async function planViewAsOf(deps: BulletinDeps, plan: Plan, asOf: string)
  * The bulletin of `periodId` (`GET /v1/plans/{planId}/bulletins/{period}`): 400 unless the period is
  * a month or quarter of the plan's year that has begun by `today`.
  */
-export async function loadBulletin(deps: BulletinDeps & { amender: PlanAmender }, plan: Plan, periodId: string, today: string, now: Date): Promise<Bulletin> {
+export async function loadBulletin(
+  deps: BulletinDeps & { amender: PlanAmender },
+  plan: Plan,
+  periodId: string,
+  today: string,
+  now: Date,
+): Promise<Bulletin> {
   const period = parseBulletinPeriod(periodId);
   if (!period) throw new InvalidPeriodError('invalid_period', `period must be a month (2023-06) or a quarter (2023-Q2), got "${periodId}"`);
-  if (period.year !== plan.year) throw new InvalidPeriodError('period_outside_plan', `period ${periodId} is outside the plan's year ${plan.year}`);
+  if (period.year !== plan.year)
+    throw new InvalidPeriodError('period_outside_plan', `period ${periodId} is outside the plan's year ${plan.year}`);
   if (period.first > today) throw new InvalidPeriodError('period_not_started', `period ${periodId} has not begun (today is ${today})`);
   const asOf = period.last < today ? period.last : today;
   // The plan as amended as of the bulletin's day: an amendment made later does not change it.

@@ -81,7 +81,10 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
           return;
         }
         if (state === 'busy') {
-          log.warn('another delivery is sending this digest through the channel: retry later', { digestId: digest.digestId, channel: name });
+          log.warn('another delivery is sending this digest through the channel: retry later', {
+            digestId: digest.digestId,
+            channel: name,
+          });
           failed.push(name);
           return;
         }
@@ -103,7 +106,8 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
         }
         await deps.receipts.complete(digest.digestId, name, now());
         outcome.sent.push(name);
-        for (const [kind, n] of countBy(digest.items.map((i) => i.kind))) deps.metrics?.count('RemindersDelivered', { Channel: channel.kind, Kind: kind }, n);
+        for (const [kind, n] of countBy(digest.items.map((i) => i.kind)))
+          deps.metrics?.count('RemindersDelivered', { Channel: channel.kind, Kind: kind }, n);
       }),
     );
     if (failed.length > 0) throw new DeliveryFailedError(digest.digestId, failed.sort());
@@ -122,7 +126,9 @@ export function createDeliverNotificationHandler(deps: DeliverNotificationDeps) 
       }
       const parsed = ReminderDueEnvelope.safeParse(body);
       if (!parsed.success) {
-        throw new InvalidReminderMessageError(`message ${record.messageId} is not a reminder.due event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+        throw new InvalidReminderMessageError(
+          `message ${record.messageId} is not a reminder.due event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`,
+        );
       }
       log = withKeys(deps.logger, { messageId: record.messageId, ...digestKeys(parsed.data.detail) });
       return await deliver(parsed.data.detail, log);

@@ -36,7 +36,7 @@ export interface IngestDeps {
 const ISSUE_MESSAGES: Record<string, string> = {
   unknown_reference: 'the message names what the plan does not have',
   unit_not_assigned: 'the unit is not assigned to what the message reports on',
-  time_out_of_range: 'a time in the message is in the future or outside the plan\'s years',
+  time_out_of_range: "a time in the message is in the future or outside the plan's years",
   invalid_period: 'the period is not one this task reports for at the time of the report',
   evidence_required: 'a completion claim must carry evidence (佐证材料)',
   invalid_body: 'a value is not one the KPI can take',
@@ -60,7 +60,8 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const sourceId = event.pathParameters?.sourceId ?? matchTemplate(WEBHOOK_ROUTE.path, event.rawPath)?.sourceId;
     if (!sourceId) return errorResponse(404, 'not_found', 'no such route');
-    if (event.requestContext.http.method !== 'POST') return errorResponse(405, 'method_not_allowed', 'use POST', undefined, { allow: 'POST' });
+    if (event.requestContext.http.method !== 'POST')
+      return errorResponse(405, 'method_not_allowed', 'use POST', undefined, { allow: 'POST' });
 
     const headers = event.headers ?? {};
     const contentType = headers['content-type'] ?? '';
@@ -97,7 +98,9 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     const taken = limiter.take(sourceId);
     const limit = taken instanceof Promise ? await taken : taken;
     if (!limit.ok) {
-      return errorResponse(429, 'rate_limited', 'too many requests from this source', undefined, { 'retry-after': String(limit.retryAfterSeconds) });
+      return errorResponse(429, 'rate_limited', 'too many requests from this source', undefined, {
+        'retry-after': String(limit.retryAfterSeconds),
+      });
     }
 
     let json: unknown;
@@ -106,10 +109,13 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     } catch {
       return errorResponse(400, 'malformed_json', 'body is not valid JSON');
     }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) return errorResponse(400, 'invalid_body', 'body must be a JSON object');
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      return errorResponse(400, 'invalid_body', 'body must be a JSON object');
     const type = (json as { type?: unknown }).type;
     if (!(WEBHOOK_TYPES as readonly unknown[]).includes(type)) {
-      return errorResponse(400, 'unknown_type', `type must be one of ${WEBHOOK_TYPES.join(', ')}`, [{ path: 'type', message: `unknown type ${JSON.stringify(type)}` }]);
+      return errorResponse(400, 'unknown_type', `type must be one of ${WEBHOOK_TYPES.join(', ')}`, [
+        { path: 'type', message: `unknown type ${JSON.stringify(type)}` },
+      ]);
     }
     const parsed = Envelope.safeParse(json);
     if (!parsed.success) return errorResponse(400, 'invalid_body', 'the body does not match the contract', zodIssues(parsed.error.issues));
@@ -118,8 +124,10 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
     // on each line, as withKeys puts them (no wrapper here: this is the hot path).
     const keys = { sourceId, webhookId, ...correlationKeys(envelope.data) };
 
-    if (!source.types.includes(envelope.type)) return errorResponse(403, 'type_not_allowed', `source ${sourceId} may not send ${envelope.type}`);
-    if (!source.orgIds.includes(envelope.data.orgId)) return errorResponse(403, 'org_not_allowed', `source ${sourceId} may not report for ${envelope.data.orgId}`);
+    if (!source.types.includes(envelope.type))
+      return errorResponse(403, 'type_not_allowed', `source ${sourceId} may not send ${envelope.type}`);
+    if (!source.orgIds.includes(envelope.data.orgId))
+      return errorResponse(403, 'org_not_allowed', `source ${sourceId} may not report for ${envelope.data.orgId}`);
 
     const receivedAt = deps.clock.now();
     const issues = await checkMessageAsAmended(envelope, { receivedAt, amender: deps.amender ?? baselineOnly });
@@ -140,7 +148,8 @@ export function createIngestWebhookHandler(deps: IngestDeps) {
       deps.logger.error('message store unavailable', keys, { sourceId, webhookId, error: errorName(err) });
       return errorResponse(503, 'unavailable', 'not accepted: try again with the same webhook-id', undefined, { 'retry-after': '1' });
     }
-    if (outcome === 'conflict') return errorResponse(409, 'webhook_id_conflict', `webhook-id ${webhookId} was already used for a different body`);
+    if (outcome === 'conflict')
+      return errorResponse(409, 'webhook_id_conflict', `webhook-id ${webhookId} was already used for a different body`);
     if (outcome === 'resend') deps.logger.info('exact resend acknowledged', keys, { sourceId, webhookId });
     else deps.logger.info('webhook accepted', keys, { sourceId, webhookId, type: envelope.type, orgId: envelope.data.orgId });
     return jsonResponse(202, { id: webhookId });

@@ -48,7 +48,10 @@ const app = createIngestWebhookHandler({
         sharedRateLimiter({
           store: new DynamoRateBudget(doc, env.TABLE_NAME),
           ratePerSecond: env.rateLimit.ratePerSecond,
-          onStoreError: (err) => logger.warn('shared rate budget unavailable; admitting on the instance limit', { error: err instanceof Error ? err.name : String(err) }),
+          onStoreError: (err) =>
+            logger.warn('shared rate budget unavailable; admitting on the instance limit', {
+              error: err instanceof Error ? err.name : String(err),
+            }),
         }),
       )
     : rateLimiterFor(undefined),

@@ -67,7 +67,8 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
 
   async function serve(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const caller = deps.authorize(event);
-    if (caller.kind === 'anonymous') return errorResponse(401, 'unauthorized', 'a valid bearer token is required', undefined, { 'www-authenticate': 'Bearer' });
+    if (caller.kind === 'anonymous')
+      return errorResponse(401, 'unauthorized', 'a valid bearer token is required', undefined, { 'www-authenticate': 'Bearer' });
     if (caller.kind !== 'office') return errorResponse(403, 'forbidden', 'this action is reserved to the supervision office (督查室)');
 
     const method = event.requestContext.http.method.toUpperCase();
@@ -93,13 +94,19 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
     const plan = await amender.asOf(base, localDateOf(deps.clock.now(), base.timeZone));
     const task = findTask(plan, params.taskId ?? '');
     if (!task) throw new NotFoundError('task_not_found', `plan ${plan.planId} has no task ${params.taskId}`);
-    if (!isTaskUnit(task, body.orgId)) throw new NotFoundError('unit_not_found', `${body.orgId} is not a lead or support unit of ${task.taskId}`);
+    if (!isTaskUnit(task, body.orgId))
+      throw new NotFoundError('unit_not_found', `${body.orgId} is not a lead or support unit of ${task.taskId}`);
 
-    const [state, decisions] = await Promise.all([deps.reader.loadPlanState(plan.planId), deps.reviews.listDecisions(plan.planId, task.taskId)]);
+    const [state, decisions] = await Promise.all([
+      deps.reader.loadPlanState(plan.planId),
+      deps.reviews.listDecisions(plan.planId, task.taskId),
+    ]);
     const unit = state.units.find((u) => u.taskId === task.taskId && u.orgId === body.orgId);
     const claim = unit && claimOf(unit);
     if (!unit || !claim) {
-      throw new ConflictError(`${body.orgId} has no completion claim on ${task.taskId} (its latest status is ${unit?.status ?? 'not reported'})`);
+      throw new ConflictError(
+        `${body.orgId} has no completion claim on ${task.taskId} (its latest status is ${unit?.status ?? 'not reported'})`,
+      );
     }
     const decision: ReviewRecordedDetail = {
       planId: plan.planId,
@@ -118,13 +125,17 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
       // Decided already: a repeat of the very same decision (a retry after a failed publish) publishes
       // it again; anything else is a conflict.
       const existing = decisions.find((d) => d.orgId === body.orgId && sameClaim(d, decision));
-      if (!existing || !sameDecision(existing, decision)) throw new ConflictError(`the claim of ${body.orgId} on ${task.taskId} was already ${current?.state === 'approved' ? 'approved (销号)' : 'returned (退回)'}`);
+      if (!existing || !sameDecision(existing, decision))
+        throw new ConflictError(
+          `the claim of ${body.orgId} on ${task.taskId} was already ${current?.state === 'approved' ? 'approved (销号)' : 'returned (退回)'}`,
+        );
       recorded = existing;
     } else {
       const outcome = await deps.reviews.recordDecision(decision);
       if (!outcome.recorded) {
         // Another office user decided this claim a moment ago.
-        if (!sameDecision(outcome.existing, decision)) throw new ConflictError(`the claim of ${body.orgId} on ${task.taskId} was just decided by another user`);
+        if (!sameDecision(outcome.existing, decision))
+          throw new ConflictError(`the claim of ${body.orgId} on ${task.taskId} was just decided by another user`);
         recorded = outcome.existing;
       }
     }
@@ -138,7 +149,12 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
       const existing = await deps.amendments.list(base.planId);
       const last = existing[existing.length - 1];
       // The same amendment by the same user repeated (a retry after a failed publish): publish it again.
-      if (last && last.amendedBy === actor && last.reason === body.reason && JSON.stringify(last.changes) === JSON.stringify(body.changes)) {
+      if (
+        last &&
+        last.amendedBy === actor &&
+        last.reason === body.reason &&
+        JSON.stringify(last.changes) === JSON.stringify(body.changes)
+      ) {
         await publish('plan.amended', last, { planId: base.planId, version: last.version });
         return last;
       }
@@ -160,11 +176,19 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
         return amendment;
       }
       // Another amendment took this version a moment ago: check again on top of it.
-      if (attempt >= AMEND_ATTEMPTS) throw new ConflictError(`version ${amendment.version} of ${base.planId} was taken by another amendment; send it again`, 'version_conflict');
+      if (attempt >= AMEND_ATTEMPTS)
+        throw new ConflictError(
+          `version ${amendment.version} of ${base.planId} was taken by another amendment; send it again`,
+          'version_conflict',
+        );
     }
   }
 
-  async function publish(detailType: 'review.recorded' | 'plan.amended', detail: ReviewRecordedDetail | PlanAmendment, context: Record<string, unknown>): Promise<void> {
+  async function publish(
+    detailType: 'review.recorded' | 'plan.amended',
+    detail: ReviewRecordedDetail | PlanAmendment,
+    context: Record<string, unknown>,
+  ): Promise<void> {
     try {
       await deps.bus.publish([{ detailType, detail }]);
     } catch (err) {
@@ -186,7 +210,11 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
 }
 
 function sameClaim(a: Pick<ReviewRecordedDetail, 'claim'>, b: Pick<ReviewRecordedDetail, 'claim'>): boolean {
-  return new Date(a.claim.reportedAt).getTime() === new Date(b.claim.reportedAt).getTime() && a.claim.webhookId === b.claim.webhookId && a.claim.sourceId === b.claim.sourceId;
+  return (
+    new Date(a.claim.reportedAt).getTime() === new Date(b.claim.reportedAt).getTime() &&
+    a.claim.webhookId === b.claim.webhookId &&
+    a.claim.sourceId === b.claim.sourceId
+  );
 }
 
 /** The same decision by the same person on the same claim (the time it was taken aside). */

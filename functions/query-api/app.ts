@@ -14,7 +14,14 @@ import {
   type SnapshotsQuery,
   type TaskQuery,
 } from '../../shared/api/query-params.js';
-import type { EventsResponse, KpisResponse, OverdueResponse, ReviewsResponse, SnapshotsResponse, TaskResponse } from '../../shared/api/responses.js';
+import type {
+  EventsResponse,
+  KpisResponse,
+  OverdueResponse,
+  ReviewsResponse,
+  SnapshotsResponse,
+  TaskResponse,
+} from '../../shared/api/responses.js';
 import { OPENAPI_PATH, READ_ROUTES, matchTemplate, type ReadRoute } from '../../shared/api/routes.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { errorResponse, jsonResponse, type ErrorIssue } from '../../shared/http/json-response.js';
@@ -60,9 +67,27 @@ export interface QueryApiDeps {
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-const ReportsCursor = z.strictObject({ v: z.literal(1), r: z.literal('reports'), p: z.string(), t: z.string(), k: z.record(z.string(), z.unknown()) });
-const EventsCursor = z.strictObject({ v: z.literal(1), r: z.literal('events'), p: z.string(), f: z.string(), o: z.number().int().nonnegative() });
-const ReviewsCursor = z.strictObject({ v: z.literal(1), r: z.literal('reviews'), p: z.string(), s: z.string(), o: z.number().int().nonnegative() });
+const ReportsCursor = z.strictObject({
+  v: z.literal(1),
+  r: z.literal('reports'),
+  p: z.string(),
+  t: z.string(),
+  k: z.record(z.string(), z.unknown()),
+});
+const EventsCursor = z.strictObject({
+  v: z.literal(1),
+  r: z.literal('events'),
+  p: z.string(),
+  f: z.string(),
+  o: z.number().int().nonnegative(),
+});
+const ReviewsCursor = z.strictObject({
+  v: z.literal(1),
+  r: z.literal('reviews'),
+  p: z.string(),
+  s: z.string(),
+  o: z.number().int().nonnegative(),
+});
 
 let openApiText: string | undefined;
 
@@ -170,7 +195,10 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
     const withEvents = task.kpis.some((k) => k.aggregation.kind === 'count_held_events') || task.milestones.some((m) => m.completedBy);
     const [{ view, decisions }, page] = await Promise.all([
       load(plan, today, { withEvents }),
-      deps.reports.listReports(plan.planId, task.taskId, { limit: query.limit ?? DEFAULT_REPORTS_LIMIT, ...(startKey ? { startKey } : {}) }),
+      deps.reports.listReports(plan.planId, task.taskId, {
+        limit: query.limit ?? DEFAULT_REPORTS_LIMIT,
+        ...(startKey ? { startKey } : {}),
+      }),
     ]);
     const nextCursor = page.lastKey ? cursors.encode({ v: 1, r: 'reports', p: plan.planId, t: task.taskId, k: page.lastKey }) : null;
     const reviews = decisions.filter((d) => d.taskId === task.taskId).reverse();
@@ -201,7 +229,14 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
 
   async function eventsRoute(plan: Plan, query: EventsQuery): Promise<EventsResponse> {
     if (query.from && query.to && query.from > query.to) throw new InvalidQueryError([{ path: 'from', message: 'from is after to' }]);
-    const filters = { orgId: query.orgId, status: query.status, category: query.category, taskId: query.taskId, from: query.from, to: query.to };
+    const filters = {
+      orgId: query.orgId,
+      status: query.status,
+      category: query.category,
+      taskId: query.taskId,
+      from: query.from,
+      to: query.to,
+    };
     const fingerprint = createHash('sha256').update(JSON.stringify(filters)).digest('base64url').slice(0, 22);
     let offset = 0;
     if (query.cursor !== undefined) {
@@ -227,10 +262,13 @@ export function createQueryApiHandler(deps: QueryApiDeps): Handler {
   }
 
   async function snapshotsRoute(plan: Plan, today: string, query: SnapshotsQuery): Promise<SnapshotsResponse> {
-    const to = query.to ?? (query.from !== undefined && addDays(query.from, MAX_SNAPSHOT_DAYS - 1) < today ? addDays(query.from, MAX_SNAPSHOT_DAYS - 1) : today);
+    const to =
+      query.to ??
+      (query.from !== undefined && addDays(query.from, MAX_SNAPSHOT_DAYS - 1) < today ? addDays(query.from, MAX_SNAPSHOT_DAYS - 1) : today);
     const from = query.from ?? addDays(to, -(DEFAULT_SNAPSHOT_DAYS - 1));
     if (from > to) throw new InvalidQueryError([{ path: 'from', message: `from ${from} is after to ${to}` }]);
-    if (daysBetween(from, to) + 1 > MAX_SNAPSHOT_DAYS) throw new InvalidQueryError([{ path: 'to', message: `the range is limited to ${MAX_SNAPSHOT_DAYS} days` }]);
+    if (daysBetween(from, to) + 1 > MAX_SNAPSHOT_DAYS)
+      throw new InvalidQueryError([{ path: 'to', message: `the range is limited to ${MAX_SNAPSHOT_DAYS} days` }]);
     // The compact trend items, not the full snapshots: a year is one small query (shared/api/trend.ts).
     return { planId: plan.planId, from, to, items: await deps.snapshots.listTrend(plan.planId, from, to) };
   }
@@ -256,7 +294,8 @@ function checkDatesWithinPlan(plan: Plan, query: Record<string, unknown>): void 
   const issues: ErrorIssue[] = [];
   for (const key of DATE_PARAMS) {
     const value = query[key];
-    if (typeof value === 'string' && !withinPlanSpan(plan, value)) issues.push({ path: key, message: `a date from ${first} to ${last} (the plan's year ± ${PLAN_YEAR_MARGIN})` });
+    if (typeof value === 'string' && !withinPlanSpan(plan, value))
+      issues.push({ path: key, message: `a date from ${first} to ${last} (the plan's year ± ${PLAN_YEAR_MARGIN})` });
   }
   if (issues.length > 0) throw new InvalidQueryError(issues);
 }

@@ -35,10 +35,23 @@ export function claimsInState(view: PlanView, state: PlanState, wanted: ReviewSt
       const record = records.get(`${t.taskId}#${o.orgId}`);
       const claim = record && claimOf(record);
       if (!record || !claim) continue;
-      rows.push({ taskId: t.taskId, orgId: o.orgId, role: o.role, state: wanted, reportedAt: record.reportedAt, percentComplete: record.percentComplete ?? null, claim });
+      rows.push({
+        taskId: t.taskId,
+        orgId: o.orgId,
+        role: o.role,
+        state: wanted,
+        reportedAt: record.reportedAt,
+        percentComplete: record.percentComplete ?? null,
+        claim,
+      });
     }
   }
-  return rows.sort((a, b) => new Date(a.reportedAt).getTime() - new Date(b.reportedAt).getTime() || a.taskId.localeCompare(b.taskId) || a.orgId.localeCompare(b.orgId));
+  return rows.sort(
+    (a, b) =>
+      new Date(a.reportedAt).getTime() - new Date(b.reportedAt).getTime() ||
+      a.taskId.localeCompare(b.taskId) ||
+      a.orgId.localeCompare(b.orgId),
+  );
 }
 
 /**
@@ -46,7 +59,13 @@ export function claimsInState(view: PlanView, state: PlanState, wanted: ReviewSt
  * per claim on the page, so the cost follows the page size), the task's KPIs now against target and the
  * decision when there is one.
  */
-export async function reviewItems(plan: Plan, view: PlanView, rows: readonly ClaimRow[], decisions: readonly ReviewDecisionRecord[], claims: ClaimReader): Promise<Item[]> {
+export async function reviewItems(
+  plan: Plan,
+  view: PlanView,
+  rows: readonly ClaimRow[],
+  decisions: readonly ReviewDecisionRecord[],
+  claims: ClaimReader,
+): Promise<Item[]> {
   const reports = await Promise.all(rows.map((r) => claims.claimReport(plan.planId, r.taskId, r.claim)));
   const decisionOf = new Map(decisions.map((d) => [`${d.taskId}#${d.orgId}#${claimKey(d.claim)}`, d]));
   return rows.map((r, i) => {

@@ -125,4 +125,3 @@ export function rankingsBody(view: PlanView): RankingsResponse {
     })),
   };
 }
-

@@ -19,7 +19,12 @@ const metrics = new EmfMetrics('register-event');
 const doc = tracing.capture(documentClient());
 
 export const handler = middy(
-  createRegisterEventHandler({ writer: new DynamoStateStore(doc, env.TABLE_NAME), logger, metrics, amender: planAmender(new DynamoAmendmentStore(doc, env.TABLE_NAME)) }),
+  createRegisterEventHandler({
+    writer: new DynamoStateStore(doc, env.TABLE_NAME),
+    logger,
+    metrics,
+    amender: planAmender(new DynamoAmendmentStore(doc, env.TABLE_NAME)),
+  }),
 )
   .use(tracing.middlewares)
   .use(injectLambdaContext(logger))

@@ -12,6 +12,8 @@ const env = parseFunctionEnv('relay-outbox', process.env);
 const tracing = await loadTracing('relay-outbox');
 const logger = new Logger({ serviceName: 'relay-outbox' });
 
-export const handler = middy(createRelayOutboxHandler({ bus: new EventBridgeBus(tracing.capture(new EventBridgeClient({})), env.EVENT_BUS_NAME), logger }))
+export const handler = middy(
+  createRelayOutboxHandler({ bus: new EventBridgeBus(tracing.capture(new EventBridgeClient({})), env.EVENT_BUS_NAME), logger }),
+)
   .use(tracing.middlewares)
   .use(injectLambdaContext(logger));

@@ -84,7 +84,8 @@ export interface SendRemindersDeps {
   catalog?: { getPlan(planId: string): Plan | undefined; listPlans(): Plan[] };
 }
 
-const emptyByKind = (): Record<ReminderKind, number> => Object.fromEntries(REMINDER_KINDS.map((k) => [k, 0])) as Record<ReminderKind, number>;
+const emptyByKind = (): Record<ReminderKind, number> =>
+  Object.fromEntries(REMINDER_KINDS.map((k) => [k, 0])) as Record<ReminderKind, number>;
 
 /**
  * The daily reminder job (催办). Per plan: on a workday, compute the reminders the policy calls for,
@@ -138,7 +139,11 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
 
     const leftQueued = await deps.store.queuedDigests(plan.planId, today);
     if (leftQueued.length > 0) {
-      deps.logger.warn('re-publishing digests left queued by an earlier run', { planId: plan.planId, date: today, count: leftQueued.length });
+      deps.logger.warn('re-publishing digests left queued by an earlier run', {
+        planId: plan.planId,
+        date: today,
+        count: leftQueued.length,
+      });
       await publish(leftQueued);
       summary.republished = leftQueued.length;
     }
@@ -190,7 +195,10 @@ export function createSendRemindersHandler(deps: SendRemindersDeps) {
 
   return async function sendReminders(event: SendRemindersEvent = {}): Promise<SendRemindersSummary> {
     const parsed = SendRemindersEvent.safeParse(event ?? {});
-    if (!parsed.success) throw new InvalidRunInstantError(`invalid run input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new InvalidRunInstantError(
+        `invalid run input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const now = parsed.data.now ? new Date(parsed.data.now) : deps.clock.now();
     let plans: Plan[];
     if (parsed.data.planId) {

@@ -58,7 +58,11 @@ export class Api extends Construct {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: config.dataRemovalPolicy,
     });
-    acknowledgeNag(this.cursorSecret, 'AwsSolutions-SMG4', 'Only signs short-lived pagination cursors; rotating it merely invalidates open cursors, which an operator can do by regenerating the value. Automatic rotation is not worth a rotation Lambda.');
+    acknowledgeNag(
+      this.cursorSecret,
+      'AwsSolutions-SMG4',
+      'Only signs short-lived pagination cursors; rotating it merely invalidates open cursors, which an operator can do by regenerating the value. Automatic rotation is not worth a rotation Lambda.',
+    );
 
     this.query = new HandlerFunction(this, 'QueryApi', {
       name: 'query-api',

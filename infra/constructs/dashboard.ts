@@ -52,13 +52,20 @@ function text(scope: IConstruct, key: string): string | undefined {
 export function dashboardContext(scope: IConstruct, oidc: OidcConfig): DashboardContext {
   const clientId = text(scope, 'dashboardClientId') ?? oidc.audience[0]!;
   if (!oidc.audience.includes(clientId)) {
-    throw new DashboardConfigError(`dashboardClientId ${clientId} is not one of oidcAudience (${oidc.audience.join(', ')}): the API would refuse the page's tokens`);
+    throw new DashboardConfigError(
+      `dashboardClientId ${clientId} is not one of oidcAudience (${oidc.audience.join(', ')}): the API would refuse the page's tokens`,
+    );
   }
   const domainName = text(scope, 'dashboardDomain');
   const certificateArn = text(scope, 'dashboardCertificateArn');
-  if (Boolean(domainName) !== Boolean(certificateArn)) throw new DashboardConfigError('dashboardDomain and dashboardCertificateArn must be given together');
-  const countries = (text(scope, 'dashboardCountries') ?? 'CN').split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
-  if (countries.length === 0 || countries.some((c) => !/^[A-Z]{2}$/.test(c))) throw new DashboardConfigError('dashboardCountries is a comma-separated list of ISO 3166 alpha-2 codes, e.g. CN,HK');
+  if (Boolean(domainName) !== Boolean(certificateArn))
+    throw new DashboardConfigError('dashboardDomain and dashboardCertificateArn must be given together');
+  const countries = (text(scope, 'dashboardCountries') ?? 'CN')
+    .split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter(Boolean);
+  if (countries.length === 0 || countries.some((c) => !/^[A-Z]{2}$/.test(c)))
+    throw new DashboardConfigError('dashboardCountries is a comma-separated list of ISO 3166 alpha-2 codes, e.g. CN,HK');
   const webAclArn = text(scope, 'dashboardWebAclArn');
   return {
     clientId,
@@ -128,7 +135,10 @@ export class Dashboard extends Construct {
     };
     this.pageHeaders = new ResponseHeadersPolicy(this, 'PageHeaders', {
       comment: 'Dashboard page: CSP and security headers (web/csp.ts)',
-      securityHeadersBehavior: { ...security, contentSecurityPolicy: { contentSecurityPolicy: pageCsp({ connectOrigins: [originOf(oidc.issuer)] }), override: true } },
+      securityHeadersBehavior: {
+        ...security,
+        contentSecurityPolicy: { contentSecurityPolicy: pageCsp({ connectOrigins: [originOf(oidc.issuer)] }), override: true },
+      },
       customHeadersBehavior: { customHeaders: Object.entries(pageHeaders).map(([header, value]) => ({ header, value, override: true })) },
     });
     // The API answers JSON and files; the printable bulletin brings a CSP of its own, which stays.
@@ -149,7 +159,9 @@ export class Dashboard extends Construct {
       enableLogging: true,
       logBucket: this.logs,
       logFilePrefix: 'cloudfront/',
-      ...(certificate && settings.domainName ? { certificate, domainNames: [settings.domainName], minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021 } : {}),
+      ...(certificate && settings.domainName
+        ? { certificate, domainNames: [settings.domainName], minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021 }
+        : {}),
       ...(settings.webAclArn ? { webAclId: settings.webAclArn } : {}),
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
@@ -161,7 +173,10 @@ export class Dashboard extends Construct {
       },
       additionalBehaviors: {
         '/v1/*': {
-          origin: new HttpOrigin(apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY, originSslProtocols: [OriginSslPolicy.TLS_V1_2] }),
+          origin: new HttpOrigin(apiDomain, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+          }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           // Reads only: webhooks go to the API directly. Nothing cached; the Authorization header
           // reaches the API (allowed in an origin request policy when caching is disabled).
@@ -232,7 +247,10 @@ export class Dashboard extends Construct {
     acknowledgeDeploymentHandler(this, this.bucket);
 
     this.url = settings.domainName ? `https://${settings.domainName}` : `https://${this.distribution.distributionDomainName}`;
-    new CfnOutput(this, 'Url', { value: this.url, description: 'The dashboard; register <Url>/ as a redirect URI (and web origin) of the OIDC client' });
+    new CfnOutput(this, 'Url', {
+      value: this.url,
+      description: 'The dashboard; register <Url>/ as a redirect URI (and web origin) of the OIDC client',
+    });
   }
 }
 
@@ -247,7 +265,7 @@ function acknowledgeDeploymentHandler(scope: Construct, site: Bucket): void {
   const assetBucket = `arn:<AWS::Partition>:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-<AWS::Region>/*`;
   const wildcards: Array<[string, string]> = [
     ['Action::s3:GetObject*', 'reads the built page from the CDK asset bucket'],
-    ['Action::s3:GetBucket*', 'reads the asset and site buckets\' metadata while copying'],
+    ['Action::s3:GetBucket*', "reads the asset and site buckets' metadata while copying"],
     ['Action::s3:List*', 'lists the site bucket to compare what is deployed'],
     ['Action::s3:DeleteObject*', 'replaces the page files in the site bucket'],
     ['Action::s3:Abort*', 'aborts a failed multipart upload of a page file'],
@@ -257,10 +275,22 @@ function acknowledgeDeploymentHandler(scope: Construct, site: Bucket): void {
   ];
   for (const c of stack.node.children) {
     if (!c.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
-    acknowledgeNag(c, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', "CDK's BucketDeployment handler uses AWSLambdaBasicExecutionRole for its own CloudWatch Logs; it runs only during a deployment.");
-    acknowledgeNag(c, 'AwsSolutions-L1', "The runtime of CDK's BucketDeployment handler is chosen and updated by aws-cdk-lib, not by this app.");
+    acknowledgeNag(
+      c,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      "CDK's BucketDeployment handler uses AWSLambdaBasicExecutionRole for its own CloudWatch Logs; it runs only during a deployment.",
+    );
+    acknowledgeNag(
+      c,
+      'AwsSolutions-L1',
+      "The runtime of CDK's BucketDeployment handler is chosen and updated by aws-cdk-lib, not by this app.",
+    );
     for (const [finding, why] of wildcards) {
-      acknowledgeNag(c, `AwsSolutions-IAM5[${finding}]`, `CDK's BucketDeployment handler copies the dashboard into its bucket during a deployment: it ${why}.`);
+      acknowledgeNag(
+        c,
+        `AwsSolutions-IAM5[${finding}]`,
+        `CDK's BucketDeployment handler copies the dashboard into its bucket during a deployment: it ${why}.`,
+      );
     }
   }
 }

@@ -126,7 +126,8 @@ export class HandlerFunction extends Construct {
    * to its partitions), nothing more. A function the registry gives no table access cannot be bound.
    */
   bindTable(table: ITable): this {
-    if (this.spec.tableAccess.length === 0) throw new WiringError(`${this.name} has no table access in TABLE_ACCESS (infra/permissions.ts)`);
+    if (this.spec.tableAccess.length === 0)
+      throw new WiringError(`${this.name} has no table access in TABLE_ACCESS (infra/permissions.ts)`);
     this.function.addEnvironment('TABLE_NAME', table.tableName);
     grantTableAccess(table, this.role, this.spec.tableAccess);
     return this;

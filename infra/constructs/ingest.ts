@@ -34,7 +34,11 @@ export class Ingest extends Construct {
       secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ sources: [] })),
       removalPolicy: config.dataRemovalPolicy,
     });
-    acknowledgeNag(this.sourcesSecret, 'AwsSolutions-SMG4', 'Signing secrets are shared with the county systems, so rotation is coordinated with them: the operator adds the new secret beside the old one (two are accepted) and removes the old one later (docs/deploy.md). A rotation Lambda cannot do that.');
+    acknowledgeNag(
+      this.sourcesSecret,
+      'AwsSolutions-SMG4',
+      'Signing secrets are shared with the county systems, so rotation is coordinated with them: the operator adds the new secret beside the old one (two are accepted) and removes the old one later (docs/deploy.md). A rotation Lambda cannot do that.',
+    );
 
     this.handler = new HandlerFunction(this, 'IngestWebhook', {
       name: 'ingest-webhook',

@@ -61,26 +61,37 @@ export interface BusinessAlarm {
  * and delivered) are on the dashboard only.
  */
 export const BUSINESS_ALARMS: readonly BusinessAlarm[] = [
-  { metric: 'DeadLetters', threshold: 0, description: 'a record failed for good and went to the dead-letter queue: list it with npm run ops -- dead-letters (docs/deploy.md)' },
+  {
+    metric: 'DeadLetters',
+    threshold: 0,
+    description: 'a record failed for good and went to the dead-letter queue: list it with npm run ops -- dead-letters (docs/deploy.md)',
+  },
   {
     metric: 'DeliveryFailures',
     threshold: 2,
     period: Duration.minutes(15),
-    description: 'a notification channel refused three digests or more in 15 minutes (robot URL or key revoked, SNS failing); the records are retried',
+    description:
+      'a notification channel refused three digests or more in 15 minutes (robot URL or key revoked, SNS failing); the records are retried',
   },
   {
     metric: 'WebhooksRefused',
     dimensions: { Code: 'unauthorized' },
     threshold: 4,
     period: Duration.minutes(15),
-    description: 'five webhooks or more in 15 minutes with a bad signature: a county system signs with an old secret, or someone is probing',
+    description:
+      'five webhooks or more in 15 minutes with a bad signature: a county system signs with an old secret, or someone is probing',
   },
   { metric: 'CalendarYearMissing', threshold: 0, description: BUSINESS_METRICS.CalendarYearMissing.description },
   { metric: 'SourcesRefreshFailed', threshold: 0, description: BUSINESS_METRICS.SourcesRefreshFailed.description },
 ];
 
 /** A business metric of one function, narrowed by `dimensions` (which must be one of its published sets). */
-export function businessMetric(name: MetricName, service: string, dimensions: Readonly<Record<string, string>> = {}, period = PERIOD): Metric {
+export function businessMetric(
+  name: MetricName,
+  service: string,
+  dimensions: Readonly<Record<string, string>> = {},
+  period = PERIOD,
+): Metric {
   const spec = BUSINESS_METRICS[name];
   const keys = Object.keys(dimensions).sort().join(',');
   if (!(spec.emittedBy as readonly string[]).includes(service)) throw new WiringError(`${service} does not emit ${name}`);
@@ -135,10 +146,14 @@ export class Monitoring extends Construct {
     this.action = new SnsAction(this.alarmTopic);
 
     for (const { label, queue } of props.dlqs) {
-      this.alarm(`${label}DlqNotEmpty`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }), {
-        threshold: 0,
-        description: `${label}: messages in the dead-letter queue (not applied; inspect, fix, then redrive with aws sqs start-message-move-task)`,
-      });
+      this.alarm(
+        `${label}DlqNotEmpty`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        {
+          threshold: 0,
+          description: `${label}: messages in the dead-letter queue (not applied; inspect, fix, then redrive with aws sqs start-message-move-task)`,
+        },
+      );
     }
     for (const { label, queue, maxAge } of props.workQueues) {
       this.alarm(`${label}OldestMessage`, queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }), {
@@ -165,7 +180,9 @@ export class Monitoring extends Construct {
     }
     for (const a of BUSINESS_ALARMS) {
       for (const service of BUSINESS_METRICS[a.metric].emittedBy) {
-        const suffix = Object.values(a.dimensions ?? {}).map(pascal).join('');
+        const suffix = Object.values(a.dimensions ?? {})
+          .map(pascal)
+          .join('');
         this.alarm(`${pascal(service)}${a.metric}${suffix}`, businessMetric(a.metric, service, a.dimensions, a.period ?? PERIOD), {
           threshold: a.threshold,
           description: `${service}: ${a.description}`,
@@ -180,24 +197,51 @@ export class Monitoring extends Construct {
     this.dashboard = new Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.days(1),
       widgets: [
-        [new TextWidget({ markdown: `# 督查督办 supervision (${config.stage})\nAlarms go to the alarm topic; DLQ redrive: docs/deploy.md.`, width: 24, height: 2 })],
+        [
+          new TextWidget({
+            markdown: `# 督查督办 supervision (${config.stage})\nAlarms go to the alarm topic; DLQ redrive: docs/deploy.md.`,
+            width: 24,
+            height: 2,
+          }),
+        ],
         [
           graph('API requests', [props.httpApi.metricCount({ period: PERIOD })]),
           graph('API errors', [props.httpApi.metricClientError({ period: PERIOD }), props.httpApi.metricServerError({ period: PERIOD })]),
           graph('API latency p95', [props.httpApi.metricLatency({ period: PERIOD, statistic: 'p95' })]),
         ],
         [
-          graph('Queue depth', props.workQueues.map((q) => q.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, label: q.label }))),
-          graph('Oldest message age (s)', props.workQueues.map((q) => q.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, label: q.label }))),
-          graph('DLQ depth', props.dlqs.map((q) => q.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, label: q.label }))),
+          graph(
+            'Queue depth',
+            props.workQueues.map((q) => q.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, label: q.label })),
+          ),
+          graph(
+            'Oldest message age (s)',
+            props.workQueues.map((q) => q.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, label: q.label })),
+          ),
+          graph(
+            'DLQ depth',
+            props.dlqs.map((q) => q.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, label: q.label })),
+          ),
         ],
         [
-          graph('Invocations', props.functions.map((f) => f.function.metricInvocations({ period: PERIOD, label: f.name }))),
-          graph('Errors', props.functions.map((f) => f.function.metricErrors({ period: PERIOD, label: f.name }))),
-          graph('Duration p95 (ms)', props.functions.map((f) => f.function.metricDuration({ period: PERIOD, statistic: 'p95', label: f.name }))),
+          graph(
+            'Invocations',
+            props.functions.map((f) => f.function.metricInvocations({ period: PERIOD, label: f.name })),
+          ),
+          graph(
+            'Errors',
+            props.functions.map((f) => f.function.metricErrors({ period: PERIOD, label: f.name })),
+          ),
+          graph(
+            'Duration p95 (ms)',
+            props.functions.map((f) => f.function.metricDuration({ period: PERIOD, statistic: 'p95', label: f.name })),
+          ),
         ],
         [
-          graph('Webhooks accepted / refused', [labelled('WebhooksAccepted', 'ingest-webhook'), labelled('WebhooksRefused', 'ingest-webhook')]),
+          graph('Webhooks accepted / refused', [
+            labelled('WebhooksAccepted', 'ingest-webhook'),
+            labelled('WebhooksRefused', 'ingest-webhook'),
+          ]),
           graph('Webhooks refused by code', [byDimension('WebhooksRefused', 'Code', 'refused')]),
           graph('Reports applied, dead letters', [
             labelled('ReportsApplied', 'apply-progress', { Outcome: 'applied' }),

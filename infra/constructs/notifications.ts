@@ -47,7 +47,11 @@ export class Notifications extends Construct {
       secretStringValue: SecretValue.unsafePlainText('{}'),
       removalPolicy: config.dataRemovalPolicy,
     });
-    acknowledgeNag(this.robotSecret, 'AwsSolutions-SMG4', 'Robot webhook URLs are issued by WeCom/DingTalk and can only be rotated there; the operator replaces the value (docs/deploy.md). No rotation Lambda can do it.');
+    acknowledgeNag(
+      this.robotSecret,
+      'AwsSolutions-SMG4',
+      'Robot webhook URLs are issued by WeCom/DingTalk and can only be rotated there; the operator replaces the value (docs/deploy.md). No rotation Lambda can do it.',
+    );
 
     this.deliverer = new HandlerFunction(this, 'DeliverNotification', {
       name: 'deliver-notification',

@@ -79,7 +79,11 @@ export class Pipeline extends Construct {
       retentionPeriod: Duration.days(14),
     });
     Tags.of(this.busTargetDlq).add(QUEUE_TAG, deadLetterQueueTag('bus-target'));
-    acknowledgeNag(this.busTargetDlq, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue: the DLQ of the EventBridge rule targets (set on each target, not as an SQS redrive policy).');
+    acknowledgeNag(
+      this.busTargetDlq,
+      'AwsSolutions-SQS3',
+      'This queue is itself a dead-letter queue: the DLQ of the EventBridge rule targets (set on each target, not as an SQS redrive policy).',
+    );
 
     const queues = {} as Record<QueueName, WorkQueue>;
     for (const name of Object.keys(QUEUES) as QueueName[]) {
@@ -124,7 +128,11 @@ export class Pipeline extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    acknowledgeNag(this.relayDlq, 'AwsSolutions-SQS3', "This queue is itself a dead-letter queue: the on-failure destination of the relay's stream event source mapping.");
+    acknowledgeNag(
+      this.relayDlq,
+      'AwsSolutions-SQS3',
+      "This queue is itself a dead-letter queue: the on-failure destination of the relay's stream event source mapping.",
+    );
     Tags.of(this.relayDlq).add(QUEUE_TAG, deadLetterQueueTag('relay'));
     this.relay = new HandlerFunction(this, 'RelayOutbox', {
       name: STREAM_RELAY.consumer,
@@ -135,7 +143,10 @@ export class Pipeline extends Construct {
     grantStreamRead(props.table, this.relay.role, STREAM_READ.actions);
     // Only inserted outbox records invoke the relay (shared/adapters/dynamodb/outbox.ts isOutboxInsert).
     /* eslint-disable @typescript-eslint/no-unsafe-assignment -- aws-cdk-lib types FilterRule and filter patterns as `any` */
-    const outboxInserts = FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { kind: { S: Object.keys(OUTBOX_KINDS) } } } });
+    const outboxInserts = FilterCriteria.filter({
+      eventName: FilterRule.isEqual('INSERT'),
+      dynamodb: { NewImage: { kind: { S: Object.keys(OUTBOX_KINDS) } } },
+    });
     /* eslint-enable @typescript-eslint/no-unsafe-assignment */
     // An EventSourceMapping rather than DynamoEventSource: the latter grants dynamodb:ListStreams on `*`.
     new EventSourceMapping(this, 'RelayStream', {
@@ -170,7 +181,9 @@ export class Pipeline extends Construct {
     }
     const functionTimeout = consumer.function.timeout?.toSeconds() ?? 3;
     if (spec.visibilityTimeoutSeconds < 6 * functionTimeout) {
-      throw new WiringError(`queue ${queueName}: visibility timeout ${spec.visibilityTimeoutSeconds}s must be ≥ 6 × the consumer timeout ${functionTimeout}s`);
+      throw new WiringError(
+        `queue ${queueName}: visibility timeout ${spec.visibilityTimeoutSeconds}s must be ≥ 6 × the consumer timeout ${functionTimeout}s`,
+      );
     }
     consumer.function.addEventSource(
       new SqsEventSource(this.queues[queueName].queue, { batchSize: spec.batchSize, reportBatchItemFailures: true }),

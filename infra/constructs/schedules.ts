@@ -44,7 +44,11 @@ export class Schedules extends Construct {
       retentionPeriod: Duration.days(14),
     });
     Tags.of(this.dlq).add(QUEUE_TAG, deadLetterQueueTag('schedule'));
-    acknowledgeNag(this.dlq, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue: the DLQ of the Scheduler targets (set on each target, not as an SQS redrive policy).');
+    acknowledgeNag(
+      this.dlq,
+      'AwsSolutions-SQS3',
+      'This queue is itself a dead-letter queue: the DLQ of the Scheduler targets (set on each target, not as an SQS redrive policy).',
+    );
 
     const jobs = {} as Record<ScheduleName, HandlerFunction>;
     for (const name of Object.keys(SCHEDULES) as ScheduleName[]) {

@@ -24,7 +24,9 @@ export interface CommandLine<O extends Options> {
   optionHelp: ReadonlyArray<readonly [string, string]>;
 }
 
-export type CommandLineValues<O extends Options> = ReturnType<typeof parseArgs<{ options: WithHelp<O>; strict: true; allowPositionals: false }>>['values'];
+export type CommandLineValues<O extends Options> = ReturnType<
+  typeof parseArgs<{ options: WithHelp<O>; strict: true; allowPositionals: false }>
+>['values'];
 
 export function usageText(cli: CommandLine<Options>): string {
   const lines = [`usage: ${cli.command}${cli.optionHelp.length > 0 ? ' [options]' : ''}`, '', cli.summary];
@@ -39,7 +41,10 @@ export function usageText(cli: CommandLine<Options>): string {
  * throws `UsageError` on anything parseArgs refuses. Messages never quote an argument's value: a
  * mistyped command line may carry a secret (`npm run sign -- whsec_…`).
  */
-export function parseCommandLine<const O extends Options>(cli: CommandLine<O>, argv: readonly string[]): { help: true } | { help: false; values: CommandLineValues<O> } {
+export function parseCommandLine<const O extends Options>(
+  cli: CommandLine<O>,
+  argv: readonly string[],
+): { help: true } | { help: false; values: CommandLineValues<O> } {
   // --help wins over any mistake next to it, as in most tools: the user asked how to call it.
   if (argv.some((a) => a === '--help' || a === '-h')) return { help: true };
   const options = { ...cli.options, help: { type: 'boolean', short: 'h' } } as WithHelp<O>;
@@ -68,7 +73,10 @@ function isKnown(arg: string, options: Options): boolean {
  * `parseCommandLine` for a script's entry: prints the usage and exits 0 on `--help`; prints the
  * problem and the usage on stderr and exits 2 on a mistake. Returns the values otherwise.
  */
-export function readCommandLine<const O extends Options>(cli: CommandLine<O>, argv: readonly string[] = process.argv.slice(2)): CommandLineValues<O> {
+export function readCommandLine<const O extends Options>(
+  cli: CommandLine<O>,
+  argv: readonly string[] = process.argv.slice(2),
+): CommandLineValues<O> {
   let parsed: ReturnType<typeof parseCommandLine<O>>;
   try {
     parsed = parseCommandLine(cli, argv);

@@ -11,7 +11,15 @@ import { eventBridgeEnvelope, EventRegisteredDetail, ProgressSubmittedDetail } f
 import { ReminderDueEnvelope } from '../../functions/deliver-notification/app.js';
 import { assertAppliable, detailOf } from '../../shared/adapters/lambda/event-consumer.js';
 import { correlationKeys } from '../../shared/observability/correlation.js';
-import { DEAD_LETTER_QUEUES, QUEUE_TAG, QUEUES, deadLetterQueueTag, workQueueTag, type DeadLetterQueueName, type QueueName } from '../../shared/routing.js';
+import {
+  DEAD_LETTER_QUEUES,
+  QUEUE_TAG,
+  QUEUES,
+  deadLetterQueueTag,
+  workQueueTag,
+  type DeadLetterQueueName,
+  type QueueName,
+} from '../../shared/routing.js';
 import { OpsError } from './errors.js';
 
 /**
@@ -30,7 +38,10 @@ export interface StackQueue {
 export const REDRIVABLE = Object.keys(QUEUES) as QueueName[];
 
 /** The order the queues are shown in: each work queue beside its DLQ, then the other DLQs. */
-const TAG_ORDER = [...REDRIVABLE.flatMap((q) => [workQueueTag(q), deadLetterQueueTag(q)]), ...DEAD_LETTER_QUEUES.filter((q) => !REDRIVABLE.includes(q as QueueName)).map(deadLetterQueueTag)];
+const TAG_ORDER = [
+  ...REDRIVABLE.flatMap((q) => [workQueueTag(q), deadLetterQueueTag(q)]),
+  ...DEAD_LETTER_QUEUES.filter((q) => !REDRIVABLE.includes(q as QueueName)).map(deadLetterQueueTag),
+];
 
 /**
  * The stack's queues. CloudFormation names a queue `<stack>-<logical id>-<suffix>`, so the stack's
@@ -41,7 +52,9 @@ export async function stackQueues(sqs: SQSClient, stack: string): Promise<StackQ
   const urls: string[] = [];
   let token: string | undefined;
   do {
-    const page = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: `${stack}-`, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
+    const page = await sqs.send(
+      new ListQueuesCommand({ QueueNamePrefix: `${stack}-`, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }),
+    );
     urls.push(...(page.QueueUrls ?? []));
     token = page.NextToken;
   } while (token);
@@ -52,7 +65,9 @@ export async function stackQueues(sqs: SQSClient, stack: string): Promise<StackQ
   }
   const missing = TAG_ORDER.filter((t) => !found.some((q) => q.tag === t));
   if (missing.length > 0) {
-    throw new OpsError(`stack ${stack}: no queue tagged ${QUEUE_TAG}=${missing.join(', ')} in this account and region (is the stack deployed here, and with this version?)`);
+    throw new OpsError(
+      `stack ${stack}: no queue tagged ${QUEUE_TAG}=${missing.join(', ')} in this account and region (is the stack deployed here, and with this version?)`,
+    );
   }
   return found.sort((a, b) => TAG_ORDER.indexOf(a.tag) - TAG_ORDER.indexOf(b.tag));
 }
@@ -80,7 +95,11 @@ export async function queueDepths(sqs: SQSClient, queues: readonly StackQueue[])
           await sqs.send(
             new GetQueueAttributesCommand({
               QueueUrl: q.url,
-              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+              AttributeNames: [
+                'ApproximateNumberOfMessages',
+                'ApproximateNumberOfMessagesNotVisible',
+                'ApproximateNumberOfMessagesDelayed',
+              ],
             }),
           )
         ).Attributes ?? {};
@@ -120,7 +139,10 @@ const EVENTS_ENVELOPE = eventBridgeEnvelope(EventRegisteredDetail);
  * the table, which this tool does not read, so a message that only an amendment makes appliable
  * shows as `fails again`.
  */
-export async function explainDeadLetter(queue: DeadLetterQueueName, message: Pick<Message, 'MessageId' | 'Body' | 'Attributes' | 'MessageAttributes'>): Promise<DeadLetter> {
+export async function explainDeadLetter(
+  queue: DeadLetterQueueName,
+  message: Pick<Message, 'MessageId' | 'Body' | 'Attributes' | 'MessageAttributes'>,
+): Promise<DeadLetter> {
   const messageId = message.MessageId ?? '';
   const sent = Number(message.Attributes?.SentTimestamp);
   const base = { messageId, ...(Number.isFinite(sent) && sent > 0 ? { sentAt: new Date(sent).toISOString() } : {}) };
@@ -178,11 +200,21 @@ function explainRelayFailure(body: string): Pick<DeadLetter, 'verdict' | 'reason
   try {
     const failure = JSON.parse(body) as {
       requestContext?: { condition?: string };
-      DDBStreamBatchInfo?: { shardId?: string; startSequenceNumber?: string; endSequenceNumber?: string; batchSize?: number; approximateArrivalOfFirstRecord?: string };
+      DDBStreamBatchInfo?: {
+        shardId?: string;
+        startSequenceNumber?: string;
+        endSequenceNumber?: string;
+        batchSize?: number;
+        approximateArrivalOfFirstRecord?: string;
+      };
     };
     const batch = failure.DDBStreamBatchInfo ?? {};
     const keys = Object.fromEntries(
-      Object.entries({ shardId: batch.shardId, startSequenceNumber: batch.startSequenceNumber, endSequenceNumber: batch.endSequenceNumber }).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      Object.entries({
+        shardId: batch.shardId,
+        startSequenceNumber: batch.startSequenceNumber,
+        endSequenceNumber: batch.endSequenceNumber,
+      }).filter((e): e is [string, string] => typeof e[1] === 'string'),
     );
     return {
       verdict: 'not delivered',
@@ -208,7 +240,12 @@ function keysOfBody(body: string): Record<string, string> {
  * Up to `max` dead letters of `queue`, explained. Reading hides each from other readers for
  * `hideSeconds` (SQS has no peek); nothing is deleted, and a dead-letter queue has no consumer.
  */
-export async function listDeadLetters(sqs: SQSClient, queues: readonly StackQueue[], queue: DeadLetterQueueName, options: { max: number; hideSeconds: number }): Promise<DeadLetter[]> {
+export async function listDeadLetters(
+  sqs: SQSClient,
+  queues: readonly StackQueue[],
+  queue: DeadLetterQueueName,
+  options: { max: number; hideSeconds: number },
+): Promise<DeadLetter[]> {
   const { url } = queueOf(queues, deadLetterQueueTag(queue));
   const letters: DeadLetter[] = [];
   while (letters.length < options.max) {
@@ -230,7 +267,11 @@ export async function listDeadLetters(sqs: SQSClient, queues: readonly StackQueu
 }
 
 /** Starts moving `queue`'s dead letters back to the queue they came from (SQS keeps their origin). */
-export async function redrive(sqs: SQSClient, queues: readonly StackQueue[], queue: QueueName): Promise<{ sourceArn: string; taskHandle: string }> {
+export async function redrive(
+  sqs: SQSClient,
+  queues: readonly StackQueue[],
+  queue: QueueName,
+): Promise<{ sourceArn: string; taskHandle: string }> {
   const { url } = queueOf(queues, deadLetterQueueTag(queue));
   const sourceArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
   if (!sourceArn) throw new OpsError(`no ARN for ${deadLetterQueueTag(queue)}`);

@@ -25,7 +25,10 @@ export function parseOfficeRole(text: string | undefined): OfficeRole {
   const at = text.indexOf('=');
   const claim = at < 0 ? '' : text.slice(0, at).trim();
   const value = at < 0 ? '' : text.slice(at + 1).trim();
-  if (!claim || !value || /\s/.test(value)) throw new InvalidOfficeRoleError(`office role must be <claim>=<value> with a value without spaces, e.g. scope=supervision/office, got "${text}"`);
+  if (!claim || !value || /\s/.test(value))
+    throw new InvalidOfficeRoleError(
+      `office role must be <claim>=<value> with a value without spaces, e.g. scope=supervision/office, got "${text}"`,
+    );
   return { claim, value };
 }
 

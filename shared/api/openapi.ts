@@ -22,7 +22,7 @@ export const API_VERSION = '1.0.0';
  * document route has no other 4xx, so it is documented there.
  */
 const gatewayThrottled: Json = {
-  description: 'Throttled by the HTTP API stage (AWS only); the body is API Gateway\'s own. Retry later.',
+  description: "Throttled by the HTTP API stage (AWS only); the body is API Gateway's own. Retry later.",
   content: {
     'application/json': {
       schema: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } },
@@ -37,7 +37,8 @@ function openApiOperation(): Json {
       operationId: 'getOpenApi',
       tags: ['meta'],
       summary: 'This document',
-      description: 'The OpenAPI 3.1 document of this API, the same text as docs/openapi.json in the repository. Served without authentication.',
+      description:
+        'The OpenAPI 3.1 document of this API, the same text as docs/openapi.json in the repository. Served without authentication.',
       security: [],
       responses: {
         200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } },
@@ -59,7 +60,11 @@ const SERVERS: Json[] = [
     variables: {
       apiId: { default: 'apiId', description: 'The HTTP API id, the first label of `ApiUrl`.' },
       region: { default: 'cn-north-1', description: 'The AWS region of the stage.' },
-      dnsSuffix: { default: 'amazonaws.com.cn', enum: ['amazonaws.com.cn', 'amazonaws.com'], description: '`amazonaws.com.cn` in the China regions, `amazonaws.com` elsewhere.' },
+      dnsSuffix: {
+        default: 'amazonaws.com.cn',
+        enum: ['amazonaws.com.cn', 'amazonaws.com'],
+        description: '`amazonaws.com.cn` in the China regions, `amazonaws.com` elsewhere.',
+      },
     },
   },
   { url: 'http://127.0.0.1:3000', description: 'The local runtime (`npm start`, local/README.md).' },
@@ -84,7 +89,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       title: 'Jining sports bureau supervision API (督查督办)',
       version: API_VERSION,
       description:
-        'Read API over the 2023 work plan (plan, KPIs, tasks, overdue list, rankings, completion claims, events, snapshots, bulletins), the supervision office\'s actions (reviews of completion claims) and the signed webhook county systems push to. ' +
+        "Read API over the 2023 work plan (plan, KPIs, tasks, overdue list, rankings, completion claims, events, snapshots, bulletins), the supervision office's actions (reviews of completion claims) and the signed webhook county systems push to. " +
         'Every JSON error is `{ "error": { "code", "message", "issues"? } }`. See docs/api.md.',
       contact: { name: '济宁市体育局 督查室' },
       // Not published under an open licence: `LicenseRef-` is SPDX's form for a licence it does not list.

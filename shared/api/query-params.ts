@@ -65,10 +65,9 @@ export const EventsQuery = z.strictObject({
 export type EventsQuery = z.infer<typeof EventsQuery>;
 
 export const ReviewsQuery = z.strictObject({
-  state: z
-    .enum(REVIEW_STATES)
-    .default('pending')
-    .meta({ description: '`pending` (待销号, default): claims waiting for the office; `approved` (已销号) or `returned` (已退回): claims decided.' }),
+  state: z.enum(REVIEW_STATES).default('pending').meta({
+    description: '`pending` (待销号, default): claims waiting for the office; `approved` (已销号) or `returned` (已退回): claims decided.',
+  }),
   limit: limitParam(MAX_REVIEWS_LIMIT, DEFAULT_REVIEWS_LIMIT),
   cursor: CursorParam,
 });
@@ -76,7 +75,9 @@ export type ReviewsQuery = z.infer<typeof ReviewsQuery>;
 
 export const SnapshotsQuery = z.strictObject({
   from: DateParam.optional().meta({ description: `First day (default: ${DEFAULT_SNAPSHOT_DAYS - 1} days before \`to\`).` }),
-  to: DateParam.optional().meta({ description: `Last day (default: today, or ${MAX_SNAPSHOT_DAYS - 1} days after \`from\` if that is earlier). At most ${MAX_SNAPSHOT_DAYS} days in all.` }),
+  to: DateParam.optional().meta({
+    description: `Last day (default: today, or ${MAX_SNAPSHOT_DAYS - 1} days after \`from\` if that is earlier). At most ${MAX_SNAPSHOT_DAYS} days in all.`,
+  }),
 });
 export type SnapshotsQuery = z.infer<typeof SnapshotsQuery>;
 

@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import { ClaimRef, Evidence, EventRegisteredDetail, ProgressStatus, ProgressSubmittedDetail, REVIEW_STATES, ReviewRecordedDetail } from '../../events/schemas.js';
+import {
+  ClaimRef,
+  Evidence,
+  EventRegisteredDetail,
+  ProgressStatus,
+  ProgressSubmittedDetail,
+  REVIEW_STATES,
+  ReviewRecordedDetail,
+} from '../../events/schemas.js';
 import { LIGHTS } from '../status/light.js';
 import { PlanAmendedDetail } from '../plan/amendment.js';
 
@@ -16,10 +24,10 @@ export const Light = z.enum(LIGHTS).meta({ description: '红黄绿灯: green, ye
 export const ErrorIssue = z.object({
   path: z.string().meta({ description: 'Dotted path of the offending field or query parameter (`data.metrics.0.value`, `limit`).' }),
   message: z.string(),
-  code: z
-    .string()
-    .optional()
-    .meta({ description: 'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `evidence_required`, `invalid_value`).' }),
+  code: z.string().optional().meta({
+    description:
+      'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `evidence_required`, `invalid_value`).',
+  }),
 });
 
 export const ErrorResponse = z.object({
@@ -54,15 +62,23 @@ export const TaskSummary = z.object({
   progress: z.number().meta({ description: 'Task progress 0…1 as used by the pace rule.' }),
   expected: z.number().meta({ description: 'Share of the task period elapsed (序时进度), 0…1.' }),
   reasons: z.array(z.string()).meta({ description: 'Why the light is not green (or why done).' }),
-  completedAt: IsoInstant.nullable().meta({ description: 'Done: when the last lead unit\'s approved claim was reported (its `reportedAt`); null otherwise.' }),
+  completedAt: IsoInstant.nullable().meta({
+    description: "Done: when the last lead unit's approved claim was reported (its `reportedAt`); null otherwise.",
+  }),
   late: z.boolean().meta({ description: '逾期办结: done, but completed after the due date (plan time zone).' }),
-  pendingReview: z.array(z.string()).meta({ description: 'Units whose completion claim waits for the office\'s review (待销号).' }),
+  pendingReview: z.array(z.string()).meta({ description: "Units whose completion claim waits for the office's review (待销号)." }),
 });
 
 export const PlanResponse = z.object({
   planId: z.string(),
-  version: z.number().int().min(1).meta({ description: 'The plan\'s version as of today: 1 as encoded from the notice, then one more per amendment (计划调整).' }),
-  amendments: z.array(PlanAmendedDetail).meta({ description: 'Every amendment of the plan, oldest first; each applies from its `effectiveFrom`.' }),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .meta({ description: "The plan's version as of today: 1 as encoded from the notice, then one more per amendment (计划调整)." }),
+  amendments: z
+    .array(PlanAmendedDetail)
+    .meta({ description: 'Every amendment of the plan, oldest first; each applies from its `effectiveFrom`.' }),
   title: z.string(),
   year: z.number().int(),
   documentNumber: z.string(),
@@ -83,7 +99,10 @@ export const KpiOrgFigure = z.object({
   orgId: z.string(),
   name: z.string(),
   value: z.number().nullable().meta({ description: "The unit's current figure; null for a unit with a quota that has not reported yet." }),
-  reportedAt: z.string().nullable().meta({ description: 'When the unit reported this figure (or held the last counted event); null before its first report.' }),
+  reportedAt: z
+    .string()
+    .nullable()
+    .meta({ description: 'When the unit reported this figure (or held the last counted event); null before its first report.' }),
   perOrgTarget: z.number().optional().meta({ description: "The unit's own quota (quota KPIs)." }),
   status: Light.optional().meta({ description: 'Quota KPIs: the unit against its own quota and its own pace.' }),
   progress: z.number().nullable().optional().meta({ description: "Quota KPIs: share of the unit's quota reached." }),
@@ -105,13 +124,20 @@ export const KpiItem = z.object({
   target: Target,
   aggregation: z.enum(['sum_latest', 'latest_of_org', 'count_held_events']),
   pace: z.enum(['linear', 'none']),
-  measure: z.enum(['flow', 'stock']).meta({ description: '`flow`: starts the year at 0. `stock`: a year-end count, paced only from its baseline (年初基数), never from 0.' }),
+  measure: z.enum(['flow', 'stock']).meta({
+    description: '`flow`: starts the year at 0. `stock`: a year-end count, paced only from its baseline (年初基数), never from 0.',
+  }),
   baseline: KpiBaseline.optional().meta({ description: "A stock's declared start value." }),
   stretch: z.boolean().meta({ description: '力争: missing the target at the deadline is yellow, not red.' }),
-  assumption: z.boolean().meta({ description: 'True when the target is ours, derived from the notice rather than printed in it; `note` says how.' }),
+  assumption: z
+    .boolean()
+    .meta({ description: 'True when the target is ours, derived from the notice rather than printed in it; `note` says how.' }),
   note: z.string().optional(),
   value: z.number().nullable().meta({ description: 'The city figure; null until anything is reported.' }),
-  progress: z.number().nullable().meta({ description: 'Share of the target reached (1 = met); for a quota KPI, the mean of the units\' shares, each capped at 1.' }),
+  progress: z
+    .number()
+    .nullable()
+    .meta({ description: "Share of the target reached (1 = met); for a quota KPI, the mean of the units' shares, each capped at 1." }),
   expected: z.number().nullable().meta({ description: 'The figure expected by now (序时进度); null when judged only at the deadline.' }),
   status: Light,
   reasons: z.array(z.string()).meta({ description: 'Why the status is not green (or why done).' }),
@@ -129,12 +155,17 @@ export const MilestoneItem = z.object({
   milestoneId: z.string(),
   title: z.string(),
   dueDate: IsoDate,
-  assumption: z.boolean().meta({ description: 'True when the date is ours and unconfirmed: it makes the task yellow at worst (节点日期待确认), never red.' }),
+  assumption: z
+    .boolean()
+    .meta({ description: 'True when the date is ours and unconfirmed: it makes the task yellow at worst (节点日期待确认), never red.' }),
   ownerOrgIds: z.array(z.string()).meta({ description: 'The units whose reports complete the milestone (by default the lead units).' }),
   completedBy: z
     .object({ heldEvent: z.object({ categories: z.array(z.string()) }) })
     .optional()
-    .meta({ description: 'A sports event of one of these categories, registered as held for the task by a unit of the task, completes the milestone.' }),
+    .meta({
+      description:
+        'A sports event of one of these categories, registered as held for the task by a unit of the task, completes the milestone.',
+    }),
   completed: z.boolean(),
 });
 
@@ -146,7 +177,10 @@ export const TaskOrgStatus = z.object({
   percentComplete: z.number().nullable(),
   reportedAt: z.string().nullable(),
   period: z.string().nullable(),
-  light: Light.meta({ description: "The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these." }),
+  light: Light.meta({
+    description:
+      "The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these.",
+  }),
   reasons: z.array(z.string()),
   review: z
     .object({
@@ -157,9 +191,12 @@ export const TaskOrgStatus = z.object({
       comment: z.string().nullable().optional(),
     })
     .nullable()
-    .meta({ description: 'The unit\'s completion claim under review: 待销号 (pending), 已销号 (approved), 已退回 (returned); null when its latest status is not `completed`.' }),
-  completedAt: IsoInstant.nullable().meta({ description: '销号: the approved claim\'s `reportedAt`; null until approved.' }),
-  late: z.boolean().meta({ description: '逾期办结: approved, but claimed after the task\'s due date.' }),
+    .meta({
+      description:
+        "The unit's completion claim under review: 待销号 (pending), 已销号 (approved), 已退回 (returned); null when its latest status is not `completed`.",
+    }),
+  completedAt: IsoInstant.nullable().meta({ description: "销号: the approved claim's `reportedAt`; null until approved." }),
+  late: z.boolean().meta({ description: "逾期办结: approved, but claimed after the task's due date." }),
 });
 
 export const ReportsPage = z.object({
@@ -177,7 +214,9 @@ export const TaskResponse = z.object({
   milestones: z.array(MilestoneItem),
   kpis: z.array(KpiItem),
   byOrg: z.array(TaskOrgStatus),
-  reviews: z.array(ReviewRecordedDetail).meta({ description: 'Every decision of the office on the task\'s completion claims (销号 / 退回), newest first: the immutable audit rows.' }),
+  reviews: z.array(ReviewRecordedDetail).meta({
+    description: "Every decision of the office on the task's completion claims (销号 / 退回), newest first: the immutable audit rows.",
+  }),
   reports: ReportsPage,
 });
 export type TaskResponse = z.infer<typeof TaskResponse>;
@@ -185,15 +224,21 @@ export type TaskResponse = z.infer<typeof TaskResponse>;
 export const OverdueItem = z.object({
   taskId: z.string(),
   milestoneId: z.string().optional().meta({ description: 'Present when the overdue item is a milestone of the task.' }),
-  dateAssumed: z
-    .literal(true)
-    .optional()
-    .meta({ description: 'The milestone date is ours, not printed in the notice and not yet confirmed by the office (节点日期待确认): shown, but no alarm — not in the bulletin, no overdue reminder.' }),
+  dateAssumed: z.literal(true).optional().meta({
+    description:
+      'The milestone date is ours, not printed in the notice and not yet confirmed by the office (节点日期待确认): shown, but no alarm — not in the bulletin, no overdue reminder.',
+  }),
   title: z.string(),
   dueDate: IsoDate,
   daysOverdue: z.number().int().positive(),
-  workdaysOverdue: z.number().int().nonnegative().meta({ description: 'Workdays after the due date up to asOf (PRC calendar, 调休 included).' }),
-  orgIds: z.array(z.string()).meta({ description: 'Lead units whose completion is not approved (销号) yet: no claim, or a claim pending review or returned.' }),
+  workdaysOverdue: z
+    .number()
+    .int()
+    .nonnegative()
+    .meta({ description: 'Workdays after the due date up to asOf (PRC calendar, 调休 included).' }),
+  orgIds: z
+    .array(z.string())
+    .meta({ description: 'Lead units whose completion is not approved (销号) yet: no claim, or a claim pending review or returned.' }),
 });
 
 export const OverdueResponse = z.object({ planId: z.string(), asOf: IsoDate, items: z.array(OverdueItem) });
@@ -211,7 +256,9 @@ export const RankingOrg = z.object({
   red: z.number().int(),
   done: z.number().int(),
   overdue: z.number().int(),
-  lateDone: z.number().int().meta({ description: 'Of its done items, those completed after the due date (逾期办结); after score, overdue and done, fewer rank first.' }),
+  lateDone: z.number().int().meta({
+    description: 'Of its done items, those completed after the due date (逾期办结); after score, overdue and done, fewer rank first.',
+  }),
 });
 
 export const RankingsResponse = z.object({ planId: z.string(), asOf: IsoDate, orgs: z.array(RankingOrg) });
@@ -220,19 +267,21 @@ export type RankingsResponse = z.infer<typeof RankingsResponse>;
 /** One completion claim (申请办结) for the office's review list. */
 export const ReviewItem = z.object({
   taskId: z.string(),
-  title: z.string().meta({ description: 'The task\'s title.' }),
+  title: z.string().meta({ description: "The task's title." }),
   dueDate: IsoDate,
   orgId: z.string(),
-  name: z.string().meta({ description: 'The unit\'s name.' }),
+  name: z.string().meta({ description: "The unit's name." }),
   role: z.enum(['lead', 'support']),
   state: z.enum(REVIEW_STATES),
   claim: ClaimRef,
-  claimedAt: IsoInstant.nullable().meta({ description: 'When the claim was received (its audit row\'s `receivedAt`); null if the row is not found.' }),
-  reportedAt: IsoInstant.meta({ description: 'The claim\'s own `reportedAt`: the completion date once approved.' }),
-  late: z.boolean().meta({ description: 'The claim is dated after the task\'s due date: approving it is a late completion (逾期办结).' }),
+  claimedAt: IsoInstant.nullable().meta({
+    description: "When the claim was received (its audit row's `receivedAt`); null if the row is not found.",
+  }),
+  reportedAt: IsoInstant.meta({ description: "The claim's own `reportedAt`: the completion date once approved." }),
+  late: z.boolean().meta({ description: "The claim is dated after the task's due date: approving it is a late completion (逾期办结)." }),
   percentComplete: z.number().nullable(),
-  summary: z.string().meta({ description: 'The claim\'s summary (from its audit row; empty if not found).' }),
-  evidence: z.array(Evidence).meta({ description: 'The claim\'s evidence (佐证材料).' }),
+  summary: z.string().meta({ description: "The claim's summary (from its audit row; empty if not found)." }),
+  evidence: z.array(Evidence).meta({ description: "The claim's evidence (佐证材料)." }),
   kpis: z
     .array(
       z.object({
@@ -241,12 +290,12 @@ export const ReviewItem = z.object({
         unit: z.string(),
         target: Target,
         value: z.number().nullable().meta({ description: 'The city figure now.' }),
-        orgValue: z.number().nullable().meta({ description: 'The claiming unit\'s own current figure; null when it reports none.' }),
+        orgValue: z.number().nullable().meta({ description: "The claiming unit's own current figure; null when it reports none." }),
         progress: z.number().nullable(),
         status: Light,
       }),
     )
-    .meta({ description: 'The task\'s KPIs as they stand now, against target: what the office checks the claim against.' }),
+    .meta({ description: "The task's KPIs as they stand now, against target: what the office checks the claim against." }),
   decision: ReviewRecordedDetail.nullable().meta({ description: 'The decision on this claim, once taken.' }),
 });
 

@@ -1,11 +1,39 @@
 import type { z } from 'zod';
-import { BulletinQuery, EventsQuery, KpisQuery, OverdueQuery, PlanQuery, RankingsQuery, ReviewsQuery, SnapshotsQuery, TaskQuery } from './query-params.js';
-import { EventsResponse, KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, ReviewsResponse, SnapshotsResponse, TaskResponse } from './responses.js';
+import {
+  BulletinQuery,
+  EventsQuery,
+  KpisQuery,
+  OverdueQuery,
+  PlanQuery,
+  RankingsQuery,
+  ReviewsQuery,
+  SnapshotsQuery,
+  TaskQuery,
+} from './query-params.js';
+import {
+  EventsResponse,
+  KpisResponse,
+  OverdueResponse,
+  PlanResponse,
+  RankingsResponse,
+  ReviewsResponse,
+  SnapshotsResponse,
+  TaskResponse,
+} from './responses.js';
 import { ReviewRequest, ReviewResponse } from './office.js';
 import { AmendmentRequest, PlanAmendedDetail } from '../plan/amendment.js';
 import { BULLETIN_PATH, OPENAPI_PATH, WEBHOOK_ROUTE, matchTemplate, type ApiRoute } from './route-paths.js';
 
-export { BULLETIN_PATH, OPENAPI_PATH, WEBHOOK_PATH, WEBHOOK_ROUTE, matchTemplate, routeKey, type ApiRoute, type RouteFunction } from './route-paths.js';
+export {
+  BULLETIN_PATH,
+  OPENAPI_PATH,
+  WEBHOOK_PATH,
+  WEBHOOK_ROUTE,
+  matchTemplate,
+  routeKey,
+  type ApiRoute,
+  type RouteFunction,
+} from './route-paths.js';
 
 /**
  * The read routes: one table that the handler routes by and the OpenAPI document is generated from.
@@ -73,7 +101,7 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     path: '/v1/plans/{planId}/reviews',
     summary: 'Completion claims for the office to review (待销号), paginated',
     description:
-      'Each unit\'s completion claim (its latest report says `completed`) in the given state, oldest first, with the claim\'s summary and evidence and the task\'s KPIs now against target. Decide with `POST …/tasks/{taskId}/reviews`.',
+      "Each unit's completion claim (its latest report says `completed`) in the given state, oldest first, with the claim's summary and evidence and the task's KPIs now against target. Decide with `POST …/tasks/{taskId}/reviews`.",
     query: ReviewsQuery,
     response: ReviewsResponse,
     responseName: 'ReviewsResponse',
@@ -109,7 +137,7 @@ export const BULLETIN_ROUTE = {
   description:
     'The plan as it stood at the end of the period (its last day, or today while it runs), replayed from the audit trail: ' +
     'xlsx with sheets 排名 (ranking), 逾期事项 (overdue items) and 指标 (KPIs with per-county figures); csv with the ranking (UTF-8 with BOM); ' +
-    'html, a printable A4 bulletin. The file name is `通报-<period>.<format>` (RFC 6266 `filename*`). 400 for a period outside the plan\'s year or not begun.',
+    "html, a printable A4 bulletin. The file name is `通报-<period>.<format>` (RFC 6266 `filename*`). 400 for a period outside the plan's year or not begun.",
   query: BulletinQuery,
 } as const;
 
@@ -133,9 +161,9 @@ export interface OfficeRoute {
 export const REVIEW_ROUTE: OfficeRoute = {
   operationId: 'reviewClaim',
   path: '/v1/plans/{planId}/tasks/{taskId}/reviews',
-  summary: 'Approve (销号) or return (退回) a unit\'s completion claim',
+  summary: "Approve (销号) or return (退回) a unit's completion claim",
   description:
-    'The office decides the pending completion claim of a unit on a task: `approve` closes it (the unit is done; the task once every lead unit is), `return` sends it back with a required comment that goes into the unit\'s next digest. Each decision is an immutable audit row and a `review.recorded` event. Office role only: a reader\'s token gets 403.',
+    "The office decides the pending completion claim of a unit on a task: `approve` closes it (the unit is done; the task once every lead unit is), `return` sends it back with a required comment that goes into the unit's next digest. Each decision is an immutable audit row and a `review.recorded` event. Office role only: a reader's token gets 403.",
   request: ReviewRequest,
   requestName: 'ReviewRequest',
   response: ReviewResponse,
@@ -148,7 +176,7 @@ export const AMENDMENT_ROUTE: OfficeRoute = {
   path: '/v1/plans/{planId}/amendments',
   summary: 'Amend the plan (计划调整): confirm a milestone date, set a target, reassign units',
   description:
-    'A versioned change to the plan: `confirm_milestone` (the date is no longer an assumption, optionally moved), `set_target`, `assign_units`. Every change is checked against the plan as amended so far; any issue refuses the whole amendment (422, every issue listed) and nothing is applied. The amendment becomes the next version, effective from today (the plan\'s time zone): the lights, reminders, snapshots and the webhook\'s unit checks use the plan as amended from then on; earlier snapshots and bulletins stay as they were. A `plan.amended` event goes on the bus. Office role only.',
+    "A versioned change to the plan: `confirm_milestone` (the date is no longer an assumption, optionally moved), `set_target`, `assign_units`. Every change is checked against the plan as amended so far; any issue refuses the whole amendment (422, every issue listed) and nothing is applied. The amendment becomes the next version, effective from today (the plan's time zone): the lights, reminders, snapshots and the webhook's unit checks use the plan as amended from then on; earlier snapshots and bulletins stay as they were. A `plan.amended` event goes on the bus. Office role only.",
   request: AmendmentRequest,
   requestName: 'AmendmentRequest',
   response: PlanAmendedDetail,
@@ -172,7 +200,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...READ_ROUTES.map((r): ApiRoute => ({ method: 'GET', path: r.path, function: 'query-api', access: signedIn })),
   { method: 'GET', path: BULLETIN_ROUTE.path, function: 'bulletin-api', access: signedIn },
   ...OFFICE_ROUTES.map((r): ApiRoute => ({ method: 'POST', path: r.path, function: 'office-api', access: signedIn })),
-  { method: 'GET', path: OPENAPI_PATH, function: 'query-api', access: { kind: 'public', why: 'The OpenAPI description of the API is public documentation and carries no data.' } },
+  {
+    method: 'GET',
+    path: OPENAPI_PATH,
+    function: 'query-api',
+    access: { kind: 'public', why: 'The OpenAPI description of the API is public documentation and carries no data.' },
+  },
 ];
 
 /** The route a request takes, as API Gateway picks it, with its (decoded) path parameters. */

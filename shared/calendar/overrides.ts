@@ -41,15 +41,23 @@ export const CalendarOverrideYear = z
     const off = new Set<string>();
     entry.holidays.forEach((h, i) => {
       // A range that crosses into another year belongs to two notices; each year's entry lists its own days.
-      if (!inYear(h.from) || !inYear(h.to)) ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `${h.name} ${h.from}…${h.to} is not within ${entry.year}` });
+      if (!inYear(h.from) || !inYear(h.to))
+        ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `${h.name} ${h.from}…${h.to} is not within ${entry.year}` });
       for (const d of datesOf(h)) off.add(d);
     });
     entry.workdays.forEach((w, i) => {
-      if (!inYear(w.date)) ctx.addIssue({ code: 'custom', path: ['workdays', i, 'date'], message: `${w.date} is not within ${entry.year}` });
+      if (!inYear(w.date))
+        ctx.addIssue({ code: 'custom', path: ['workdays', i, 'date'], message: `${w.date} is not within ${entry.year}` });
       // A make-up workday (调休上班) is always a Saturday or Sunday: a weekday here is a typo.
       const dow = dayOfWeek(w.date);
-      if (dow !== 0 && dow !== 6) ctx.addIssue({ code: 'custom', path: ['workdays', i, 'date'], message: `${w.date} is a weekday: a make-up workday falls on a Saturday or Sunday` });
-      if (off.has(w.date)) ctx.addIssue({ code: 'custom', path: ['workdays', i, 'date'], message: `${w.date} is also inside a holiday range` });
+      if (dow !== 0 && dow !== 6)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workdays', i, 'date'],
+          message: `${w.date} is a weekday: a make-up workday falls on a Saturday or Sunday`,
+        });
+      if (off.has(w.date))
+        ctx.addIssue({ code: 'custom', path: ['workdays', i, 'date'], message: `${w.date} is also inside a holiday range` });
     });
   });
 export type CalendarOverrideYear = z.infer<typeof CalendarOverrideYear>;

@@ -117,7 +117,7 @@ export function nextWorkday(calendar: WorkdayCalendar, date: string): string {
 export function addWorkdays(calendar: WorkdayCalendar, date: string, n: number): string {
   const step = n < 0 ? -1 : 1;
   let d = date;
-  for (let left = Math.abs(n); left > 0; ) {
+  for (let left = Math.abs(n); left > 0;) {
     d = addDays(d, step);
     if (calendar.isWorkday(d)) left--;
   }

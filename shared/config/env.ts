@@ -18,12 +18,7 @@ function envNumber(options: { fallback: number; min: number; max: number; intege
   const message = options.integer ? 'expected a whole number' : 'expected a number such as 20 or 0.5';
   return z.preprocess(
     unsetIfEmpty,
-    z
-      .string()
-      .regex(pattern, message)
-      .transform(Number)
-      .pipe(z.number().min(options.min).max(options.max))
-      .default(options.fallback),
+    z.string().regex(pattern, message).transform(Number).pipe(z.number().min(options.min).max(options.max)).default(options.fallback),
   );
 }
 
@@ -53,7 +48,13 @@ export const RateLimitEnv = z
 
 const TableEnv = z.object({ TABLE_NAME: Required });
 /** `<claim>=<value>`: the JWT claim that makes a caller the supervision office (shared/api/office-role.ts). */
-const OfficeClaim = z.preprocess(unsetIfEmpty, z.string().regex(/^[^=\s]+=\S+$/, 'expected <claim>=<value>, e.g. scope=supervision/office').default('scope=supervision/office'));
+const OfficeClaim = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .regex(/^[^=\s]+=\S+$/, 'expected <claim>=<value>, e.g. scope=supervision/office')
+    .default('scope=supervision/office'),
+);
 const TableAndBusEnv = z.object({ TABLE_NAME: Required, EVENT_BUS_NAME: Required });
 
 /** What each function reads from its environment. */

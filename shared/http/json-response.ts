@@ -14,7 +14,13 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Record<
 }
 
 /** `{ "error": { "code", "message", "issues"? } }` — the one error shape of every route. */
-export function errorResponse(statusCode: number, code: string, message: string, issues?: ErrorIssue[], headers?: Record<string, string>): APIGatewayProxyStructuredResultV2 {
+export function errorResponse(
+  statusCode: number,
+  code: string,
+  message: string,
+  issues?: ErrorIssue[],
+  headers?: Record<string, string>,
+): APIGatewayProxyStructuredResultV2 {
   return jsonResponse(statusCode, { error: issues && issues.length > 0 ? { code, message, issues } : { code, message } }, headers);
 }
 

@@ -24,7 +24,8 @@ import { localDateOf, yearOf } from '../time/local-date.js';
  *   the office reviews claims against their evidence, so a claim without any cannot be reviewed;
  * - `invalid_value`: a value the KPI cannot take (a rank below 1 or with a fraction) — a 400.
  */
-export type MessageIssueCode = 'unknown_reference' | 'unit_not_assigned' | 'time_out_of_range' | 'invalid_period' | 'evidence_required' | 'invalid_value';
+export type MessageIssueCode =
+  'unknown_reference' | 'unit_not_assigned' | 'time_out_of_range' | 'invalid_period' | 'evidence_required' | 'invalid_value';
 
 export interface MessageIssue {
   code: MessageIssueCode;
@@ -54,24 +55,34 @@ export function checkMessage(envelope: WebhookEnvelope, options: CheckOptions): 
   if (envelope.type === 'progress.submitted') {
     const d = envelope.data;
     const task = findTask(plan, d.taskId);
-    if (!task) return [...issues, { code: 'unknown_reference', path: 'data.taskId', message: `plan ${plan.planId} has no task ${d.taskId}` }];
+    if (!task)
+      return [...issues, { code: 'unknown_reference', path: 'data.taskId', message: `plan ${plan.planId} has no task ${d.taskId}` }];
     const reportedOn = checkInstant(at, 'data.reportedAt', d.reportedAt);
     if (reportedOn !== undefined) checkPeriod(plan, task, d.period, reportedOn, issues);
     const assigned = isTaskUnit(task, d.orgId);
-    if (!assigned) issues.push({ code: 'unit_not_assigned', path: 'data.orgId', message: `${d.orgId} is not a lead or support unit of ${task.taskId}` });
+    if (!assigned)
+      issues.push({ code: 'unit_not_assigned', path: 'data.orgId', message: `${d.orgId} is not a lead or support unit of ${task.taskId}` });
     for (let i = 0; i < d.metrics.length; i++) {
       const m = d.metrics[i]!;
       const kpi = task.kpis.find((k) => k.kpiId === m.kpiId);
       if (!kpi) {
         issues.push({ code: 'unknown_reference', path: `data.metrics.${i}.kpiId`, message: `${m.kpiId} is not a KPI of ${task.taskId}` });
       } else if (kpi.aggregation.kind === 'count_held_events') {
-        issues.push({ code: 'unknown_reference', path: `data.metrics.${i}.kpiId`, message: `${m.kpiId} is counted from registered events (event.registered), not reported` });
+        issues.push({
+          code: 'unknown_reference',
+          path: `data.metrics.${i}.kpiId`,
+          message: `${m.kpiId} is counted from registered events (event.registered), not reported`,
+        });
       } else {
         if (assigned && !reportsKpi(task, kpi, d.orgId)) {
           issues.push({ code: 'unit_not_assigned', path: `data.metrics.${i}.kpiId`, message: `${m.kpiId} is not reported by ${d.orgId}` });
         }
         if (kpi.rank && (!Number.isInteger(m.value) || m.value < 1)) {
-          issues.push({ code: 'invalid_value', path: `data.metrics.${i}.value`, message: `${m.kpiId} is a rank: a whole number from 1 (first)` });
+          issues.push({
+            code: 'invalid_value',
+            path: `data.metrics.${i}.value`,
+            message: `${m.kpiId} is a rank: a whole number from 1 (first)`,
+          });
         }
       }
     }
@@ -79,11 +90,20 @@ export function checkMessage(envelope: WebhookEnvelope, options: CheckOptions): 
     for (let i = 0; i < completed.length; i++) {
       const id = completed[i]!;
       if (!task.milestones.some((m) => m.milestoneId === id)) {
-        issues.push({ code: 'unknown_reference', path: `data.completedMilestoneIds.${i}`, message: `${id} is not a milestone of ${task.taskId}` });
+        issues.push({
+          code: 'unknown_reference',
+          path: `data.completedMilestoneIds.${i}`,
+          message: `${id} is not a milestone of ${task.taskId}`,
+        });
       }
     }
     if (d.status === 'completed' && d.evidence.length === 0) {
-      issues.push({ code: 'evidence_required', path: 'data.evidence', message: 'a completion claim (status completed, 申请办结) must carry at least one evidence item (佐证材料) for the office to review' });
+      issues.push({
+        code: 'evidence_required',
+        path: 'data.evidence',
+        message:
+          'a completion claim (status completed, 申请办结) must carry at least one evidence item (佐证材料) for the office to review',
+      });
     }
   } else {
     const d = envelope.data;
@@ -92,8 +112,10 @@ export function checkMessage(envelope: WebhookEnvelope, options: CheckOptions): 
     for (let i = 0; i < d.taskIds.length; i++) {
       const taskId = d.taskIds[i]!;
       const task = findTask(plan, taskId);
-      if (!task) issues.push({ code: 'unknown_reference', path: `data.taskIds.${i}`, message: `plan ${plan.planId} has no task ${taskId}` });
-      else if (!isTaskUnit(task, d.orgId)) issues.push({ code: 'unit_not_assigned', path: `data.taskIds.${i}`, message: `${taskId} is not a task of ${d.orgId}` });
+      if (!task)
+        issues.push({ code: 'unknown_reference', path: `data.taskIds.${i}`, message: `plan ${plan.planId} has no task ${taskId}` });
+      else if (!isTaskUnit(task, d.orgId))
+        issues.push({ code: 'unit_not_assigned', path: `data.taskIds.${i}`, message: `${taskId} is not a task of ${d.orgId}` });
     }
   }
   return issues;
@@ -111,7 +133,11 @@ interface InstantCheck {
 function checkInstant(c: InstantCheck, path: string, value: string): string | undefined {
   const at = new Date(value);
   if (at.getTime() > c.latest) {
-    c.issues.push({ code: 'time_out_of_range', path, message: `${value} is later than the time of receipt (${c.receivedAt.toISOString()}); send the time the report was made, with its real UTC offset` });
+    c.issues.push({
+      code: 'time_out_of_range',
+      path,
+      message: `${value} is later than the time of receipt (${c.receivedAt.toISOString()}); send the time the report was made, with its real UTC offset`,
+    });
     return undefined;
   }
   const date = localDateOf(at, c.plan.timeZone);
@@ -121,7 +147,11 @@ function checkInstant(c: InstantCheck, path: string, value: string): string | un
 /** The plan's span (shared/plan/span.ts), the same rule the read API holds its dates to. */
 function checkYear(c: InstantCheck, path: string, value: string, date: string): boolean {
   if (withinPlanSpan(c.plan, date)) return true;
-  c.issues.push({ code: 'time_out_of_range', path, message: `${value} is outside the plan's years ${c.plan.year - PLAN_YEAR_MARGIN}–${c.plan.year + PLAN_YEAR_MARGIN}` });
+  c.issues.push({
+    code: 'time_out_of_range',
+    path,
+    message: `${value} is outside the plan's years ${c.plan.year - PLAN_YEAR_MARGIN}–${c.plan.year + PLAN_YEAR_MARGIN}`,
+  });
   return false;
 }
 
@@ -129,11 +159,19 @@ function checkPeriod(plan: Plan, task: Task, period: string, reportedOn: string,
   const cycle = cycleOfPeriod(period);
   const expected = task.reporting.cycle === 'monthly' ? 'YYYY-MM (monthly)' : 'YYYY-Qn (quarterly)';
   if (cycle !== task.reporting.cycle) {
-    issues.push({ code: 'invalid_period', path: 'data.period', message: `${task.taskId} is reported ${task.reporting.cycle}: period must be ${expected}` });
+    issues.push({
+      code: 'invalid_period',
+      path: 'data.period',
+      message: `${task.taskId} is reported ${task.reporting.cycle}: period must be ${expected}`,
+    });
   } else if (yearOf(period) !== plan.year) {
     issues.push({ code: 'invalid_period', path: 'data.period', message: `period ${period} is not of the plan's year ${plan.year}` });
   } else if (periodStartDate(period) > reportedOn) {
-    issues.push({ code: 'invalid_period', path: 'data.period', message: `period ${period} has not begun on the report's date ${reportedOn}` });
+    issues.push({
+      code: 'invalid_period',
+      path: 'data.period',
+      message: `period ${period} has not begun on the report's date ${reportedOn}`,
+    });
   }
 }
 
@@ -141,7 +179,10 @@ function checkPeriod(plan: Plan, task: Task, period: string, reportedOn: string,
  * `checkMessage` against the plan as amended (计划调整) on the day the message was received: a unit
  * assigned to a task by an amendment may report on it from then on, one removed may not.
  */
-export async function checkMessageAsAmended(envelope: WebhookEnvelope, options: { receivedAt: Date; amender: PlanAmender }): Promise<MessageIssue[]> {
+export async function checkMessageAsAmended(
+  envelope: WebhookEnvelope,
+  options: { receivedAt: Date; amender: PlanAmender },
+): Promise<MessageIssue[]> {
   const base = getPlan(envelope.data.planId);
   const plan = base && (await options.amender.asOf(base, localDateOf(options.receivedAt, base.timeZone)));
   return checkMessage(envelope, { receivedAt: options.receivedAt, plans: (id) => (plan?.planId === id ? plan : undefined) });

@@ -14,7 +14,8 @@ export interface RateLimiter {
 export function tokenBucket(options: RateLimit & { now?: () => number }): RateLimiter {
   // A rate of 0 (or NaN) would never refill: every source refused for good, with `retry-after: NaN`
   // or `Infinity`. "No limit" is `rateLimiterFor(undefined)`, never a bucket.
-  if (!(options.ratePerSecond > 0 && Number.isFinite(options.ratePerSecond))) throw new RangeError(`ratePerSecond must be a positive number, got ${options.ratePerSecond}`);
+  if (!(options.ratePerSecond > 0 && Number.isFinite(options.ratePerSecond)))
+    throw new RangeError(`ratePerSecond must be a positive number, got ${options.ratePerSecond}`);
   if (!(options.burst >= 1)) throw new RangeError(`burst must be at least 1, got ${options.burst}`);
   const now = options.now ?? Date.now;
   const buckets = new Map<string, { tokens: number; at: number }>();

@@ -9,7 +9,14 @@ export const WebhookSource = z.strictObject({
   orgIds: z.array(z.string().min(1)).min(1),
   /** Active signing secrets (`whsec_` + base64); two during rotation. */
   secrets: z
-    .array(z.string().regex(/^whsec_(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^whsec_(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/, 'secret is whsec_ + padded base64'))
+    .array(
+      z
+        .string()
+        .regex(
+          /^whsec_(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^whsec_(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/,
+          'secret is whsec_ + padded base64',
+        ),
+    )
     .min(1)
     .max(2),
   types: z.array(z.enum(WEBHOOK_TYPES)).min(1),

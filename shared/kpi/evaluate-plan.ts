@@ -144,7 +144,8 @@ export function aggregateKpi(
   figures: readonly KpiFigure[],
   events: readonly SportsEventRecord[],
 ): { value: number | null; byOrg: KpiOrgFigure[] } {
-  const withQuota = (f: { orgId: string; value: number; reportedAt: string }): KpiOrgFigure => (kpi.perOrgTarget === undefined ? f : { ...f, perOrgTarget: kpi.perOrgTarget });
+  const withQuota = (f: { orgId: string; value: number; reportedAt: string }): KpiOrgFigure =>
+    kpi.perOrgTarget === undefined ? f : { ...f, perOrgTarget: kpi.perOrgTarget };
   const agg = kpi.aggregation;
   if (agg.kind === 'count_held_events') {
     const counted = events.filter(
@@ -185,7 +186,14 @@ interface EvaluatedKpi {
   unitShares?: Map<string, number>;
 }
 
-function evaluateTaskKpi(plan: Plan, task: Task, kpi: Kpi, state: PlanState, events: readonly SportsEventRecord[], today: string): EvaluatedKpi {
+function evaluateTaskKpi(
+  plan: Plan,
+  task: Task,
+  kpi: Kpi,
+  state: PlanState,
+  events: readonly SportsEventRecord[],
+  today: string,
+): EvaluatedKpi {
   const base = {
     kpiId: kpi.kpiId,
     taskId: kpi.taskId,
@@ -201,21 +209,51 @@ function evaluateTaskKpi(plan: Plan, task: Task, kpi: Kpi, state: PlanState, eve
   };
   if (kpi.perOrgTarget !== undefined) {
     const figures = new Map(
-      state.figures.filter((f) => f.kpiId === kpi.kpiId && reportsKpi(task, kpi, f.orgId)).map((f) => [f.orgId, { value: f.value, reportedAt: f.reportedAt }]),
+      state.figures
+        .filter((f) => f.kpiId === kpi.kpiId && reportsKpi(task, kpi, f.orgId))
+        .map((f) => [f.orgId, { value: f.value, reportedAt: f.reportedAt }]),
     );
-    const q = evaluateQuotaKpi(plan, { ...kpi, perOrgTarget: kpi.perOrgTarget }, task.dueDate, figures, kpiReportingUnits(task, kpi), today);
+    const q = evaluateQuotaKpi(
+      plan,
+      { ...kpi, perOrgTarget: kpi.perOrgTarget },
+      task.dueDate,
+      figures,
+      kpiReportingUnits(task, kpi),
+      today,
+    );
     const byOrg: KpiOrgFigure[] = sortByOrg(
-      q.units.map((u) => ({ orgId: u.orgId, value: u.value, reportedAt: u.reportedAt, perOrgTarget: u.perOrgTarget, status: u.status, progress: u.progress, expected: u.expected, reasons: u.reasons })),
+      q.units.map((u) => ({
+        orgId: u.orgId,
+        value: u.value,
+        reportedAt: u.reportedAt,
+        perOrgTarget: u.perOrgTarget,
+        status: u.status,
+        progress: u.progress,
+        expected: u.expected,
+        reasons: u.reasons,
+      })),
     );
     return {
-      view: { ...base, value: q.value, progress: q.progress, expected: q.expected, status: q.status, reasons: q.reasons, quota: { perOrgTarget: kpi.perOrgTarget, units: q.units.length, met: q.met }, byOrg },
+      view: {
+        ...base,
+        value: q.value,
+        progress: q.progress,
+        expected: q.expected,
+        status: q.status,
+        reasons: q.reasons,
+        quota: { perOrgTarget: kpi.perOrgTarget, units: q.units.length, met: q.met },
+        byOrg,
+      },
       paceShare: q.paceShare,
       ...(isPaced(kpi) ? { unitShares: new Map(q.units.map((u) => [u.orgId, Math.min(1, Math.max(0, u.paceShare ?? 0))])) } : {}),
     };
   }
   const { value, byOrg } = aggregateKpi(task, kpi, state.figures, events);
   const ev = evaluateKpi(plan, kpi, task.dueDate, value, today);
-  return { view: { ...base, value: ev.value, progress: ev.progress, expected: ev.expected, status: ev.status, reasons: ev.reasons, byOrg }, paceShare: ev.paceShare };
+  return {
+    view: { ...base, value: ev.value, progress: ev.progress, expected: ev.expected, status: ev.status, reasons: ev.reasons, byOrg },
+    paceShare: ev.paceShare,
+  };
 }
 
 /**
@@ -252,7 +290,10 @@ export function evaluatePlan(plan: Plan, state: PlanState, events: readonly Spor
     const completedAt = done ? latest(task.leadOrgIds.map(approvedAt)) : null;
     if (done && lateOn(completedAt)) {
       const on = localDateOf(new Date(completedAt!), plan.timeZone);
-      light.reasons = [...light.reasons, `逾期办结：办结时限${formatChineseDate(task.dueDate)}，${formatChineseDate(on)}办结，逾期${daysBetween(task.dueDate, on)}天`];
+      light.reasons = [
+        ...light.reasons,
+        `逾期办结：办结时限${formatChineseDate(task.dueDate)}，${formatChineseDate(on)}办结，逾期${daysBetween(task.dueDate, on)}天`,
+      ];
     }
     const milestonesDone = completedMilestones(task, units, taskEvents);
     const unitByOrg = new Map(units.map((u) => [u.orgId, u]));
@@ -332,7 +373,9 @@ export function evaluatePlan(plan: Plan, state: PlanState, events: readonly Spor
 
   const scored = [...ranking.values()]
     .map((r) => ({ ...r, name: orgName(r.orgId), kind: findOrg(r.orgId)?.kind ?? 'unknown', score: round((r.green + r.done) / r.items) }))
-    .sort((a, b) => b.score - a.score || a.overdue - b.overdue || b.done - a.done || a.lateDone - b.lateDone || a.orgId.localeCompare(b.orgId));
+    .sort(
+      (a, b) => b.score - a.score || a.overdue - b.overdue || b.done - a.done || a.lateDone - b.lateDone || a.orgId.localeCompare(b.orgId),
+    );
   const ranked: OrgRanking[] = [];
   scored.forEach((r, i) => {
     const prev = ranked[i - 1];

@@ -20,7 +20,17 @@ export function replayReports(reports: Iterable<StoredReport>): PlanState {
       const key = `${m.kpiId}#${r.orgId}`;
       const cur = figures.get(key);
       if (!cur || cur.order < order) {
-        figures.set(key, { order, figure: { kpiId: m.kpiId, orgId: r.orgId, value: m.value, reportedAt: r.reportedAt, sourceId: r.sourceId, webhookId: r.webhookId } });
+        figures.set(key, {
+          order,
+          figure: {
+            kpiId: m.kpiId,
+            orgId: r.orgId,
+            value: m.value,
+            reportedAt: r.reportedAt,
+            sourceId: r.sourceId,
+            webhookId: r.webhookId,
+          },
+        });
       }
     }
     if (r.completedMilestoneIds !== undefined) {
@@ -70,7 +80,13 @@ export function findDrift(stored: PlanState, expected: PlanState): Drift[] {
       if (JSON.stringify(s) !== JSON.stringify(e)) drift.push({ kind, key, stored: s ?? null, expected: e ?? null });
     }
   };
-  compare('figure', stored.figures, expected.figures, (f) => `${f.kpiId}#${f.orgId}`, (f) => ({ value: f.value, webhookId: f.webhookId }));
+  compare(
+    'figure',
+    stored.figures,
+    expected.figures,
+    (f) => `${f.kpiId}#${f.orgId}`,
+    (f) => ({ value: f.value, webhookId: f.webhookId }),
+  );
   compare(
     'unitTask',
     stored.units,

@@ -20,7 +20,10 @@ export const Org = z.object({
   name: z.string().min(1),
   kind: OrgKind,
   /** GB/T 2260 administrative division code for counties. */
-  divisionCode: z.string().regex(/^\d{6}$/).optional(),
+  divisionCode: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   /** Escalation (督办升级) goes here; null only for the bureau itself. */
   supervisorOrgId: OrgId.nullable(),
   channels: z.array(Channel).default([]),

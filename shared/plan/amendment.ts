@@ -14,7 +14,9 @@ import { KpiId, LocalDate, MilestoneId, OrgId, Plan, TaskId, Target } from './sc
 export const ConfirmMilestone = z.strictObject({
   op: z.literal('confirm_milestone'),
   milestoneId: MilestoneId,
-  dueDate: LocalDate.optional().meta({ description: 'The confirmed date, when it differs from the one the plan has; absent: the plan\'s date is confirmed as is.' }),
+  dueDate: LocalDate.optional().meta({
+    description: "The confirmed date, when it differs from the one the plan has; absent: the plan's date is confirmed as is.",
+  }),
 });
 export const SetTarget = z.strictObject({
   op: z.literal('set_target'),
@@ -25,8 +27,8 @@ export const AssignUnits = z
   .strictObject({
     op: z.literal('assign_units'),
     taskId: TaskId,
-    leadOrgIds: z.array(OrgId).min(1).max(20).optional().meta({ description: 'The lead units (牵头单位), replacing the plan\'s.' }),
-    supportOrgIds: z.array(OrgId).max(40).optional().meta({ description: 'The support units (配合单位), replacing the plan\'s.' }),
+    leadOrgIds: z.array(OrgId).min(1).max(20).optional().meta({ description: "The lead units (牵头单位), replacing the plan's." }),
+    supportOrgIds: z.array(OrgId).max(40).optional().meta({ description: "The support units (配合单位), replacing the plan's." }),
   })
   .refine((c) => c.leadOrgIds !== undefined || c.supportOrgIds !== undefined, { message: 'name leadOrgIds or supportOrgIds (or both)' });
 
@@ -35,7 +37,7 @@ export type AmendmentChange = z.infer<typeof AmendmentChange>;
 
 /** `POST /v1/plans/{planId}/amendments`. */
 export const AmendmentRequest = z.strictObject({
-  reason: z.string().trim().min(1).max(500).meta({ description: 'Why the plan changes (调整事由), e.g. the office\'s meeting or notice.' }),
+  reason: z.string().trim().min(1).max(500).meta({ description: "Why the plan changes (调整事由), e.g. the office's meeting or notice." }),
   changes: z.array(AmendmentChange).min(1).max(50),
 });
 export type AmendmentRequest = z.infer<typeof AmendmentRequest>;
@@ -103,7 +105,10 @@ export function checkChanges(plan: Plan, changes: readonly AmendmentChange[]): A
       const m = task?.milestones.find((x) => x.milestoneId === c.milestoneId);
       if (!task || !m) issues.push({ path: at('milestoneId'), message: `plan ${plan.planId} has no milestone ${c.milestoneId}` });
       else if ((c.dueDate ?? m.dueDate) > task.dueDate) {
-        issues.push({ path: at('dueDate'), message: `${c.milestoneId} would be due ${formatChineseDate(c.dueDate ?? m.dueDate)}, after its task ${task.taskId} (${formatChineseDate(task.dueDate)})` });
+        issues.push({
+          path: at('dueDate'),
+          message: `${c.milestoneId} would be due ${formatChineseDate(c.dueDate ?? m.dueDate)}, after its task ${task.taskId} (${formatChineseDate(task.dueDate)})`,
+        });
       } else if (c.dueDate !== undefined && c.dueDate.slice(0, 4) !== String(plan.year)) {
         issues.push({ path: at('dueDate'), message: `${c.dueDate} is not in the plan's year ${plan.year}` });
       }
@@ -120,27 +125,42 @@ export function checkChanges(plan: Plan, changes: readonly AmendmentChange[]): A
       } else {
         const leads = c.leadOrgIds ?? task.leadOrgIds;
         const supports = c.supportOrgIds ?? task.supportOrgIds;
-        for (const [field, list] of [['leadOrgIds', c.leadOrgIds], ['supportOrgIds', c.supportOrgIds]] as const) {
+        for (const [field, list] of [
+          ['leadOrgIds', c.leadOrgIds],
+          ['supportOrgIds', c.supportOrgIds],
+        ] as const) {
           (list ?? []).forEach((orgId, k) => {
             if (!findOrg(orgId)) issues.push({ path: at(`${field}.${k}`), message: `${orgId} is not in the directory of units` });
             else if (list!.indexOf(orgId) !== k) issues.push({ path: at(`${field}.${k}`), message: `${orgId} is named twice` });
           });
         }
         supports.forEach((orgId) => {
-          if (leads.includes(orgId)) issues.push({ path: at('supportOrgIds'), message: `${orgId} cannot be both a lead and a support unit of ${c.taskId}` });
+          if (leads.includes(orgId))
+            issues.push({ path: at('supportOrgIds'), message: `${orgId} cannot be both a lead and a support unit of ${c.taskId}` });
         });
         const units = new Set([...leads, ...supports]);
         for (const kpi of task.kpis) {
           for (const orgId of kpi.reportingOrgIds ?? []) {
-            if (!units.has(orgId)) issues.push({ path: at('supportOrgIds'), message: `${orgId} reports ${kpi.kpiId} and would no longer be a unit of ${c.taskId}` });
+            if (!units.has(orgId))
+              issues.push({
+                path: at('supportOrgIds'),
+                message: `${orgId} reports ${kpi.kpiId} and would no longer be a unit of ${c.taskId}`,
+              });
           }
           if (kpi.aggregation.kind === 'latest_of_org' && !units.has(kpi.aggregation.orgId)) {
-            issues.push({ path: at('supportOrgIds'), message: `${kpi.aggregation.orgId} gives the figure of ${kpi.kpiId} and would no longer be a unit of ${c.taskId}` });
+            issues.push({
+              path: at('supportOrgIds'),
+              message: `${kpi.aggregation.orgId} gives the figure of ${kpi.kpiId} and would no longer be a unit of ${c.taskId}`,
+            });
           }
         }
         for (const m of task.milestones) {
           for (const orgId of m.ownerOrgIds ?? []) {
-            if (!units.has(orgId)) issues.push({ path: at('leadOrgIds'), message: `${orgId} owns ${m.milestoneId} and would no longer be a unit of ${c.taskId}` });
+            if (!units.has(orgId))
+              issues.push({
+                path: at('leadOrgIds'),
+                message: `${orgId} owns ${m.milestoneId} and would no longer be a unit of ${c.taskId}`,
+              });
           }
         }
       }
@@ -150,7 +170,9 @@ export function checkChanges(plan: Plan, changes: readonly AmendmentChange[]): A
   if (issues.length === 0) {
     // Anything else the plan's own rules refuse (one place for them: the Plan schema).
     const parsed = Plan.safeParse(current);
-    if (!parsed.success) for (const i of parsed.error.issues) issues.push({ path: 'changes', message: `the amended plan breaks a rule at ${i.path.join('.')}: ${i.message}` });
+    if (!parsed.success)
+      for (const i of parsed.error.issues)
+        issues.push({ path: 'changes', message: `the amended plan breaks a rule at ${i.path.join('.')}: ${i.message}` });
   }
   return issues;
 }
@@ -162,9 +184,15 @@ export function effectiveOn(amendments: readonly PlanAmendment[], asOf: string):
 
 /** The plan as of `asOf`: the baseline with every amendment effective by then applied; its `version` the last applied. */
 export function amendedAsOf(base: Plan, amendments: readonly PlanAmendment[], asOf: string): Plan {
-  const effective = effectiveOn(amendments.filter((a) => a.planId === base.planId), asOf);
+  const effective = effectiveOn(
+    amendments.filter((a) => a.planId === base.planId),
+    asOf,
+  );
   if (effective.length === 0) return base;
-  const plan = applyChanges(base, effective.flatMap((a) => a.changes));
+  const plan = applyChanges(
+    base,
+    effective.flatMap((a) => a.changes),
+  );
   return { ...plan, version: effective[effective.length - 1]!.version };
 }
 

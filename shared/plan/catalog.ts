@@ -11,7 +11,9 @@ function load(): Map<string, Plan> {
   for (const source of PLAN_SOURCES) {
     const result = Plan.safeParse(source);
     if (!result.success) {
-      throw new PlanDataError(`plan ${source.planId} is invalid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new PlanDataError(
+        `plan ${source.planId} is invalid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     const plan = result.data;
     for (const task of plan.tasks) {

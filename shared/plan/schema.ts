@@ -11,11 +11,13 @@ export const MilestoneId = z.string().regex(/^T\d{2}-M\d{1,2}$/, 'milestoneId is
 export const OrgId = z.string().regex(/^[0-9a-z-]{2,40}$/);
 
 /** A numeric target. `between` (力争 min–max) is met from `min` on; `max` is the upper aim, and exceeding it is not a failure. */
-export const Target = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('>='), value: z.number().nonnegative() }),
-  z.object({ op: z.literal('<='), value: z.number().nonnegative() }),
-  z.object({ op: z.literal('between'), min: z.number().nonnegative(), max: z.number().nonnegative() }),
-]).refine((t) => t.op !== 'between' || t.min <= t.max, { message: 'between needs min ≤ max' });
+export const Target = z
+  .discriminatedUnion('op', [
+    z.object({ op: z.literal('>='), value: z.number().nonnegative() }),
+    z.object({ op: z.literal('<='), value: z.number().nonnegative() }),
+    z.object({ op: z.literal('between'), min: z.number().nonnegative(), max: z.number().nonnegative() }),
+  ])
+  .refine((t) => t.op !== 'between' || t.min <= t.max, { message: 'between needs min ≤ max' });
 export type Target = z.infer<typeof Target>;
 
 /**
@@ -194,30 +196,55 @@ export const Plan = z
     const kpiIds = new Set<string>();
     const milestoneIds = new Set<string>();
     plan.tasks.forEach((task, i) => {
-      if (taskIds.has(task.taskId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'taskId'], message: `duplicate taskId ${task.taskId}` });
+      if (taskIds.has(task.taskId))
+        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'taskId'], message: `duplicate taskId ${task.taskId}` });
       taskIds.add(task.taskId);
-      if (!sectionIds.has(task.sectionId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'sectionId'], message: `unknown section ${task.sectionId}` });
+      if (!sectionIds.has(task.sectionId))
+        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'sectionId'], message: `unknown section ${task.sectionId}` });
       task.kpis.forEach((kpi, j) => {
-        if (kpiIds.has(kpi.kpiId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'kpiId'], message: `duplicate kpiId ${kpi.kpiId}` });
+        if (kpiIds.has(kpi.kpiId))
+          ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'kpiId'], message: `duplicate kpiId ${kpi.kpiId}` });
         kpiIds.add(kpi.kpiId);
-        if (kpi.taskId !== task.taskId) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'taskId'], message: `kpi ${kpi.kpiId} sits under ${task.taskId} but names ${kpi.taskId}` });
+        if (kpi.taskId !== task.taskId)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tasks', i, 'kpis', j, 'taskId'],
+            message: `kpi ${kpi.kpiId} sits under ${task.taskId} but names ${kpi.taskId}`,
+          });
         const units = new Set([...task.leadOrgIds, ...task.supportOrgIds]);
         (kpi.reportingOrgIds ?? []).forEach((orgId, k) => {
-          if (!units.has(orgId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'reportingOrgIds', k], message: `${orgId} is not a unit of ${task.taskId}` });
+          if (!units.has(orgId))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['tasks', i, 'kpis', j, 'reportingOrgIds', k],
+              message: `${orgId} is not a unit of ${task.taskId}`,
+            });
         });
-        if (kpi.baseline && kpi.measure !== 'stock') ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'baseline'], message: 'only a stock KPI has a baseline' });
+        if (kpi.baseline && kpi.measure !== 'stock')
+          ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'baseline'], message: 'only a stock KPI has a baseline' });
         if (kpi.perOrgTarget !== undefined && kpi.aggregation.kind !== 'sum_latest') {
           ctx.addIssue({ code: 'custom', path: ['tasks', i, 'kpis', j, 'perOrgTarget'], message: 'a per-unit quota needs sum_latest' });
         }
       });
       task.milestones.forEach((m, j) => {
-        if (milestoneIds.has(m.milestoneId)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j], message: `duplicate milestoneId ${m.milestoneId}` });
+        if (milestoneIds.has(m.milestoneId))
+          ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j], message: `duplicate milestoneId ${m.milestoneId}` });
         milestoneIds.add(m.milestoneId);
-        if (!m.milestoneId.startsWith(`${task.taskId}-`)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j], message: `milestone ${m.milestoneId} must start with ${task.taskId}-` });
-        if (m.dueDate > task.dueDate) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j, 'dueDate'], message: 'milestone due after its task' });
+        if (!m.milestoneId.startsWith(`${task.taskId}-`))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tasks', i, 'milestones', j],
+            message: `milestone ${m.milestoneId} must start with ${task.taskId}-`,
+          });
+        if (m.dueDate > task.dueDate)
+          ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j, 'dueDate'], message: 'milestone due after its task' });
         (m.ownerOrgIds ?? []).forEach((orgId, k) => {
           if (!task.leadOrgIds.includes(orgId) && !task.supportOrgIds.includes(orgId)) {
-            ctx.addIssue({ code: 'custom', path: ['tasks', i, 'milestones', j, 'ownerOrgIds', k], message: `${orgId} is not a unit of ${task.taskId}` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['tasks', i, 'milestones', j, 'ownerOrgIds', k],
+              message: `${orgId} is not a unit of ${task.taskId}`,
+            });
           }
         });
       });

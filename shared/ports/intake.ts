@@ -2,8 +2,7 @@ import type { EventRegisteredDetail, ProgressSubmittedDetail } from '../../event
 
 /** A validated webhook with its receipt: what the bus will carry. */
 export type AcceptedMessage =
-  | { type: 'progress.submitted'; detail: ProgressSubmittedDetail }
-  | { type: 'event.registered'; detail: EventRegisteredDetail };
+  { type: 'progress.submitted'; detail: ProgressSubmittedDetail } | { type: 'event.registered'; detail: EventRegisteredDetail };
 
 export type AcceptOutcome =
   /** Stored now: it reaches the bus from the table's stream (answer 202). */

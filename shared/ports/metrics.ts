@@ -10,5 +10,10 @@ export interface MetricsRecorder {
    * Adds `value` (default 1) to `name` with its dimensions. `metadata` goes into the EMF line for
    * log searches (high-cardinality values such as a year) and does not make a metric series.
    */
-  count<N extends MetricName>(name: N, dimensions: MetricDimensions<N>, value?: number, metadata?: Readonly<Record<string, string | number>>): void;
+  count<N extends MetricName>(
+    name: N,
+    dimensions: MetricDimensions<N>,
+    value?: number,
+    metadata?: Readonly<Record<string, string | number>>,
+  ): void;
 }

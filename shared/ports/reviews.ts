@@ -16,5 +16,9 @@ export interface ReviewStore {
 
 /** The audit row of a claim (its summary and evidence), read for the office's review list. */
 export interface ClaimReader {
-  claimReport(planId: string, taskId: string, claim: { reportedAt: string; sourceId?: string | undefined; webhookId: string }): Promise<StoredReport | undefined>;
+  claimReport(
+    planId: string,
+    taskId: string,
+    claim: { reportedAt: string; sourceId?: string | undefined; webhookId: string },
+  ): Promise<StoredReport | undefined>;
 }

@@ -24,7 +24,11 @@ export function bulletinPath(planId: string, period: string): string {
  * announced on the first workday of January 2024). From the first workday on, not only on it: a run
  * missed that day (the scheduler down) is made good by the next one that month; the key makes it once.
  */
-export function bulletinReadyCandidate(plan: Pick<Plan, 'planId' | 'title' | 'year' | 'startDate'>, today: string, calendar: WorkdayCalendar): ReminderCandidate | undefined {
+export function bulletinReadyCandidate(
+  plan: Pick<Plan, 'planId' | 'title' | 'year' | 'startDate'>,
+  today: string,
+  calendar: WorkdayCalendar,
+): ReminderCandidate | undefined {
   const monthStart = `${today.slice(0, 7)}-01`;
   if (today < nextWorkday(calendar, monthStart)) return undefined;
   const previous = addDays(monthStart, -1).slice(0, 7);

@@ -1,4 +1,10 @@
-import { isTaskReminderItem, type ReminderDueDetail, type ReminderItem, type ReminderKind, type TaskReminderItem } from '../../events/schemas.js';
+import {
+  isTaskReminderItem,
+  type ReminderDueDetail,
+  type ReminderItem,
+  type ReminderKind,
+  type TaskReminderItem,
+} from '../../events/schemas.js';
 import { findOrg, orgName } from '../org/directory.js';
 import type { Plan } from '../plan/schema.js';
 import { daysBetween, formatChineseDate as cnDate } from '../time/local-date.js';
@@ -7,7 +13,17 @@ import { cnPeriod } from '../time/period.js';
 import { cnPeriods, cnWeekday } from './wording.js';
 
 /** Most urgent first. */
-export const KIND_ORDER: readonly ReminderKind[] = ['escalation', 'blocked', 'returned', 'overdue', 'report_missing', 'due_soon', 'report_due_soon', 'stagnant', 'bulletin_ready'];
+export const KIND_ORDER: readonly ReminderKind[] = [
+  'escalation',
+  'blocked',
+  'returned',
+  'overdue',
+  'report_missing',
+  'due_soon',
+  'report_due_soon',
+  'stagnant',
+  'bulletin_ready',
+];
 
 export const KIND_LABELS: Record<ReminderKind, string> = {
   escalation: '督办升级',

@@ -19,7 +19,8 @@ export const stagnantKey = (taskId: string, orgId: string, lastReportDate: strin
 export const blockedKey = (taskId: string, orgId: string, reportDate: string) => `blocked#${taskId}#${orgId}#${reportDate}`;
 
 /** Once per returned claim (the claim's `reportedAt` in UTC: a claim has one decision). */
-export const returnedKey = (taskId: string, orgId: string, claimReportedAtUtc: string) => `returned#${taskId}#${orgId}#${claimReportedAtUtc}`;
+export const returnedKey = (taskId: string, orgId: string, claimReportedAtUtc: string) =>
+  `returned#${taskId}#${orgId}#${claimReportedAtUtc}`;
 
 /** Once per month: that month's bulletin (通报) is ready (see shared/reminders/bulletin-ready.ts). */
 export const bulletinReadyKey = (period: string, orgId: string) => `bulletin_ready#${period}#${orgId}`;

@@ -12,7 +12,10 @@ export const actionsOf = (r: SelectedReminder) => r.claimKeys.length + (r.escala
  * What does not fit is deferred: left unclaimed, so the next workday run finds it again (one digest
  * per unit per run holds even for a supervisor receiving hundreds of escalations).
  */
-export function packDigest(reminders: readonly SelectedReminder[], maxActions = MAX_TRANSACTION_ACTIONS): { included: SelectedReminder[]; deferred: SelectedReminder[] } {
+export function packDigest(
+  reminders: readonly SelectedReminder[],
+  maxActions = MAX_TRANSACTION_ACTIONS,
+): { included: SelectedReminder[]; deferred: SelectedReminder[] } {
   const sorted = [...reminders].sort((a, b) => compareUrgency(a.item, b.item));
   const included: SelectedReminder[] = [];
   const deferred: SelectedReminder[] = [];

@@ -7,7 +7,17 @@ import type { UnitTaskRecord } from '../ports/state.js';
 import { completedMilestones, isTaskDone, type EventRef, type UnitTaskState } from '../status/light.js';
 import { addDays, daysBetween, localDateOf } from '../time/local-date.js';
 import { CYCLE_DAYS, REPORT_NOTICE_WORKDAYS, RESPONSE_WORKDAYS, STAGNANT_GRACE_DAYS } from './constants.js';
-import { REPORTS_ITEM, blockedKey, dueSoonKey, escalationKey, overdueKey, reportDueSoonKey, reportMissingKey, returnedKey, stagnantKey } from './keys.js';
+import {
+  REPORTS_ITEM,
+  blockedKey,
+  dueSoonKey,
+  escalationKey,
+  overdueKey,
+  reportDueSoonKey,
+  reportMissingKey,
+  returnedKey,
+  stagnantKey,
+} from './keys.js';
 import { reportDueWorkday } from './periods.js';
 import { periodStartDate, periodsOfYear, reportDueDate } from '../time/period.js';
 import { milestoneRecipients, taskRecipients } from './recipients.js';
@@ -51,7 +61,10 @@ export const reportedKey = (period: string, taskId: string, orgId: string) => `$
  */
 export function periodsToRead(plan: Pick<Plan, 'year' | 'tasks'>, today: string): string[] {
   const cycles = [...new Set(plan.tasks.map((t) => t.reporting.cycle))];
-  return cycles.flatMap((c) => periodsOfYear(c, plan.year)).filter((p) => periodStartDate(p) <= today).sort();
+  return cycles
+    .flatMap((c) => periodsOfYear(c, plan.year))
+    .filter((p) => periodStartDate(p) <= today)
+    .sort();
 }
 
 /**
@@ -131,7 +144,10 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
   const thresholds = [...new Set(config.dueSoonDays)].sort((a, b) => a - b);
   const out: ReminderCandidate[] = [];
   /** Per unit: its tasks with a report late enough to escalate. */
-  const lateReports = new Map<string, Array<{ taskId: string; title: string; period: string; due: string; periods: string[]; workdaysOverdue: number }>>();
+  const lateReports = new Map<
+    string,
+    Array<{ taskId: string; title: string; period: string; due: string; periods: string[]; workdaysOverdue: number }>
+  >();
 
   function deadline(task: Task, it: OpenItem, orgId: string): void {
     const base = {
@@ -148,7 +164,14 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
         const keys = pending.map((k) => dueSoonKey(it.id, orgId, k));
         out.push({
           recipientOrgId: orgId,
-          item: { key: keys[0] as string, kind: 'due_soon', ...base, daysLeft: daysBetween(today, it.dueDate), workdaysLeft, actBy: lastWorkdayOnOrBefore(calendar, it.dueDate) },
+          item: {
+            key: keys[0] as string,
+            kind: 'due_soon',
+            ...base,
+            daysLeft: daysBetween(today, it.dueDate),
+            workdaysLeft,
+            actBy: lastWorkdayOnOrBefore(calendar, it.dueDate),
+          },
           claimKeys: keys,
         });
       }
@@ -187,7 +210,16 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
         const key = reportDueSoonKey(task.taskId, orgId, period);
         out.push({
           recipientOrgId: orgId,
-          item: { key, kind: 'report_due_soon', taskId: task.taskId, dueDate: due, title: task.title, period, workdaysLeft: workdaysThrough(calendar, today, due), actBy: due },
+          item: {
+            key,
+            kind: 'report_due_soon',
+            taskId: task.taskId,
+            dueDate: due,
+            title: task.title,
+            period,
+            workdaysLeft: workdaysThrough(calendar, today, due),
+            actBy: due,
+          },
           claimKeys: [key],
         });
       }
@@ -209,7 +241,14 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
     out.push({ recipientOrgId: orgId, item: { key, kind: 'report_missing', ...report }, claimKeys: [key] });
     if (workdaysOverdue >= config.escalateAfterWorkdays) {
       const late = lateReports.get(orgId) ?? [];
-      late.push({ taskId: task.taskId, title: task.title, period: oldest.period, due: oldest.due, periods: report.periods, workdaysOverdue });
+      late.push({
+        taskId: task.taskId,
+        title: task.title,
+        period: oldest.period,
+        due: oldest.due,
+        periods: report.periods,
+        workdaysOverdue,
+      });
       lateReports.set(orgId, late);
     }
   }
@@ -245,8 +284,18 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
 
   /** What a unit (or its supervisor) is asked to answer within the office's response time: stagnant, blocked, returned. */
   const respondBy = addWorkdays(calendar, today, RESPONSE_WORKDAYS - 1);
-  function respond(recipientOrgId: string, task: Task, kind: 'stagnant' | 'blocked' | 'returned', key: string, fields: Partial<ReminderItem>): void {
-    out.push({ recipientOrgId, item: { key, kind, taskId: task.taskId, dueDate: task.dueDate, title: task.title, actBy: respondBy, ...fields }, claimKeys: [key] });
+  function respond(
+    recipientOrgId: string,
+    task: Task,
+    kind: 'stagnant' | 'blocked' | 'returned',
+    key: string,
+    fields: Partial<ReminderItem>,
+  ): void {
+    out.push({
+      recipientOrgId,
+      item: { key, kind, taskId: task.taskId, dueDate: task.dueDate, title: task.title, actBy: respondBy, ...fields },
+      claimKeys: [key],
+    });
   }
 
   function stagnant(task: Task, unit: UnitTaskRecord | undefined): void {
@@ -262,7 +311,11 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
     const supervisor = supervisorOf(unit.orgId);
     if (unit.status !== 'blocked' || !supervisor) return;
     const lastReportDate = localDateOf(new Date(unit.reportedAt), plan.timeZone);
-    respond(supervisor, task, 'blocked', blockedKey(task.taskId, unit.orgId, lastReportDate), { subjectOrgId: unit.orgId, lastReportDate, ...reportOf(unit) });
+    respond(supervisor, task, 'blocked', blockedKey(task.taskId, unit.orgId, lastReportDate), {
+      subjectOrgId: unit.orgId,
+      lastReportDate,
+      ...reportOf(unit),
+    });
   }
 
   function returned(task: Task, unit: UnitTaskRecord): void {

@@ -47,7 +47,11 @@ export function selectNew(
     let escalationUpdate: EscalationUpdate | undefined;
     if (c.escalation) {
       const previous = lookup.lastEscalation.get(escalationStateKey(c.escalation.item, c.escalation.orgId));
-      if (previous !== undefined && previous !== options.today && workdaysBetween(options.calendar, previous, options.today) < options.escalateEveryWorkdays) {
+      if (
+        previous !== undefined &&
+        previous !== options.today &&
+        workdaysBetween(options.calendar, previous, options.today) < options.escalateEveryWorkdays
+      ) {
         escalationsNotDue++;
         continue;
       }

@@ -30,7 +30,7 @@ export function cnPeriods(periods: readonly string[]): string {
   return [...byYear]
     .map(([year, list]) => {
       const parts: string[] = [];
-      for (let i = 0; i < list.length; ) {
+      for (let i = 0; i < list.length;) {
         let j = i;
         const first = indexOf(list[i] as string);
         while (j + 1 < list.length) {

@@ -71,7 +71,10 @@ function targetFigure(kpi: Pick<Kpi, 'target'>): number | null {
  * a flow from 0 at the plan's start; a stock from its declared baseline, never from 0 (850 lottery
  * outlets do not start the year at 0, so 100 on 1 February is not "ahead of pace").
  */
-export function paceStart(plan: Pick<Plan, 'startDate'>, kpi: Pick<Kpi, 'pace' | 'measure' | 'baseline'>): { value: number; date: string } | null {
+export function paceStart(
+  plan: Pick<Plan, 'startDate'>,
+  kpi: Pick<Kpi, 'pace' | 'measure' | 'baseline'>,
+): { value: number; date: string } | null {
   if (kpi.pace !== 'linear') return null;
   if (kpi.measure === 'flow') return { value: 0, date: plan.startDate };
   return kpi.baseline ? { value: kpi.baseline.value, date: kpi.baseline.date ?? plan.startDate } : null;
@@ -99,7 +102,8 @@ export function evaluateKpi(plan: PlanDates, kpi: KpiRule, dueDate: string, valu
   const expected = start && figure !== null ? round(start.value + (figure - start.value) * share) : null;
   let paceShare: number | null = null;
   if (start && value !== null) {
-    if (kpi.measure === 'stock' && figure !== null) paceShare = round(figure > start.value ? (value - start.value) / (figure - start.value) : 1);
+    if (kpi.measure === 'stock' && figure !== null)
+      paceShare = round(figure > start.value ? (value - start.value) / (figure - start.value) : 1);
     else paceShare = progress;
   }
   const done = (status: Light, reasons: string[]): KpiEvaluation => ({ value, progress, expected, paceShare, status, reasons });
@@ -157,22 +161,37 @@ export function evaluateQuotaKpi(
   const unitRule: KpiRule = { ...kpi, target: { op: '>=', value: kpi.perOrgTarget }, baseline: undefined };
   const units = quotaUnits.map((orgId): QuotaUnitEvaluation => {
     const f = figures.get(orgId);
-    return { orgId, reportedAt: f?.reportedAt ?? null, perOrgTarget: kpi.perOrgTarget, ...evaluateKpi(plan, unitRule, dueDate, f?.value ?? null, today) };
+    return {
+      orgId,
+      reportedAt: f?.reportedAt ?? null,
+      perOrgTarget: kpi.perOrgTarget,
+      ...evaluateKpi(plan, unitRule, dueDate, f?.value ?? null, today),
+    };
   });
   const reported = units.filter((u) => u.value !== null);
   const value = reported.length === 0 ? null : round(reported.reduce((s, u) => s + (u.value ?? 0), 0));
-  const mean = (pick: (u: QuotaUnitEvaluation) => number | null) => round(units.reduce((s, u) => s + Math.min(1, pick(u) ?? 0), 0) / Math.max(1, units.length));
+  const mean = (pick: (u: QuotaUnitEvaluation) => number | null) =>
+    round(units.reduce((s, u) => s + Math.min(1, pick(u) ?? 0), 0) / Math.max(1, units.length));
   const city = evaluateKpi(plan, { ...kpi, baseline: undefined }, dueDate, value, today);
   const met = units.filter((u) => u.status === 'done').length;
   const word = quotaUnits.every((o) => findOrg(o)?.kind === 'county') ? '个县（市、区）' : '个单位';
   const tally = `${units.length}${word}中${met}个达到各自任务数（每个${fmt(kpi.perOrgTarget)}${kpi.unit}）`;
-  const names = (light: Light) => units.filter((u) => u.status === light).map((u) => orgName(u.orgId)).join('、');
+  const names = (light: Light) =>
+    units
+      .filter((u) => u.status === light)
+      .map((u) => orgName(u.orgId))
+      .join('、');
   let status: Light;
   const reasons = [tally];
   if (units.length > 0 && met === units.length) status = 'done';
   else if (today > dueDate) {
     status = kpi.stretch ? 'yellow' : 'red';
-    reasons.push(`截至${formatChineseDate(dueDate)}未达到任务数：${units.filter((u) => u.status !== 'done').map((u) => orgName(u.orgId)).join('、')}`);
+    reasons.push(
+      `截至${formatChineseDate(dueDate)}未达到任务数：${units
+        .filter((u) => u.status !== 'done')
+        .map((u) => orgName(u.orgId))
+        .join('、')}`,
+    );
   } else if (units.some((u) => u.status === 'yellow')) {
     status = 'yellow';
     reasons.push(`落后于序时进度：${names('yellow')}`);
@@ -191,7 +210,12 @@ export function evaluateQuotaKpi(
 
 function describeFigure(kpi: Pick<Kpi, 'target' | 'unit'>, value: number | null): string {
   const t = kpi.target;
-  const target = t.op === '>=' ? `目标${fmt(t.value)}${kpi.unit}` : t.op === '<=' ? `目标不超过${fmt(t.value)}${kpi.unit}` : `目标${fmt(t.min)}-${fmt(t.max)}${kpi.unit}`;
+  const target =
+    t.op === '>='
+      ? `目标${fmt(t.value)}${kpi.unit}`
+      : t.op === '<='
+        ? `目标不超过${fmt(t.value)}${kpi.unit}`
+        : `目标${fmt(t.min)}-${fmt(t.max)}${kpi.unit}`;
   return value === null ? `${target}，未报送数据` : `${target}，现有${fmt(value)}${kpi.unit}`;
 }
 

@@ -81,10 +81,16 @@ function returnedReason(u: UnitTaskState, subject: string): string | undefined {
 }
 
 /** True when a held event completes the milestone: one of its categories, held for the task, registered by a unit of the task. */
-export function heldEventCompletes(task: Pick<Task, 'taskId' | 'leadOrgIds' | 'supportOrgIds'>, milestone: Pick<Milestone, 'completedBy'>, events: readonly EventRef[]): boolean {
+export function heldEventCompletes(
+  task: Pick<Task, 'taskId' | 'leadOrgIds' | 'supportOrgIds'>,
+  milestone: Pick<Milestone, 'completedBy'>,
+  events: readonly EventRef[],
+): boolean {
   const rule = milestone.completedBy?.heldEvent;
   if (!rule) return false;
-  return events.some((e) => e.status === 'held' && e.taskIds.includes(task.taskId) && isTaskUnit(task, e.orgId) && rule.categories.includes(e.category));
+  return events.some(
+    (e) => e.status === 'held' && e.taskIds.includes(task.taskId) && isTaskUnit(task, e.orgId) && rule.categories.includes(e.category),
+  );
 }
 
 /**
@@ -111,7 +117,11 @@ export function completedMilestones(
  * it has any; otherwise the mean `percentComplete` its lead units last reported (a unit with no report
  * counts as 0). A stock KPI without a declared baseline is not paced and does not count here.
  */
-export function taskProgress(input: { task: Pick<Task, 'leadOrgIds' | 'kpis'>; kpiProgress: ReadonlyMap<string, number>; units: readonly UnitTaskState[] }): number {
+export function taskProgress(input: {
+  task: Pick<Task, 'leadOrgIds' | 'kpis'>;
+  kpiProgress: ReadonlyMap<string, number>;
+  units: readonly UnitTaskState[];
+}): number {
   const paced = input.task.kpis.filter(isPaced);
   if (paced.length > 0) {
     const sum = paced.reduce((acc, k) => acc + clamp01(input.kpiProgress.get(k.kpiId) ?? 0), 0);
@@ -204,7 +214,11 @@ export function unitLight(input: UnitLightInput): TaskLight {
   if (returned) reasons.push(returned);
   if (progress < expected - plan.status.paceMargin) {
     const what = input.quotaProgress !== undefined ? '本单位任务数完成' : '本单位进度';
-    reasons.push(unit || input.quotaProgress !== undefined ? `${what}${pct(progress)}，落后于序时进度${pct(expected)}` : `本单位尚未报送进度，序时进度${pct(expected)}`);
+    reasons.push(
+      unit || input.quotaProgress !== undefined
+        ? `${what}${pct(progress)}，落后于序时进度${pct(expected)}`
+        : `本单位尚未报送进度，序时进度${pct(expected)}`,
+    );
   }
   reasons.push(...dueSoon(plan, task, open, today));
   return { light: reasons.length > 0 ? 'yellow' : 'green', progress, expected, reasons };
@@ -216,7 +230,9 @@ export function unitLight(input: UnitLightInput): TaskLight {
  */
 function overdueReasons(task: Pick<Task, 'dueDate'>, open: readonly Milestone[], today: string, subject: string): string[] {
   return [
-    ...open.filter((m) => today > m.dueDate && !m.assumption).map((m) => `节点${m.milestoneId}（${m.title}）已逾期（应于${formatChineseDate(m.dueDate)}前完成）`),
+    ...open
+      .filter((m) => today > m.dueDate && !m.assumption)
+      .map((m) => `节点${m.milestoneId}（${m.title}）已逾期（应于${formatChineseDate(m.dueDate)}前完成）`),
     ...(today > task.dueDate ? [`${subject}已逾期（办结时限${formatChineseDate(task.dueDate)}）`] : []),
   ];
 }
@@ -230,7 +246,8 @@ function dueSoon(plan: TaskLightInput['plan'], task: Pick<Task, 'dueDate'>, open
   const out: string[] = [];
   for (const m of open) {
     const left = daysBetween(today, m.dueDate);
-    if (left >= 0 && left <= plan.status.dueSoonDays) out.push(`节点${m.milestoneId}（${m.title}）临近完成时限（${formatChineseDate(m.dueDate)}，还有${left}天）`);
+    if (left >= 0 && left <= plan.status.dueSoonDays)
+      out.push(`节点${m.milestoneId}（${m.title}）临近完成时限（${formatChineseDate(m.dueDate)}，还有${left}天）`);
   }
   const left = daysBetween(today, task.dueDate);
   if (left >= 0 && left <= plan.status.dueSoonDays) out.push(`临近办结时限（${formatChineseDate(task.dueDate)}，还有${left}天）`);

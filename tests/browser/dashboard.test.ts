@@ -4,7 +4,14 @@ import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWebSync } from '../../scripts/build-web.js';
-import type { KpisResponse, OverdueResponse, PlanResponse, RankingsResponse, ReviewsResponse, TaskResponse } from '../../shared/api/responses.js';
+import type {
+  KpisResponse,
+  OverdueResponse,
+  PlanResponse,
+  RankingsResponse,
+  ReviewsResponse,
+  TaskResponse,
+} from '../../shared/api/responses.js';
 import { sampleBody } from '../helpers/webhooks.js';
 import { Api, EVIDENCE, OFFICE_TOKEN, PLAN_ID, TOKEN, progressBody, sendWebhook, stopLocal, tempDataDir } from '../e2e/helpers.js';
 import { startLocal, type LocalProcess } from '../e2e/local-process.js';
@@ -49,26 +56,68 @@ beforeAll(async () => {
   api = new Api(running.url);
 
   // Reports from two counties and an office; the daily snapshots of the week before, for the trend.
-  const send = async (sourceId: string, id: string, body: string) => expect((await sendWebhook(api.url, { sourceId, id, body })).status).toBe(202);
+  const send = async (sourceId: string, id: string, body: string) =>
+    expect((await sendWebhook(api.url, { sourceId, id, body })).status).toBe(202);
   await send('rencheng', 'msg_b_t08', sampleBody('valid/progress-t08-rencheng.json'));
   // T10 reported, but its 5.19 milestone (a date printed in the notice) still open: red.
-  await send('mass-sports', 'msg_b_t10', progressBody({ taskId: 'T10', orgId: 'jn-mass-sports', reportedAt: '2023-06-25T10:00:00+08:00', status: 'in_progress' }));
+  await send(
+    'mass-sports',
+    'msg_b_t10',
+    progressBody({ taskId: 'T10', orgId: 'jn-mass-sports', reportedAt: '2023-06-25T10:00:00+08:00', status: 'in_progress' }),
+  );
   const quota = (orgId: string, v: number) => [
     { kpiId: '8421-primary-schools', value: v },
     { kpiId: '8421-junior-schools', value: Math.min(v, 4) },
   ];
-  await send('rencheng', 'msg_b_t17_rc', progressBody({ taskId: 'T17', orgId: '370811', reportedAt: '2023-06-20T10:00:00+08:00', metrics: quota('370811', 6) }));
-  await send('qufu', 'msg_b_t17_qf', progressBody({ taskId: 'T17', orgId: '370881', reportedAt: '2023-06-21T10:00:00+08:00', status: 'completed', metrics: quota('370881', 8), evidence: EVIDENCE }));
+  await send(
+    'rencheng',
+    'msg_b_t17_rc',
+    progressBody({ taskId: 'T17', orgId: '370811', reportedAt: '2023-06-20T10:00:00+08:00', metrics: quota('370811', 6) }),
+  );
+  await send(
+    'qufu',
+    'msg_b_t17_qf',
+    progressBody({
+      taskId: 'T17',
+      orgId: '370881',
+      reportedAt: '2023-06-21T10:00:00+08:00',
+      status: 'completed',
+      metrics: quota('370881', 8),
+      evidence: EVIDENCE,
+    }),
+  );
   // 群众体育科 claims T06 done (the office approves it below) and reports T07 ahead of the pace: every light occurs.
-  await send('mass-sports', 'msg_b_t06', progressBody({ taskId: 'T06', orgId: 'jn-mass-sports', reportedAt: '2023-06-28T10:00:00+08:00', status: 'completed', evidence: EVIDENCE }));
-  await send('mass-sports', 'msg_b_t07', progressBody({ taskId: 'T07', orgId: 'jn-mass-sports', reportedAt: '2023-06-28T11:00:00+08:00', status: 'in_progress' }).replace('"status":"in_progress"', '"status":"in_progress","percentComplete":70'));
+  await send(
+    'mass-sports',
+    'msg_b_t06',
+    progressBody({
+      taskId: 'T06',
+      orgId: 'jn-mass-sports',
+      reportedAt: '2023-06-28T10:00:00+08:00',
+      status: 'completed',
+      evidence: EVIDENCE,
+    }),
+  );
+  await send(
+    'mass-sports',
+    'msg_b_t07',
+    progressBody({ taskId: 'T07', orgId: 'jn-mass-sports', reportedAt: '2023-06-28T11:00:00+08:00', status: 'in_progress' }).replace(
+      '"status":"in_progress"',
+      '"status":"in_progress","percentComplete":70',
+    ),
+  );
   await api.drain();
   // Issue 15: a claim is done once the office approves it (销号).
   expect((await api.review('T06', { orgId: 'jn-mass-sports', decision: 'approve' })).status).toBe(200);
   for (const day of ['26', '27', '28', '29']) await api.job('aggregate-kpis', { now: `2023-06-${day}T01:00:00+08:00` });
 
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
   page = await context.newPage();
   errors = collectErrors(page);
 }, 180_000);
@@ -115,7 +164,7 @@ describe('the dashboard in headless Chromium', () => {
     expect(html).not.toMatch(/https?:\/\//); // nothing from a CDN
   });
 
-  it('signs in with the token (kept in sessionStorage, not in the URL) and shows 27 items with the API\'s lights', async () => {
+  it("signs in with the token (kept in sessionStorage, not in the URL) and shows 27 items with the API's lights", async () => {
     await page.goto(api.url);
     await page.fill('input[name="token"]', TOKEN);
     await page.click('form button[type="submit"]');
@@ -125,7 +174,9 @@ describe('the dashboard in headless Chromium', () => {
     expect(await page.evaluate(() => localStorage.length + document.cookie.length)).toBe(0);
 
     const plan = await api.get<PlanResponse>(BASE);
-    const rows = await page.$$eval('[data-task-id][data-status]', (els) => els.map((e) => [e.getAttribute('data-task-id'), e.getAttribute('data-status')] as [string, string]));
+    const rows = await page.$$eval('[data-task-id][data-status]', (els) =>
+      els.map((e) => [e.getAttribute('data-task-id'), e.getAttribute('data-status')] as [string, string]),
+    );
     expect(rows).toHaveLength(27);
     expect(new Map(rows)).toEqual(new Map(plan.tasks.map((t) => [t.taskId, t.status])));
     // Every light occurs in this data set, so the comparison is not trivially all one colour.
@@ -141,13 +192,15 @@ describe('the dashboard in headless Chromium', () => {
     await page.click('.count-red');
     // The hash changes at once; the rows only when the view has re-rendered: wait for the rows themselves.
     const redCount = plan.tasks.filter((t) => t.status === 'red').length;
-    await page.waitForFunction(
-      (n) => {
-        const rows = [...document.querySelectorAll('[data-task-id][data-status]')];
-        return location.hash.includes('light=red') && !document.querySelector('main[aria-busy]') && rows.length === n && rows.every((r) => r.getAttribute('data-status') === 'red');
-      },
-      redCount,
-    );
+    await page.waitForFunction((n) => {
+      const rows = [...document.querySelectorAll('[data-task-id][data-status]')];
+      return (
+        location.hash.includes('light=red') &&
+        !document.querySelector('main[aria-busy]') &&
+        rows.length === n &&
+        rows.every((r) => r.getAttribute('data-status') === 'red')
+      );
+    }, redCount);
     const red = await page.$$eval('[data-task-id][data-status]', (els) => els.map((e) => e.getAttribute('data-status')));
     expect(red).toEqual(plan.tasks.filter((t) => t.status === 'red').map(() => 'red'));
   });
@@ -172,10 +225,14 @@ describe('the dashboard in headless Chromium', () => {
     await open('#/overdue', 'overdue');
     const overdue = await api.get<OverdueResponse>(`${BASE}/overdue`);
     expect(overdue.items.length).toBeGreaterThan(0);
-    const rows = await page.$$eval('table.overdue tbody tr', (els) => els.map((e) => [e.getAttribute('data-task-id'), e.getAttribute('data-milestone-id'), e.querySelector('td:last-child')?.textContent]));
+    const rows = await page.$$eval('table.overdue tbody tr', (els) =>
+      els.map((e) => [e.getAttribute('data-task-id'), e.getAttribute('data-milestone-id'), e.querySelector('td:last-child')?.textContent]),
+    );
     expect(rows).toEqual(overdue.items.map((o) => [o.taskId, o.milestoneId ?? null, String(o.workdaysOverdue)]));
     // Due soon: what a week from now would be overdue and today is not (T18-M1 is due today, 2023-06-30).
-    const soon = await page.$$eval('table.due-soon tbody tr', (els) => els.map((e) => e.getAttribute('data-milestone-id') ?? e.getAttribute('data-task-id')));
+    const soon = await page.$$eval('table.due-soon tbody tr', (els) =>
+      els.map((e) => e.getAttribute('data-milestone-id') ?? e.getAttribute('data-task-id')),
+    );
     expect(soon).toContain('T18-M1');
     await shot('overdue');
   });
@@ -183,14 +240,16 @@ describe('the dashboard in headless Chromium', () => {
   it('ranks the units and draws the trend of the daily snapshots', async () => {
     await open('#/ranking', 'ranking');
     const rankings = await api.get<RankingsResponse>(`${BASE}/rankings`);
-    const rows = await page.$$eval('table.ranking tbody tr', (els) => els.map((e) => [e.getAttribute('data-org-id'), e.querySelector('td')?.textContent]));
+    const rows = await page.$$eval('table.ranking tbody tr', (els) =>
+      els.map((e) => [e.getAttribute('data-org-id'), e.querySelector('td')?.textContent]),
+    );
     expect(rows).toEqual(rankings.orgs.map((o) => [o.orgId, String(o.rank)]));
     expect(await page.$$eval('.chart-trend svg path', (els) => els.length)).toBeGreaterThan(4);
     expect(await page.textContent('.chart-trend svg')).toContain('06-29');
     await shot('ranking');
   });
 
-  it('shows one item: the notice text, milestones, KPIs, and each unit\'s latest report with its evidence', async () => {
+  it("shows one item: the notice text, milestones, KPIs, and each unit's latest report with its evidence", async () => {
     await page.click('nav a[data-view="overview"]');
     await page.waitForFunction(() => document.body.dataset.view === 'overview' && !document.querySelector('main[aria-busy]'));
     await page.click('[data-task-id="T08"] a');
@@ -199,7 +258,9 @@ describe('the dashboard in headless Chromium', () => {
     expect(await page.textContent('.notice-text')).toBe(task.text);
     expect(await page.getAttribute('.task-head', 'data-status')).toBe(task.status);
     expect(await page.$$eval('table.milestones tbody tr', (els) => els.length)).toBe(task.milestones.length);
-    expect(await page.$$eval('.kpi-grid [data-kpi-id]', (els) => els.map((e) => e.getAttribute('data-kpi-id')))).toEqual(task.kpis.map((k) => k.kpiId));
+    expect(await page.$$eval('.kpi-grid [data-kpi-id]', (els) => els.map((e) => e.getAttribute('data-kpi-id')))).toEqual(
+      task.kpis.map((k) => k.kpiId),
+    );
     const rencheng = page.locator('table.units tr[data-org-id="370811"]');
     expect(await rencheng.textContent()).toContain('任城区体育总会完成换届筹备');
     const link = rencheng.locator('.evidence a');
@@ -208,7 +269,7 @@ describe('the dashboard in headless Chromium', () => {
     await shot('task-T08');
   });
 
-  it('downloads the month\'s bulletin through the page; the xlsx reads back with the ranking the API answers', async () => {
+  it("downloads the month's bulletin through the page; the xlsx reads back with the ranking the API answers", async () => {
     await open('#/overview', 'overview');
     expect(await page.inputValue('select[name="period"]')).toBe('2023-06');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-format="xlsx"]')]);
@@ -219,7 +280,9 @@ describe('the dashboard in headless Chromium', () => {
     const sheet: unknown[][] = [];
     wb.getWorksheet('排名')!.eachRow((row) => sheet.push((row.values as unknown[]).slice(1)));
     const rankings = await api.get<RankingsResponse>(`${BASE}/rankings`);
-    expect(sheet.slice(1)).toEqual(rankings.orgs.map((o) => [o.rank, o.name, o.score, o.items, o.green, o.yellow, o.red, o.done, o.overdue]));
+    expect(sheet.slice(1)).toEqual(
+      rankings.orgs.map((o) => [o.rank, o.name, o.score, o.items, o.green, o.yellow, o.red, o.done, o.overdue]),
+    );
     const overdue = await api.get<OverdueResponse>(`${BASE}/overdue`);
     // The printed bulletin leaves out milestones whose date is assumed (flagged dateAssumed by the API).
     expect(wb.getWorksheet('逾期事项')!.actualRowCount - 1).toBe(overdue.items.filter((o) => !o.dateAssumed).length);
@@ -229,7 +292,9 @@ describe('the dashboard in headless Chromium', () => {
     const pending = await api.get<ReviewsResponse>(`${BASE}/reviews?state=pending`);
     expect(pending.items.map((i) => `${i.taskId}:${i.orgId}`)).toContain('T17:370881');
     await open('#/reviews', 'reviews');
-    const rows = await page.$$eval('table.reviews tbody tr', (els) => els.map((e) => `${e.getAttribute('data-task-id')}:${e.getAttribute('data-org-id')}`));
+    const rows = await page.$$eval('table.reviews tbody tr', (els) =>
+      els.map((e) => `${e.getAttribute('data-task-id')}:${e.getAttribute('data-org-id')}`),
+    );
     expect(rows).toEqual(pending.items.map((i) => `${i.taskId}:${i.orgId}`));
     const claim = page.locator('tr[data-task-id="T17"][data-org-id="370881"]');
     expect(await claim.locator('a.evidence').count()).toBeGreaterThan(0);
@@ -244,11 +309,15 @@ describe('the dashboard in headless Chromium', () => {
     const noted = errors.splice(before);
     expect(noted).toEqual([expect.stringMatching(/403/)]);
     expect(await page.textContent('.review-status')).toContain('没有督查室权限');
-    expect((await api.get<ReviewsResponse>(`${BASE}/reviews?state=pending`)).items.some((i) => i.taskId === 'T17' && i.orgId === '370881')).toBe(true);
+    expect(
+      (await api.get<ReviewsResponse>(`${BASE}/reviews?state=pending`)).items.some((i) => i.taskId === 'T17' && i.orgId === '370881'),
+    ).toBe(true);
 
     // Returning without a comment is refused on the page, before any request.
     await claim.locator('button.return').click();
-    await page.waitForFunction(() => (document.querySelector('.review-status') as { textContent: string } | null)?.textContent?.includes('退回须填写意见'));
+    await page.waitForFunction(() =>
+      (document.querySelector('.review-status') as { textContent: string } | null)?.textContent?.includes('退回须填写意见'),
+    );
 
     // Signed in as the office: 销号 removes the row, and the claim is approved in the API.
     await page.evaluate((t) => sessionStorage.setItem('supervision.token', t), OFFICE_TOKEN);
@@ -263,7 +332,13 @@ describe('the dashboard in headless Chromium', () => {
   });
 
   it('reads on a phone: the overview as cards, no horizontal scrolling', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     // Signed in before the page's first script runs, as after the sign-in form.
     await phone.addInitScript((t) => sessionStorage.setItem('supervision.token', t), TOKEN);
     const p = await phone.newPage();

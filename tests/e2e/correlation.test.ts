@@ -47,14 +47,24 @@ function logLines(): Line[] {
 
 describe('one report followed by one search', () => {
   it('the webhook, the consumer and the delivery all log it with its keys', async () => {
-    const body = progressBody({ taskId: 'T08', orgId: '370881', reportedAt: '2023-06-28T16:00:00+08:00', period: '2023-06', status: 'blocked', summary: '体育社团登记需民政部门协调' });
+    const body = progressBody({
+      taskId: 'T08',
+      orgId: '370881',
+      reportedAt: '2023-06-28T16:00:00+08:00',
+      period: '2023-06',
+      status: 'blocked',
+      summary: '体育社团登记需民政部门协调',
+    });
     expect((await sendWebhook(api.url, { sourceId: 'qufu', id: WEBHOOK_ID, body })).status).toBe(202);
     await api.drain();
     await api.job('send-reminders', { now: '2023-07-03T09:00:00+08:00' });
     await api.drain();
 
     // grep WEBHOOK_ID: lines of the three functions.
-    const raw = running!.output().stdout.split('\n').filter((l) => l.includes(WEBHOOK_ID));
+    const raw = running!
+      .output()
+      .stdout.split('\n')
+      .filter((l) => l.includes(WEBHOOK_ID));
     const found = raw.map((l) => JSON.parse(l) as Line);
     expect(new Set(found.map((l) => l.service))).toEqual(new Set(['ingest-webhook', 'apply-progress', 'deliver-notification']));
 
@@ -69,7 +79,9 @@ describe('one report followed by one search', () => {
 
     // The delivery: the bureau's digest names the report it answers on every line about it, and
     // its blocked item names the report's source, task and unit.
-    const delivery = lines.filter((l) => l.service === 'deliver-notification' && Array.isArray(l.webhookIds) && l.webhookIds.includes(WEBHOOK_ID));
+    const delivery = lines.filter(
+      (l) => l.service === 'deliver-notification' && Array.isArray(l.webhookIds) && l.webhookIds.includes(WEBHOOK_ID),
+    );
     expect(delivery.map((l) => l.message)).toContain('digest delivered');
     for (const l of delivery) {
       expect(l).toMatchObject({ planId: KEYS.planId, orgId: 'jn-sports-bureau' });
@@ -77,6 +89,13 @@ describe('one report followed by one search', () => {
       expect(l.digestId).toEqual(expect.any(String));
     }
     const item = delivery.find((l) => l.message === 'digest item' && l.webhookId === WEBHOOK_ID);
-    expect(item).toMatchObject({ level: 'DEBUG', kind: 'blocked', sourceId: 'qufu', taskId: 'T08', subjectOrgId: '370881', planId: KEYS.planId });
+    expect(item).toMatchObject({
+      level: 'DEBUG',
+      kind: 'blocked',
+      sourceId: 'qufu',
+      taskId: 'T08',
+      subjectOrgId: '370881',
+      planId: KEYS.planId,
+    });
   }, 120_000);
 });

@@ -103,7 +103,14 @@ export function progressBody(input: ProgressInput): string {
   });
 }
 
-export function eventBody(input: { eventId: string; orgId: string; status: 'planned' | 'held' | 'cancelled'; taskIds: string[]; timestamp: string; category?: string }): string {
+export function eventBody(input: {
+  eventId: string;
+  orgId: string;
+  status: 'planned' | 'held' | 'cancelled';
+  taskIds: string[];
+  timestamp: string;
+  category?: string;
+}): string {
   return JSON.stringify({
     type: 'event.registered',
     timestamp: input.timestamp,
@@ -224,7 +231,11 @@ export class Api {
    * The office's decision on a unit's completion claim (`POST …/tasks/{taskId}/reviews`) with the
    * office token; the answer as it comes (status and body).
    */
-  async review<T = Record<string, unknown>>(taskId: string, body: { orgId: string; decision: 'approve' | 'return'; comment?: string }, token = OFFICE_TOKEN): Promise<{ status: number; body: T }> {
+  async review<T = Record<string, unknown>>(
+    taskId: string,
+    body: { orgId: string; decision: 'approve' | 'return'; comment?: string },
+    token = OFFICE_TOKEN,
+  ): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.url}/v1/plans/${PLAN_ID}/tasks/${taskId}/reviews`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -239,7 +250,9 @@ export class Api {
     let cursor: string | null = null;
     do {
       const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-      const page: { reports: { items: StoredReportView[]; nextCursor: string | null } } = await this.get(`/v1/plans/${PLAN_ID}/tasks/${taskId}?limit=100${q}`);
+      const page: { reports: { items: StoredReportView[]; nextCursor: string | null } } = await this.get(
+        `/v1/plans/${PLAN_ID}/tasks/${taskId}?limit=100${q}`,
+      );
       out.push(...page.reports.items);
       cursor = page.reports.nextCursor;
     } while (cursor);
@@ -313,7 +326,14 @@ export function plannedReports(n: number, random: () => number, prefix: string):
     const reportedAt = random() < 0.5 ? isoWithOffset(utc, 8) : isoWithOffset(utc, 0);
     const value = Math.floor(random() * 1000);
     const id = `${prefix}_${i}`;
-    out.push({ id, sourceId: r.sourceId, orgId: r.orgId, reportedAt, value, body: progressBody({ orgId: r.orgId, reportedAt, metrics: [{ kpiId: 'sports-clubs', value }] }) });
+    out.push({
+      id,
+      sourceId: r.sourceId,
+      orgId: r.orgId,
+      reportedAt,
+      value,
+      body: progressBody({ orgId: r.orgId, reportedAt, metrics: [{ kpiId: 'sports-clubs', value }] }),
+    });
   }
   return out;
 }
@@ -324,7 +344,8 @@ function isoWithOffset(utcMs: number, offsetHours: number): string {
 }
 
 /** The last-writer-wins order of a report, as the consumers compare it (shared/kpi/order.ts). */
-export const reportOrder = (r: { reportedAt: string; sourceId: string; id?: string; webhookId?: string }) => messageOrder(r.reportedAt, r.sourceId, r.id ?? r.webhookId ?? '');
+export const reportOrder = (r: { reportedAt: string; sourceId: string; id?: string; webhookId?: string }) =>
+  messageOrder(r.reportedAt, r.sourceId, r.id ?? r.webhookId ?? '');
 
 /** Per unit, the value of its latest report by (reportedAt, webhookId). */
 export function expectedFigures(reports: readonly PlannedReport[]): Map<string, number> {

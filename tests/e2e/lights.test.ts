@@ -50,10 +50,20 @@ const sourceOf = new Map<string, { sourceId: string; secret: string }>();
 beforeAll(async () => {
   dataDir = await tempDataDir('lights');
   const committed = localSources();
-  const sources = [...committed].map(([sourceId, s]) => ({ sourceId, orgIds: s.orgIds, secrets: s.secrets, types: ['progress.submitted', 'event.registered'] }));
+  const sources = [...committed].map(([sourceId, s]) => ({
+    sourceId,
+    orgIds: s.orgIds,
+    secrets: s.secrets,
+    types: ['progress.submitted', 'event.registered'],
+  }));
   for (const s of sources) for (const orgId of s.orgIds) sourceOf.set(orgId, { sourceId: s.sourceId, secret: s.secrets[0]! });
   for (const county of COUNTY_IDS.filter((c) => !sourceOf.has(c))) {
-    const source = { sourceId: `county-${county}`, orgIds: [county], secrets: [`whsec_${randomBytes(24).toString('base64')}`], types: ['progress.submitted'] };
+    const source = {
+      sourceId: `county-${county}`,
+      orgIds: [county],
+      secrets: [`whsec_${randomBytes(24).toString('base64')}`],
+      types: ['progress.submitted'],
+    };
     sources.push(source);
     sourceOf.set(county, { sourceId: source.sourceId, secret: source.secrets[0]! });
   }
@@ -71,7 +81,13 @@ afterAll(async () => {
 /** A county's T17 report of its 8421 primary schools for June. */
 async function reportSchools(county: string, value: number): Promise<void> {
   const { sourceId, secret } = sourceOf.get(county)!;
-  const body = progressBody({ taskId: 'T17', orgId: county, reportedAt: '2023-06-25T10:00:00+08:00', period: '2023-06', metrics: [{ kpiId: '8421-primary-schools', value }] });
+  const body = progressBody({
+    taskId: 'T17',
+    orgId: county,
+    reportedAt: '2023-06-25T10:00:00+08:00',
+    period: '2023-06',
+    metrics: [{ kpiId: '8421-primary-schools', value }],
+  });
   const res = await sendWebhook(api.url, { sourceId, secret, id: `msg_8421_${county}_${value}`, body });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
 }

@@ -76,7 +76,9 @@ export async function startLocal(options: { dataDir: string; env?: Record<string
 
 function isRuntimeProcess(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith('local/main.ts'));
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .some((arg) => arg.endsWith('local/main.ts'));
   } catch {
     return false;
   }

@@ -1,7 +1,18 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleBody } from '../helpers/webhooks.js';
-import { Api, PLAN_ID, TOKEN, eventBody, localSources, progressBody, sendWebhook, signedHeaders, stopLocal, tempDataDir } from './helpers.js';
+import {
+  Api,
+  PLAN_ID,
+  TOKEN,
+  eventBody,
+  localSources,
+  progressBody,
+  sendWebhook,
+  signedHeaders,
+  stopLocal,
+  tempDataDir,
+} from './helpers.js';
 import { startLocal, type LocalProcess } from './local-process.js';
 
 /**
@@ -59,10 +70,23 @@ describe('the pipeline through the local runtime', () => {
   }, 60_000);
 
   it('refuses an unsigned or wrongly signed report over HTTP without a hint, and stores nothing', async () => {
-    const body = progressBody({ orgId: '370811', reportedAt: '2023-06-28T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 999 }] });
-    const wrong = await sendWebhook(api.url, { sourceId: 'rencheng', secret: localSources().get('qufu')!.secrets[0]!, id: 'msg_pipe_forged', body });
+    const body = progressBody({
+      orgId: '370811',
+      reportedAt: '2023-06-28T10:00:00+08:00',
+      metrics: [{ kpiId: 'sports-clubs', value: 999 }],
+    });
+    const wrong = await sendWebhook(api.url, {
+      sourceId: 'rencheng',
+      secret: localSources().get('qufu')!.secrets[0]!,
+      id: 'msg_pipe_forged',
+      body,
+    });
     expect(wrong.status).toBe(401);
-    const unsigned = await fetch(`${api.url}/v1/webhooks/rencheng`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const unsigned = await fetch(`${api.url}/v1/webhooks/rencheng`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(unsigned.status).toBe(401);
     expect(await unsigned.json()).toEqual(wrong.body);
     await api.drain();
@@ -72,9 +96,27 @@ describe('the pipeline through the local runtime', () => {
 
   it('counts a held marathon toward marathon-held once; the latest registration of an event wins', async () => {
     expect((await api.kpi('marathon-held')).value).toBe(0);
-    const planned = eventBody({ eventId: 'jn-marathon-2023', orgId: 'jn-mass-sports', status: 'planned', taskIds: ['T13'], timestamp: '2023-06-01T09:00:00+08:00' });
-    const held = eventBody({ eventId: 'jn-marathon-2023', orgId: 'jn-mass-sports', status: 'held', taskIds: ['T13'], timestamp: '2023-07-01T09:00:00+08:00' });
-    const lateOld = eventBody({ eventId: 'jn-marathon-2023', orgId: 'jn-mass-sports', status: 'cancelled', taskIds: ['T13'], timestamp: '2023-05-01T09:00:00+08:00' });
+    const planned = eventBody({
+      eventId: 'jn-marathon-2023',
+      orgId: 'jn-mass-sports',
+      status: 'planned',
+      taskIds: ['T13'],
+      timestamp: '2023-06-01T09:00:00+08:00',
+    });
+    const held = eventBody({
+      eventId: 'jn-marathon-2023',
+      orgId: 'jn-mass-sports',
+      status: 'held',
+      taskIds: ['T13'],
+      timestamp: '2023-07-01T09:00:00+08:00',
+    });
+    const lateOld = eventBody({
+      eventId: 'jn-marathon-2023',
+      orgId: 'jn-mass-sports',
+      status: 'cancelled',
+      taskIds: ['T13'],
+      timestamp: '2023-05-01T09:00:00+08:00',
+    });
     expect((await sendWebhook(api.url, { sourceId: 'mass-sports', id: 'msg_evt_1', body: planned })).status).toBe(202);
     await api.drain();
     expect((await api.kpi('marathon-held')).value).toBe(0);
@@ -86,7 +128,9 @@ describe('the pipeline through the local runtime', () => {
     const marathon = await api.kpi('marathon-held');
     expect(marathon.value).toBe(1);
     expect(marathon.byOrg).toEqual([expect.objectContaining({ orgId: 'jn-mass-sports', value: 1 })]);
-    const events = await api.get<{ items: Array<{ eventId: string; status: string; webhookId: string }> }>(`/v1/plans/${PLAN_ID}/events?taskId=T13`);
+    const events = await api.get<{ items: Array<{ eventId: string; status: string; webhookId: string }> }>(
+      `/v1/plans/${PLAN_ID}/events?taskId=T13`,
+    );
     expect(events.items).toEqual([expect.objectContaining({ eventId: 'jn-marathon-2023', status: 'held', webhookId: 'msg_evt_2' })]);
   }, 60_000);
 
@@ -95,7 +139,11 @@ describe('the pipeline through the local runtime', () => {
     const summary = await api.job<{ runs: Array<{ planId: string; date: string; mode: string }> }>('aggregate-kpis', { now });
     expect(summary.runs).toEqual([expect.objectContaining({ planId: PLAN_ID, date: '2023-07-03', mode: 'snapshot' })]);
 
-    type Snapshots = { from: string; to: string; items: Array<{ date: string; createdAt: string; kpis: Array<{ kpiId: string; value: number | null }> }> };
+    type Snapshots = {
+      from: string;
+      to: string;
+      items: Array<{ date: string; createdAt: string; kpis: Array<{ kpiId: string; value: number | null }> }>;
+    };
     const range = `/v1/plans/${PLAN_ID}/snapshots?from=2023-07-01&to=2023-07-05`;
     const first = await api.get<Snapshots>(range);
     expect(first.items.map((s) => s.date)).toEqual(['2023-07-03']);
@@ -105,7 +153,11 @@ describe('the pipeline through the local runtime', () => {
     expect(first.items[0]?.createdAt).toBe(new Date(now).toISOString());
 
     // A newer report, then the same day again: still one snapshot for the day, with the new figure.
-    const newer = progressBody({ orgId: '370811', reportedAt: '2023-07-02T18:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 60 }] });
+    const newer = progressBody({
+      orgId: '370811',
+      reportedAt: '2023-07-02T18:00:00+08:00',
+      metrics: [{ kpiId: 'sports-clubs', value: 60 }],
+    });
     expect((await sendWebhook(api.url, { sourceId: 'rencheng', id: 'msg_pipe_2', body: newer })).status).toBe(202);
     await api.drain();
     await api.job('aggregate-kpis', { now: '2023-07-03T08:30:00+08:00' });

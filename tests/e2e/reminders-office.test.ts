@@ -118,9 +118,15 @@ describe('nobody reports (issue 14 points 1, 9, 10, 11, 13)', () => {
     const bureau = digestOf(sent, 'jn-sports-bureau');
     // 07-03 is July's first workday: besides the escalations, June's bulletin (通报) is ready (issue 16).
     expect(bureau.items.filter((i) => i.kind !== 'escalation')).toEqual([{ kind: 'bulletin_ready', period: '2023-06' }]);
-    expect(bureau.text).toMatch(/\d+\. 【通报】2023年6月《济宁市体育局2023年工作要点》落实情况通报已生成，可在督查督办看板“总览”页下载（Excel、CSV、网页版）。请于2023年7月5日前审核印发。$/);
-    expect(bureau.text).toMatch(/【督办升级】任城区进度逾期未报送：T08 健全完善各级体育组织网络（2023年1月至6月）；T10 [^；]+；T17 [^。]+。最早一期应于2023年1月28日前报送，已逾期\d+个工作日。请济宁市体育局督促其于2023年7月\d+日前补报。/);
-    expect(bureau.text).toContain('【督办升级】T10 继续开展太极拳推广普及工作／节点 T10-M1“5.19全国太极拳大联动展示活动”：群众体育科未按期办结，2023年5月19日到期，已逾期');
+    expect(bureau.text).toMatch(
+      /\d+\. 【通报】2023年6月《济宁市体育局2023年工作要点》落实情况通报已生成，可在督查督办看板“总览”页下载（Excel、CSV、网页版）。请于2023年7月5日前审核印发。$/,
+    );
+    expect(bureau.text).toMatch(
+      /【督办升级】任城区进度逾期未报送：T08 健全完善各级体育组织网络（2023年1月至6月）；T10 [^；]+；T17 [^。]+。最早一期应于2023年1月28日前报送，已逾期\d+个工作日。请济宁市体育局督促其于2023年7月\d+日前补报。/,
+    );
+    expect(bureau.text).toContain(
+      '【督办升级】T10 继续开展太极拳推广普及工作／节点 T10-M1“5.19全国太极拳大联动展示活动”：群众体育科未按期办结，2023年5月19日到期，已逾期',
+    );
     expect(bureau.text).not.toContain('另有');
     expectOfficeWording(sent, '2023-07-03');
   }, 60_000);
@@ -129,7 +135,9 @@ describe('nobody reports (issue 14 points 1, 9, 10, 11, 13)', () => {
     const sent = await silent.remind('2023-12-29');
     const lead = digestOf(sent, 'jn-mass-sports');
     expect(lead.items).toContainEqual({ kind: 'due_soon', taskId: 'T08', dueDate: '2023-12-31' });
-    expect(lead.text).toContain('T08 健全完善各级体育组织网络：将于2023年12月31日（星期日，非工作日）到期，今天是到期前最后一个工作日。请于2023年12月29日前办结并报送。');
+    expect(lead.text).toContain(
+      'T08 健全完善各级体育组织网络：将于2023年12月31日（星期日，非工作日）到期，今天是到期前最后一个工作日。请于2023年12月29日前办结并报送。',
+    );
     expect(kindsOf(digestOf(sent, '370811'), 'due_soon')).toEqual(['T08', 'T10', 'T17']);
     expectOfficeWording(sent, '2023-12-29');
   }, 60_000);
@@ -146,8 +154,21 @@ describe('a few counties report (issue 14 points 5, 9, 10, 13)', () => {
         metrics: [{ kpiId: 'sports-associations', value: 10 + Number(month) }],
       });
     }
-    await reporting.report('rencheng', 'msg_rc_t17_06', { taskId: 'T17', orgId: '370811', reportedAt: '2023-06-21T10:00:00+08:00', period: '2023-06', metrics: [{ kpiId: '8421-primary-schools', value: 8 }] });
-    await reporting.report('qufu', 'msg_qf_t08_06', { taskId: 'T08', orgId: '370881', reportedAt: '2023-06-28T16:00:00+08:00', period: '2023-06', status: 'blocked', summary: '体育社团登记需民政部门协调' });
+    await reporting.report('rencheng', 'msg_rc_t17_06', {
+      taskId: 'T17',
+      orgId: '370811',
+      reportedAt: '2023-06-21T10:00:00+08:00',
+      period: '2023-06',
+      metrics: [{ kpiId: '8421-primary-schools', value: 8 }],
+    });
+    await reporting.report('qufu', 'msg_qf_t08_06', {
+      taskId: 'T08',
+      orgId: '370881',
+      reportedAt: '2023-06-28T16:00:00+08:00',
+      period: '2023-06',
+      status: 'blocked',
+      summary: '体育社团登记需民政部门协调',
+    });
     await reporting.api.drain();
   }, 60_000);
 
@@ -160,17 +181,34 @@ describe('a few counties report (issue 14 points 5, 9, 10, 13)', () => {
     expect(qufu.text).toContain('T08 健全完善各级体育组织网络：2023年1月至5月进度未报送');
     const bureau = digestOf(sent, 'jn-sports-bureau');
     expect(bureau.items).toContainEqual({ kind: 'blocked', taskId: 'T08', dueDate: '2023-12-31' });
-    expect(bureau.text).toContain('【协调】T08 健全完善各级体育组织网络：曲阜市于2023年6月28日报告工作受阻。请济宁市体育局于2023年7月5日前协调解决，并督促其报送进度。');
+    expect(bureau.text).toContain(
+      '【协调】T08 健全完善各级体育组织网络：曲阜市于2023年6月28日报告工作受阻。请济宁市体育局于2023年7月5日前协调解决，并督促其报送进度。',
+    );
     expectOfficeWording(sent, '2023-07-03');
   }, 60_000);
 
   it('2023-12-29: 任城区 reported T08 and T17 through December: only T10 is chased, and the deadlines come', async () => {
     for (const month of ['07', '08', '09', '10', '11', '12']) {
-      await reporting.report('rencheng', `msg_rc_t08_${month}`, { taskId: 'T08', orgId: '370811', reportedAt: `2023-${month}-20T10:00:00+08:00`, period: `2023-${month}` });
-      await reporting.report('rencheng', `msg_rc_t17_${month}`, { taskId: 'T17', orgId: '370811', reportedAt: `2023-${month}-21T10:00:00+08:00`, period: `2023-${month}` });
+      await reporting.report('rencheng', `msg_rc_t08_${month}`, {
+        taskId: 'T08',
+        orgId: '370811',
+        reportedAt: `2023-${month}-20T10:00:00+08:00`,
+        period: `2023-${month}`,
+      });
+      await reporting.report('rencheng', `msg_rc_t17_${month}`, {
+        taskId: 'T17',
+        orgId: '370811',
+        reportedAt: `2023-${month}-21T10:00:00+08:00`,
+        period: `2023-${month}`,
+      });
     }
     for (const month of ['01', '02', '03', '04', '05']) {
-      await reporting.report('rencheng', `msg_rc_t17_${month}`, { taskId: 'T17', orgId: '370811', reportedAt: `2023-12-22T10:0${month.slice(1)}:00+08:00`, period: `2023-${month}` });
+      await reporting.report('rencheng', `msg_rc_t17_${month}`, {
+        taskId: 'T17',
+        orgId: '370811',
+        reportedAt: `2023-12-22T10:0${month.slice(1)}:00+08:00`,
+        period: `2023-${month}`,
+      });
     }
     await reporting.api.drain();
     const sent = await reporting.remind('2023-12-29');

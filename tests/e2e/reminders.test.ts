@@ -20,7 +20,15 @@ interface OutboxItem {
   sentAt: string;
 }
 interface RunSummary {
-  runs: Array<{ planId: string; date: string; workday: boolean; sent: number; digests: number; skippedAlreadySent: number; byKind: Record<string, number> }>;
+  runs: Array<{
+    planId: string;
+    date: string;
+    workday: boolean;
+    sent: number;
+    digests: number;
+    skippedAlreadySent: number;
+    byKind: Record<string, number>;
+  }>;
 }
 
 let dataDir: string;
@@ -69,8 +77,22 @@ function expectOneDigestPerUnit(sent: readonly OutboxItem[], digests: number): v
 
 describe('reminders through the local runtime', () => {
   it('prepares the state: 群众体育科 reported T08 in progress in August and completed T13 (claim approved by the office)', async () => {
-    const t08 = progressBody({ orgId: 'jn-mass-sports', reportedAt: '2023-08-15T10:00:00+08:00', period: '2023-08', status: 'in_progress', metrics: [{ kpiId: 'sports-clubs', value: 30 }] });
-    const t13 = progressBody({ taskId: 'T13', orgId: 'jn-mass-sports', reportedAt: '2023-09-01T10:00:00+08:00', period: '2023-09', status: 'completed', completedMilestoneIds: ['T13-M1'], evidence: EVIDENCE });
+    const t08 = progressBody({
+      orgId: 'jn-mass-sports',
+      reportedAt: '2023-08-15T10:00:00+08:00',
+      period: '2023-08',
+      status: 'in_progress',
+      metrics: [{ kpiId: 'sports-clubs', value: 30 }],
+    });
+    const t13 = progressBody({
+      taskId: 'T13',
+      orgId: 'jn-mass-sports',
+      reportedAt: '2023-09-01T10:00:00+08:00',
+      period: '2023-09',
+      status: 'completed',
+      completedMilestoneIds: ['T13-M1'],
+      evidence: EVIDENCE,
+    });
     expect((await sendWebhook(api.url, { sourceId: 'mass-sports', id: 'msg_rem_t08', body: t08 })).status).toBe(202);
     expect((await sendWebhook(api.url, { sourceId: 'mass-sports', id: 'msg_rem_t13', body: t13 })).status).toBe(202);
     await api.drain();
@@ -132,7 +154,12 @@ describe('reminders through the local runtime', () => {
     expect(mass.items).toContainEqual({ kind: 'overdue', taskId: 'T10', milestoneId: 'T10-M1', dueDate: '2023-05-19' });
     // The stagnant item was sent on 10-07 for the same last report: not again.
     expect(mass.items.filter((i) => i.kind === 'stagnant' && i.taskId === 'T08')).toEqual([]);
-    expect(digestOf(sent, 'jn-sports-bureau').items).toContainEqual({ kind: 'escalation', taskId: 'T10', milestoneId: 'T10-M1', dueDate: '2023-05-19' });
+    expect(digestOf(sent, 'jn-sports-bureau').items).toContainEqual({
+      kind: 'escalation',
+      taskId: 'T10',
+      milestoneId: 'T10-M1',
+      dueDate: '2023-05-19',
+    });
     expect(sent.flatMap((s) => s.items).filter((i) => i.taskId === 'T13')).toEqual([]);
 
     const again = await remind('2023-10-25T15:00:00+08:00');

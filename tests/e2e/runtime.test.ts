@@ -42,7 +42,9 @@ describe('npm start (tsx local/main.ts)', () => {
     const { url } = running;
     expect(running.output().stderr).toContain(`API token: ${TOKEN}`);
     // No OFFICE_TOKEN given: the office's token is made and kept in DATA_DIR, and printed apart.
-    expect(running.output().stderr).toMatch(/office token \(督查室: reviews, amendments\): [A-Za-z0-9_-]{32} {3}\(generated now, kept in \S+office-token\)/);
+    expect(running.output().stderr).toMatch(
+      /office token \(督查室: reviews, amendments\): [A-Za-z0-9_-]{32} {3}\(generated now, kept in \S+office-token\)/,
+    );
 
     expect((await fetch(`${url}/health`)).status).toBe(200);
     expect((await fetch(`${url}/v1/admin/dlq`)).status).toBe(401);

@@ -5,7 +5,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTableInput } from '../../shared/adapters/dynamodb/table-definition.js';
 
 /** A fresh table in the run's DynamoDB Local, from the same definition infra/ uses. */
-export async function createTestTable(): Promise<{ client: DynamoDBClient; doc: DynamoDBDocumentClient; tableName: string; drop: () => Promise<void> }> {
+export async function createTestTable(): Promise<{
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  drop: () => Promise<void>;
+}> {
   const endpoint = inject('dynamodbEndpoint');
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const tableName = `t-${randomUUID()}`;

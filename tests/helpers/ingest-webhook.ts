@@ -25,7 +25,15 @@ export const T08 = sampleBody('valid/progress-t08-rencheng.json');
  * The handler over an in-memory intake. `bus.events` are what the relay will put on the bus from the
  * records stored (tests/unit/relay-outbox.test.ts covers the relay itself).
  */
-export function setup(options: { sources?: WebhookSource[]; registry?: SourceRegistry; rateLimiter?: IngestDeps['rateLimiter']; receivedAt?: string; amender?: IngestDeps['amender'] } = {}) {
+export function setup(
+  options: {
+    sources?: WebhookSource[];
+    registry?: SourceRegistry;
+    rateLimiter?: IngestDeps['rateLimiter'];
+    receivedAt?: string;
+    amender?: IngestDeps['amender'];
+  } = {},
+) {
   const intake = new InMemoryIntake();
   const log = recordingLogger();
   const sources = options.registry ?? staticSourceRegistry(options.sources ?? [source({ secrets: [SECRET] })]);

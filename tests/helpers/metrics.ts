@@ -12,7 +12,12 @@ export interface RecordedCount {
 export class RecordingMetrics implements MetricsRecorder {
   readonly counts: RecordedCount[] = [];
 
-  count<N extends MetricName>(name: N, dimensions: MetricDimensions<N>, value = 1, metadata?: Readonly<Record<string, string | number>>): void {
+  count<N extends MetricName>(
+    name: N,
+    dimensions: MetricDimensions<N>,
+    value = 1,
+    metadata?: Readonly<Record<string, string | number>>,
+  ): void {
     this.counts.push({ name, dimensions, value, ...(metadata ? { metadata } : {}) });
   }
 

@@ -48,6 +48,8 @@ export default class ProgressReporter implements Reporter {
   onTestModuleEnd(module: TestModule): void {
     this.done += 1;
     const tests = [...module.children.allTests()].length;
-    this.line(`${this.done}/${this.total} ${module.relativeModuleId}: ${module.state()}, ${tests} tests in ${formatElapsed(module.diagnostic().duration)}`);
+    this.line(
+      `${this.done}/${this.total} ${module.relativeModuleId}: ${module.state()}, ${tests} tests in ${formatElapsed(module.diagnostic().duration)}`,
+    );
   }
 }

@@ -30,7 +30,11 @@ export const TODAY = '2023-07-01';
 
 /** The current state is what the reports imply (the same rule the DynamoDB store applies on write). */
 export class FakeStore implements PlanStateReader, ReportReader {
-  readonly calls = { loadPlanState: 0, listEvents: 0, listReports: [] as Array<{ taskId: string; limit: number; startKey?: Record<string, unknown> }> };
+  readonly calls = {
+    loadPlanState: 0,
+    listEvents: 0,
+    listReports: [] as Array<{ taskId: string; limit: number; startKey?: Record<string, unknown> }>,
+  };
   constructor(
     private readonly reports: StoredReport[] = [],
     private readonly events: SportsEventRecord[] = [],
@@ -51,7 +55,11 @@ export class FakeStore implements PlanStateReader, ReportReader {
   }
 
   /** Like a DynamoDB Query with ScanIndexForward=false and Limit: a full page always carries a LastEvaluatedKey. */
-  async listReports(planId: string, taskId: string, options: { limit: number; startKey?: Record<string, unknown> }): Promise<Page<StoredReport>> {
+  async listReports(
+    planId: string,
+    taskId: string,
+    options: { limit: number; startKey?: Record<string, unknown> },
+  ): Promise<Page<StoredReport>> {
     this.calls.listReports.push({ taskId, ...options });
     const pk = `PLAN#${planId}#TASK#${taskId}`;
     const rows = this.reports
@@ -99,8 +107,24 @@ export function fixtureReports(): StoredReport[] {
     }),
   );
   return [
-    progressReport({ ...base, taskId: 'T01', orgId: 'jn-party-office', status: 'completed', percentComplete: 100, reportedAt: '2023-06-10T09:00:00+08:00', webhookId: 'msg_t01' }),
-    progressReport({ ...base, taskId: 'T02', orgId: 'jn-party-office', status: 'in_progress', percentComplete: 60, reportedAt: '2023-06-11T09:00:00+08:00', webhookId: 'msg_t02' }),
+    progressReport({
+      ...base,
+      taskId: 'T01',
+      orgId: 'jn-party-office',
+      status: 'completed',
+      percentComplete: 100,
+      reportedAt: '2023-06-10T09:00:00+08:00',
+      webhookId: 'msg_t01',
+    }),
+    progressReport({
+      ...base,
+      taskId: 'T02',
+      orgId: 'jn-party-office',
+      status: 'in_progress',
+      percentComplete: 60,
+      reportedAt: '2023-06-11T09:00:00+08:00',
+      webhookId: 'msg_t02',
+    }),
     ...t08,
     progressReport({
       ...base,
@@ -117,11 +141,51 @@ export function fixtureReports(): StoredReport[] {
 
 export function fixtureEvents(): SportsEventRecord[] {
   return [
-    sportsEvent({ eventId: 'marathon', orgId: 'jn-mass-sports', status: 'held', startDate: '2023-04-16', endDate: '2023-04-16', taskIds: ['T13'], category: 'marathon' }),
-    sportsEvent({ eventId: 'e2', orgId: '370811', status: 'planned', startDate: '2023-05-01', endDate: '2023-05-02', taskIds: ['T14'], category: 'series' }),
-    sportsEvent({ eventId: 'e3', orgId: '370811', status: 'held', startDate: '2023-03-01', endDate: '2023-03-01', taskIds: ['T14'], category: 'series' }),
-    sportsEvent({ eventId: 'e4', orgId: '370812', status: 'held', startDate: '2023-06-01', endDate: '2023-06-01', taskIds: [], category: 'fitness_activity' }),
-    sportsEvent({ eventId: 'e5', orgId: '370811', status: 'cancelled', startDate: '2023-02-01', endDate: '2023-02-01', taskIds: [], category: 'other' }),
+    sportsEvent({
+      eventId: 'marathon',
+      orgId: 'jn-mass-sports',
+      status: 'held',
+      startDate: '2023-04-16',
+      endDate: '2023-04-16',
+      taskIds: ['T13'],
+      category: 'marathon',
+    }),
+    sportsEvent({
+      eventId: 'e2',
+      orgId: '370811',
+      status: 'planned',
+      startDate: '2023-05-01',
+      endDate: '2023-05-02',
+      taskIds: ['T14'],
+      category: 'series',
+    }),
+    sportsEvent({
+      eventId: 'e3',
+      orgId: '370811',
+      status: 'held',
+      startDate: '2023-03-01',
+      endDate: '2023-03-01',
+      taskIds: ['T14'],
+      category: 'series',
+    }),
+    sportsEvent({
+      eventId: 'e4',
+      orgId: '370812',
+      status: 'held',
+      startDate: '2023-06-01',
+      endDate: '2023-06-01',
+      taskIds: [],
+      category: 'fitness_activity',
+    }),
+    sportsEvent({
+      eventId: 'e5',
+      orgId: '370811',
+      status: 'cancelled',
+      startDate: '2023-02-01',
+      endDate: '2023-02-01',
+      taskIds: [],
+      category: 'other',
+    }),
   ];
 }
 
@@ -185,7 +249,12 @@ export function setup(opts: Setup = {}) {
   return { handler, store, snapshots, reviews, logger };
 }
 
-export function request(path: string, query: Record<string, string> = {}, method = 'GET', headers: Record<string, string> = { authorization: 'Bearer good' }): APIGatewayProxyEventV2 {
+export function request(
+  path: string,
+  query: Record<string, string> = {},
+  method = 'GET',
+  headers: Record<string, string> = { authorization: 'Bearer good' },
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -193,7 +262,11 @@ export function request(path: string, query: Record<string, string> = {}, method
     rawQueryString: new URLSearchParams(query).toString(),
     headers,
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, routeKey: '$default', stage: '$default' },
+    requestContext: {
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      routeKey: '$default',
+      stage: '$default',
+    },
     isBase64Encoded: false,
   } as unknown as APIGatewayProxyEventV2;
 }

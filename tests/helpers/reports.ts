@@ -1,4 +1,9 @@
-import { EventRegisteredEnvelope, ProgressSubmittedEnvelope, type EventRegisteredDetail, type ProgressSubmittedDetail } from '../../events/schemas.js';
+import {
+  EventRegisteredEnvelope,
+  ProgressSubmittedEnvelope,
+  type EventRegisteredDetail,
+  type ProgressSubmittedDetail,
+} from '../../events/schemas.js';
 import progressSample from '../../events/samples/valid/progress-t08-rencheng-clubs.json' with { type: 'json' };
 import eventSample from '../../events/samples/valid/event-marathon-2023-planned.json' with { type: 'json' };
 

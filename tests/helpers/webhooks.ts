@@ -32,8 +32,18 @@ export type { SignedHeaders };
  * `secrets` signs with each secret, space-separated (as a sender does during rotation). The
  * timestamp defaults to now (`Date.now()`, so fake timers apply).
  */
-export function signHeaders(options: { secrets: string | readonly string[]; id: string; body: string; timestampSeconds?: number }): SignedHeaders {
-  return signWebhook({ secret: options.secrets, id: options.id, body: options.body, ...(options.timestampSeconds === undefined ? {} : { timestampSeconds: options.timestampSeconds }) });
+export function signHeaders(options: {
+  secrets: string | readonly string[];
+  id: string;
+  body: string;
+  timestampSeconds?: number;
+}): SignedHeaders {
+  return signWebhook({
+    secret: options.secrets,
+    id: options.id,
+    body: options.body,
+    ...(options.timestampSeconds === undefined ? {} : { timestampSeconds: options.timestampSeconds }),
+  });
 }
 
 /**
@@ -90,12 +100,20 @@ export function signedEvent(options: {
   timestampSeconds?: number;
   headers?: Record<string, string | undefined>;
 }): APIGatewayProxyEventV2 {
-  const signed = signHeaders({ secrets: options.secrets, id: options.id, body: options.body, ...(options.timestampSeconds === undefined ? {} : { timestampSeconds: options.timestampSeconds }) });
+  const signed = signHeaders({
+    secrets: options.secrets,
+    id: options.id,
+    body: options.body,
+    ...(options.timestampSeconds === undefined ? {} : { timestampSeconds: options.timestampSeconds }),
+  });
   return webhookEvent({ sourceId: options.sourceId, body: options.body, headers: { ...signed, ...options.headers } });
 }
 
 /** The response body parsed (the handler always answers JSON). */
-export function responseJson(res: APIGatewayProxyStructuredResultV2): { id?: string; error?: { code: string; message: string; issues?: Array<{ path: string; message: string }> } } {
+export function responseJson(res: APIGatewayProxyStructuredResultV2): {
+  id?: string;
+  error?: { code: string; message: string; issues?: Array<{ path: string; message: string }> };
+} {
   return JSON.parse(res.body ?? 'null');
 }
 
@@ -166,11 +184,18 @@ export interface LogRecord {
 /** A Logger (shared/ports/logger.ts) that keeps every call, so that tests can inspect what was logged. */
 export function recordingLogger(): { logger: Logger; records: LogRecord[]; text: () => string } {
   const records: LogRecord[] = [];
-  const at = (level: LogRecord['level']) => (message: string, ...extra: unknown[]) => {
-    records.push({ level, message, extra });
-  };
+  const at =
+    (level: LogRecord['level']) =>
+    (message: string, ...extra: unknown[]) => {
+      records.push({ level, message, extra });
+    };
   const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, records, text: () => JSON.stringify(records, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v)) };
+  return {
+    logger,
+    records,
+    text: () =>
+      JSON.stringify(records, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v)),
+  };
 }
 
 /** A source with defaults for 任城区 (rencheng → 370811). */

@@ -43,16 +43,29 @@ describe('the dashboard construct', () => {
   });
 
   it('keeps the page in a private, encrypted, TLS-only bucket that only this distribution reads (origin access control)', () => {
-    const [siteId] = Object.entries(resourcesOf(synth.template, 'AWS::S3::Bucket')).find(([, b]) => (b.Properties as Json).LoggingConfiguration)!;
+    const [siteId] = Object.entries(resourcesOf(synth.template, 'AWS::S3::Bucket')).find(
+      ([, b]) => (b.Properties as Json).LoggingConfiguration,
+    )!;
     synth.template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 's3/' }),
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
     });
     const [oacId, oac] = only('AWS::CloudFront::OriginAccessControl');
-    expect(oac.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(oac.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
     const [distId] = only('AWS::CloudFront::Distribution');
-    const policy = Object.values(resourcesOf(synth.template, 'AWS::S3::BucketPolicy')).find((p) => refId((p.Properties as Json).Bucket) === siteId)!.Properties as Json;
+    const policy = Object.values(resourcesOf(synth.template, 'AWS::S3::BucketPolicy')).find(
+      (p) => refId((p.Properties as Json).Bucket) === siteId,
+    )!.Properties as Json;
     const statements = policy.PolicyDocument.Statement as Json[];
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     const read = statements.find((s) => s.Principal?.Service === 'cloudfront.amazonaws.com')!;
@@ -66,13 +79,20 @@ describe('the dashboard construct', () => {
   it('serves the page over HTTPS only, with the CSP of web/csp.ts (the issuer allowed for connect-src) and the security headers', () => {
     const d = distribution();
     expect(d.DefaultRootObject).toBe('index.html');
-    expect(d.DefaultCacheBehavior).toMatchObject({ ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD'], Compress: true });
+    expect(d.DefaultCacheBehavior).toMatchObject({
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: ['GET', 'HEAD'],
+      Compress: true,
+    });
     expect(d.Restrictions).toEqual({ GeoRestriction: { Locations: ['CN'], RestrictionType: 'whitelist' } });
     expect(d.Logging).toMatchObject({ Prefix: 'cloudfront/' });
     const policies = resourcesOf(synth.template, 'AWS::CloudFront::ResponseHeadersPolicy');
     const page = policies[refId(d.DefaultCacheBehavior.ResponseHeadersPolicyId)!]!.Properties as Json;
     const sec = page.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
-    expect(sec.ContentSecurityPolicy).toEqual({ ContentSecurityPolicy: pageCsp({ connectOrigins: ['https://login.example.gov.cn'] }), Override: true });
+    expect(sec.ContentSecurityPolicy).toEqual({
+      ContentSecurityPolicy: pageCsp({ connectOrigins: ['https://login.example.gov.cn'] }),
+      Override: true,
+    });
     expect(sec.ContentSecurityPolicy.ContentSecurityPolicy).toContain("connect-src 'self' https://login.example.gov.cn;");
     expect(sec).toMatchObject({
       ContentTypeOptions: { Override: true },
@@ -80,7 +100,9 @@ describe('the dashboard construct', () => {
       ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
       StrictTransportSecurity: { AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true, Override: true },
     });
-    const custom = Object.fromEntries((page.ResponseHeadersPolicyConfig.CustomHeadersConfig.Items as Json[]).map((h) => [h.Header, h.Value]));
+    const custom = Object.fromEntries(
+      (page.ResponseHeadersPolicyConfig.CustomHeadersConfig.Items as Json[]).map((h) => [h.Header, h.Value]),
+    );
     expect(custom).toEqual({
       'permissions-policy': PAGE_HEADERS['permissions-policy'],
       'cross-origin-opener-policy': PAGE_HEADERS['cross-origin-opener-policy'],
@@ -105,7 +127,8 @@ describe('the dashboard construct', () => {
     const apiId = Object.keys(resourcesOf(synth.template, 'AWS::ApiGatewayV2::Api'))[0];
     expect(origin.DomainName).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }] }] });
     // The API keeps its own headers' CSP (the printable bulletin has one): no CSP in this policy.
-    const apiPolicy = resourcesOf(synth.template, 'AWS::CloudFront::ResponseHeadersPolicy')[refId(api.ResponseHeadersPolicyId)!]!.Properties as Json;
+    const apiPolicy = resourcesOf(synth.template, 'AWS::CloudFront::ResponseHeadersPolicy')[refId(api.ResponseHeadersPolicyId)!]!
+      .Properties as Json;
     expect(apiPolicy.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy).toBeUndefined();
   });
 
@@ -120,13 +143,27 @@ describe('the dashboard construct', () => {
     // The local build's token config is not in the asset: AWS gets its own.
     expect(existsSync(join(dir, 'config.json'))).toBe(false);
     const configs = assetsWith('config.json').map((d) => JSON.parse(readFileSync(join(d, 'config.json'), 'utf8')) as Json);
-    expect(configs).toEqual([{ plans: [{ planId: 'jining-sports-2023', title: '济宁市体育局2023年工作要点' }], auth: { mode: 'oidc', issuer: ISSUER, clientId: 'supervision', scopes: 'openid' } }]);
+    expect(configs).toEqual([
+      {
+        plans: [{ planId: 'jining-sports-2023', title: '济宁市体育局2023年工作要点' }],
+        auth: { mode: 'oidc', issuer: ISSUER, clientId: 'supervision', scopes: 'openid' },
+      },
+    ]);
 
     const deployments = Object.values(resourcesOf(synth.template, 'Custom::CDKBucketDeployment')).map((r) => r.Properties as Json);
     expect(deployments).toHaveLength(2);
     const [assets, page] = [deployments.find((d) => !d.DistributionId)!, deployments.find((d) => d.DistributionId)!];
-    expect(assets).toMatchObject({ Prune: false, Include: ['assets/*'], SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } });
-    expect(page).toMatchObject({ Prune: false, Exclude: ['assets/*'], SystemMetadata: { 'cache-control': 'no-cache' }, DistributionPaths: ['/', '/index.html', '/config.json'] });
+    expect(assets).toMatchObject({
+      Prune: false,
+      Include: ['assets/*'],
+      SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+    });
+    expect(page).toMatchObject({
+      Prune: false,
+      Exclude: ['assets/*'],
+      SystemMetadata: { 'cache-control': 'no-cache' },
+      DistributionPaths: ['/', '/index.html', '/config.json'],
+    });
   });
 
   it('outputs the dashboard URL', () => {

@@ -28,7 +28,9 @@ describe('HandlerFunction.bindTable', () => {
   it('sets TABLE_NAME and grants exactly the statements of TABLE_ACCESS, on the table, per partition', () => {
     const { template } = withFunction('ingest-webhook', (fn, table) => fn.bindTable(table));
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ TABLE_NAME: { Ref: Match.stringLikeRegexp('^Table') }, POWERTOOLS_SERVICE_NAME: 'ingest-webhook' }) },
+      Environment: {
+        Variables: Match.objectLike({ TABLE_NAME: { Ref: Match.stringLikeRegexp('^Table') }, POWERTOOLS_SERVICE_NAME: 'ingest-webhook' }),
+      },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -43,7 +45,11 @@ describe('HandlerFunction.bindTable', () => {
       },
     });
     // Nothing else on the table: no statement without the partition condition.
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: unknown; Condition?: unknown }[] } } }).Properties.PolicyDocument.Statement);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: { Action: unknown; Condition?: unknown }[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
     const onTable = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
     expect(onTable).toHaveLength(TABLE_ACCESS['ingest-webhook'].length);
     for (const s of onTable) expect(s.Condition).toBeDefined();

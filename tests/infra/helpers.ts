@@ -27,7 +27,9 @@ export interface ValidationReport {
 /** Every violation any validation plugin (cdk-nag, CloudFormation Validate) reported, as text. */
 export function unacknowledgedFindings(report: ValidationReport): string[] {
   return report.pluginReports.flatMap((p) =>
-    p.violations.map((v) => `${p.pluginName} ${v.severity} ${v.ruleName} at ${(v.violatingConstructs ?? []).map((c) => c.constructPath).join(', ')}`),
+    p.violations.map(
+      (v) => `${p.pluginName} ${v.severity} ${v.ruleName} at ${(v.violatingConstructs ?? []).map((c) => c.constructPath).join(', ')}`,
+    ),
   );
 }
 
@@ -65,7 +67,10 @@ export function synthesizeWithFixtures(options: SynthOptions = {}): Synthesized 
   return { ...created, template: Template.fromStack(created.stack), report, outdir };
 }
 
-export type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+export type Resources = Record<
+  string,
+  { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+>;
 
 export function resourcesOf(template: Template, type: string): Resources {
   return template.findResources(type) as Resources;

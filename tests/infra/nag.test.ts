@@ -22,7 +22,10 @@ const DEPLOYMENT_HANDLER_FINDINGS = [
 describe('cdk-nag through Validations (v3)', () => {
   let prod: Synthesized;
   beforeAll(() => {
-    prod = synthesizeWithFixtures({ bundle: false, context: { stage: 'prod', oidcIssuer: 'https://login.example.gov.cn/realms/jining', oidcAudience: 'supervision' } });
+    prod = synthesizeWithFixtures({
+      bundle: false,
+      context: { stage: 'prod', oidcIssuer: 'https://login.example.gov.cn/realms/jining', oidcAudience: 'supervision' },
+    });
   });
   afterAll(() => rmSync(prod.outdir, { recursive: true, force: true }));
 
@@ -55,7 +58,12 @@ describe('cdk-nag through Validations (v3)', () => {
     }
     for (const a of acknowledged) expect(a.reason.length, `${a.id} at ${a.path}`).toBeGreaterThan(60);
     // CDK names BucketDeployment's singleton handler with a fixed UUID; the test names it without.
-    const where = (path: string) => path.split('/').slice(1).join('/').replace(/^Custom::CDKBucketDeployment[0-9A-F]{32}$/, 'Custom::CDKBucketDeployment');
+    const where = (path: string) =>
+      path
+        .split('/')
+        .slice(1)
+        .join('/')
+        .replace(/^Custom::CDKBucketDeployment[0-9A-F]{32}$/, 'Custom::CDKBucketDeployment');
     expect(acknowledged.map((a) => `${where(a.path)} ${a.id}`).sort()).toEqual(
       [
         'Api/CursorSecret AwsSolutions-SMG4',

@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_SOURCE } from '../../events/schemas.js';
 import { TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table-definition.js';
 import { OUTBOX_KINDS } from '../../shared/adapters/dynamodb/outbox.js';
-import { QUEUE_TAG, QUEUES, SCHEDULES, STREAM_RELAY, deadLetterQueueTag, workQueueTag, type QueueName, type ScheduleName } from '../../shared/routing.js';
+import {
+  QUEUE_TAG,
+  QUEUES,
+  SCHEDULES,
+  STREAM_RELAY,
+  deadLetterQueueTag,
+  workQueueTag,
+  type QueueName,
+  type ScheduleName,
+} from '../../shared/routing.js';
 import { API_ROUTES, OFFICE_ROUTES, WEBHOOK_ROUTE, routeKey } from '../../shared/api/routes.js';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from '../../infra/functions.js';
@@ -13,7 +22,16 @@ import { PUBLISHES, STREAM_READ, TABLE_ACCESS } from '../../infra/permissions.js
 import { businessMetric } from '../../infra/constructs/monitoring.js';
 import { WiringError } from '../../infra/errors.js';
 import { BUSINESS_METRICS, METRIC_NAMES, METRICS_NAMESPACE, type MetricName } from '../../shared/observability/metrics.js';
-import { actionsOf, allStatements, refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Resources, type Synthesized } from './helpers.js';
+import {
+  actionsOf,
+  allStatements,
+  refId,
+  resourcesOf,
+  synthesizeWithFixtures,
+  unacknowledgedFindings,
+  type Resources,
+  type Synthesized,
+} from './helpers.js';
 
 // One synthesis (dev stage, fixture handlers bundled by esbuild) shared by every test of this file.
 let synth: Synthesized;
@@ -47,7 +65,10 @@ function roleStatements(name: FunctionName) {
   );
   const role = resourcesOf(synth.template, 'AWS::IAM::Role')[roleId]!;
   expect(role.Properties!.ManagedPolicyArns ?? []).toEqual([]);
-  return policies.flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] }).Statement);
+  return policies.flatMap(
+    (p) =>
+      (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[] }).Statement,
+  );
 }
 
 describe('validation', () => {
@@ -61,7 +82,8 @@ const isStreamArn = (r: unknown) => JSON.stringify(r).includes('"StreamArn"');
 
 describe('queues', () => {
   /** The SQS event source mappings (the stream's is checked in 'the table stream → the bus'). */
-  const mappings = () => Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).filter((m) => !isStreamArn(m.Properties!.EventSourceArn));
+  const mappings = () =>
+    Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).filter((m) => !isStreamArn(m.Properties!.EventSourceArn));
 
   it('has one work queue per consumer, each with its DLQ and the maxReceiveCount of shared/routing.ts', () => {
     expect(mappings()).toHaveLength(Object.keys(QUEUES).length);
@@ -77,14 +99,23 @@ describe('queues', () => {
   });
 
   it('tags every queue with what it is (scripts/ops.ts finds them so), each DLQ beside its work queue', () => {
-    const tagOf = (id: string) => ((queues[id]!.Properties!.Tags ?? []) as Array<{ Key: string; Value: string }>).filter((t) => t.Key === QUEUE_TAG).map((t) => t.Value);
-    const byTag = new Map(Object.keys(queues).map((id) => [tagOf(id), id] as const).map(([tags, id]) => [tags.join(','), id]));
-    expect([...byTag.keys()].sort()).toEqual([
-      ...(Object.keys(QUEUES) as QueueName[]).flatMap((q) => [workQueueTag(q), deadLetterQueueTag(q)]),
-      deadLetterQueueTag('bus-target'),
-      deadLetterQueueTag('schedule'),
-      deadLetterQueueTag('relay'),
-    ].sort());
+    const tagOf = (id: string) =>
+      ((queues[id]!.Properties!.Tags ?? []) as Array<{ Key: string; Value: string }>)
+        .filter((t) => t.Key === QUEUE_TAG)
+        .map((t) => t.Value);
+    const byTag = new Map(
+      Object.keys(queues)
+        .map((id) => [tagOf(id), id] as const)
+        .map(([tags, id]) => [tags.join(','), id]),
+    );
+    expect([...byTag.keys()].sort()).toEqual(
+      [
+        ...(Object.keys(QUEUES) as QueueName[]).flatMap((q) => [workQueueTag(q), deadLetterQueueTag(q)]),
+        deadLetterQueueTag('bus-target'),
+        deadLetterQueueTag('schedule'),
+        deadLetterQueueTag('relay'),
+      ].sort(),
+    );
     for (const q of Object.keys(QUEUES) as QueueName[]) {
       const redrive = queues[byTag.get(workQueueTag(q))!]!.Properties!.RedrivePolicy as { deadLetterTargetArn: unknown };
       expect(refId(redrive.deadLetterTargetArn), q).toBe(byTag.get(deadLetterQueueTag(q)));
@@ -134,11 +165,17 @@ describe('event bus', () => {
     const expected = (Object.keys(QUEUES) as QueueName[]).flatMap((q) => QUEUES[q].detailTypes.map((dt) => ({ q, dt })));
     expect(rules).toHaveLength(expected.length);
     for (const { q, dt } of expected) {
-      const rule = rules.find((r) => JSON.stringify((r.Properties!.EventPattern as Record<string, unknown>)['detail-type']) === JSON.stringify([dt]));
+      const rule = rules.find(
+        (r) => JSON.stringify((r.Properties!.EventPattern as Record<string, unknown>)['detail-type']) === JSON.stringify([dt]),
+      );
       expect(rule, `rule for ${dt}`).toBeDefined();
       expect((rule!.Properties!.EventPattern as Record<string, unknown>).source).toEqual([EVENT_SOURCE]);
       expect(refId(rule!.Properties!.EventBusName)).toBe(busId);
-      const [target] = rule!.Properties!.Targets as { Arn: unknown; DeadLetterConfig?: { Arn: unknown }; RetryPolicy?: Record<string, number> }[];
+      const [target] = rule!.Properties!.Targets as {
+        Arn: unknown;
+        DeadLetterConfig?: { Arn: unknown };
+        RetryPolicy?: Record<string, number>;
+      }[];
       const consumerMapping = Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).find(
         (m) => refId(m.Properties!.FunctionName) === fnId(QUEUES[q].consumer),
       )!;
@@ -165,7 +202,11 @@ describe('schedules', () => {
       expect(s, `schedule for ${name}`).toBeDefined();
       expect(s!.Properties!.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
       expect(s!.Properties!.ScheduleExpression).toBe(SCHEDULES[name].expression);
-      const target = s!.Properties!.Target as { Input: string; DeadLetterConfig: { Arn: unknown }; RetryPolicy: { MaximumRetryAttempts: number } };
+      const target = s!.Properties!.Target as {
+        Input: string;
+        DeadLetterConfig: { Arn: unknown };
+        RetryPolicy: { MaximumRetryAttempts: number };
+      };
       expect(target.Input).toBe('{}');
       expect(queues[refId(target.DeadLetterConfig.Arn)!]).toBeDefined();
       expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
@@ -174,7 +215,8 @@ describe('schedules', () => {
 });
 
 describe('the table stream → the bus (transactional outbox)', () => {
-  const streamMapping = () => Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).filter((m) => isStreamArn(m.Properties!.EventSourceArn));
+  const streamMapping = () =>
+    Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).filter((m) => isStreamArn(m.Properties!.EventSourceArn));
 
   it('the table streams new images; relay-outbox reads it from the start, retries from the first failed record, bisects, and sends what it gives up on to its DLQ', () => {
     synth.template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
@@ -275,7 +317,7 @@ describe('functions', () => {
 
   it('bundles each handler as minified ESM with a require shim and a source map', () => {
     for (const name of FUNCTION_NAMES) {
-      const key = ((functions[fnId(name)]!.Properties!.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
+      const key = (functions[fnId(name)]!.Properties!.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
       const dir = join(synth.outdir, `asset.${key}`);
       expect(existsSync(join(dir, 'index.mjs.map')), `${name} source map`).toBe(true);
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
@@ -290,7 +332,9 @@ describe('least privilege', () => {
   it('allows no wildcard action anywhere; the only Deny statements enforce TLS', () => {
     const statements = allStatements(synth.template);
     expect(statements.length).toBeGreaterThan(20);
-    const wildcardAllows = statements.filter(({ statement }) => statement.Effect === 'Allow' && actionsOf(statement).some((a) => a.includes('*')));
+    const wildcardAllows = statements.filter(
+      ({ statement }) => statement.Effect === 'Allow' && actionsOf(statement).some((a) => a.includes('*')),
+    );
     expect(wildcardAllows).toEqual([]);
     for (const { resource, statement } of statements.filter(({ statement }) => statement.Effect === 'Deny')) {
       expect(statement.Condition, `Deny in ${resource}`).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
@@ -298,13 +342,17 @@ describe('least privilege', () => {
   });
 
   /** A function's statements on the table itself (its stream's are checked with the stream). */
-  const tableStatements = (name: FunctionName) => roleStatements(name).filter((s) => actionsOf(s as never).some((a) => a.startsWith('dynamodb:')) && !isStreamArn(s.Resource));
+  const tableStatements = (name: FunctionName) =>
+    roleStatements(name).filter((s) => actionsOf(s as never).some((a) => a.startsWith('dynamodb:')) && !isStreamArn(s.Resource));
 
   it('grants each function exactly its table actions, one statement per grant, on the table only', () => {
     const tableId = Object.keys(resourcesOf(synth.template, 'AWS::DynamoDB::Table'))[0]!;
     for (const name of FUNCTION_NAMES) {
       const statements = tableStatements(name);
-      expect(statements.map((s) => actionsOf(s as never).sort()), name).toEqual(TABLE_ACCESS[name].map((g) => g.actions.map((a) => `dynamodb:${a}`).sort()));
+      expect(
+        statements.map((s) => actionsOf(s as never).sort()),
+        name,
+      ).toEqual(TABLE_ACCESS[name].map((g) => g.actions.map((a) => `dynamodb:${a}`).sort()));
       for (const s of statements) expect(refId(s.Resource)).toBe(tableId);
     }
   });
@@ -321,7 +369,10 @@ describe('least privilege', () => {
     expect(conditions('apply-progress')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#STATE'] } }, amendments]);
     expect(conditions('register-event')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PLAN#*#EVENT'] } }, amendments]);
     expect(conditions('relay-outbox')).toEqual([]);
-    for (const name of FUNCTION_NAMES) expect(conditions(name), name).toEqual(TABLE_ACCESS[name].map((g) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...g.leadingKeys] } })));
+    for (const name of FUNCTION_NAMES)
+      expect(conditions(name), name).toEqual(
+        TABLE_ACCESS[name].map((g) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...g.leadingKeys] } })),
+      );
   });
 
   it('lets a function put on the bus only the detail-types it publishes, with the system source', () => {
@@ -340,9 +391,32 @@ describe('least privilege', () => {
   it('grants only the non-table actions each function uses', () => {
     const expected: Record<FunctionName, string[]> = {
       'ingest-webhook': ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
-      'relay-outbox': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-      'apply-progress': ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
-      'register-event': ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      'relay-outbox': [
+        'events:PutEvents',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ],
+      'apply-progress': [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ],
+      'register-event': [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ],
       'aggregate-kpis': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents'],
       'send-reminders': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents'],
       'deliver-notification': [
@@ -403,7 +477,11 @@ describe('HTTP API', () => {
   });
 
   it('has exactly the routes of the route table, each to the function it names, public only where it says why', () => {
-    expect(routes().map((r) => r.Properties!.RouteKey).sort()).toEqual(API_ROUTES.map(routeKey).sort());
+    expect(
+      routes()
+        .map((r) => r.Properties!.RouteKey)
+        .sort(),
+    ).toEqual(API_ROUTES.map(routeKey).sort());
     for (const route of API_ROUTES) {
       const r = routes().find((x) => x.Properties!.RouteKey === routeKey(route))!;
       expect(integrationTarget(r.Properties!.Target), routeKey(route)).toBe(fnId(route.function));
@@ -411,8 +489,12 @@ describe('HTTP API', () => {
       expect(r.Properties!.AuthorizationType, routeKey(route)).toBe(route.access.kind === 'public' ? 'NONE' : 'AWS_IAM');
     }
     expect(routes().find((x) => x.Properties!.RouteKey === 'GET /v1/plans/{planId}/bulletins/{period}')).toBeDefined();
-    expect(integrationTarget(routes().find((x) => x.Properties!.RouteKey === 'GET /v1/plans/{planId}/bulletins/{period}')!.Properties!.Target)).toBe(fnId('bulletin-api'));
-    expect(integrationTarget(routes().find((x) => x.Properties!.RouteKey === 'GET /v1/openapi.json')!.Properties!.Target)).toBe(fnId('query-api'));
+    expect(
+      integrationTarget(routes().find((x) => x.Properties!.RouteKey === 'GET /v1/plans/{planId}/bulletins/{period}')!.Properties!.Target),
+    ).toBe(fnId('bulletin-api'));
+    expect(integrationTarget(routes().find((x) => x.Properties!.RouteKey === 'GET /v1/openapi.json')!.Properties!.Target)).toBe(
+      fnId('query-api'),
+    );
   });
 
   it('routes the office actions (POST) to office-api behind the same authorizer; the function checks the office claim', () => {
@@ -423,7 +505,9 @@ describe('HTTP API', () => {
       expect(integrationTarget(r!.Properties!.Target)).toBe(fnId('office-api'));
     }
     // The office role is a claim the function checks: the default, unless context officeClaim says otherwise.
-    expect((functions[fnId('office-api')]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.OFFICE_CLAIM).toBe('scope=supervision/office');
+    expect((functions[fnId('office-api')]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.OFFICE_CLAIM).toBe(
+      'scope=supervision/office',
+    );
     // No read route goes to the writer, and no write route to the reader.
     for (const r of routes()) {
       const key = String(r.Properties!.RouteKey);
@@ -458,7 +542,12 @@ describe('notifications and monitoring', () => {
     const alarms = Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Alarm'));
     const of = (metric: string) => alarms.filter((a) => a.Properties!.MetricName === metric);
     const dlqIds = Object.entries(queues)
-      .filter(([id]) => !Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).some((m) => refId(m.Properties!.EventSourceArn) === id))
+      .filter(
+        ([id]) =>
+          !Object.values(resourcesOf(synth.template, 'AWS::Lambda::EventSourceMapping')).some(
+            (m) => refId(m.Properties!.EventSourceArn) === id,
+          ),
+      )
       .map(([id]) => id);
     expect(dlqIds).toHaveLength(6); // 3 work-queue DLQs, the bus-target DLQ, the schedule DLQ, the relay's DLQ
     const depth = of('ApproximateNumberOfMessagesVisible');
@@ -475,7 +564,9 @@ describe('notifications and monitoring', () => {
     expect(iteratorAge).toHaveLength(1);
     expect(JSON.stringify(iteratorAge[0]!.Properties!.Dimensions)).toContain(`"${fnId('relay-outbox')}"`);
     expect(iteratorAge[0]!.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: 15 * 60 * 1000 });
-    const alarmTopicId = Object.entries(resourcesOf(synth.template, 'AWS::SNS::Topic')).find(([id]) => id.startsWith('MonitoringAlarmTopic'))![0];
+    const alarmTopicId = Object.entries(resourcesOf(synth.template, 'AWS::SNS::Topic')).find(([id]) =>
+      id.startsWith('MonitoringAlarmTopic'),
+    )![0];
     for (const a of alarms) expect((a.Properties!.AlarmActions as unknown[]).map(refId)).toEqual([alarmTopicId]);
     synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
@@ -483,7 +574,8 @@ describe('notifications and monitoring', () => {
 
 describe('business metrics (shared/observability/metrics.ts)', () => {
   const alarms = () => Object.values(resourcesOf(synth.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties!);
-  const dims = (a: Record<string, unknown>) => Object.fromEntries((a.Dimensions as Array<{ Name: string; Value: string }>).map((d) => [d.Name, d.Value]));
+  const dims = (a: Record<string, unknown>) =>
+    Object.fromEntries((a.Dimensions as Array<{ Name: string; Value: string }>).map((d) => [d.Name, d.Value]));
 
   it('are emitted by functions of the stack', () => {
     for (const [name, spec] of Object.entries(BUSINESS_METRICS)) {
@@ -505,16 +597,25 @@ describe('business metrics (shared/observability/metrics.ts)', () => {
       ['CalendarYearMissing', { service: 'bulletin-api' }, 0, 300],
       ['SourcesRefreshFailed', { service: 'ingest-webhook' }, 0, 300],
     ] as const;
-    expect(business.map((a) => [a.MetricName, dims(a), a.Threshold, a.Period]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual(
-      expected.map((e) => [...e]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
-    );
+    expect(
+      business
+        .map((a) => [a.MetricName, dims(a), a.Threshold, a.Period])
+        .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    ).toEqual(expected.map((e) => [...e]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))));
     for (const a of business) {
-      expect(a).toMatchObject({ Statistic: 'Sum', ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      expect(a).toMatchObject({
+        Statistic: 'Sum',
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
       // The alarm watches a series the functions publish: its dimensions are [service, ...a declared set].
       const { service, ...rest } = dims(a);
       const spec = BUSINESS_METRICS[a.MetricName as MetricName];
       expect(spec.emittedBy as readonly string[]).toContain(service);
-      expect((spec.dimensionSets as ReadonlyArray<readonly string[]>).map((set) => [...set].sort().join(','))).toContain(Object.keys(rest).sort().join(','));
+      expect((spec.dimensionSets as ReadonlyArray<readonly string[]>).map((set) => [...set].sort().join(','))).toContain(
+        Object.keys(rest).sort().join(','),
+      );
     }
   });
 
@@ -528,7 +629,10 @@ describe('business metrics (shared/observability/metrics.ts)', () => {
   it('refuses an alarm on a series nobody publishes', () => {
     expect(() => businessMetric('WebhooksRefused', 'ingest-webhook', { Source: 'rencheng' })).toThrow(WiringError);
     expect(() => businessMetric('DeadLetters', 'ingest-webhook')).toThrow(WiringError);
-    expect(businessMetric('WebhooksRefused', 'ingest-webhook', { Code: 'unauthorized' }).dimensions).toEqual({ service: 'ingest-webhook', Code: 'unauthorized' });
+    expect(businessMetric('WebhooksRefused', 'ingest-webhook', { Code: 'unauthorized' }).dimensions).toEqual({
+      service: 'ingest-webhook',
+      Code: 'unauthorized',
+    });
   });
 });
 

@@ -27,7 +27,14 @@ function offlineEnv(): NodeJS.ProcessEnv {
 /** The function's environment with every CloudFormation reference replaced by a plausible value. */
 function dummyEnv(variables: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : k.endsWith('_ARN') ? `arn:aws-cn:service:cn-north-1:000000000000:${k.toLowerCase()}` : `dummy-${k.toLowerCase()}`]),
+    Object.entries(variables).map(([k, v]) => [
+      k,
+      typeof v === 'string'
+        ? v
+        : k.endsWith('_ARN')
+          ? `arn:aws-cn:service:cn-north-1:000000000000:${k.toLowerCase()}`
+          : `dummy-${k.toLowerCase()}`,
+    ]),
   );
 }
 
@@ -41,12 +48,20 @@ describe('npx cdk synth (the real app, real handler entries, offline)', () => {
   });
 
   it('synthesizes without credentials, Docker or network, with nothing unacknowledged', { timeout: 300_000 }, async () => {
-    const result = await run('npx', ['cdk', 'synth', '--quiet', '--output', outdir], { cwd: REPO_ROOT, env: offlineEnv(), maxBuffer: 64 * 1024 * 1024 }).catch(
-      (e: { stdout?: string; stderr?: string; message: string }) => ({ failed: e.message, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
-    );
+    const result = await run('npx', ['cdk', 'synth', '--quiet', '--output', outdir], {
+      cwd: REPO_ROOT,
+      env: offlineEnv(),
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((e: { stdout?: string; stderr?: string; message: string }) => ({
+      failed: e.message,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? '',
+    }));
     expect('failed' in result ? `${result.failed}\n${result.stderr}` : '').toBe('');
 
-    const template = JSON.parse(readFileSync(join(outdir, 'SupervisionDev.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const template = JSON.parse(readFileSync(join(outdir, 'SupervisionDev.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
     expect(unacknowledgedFindings(report)).toEqual([]);
 
@@ -59,14 +74,22 @@ describe('npx cdk synth (the real app, real handler entries, offline)', () => {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       const loaded = await run(
         process.execPath,
-        ['--no-warnings', '--input-type=module', '-e', `const m = await import(${JSON.stringify(join(asset, 'index.mjs'))}); console.log(typeof m.handler);`],
+        [
+          '--no-warnings',
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(join(asset, 'index.mjs'))}); console.log(typeof m.handler);`,
+        ],
         { cwd: tmpdir(), env: { ...offlineEnv(), ...dummyEnv(variables), AWS_REGION: 'cn-north-1' } },
       );
       expect(loaded.stdout.trim(), `${String(variables.POWERTOOLS_SERVICE_NAME)} bundle exports handler`).toBe('function');
       // The SDK's credential chain is replaced by the environment's credentials (infra/bundling.ts).
       const sources = (JSON.parse(readFileSync(join(asset, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
       if (sources.some((s) => s.includes('@aws-sdk/client-'))) {
-        expect(sources.some((s) => s.includes('shared/adapters/aws/lambda-credentials.ts')), `${String(variables.POWERTOOLS_SERVICE_NAME)} credentials`).toBe(true);
+        expect(
+          sources.some((s) => s.includes('shared/adapters/aws/lambda-credentials.ts')),
+          `${String(variables.POWERTOOLS_SERVICE_NAME)} credentials`,
+        ).toBe(true);
         expect(sources.filter((s) => /credential-provider-(node|sso|ini|process)|nested-clients/.test(s))).toEqual([]);
       }
     }

@@ -9,14 +9,26 @@ import { IncompleteOidcConfigError, InvalidTracingContextError, UnknownStageErro
 import { defaultEntryFor } from '../../infra/constructs/handler-function.js';
 import { FUNCTION_NAMES } from '../../infra/functions.js';
 import { API_ROUTES, routeKey } from '../../shared/api/routes.js';
-import { FIXTURE_ENTRY, actionsOf, refId, resourcesOf, synthesizeWithFixtures, unacknowledgedFindings, type Statement, type Synthesized } from './helpers.js';
+import {
+  FIXTURE_ENTRY,
+  actionsOf,
+  refId,
+  resourcesOf,
+  synthesizeWithFixtures,
+  unacknowledgedFindings,
+  type Statement,
+  type Synthesized,
+} from './helpers.js';
 
 const ISSUER = 'https://login.example.gov.cn/realms/jining';
 
 describe('prod stage with an OIDC issuer', () => {
   let prod: Synthesized;
   beforeAll(() => {
-    prod = synthesizeWithFixtures({ bundle: false, context: { stage: 'prod', oidcIssuer: ISSUER, oidcAudience: 'supervision, bureau-portal', officeClaim: 'cognito:groups=督查室' } });
+    prod = synthesizeWithFixtures({
+      bundle: false,
+      context: { stage: 'prod', oidcIssuer: ISSUER, oidcAudience: 'supervision, bureau-portal', officeClaim: 'cognito:groups=督查室' },
+    });
   });
   afterAll(() => rmSync(prod.outdir, { recursive: true, force: true }));
 
@@ -28,7 +40,10 @@ describe('prod stage with an OIDC issuer', () => {
     prod.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
-      Properties: Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      Properties: Match.objectLike({
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
     });
   });
 
@@ -40,7 +55,9 @@ describe('prod stage with an OIDC issuer', () => {
 
   it('logs at INFO', () => {
     // Every function of ours (CDK's BucketDeployment handler for the dashboard is not one, and has no Powertools).
-    const ours = Object.values(resourcesOf(prod.template, 'AWS::Lambda::Function')).filter((fn) => (fn.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME);
+    const ours = Object.values(resourcesOf(prod.template, 'AWS::Lambda::Function')).filter(
+      (fn) => (fn.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME,
+    );
     expect(ours).toHaveLength(FUNCTION_NAMES.length);
     for (const fn of ours) {
       expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.POWERTOOLS_LOG_LEVEL).toBe('INFO');
@@ -51,7 +68,10 @@ describe('prod stage with an OIDC issuer', () => {
     const authorizers = resourcesOf(prod.template, 'AWS::ApiGatewayV2::Authorizer');
     const [jwtId, jwt] = Object.entries(authorizers)[0]!;
     expect(Object.keys(authorizers)).toHaveLength(1);
-    expect(jwt.Properties).toMatchObject({ AuthorizerType: 'JWT', JwtConfiguration: { Issuer: ISSUER, Audience: ['supervision', 'bureau-portal'] } });
+    expect(jwt.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: ISSUER, Audience: ['supervision', 'bureau-portal'] },
+    });
     const routes = Object.values(resourcesOf(prod.template, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties!.RouteKey).sort()).toEqual(API_ROUTES.map(routeKey).sort());
     for (const route of API_ROUTES) {
@@ -61,13 +81,23 @@ describe('prod stage with an OIDC issuer', () => {
       else expect(r.Properties, key).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: jwtId } });
     }
     // The public ones are the webhook (signed) and the API description, nothing else.
-    expect(API_ROUTES.filter((r) => r.access.kind === 'public').map(routeKey).sort()).toEqual(['GET /v1/openapi.json', 'POST /v1/webhooks/{sourceId}']);
+    expect(
+      API_ROUTES.filter((r) => r.access.kind === 'public')
+        .map(routeKey)
+        .sort(),
+    ).toEqual(['GET /v1/openapi.json', 'POST /v1/webhooks/{sourceId}']);
   });
 
   it('hands the office claim of context officeClaim to office-api', () => {
     const fns = Object.values(resourcesOf(prod.template, 'AWS::Lambda::Function'));
-    const office = fns.find((fn) => (fn.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME === 'office-api');
-    expect((office!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.OFFICE_CLAIM).toBe('cognito:groups=督查室');
+    const office = fns.find(
+      (fn) =>
+        (fn.Properties!.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME ===
+        'office-api',
+    );
+    expect((office!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.OFFICE_CLAIM).toBe(
+      'cognito:groups=督查室',
+    );
   });
 });
 
@@ -92,7 +122,10 @@ describe('context tracing=true (X-Ray)', () => {
   let fnIdOf: Map<string, string>;
   beforeAll(() => {
     // apply-progress from its real entry (bundled with the tracer), the others from the fixture.
-    traced = synthesizeWithFixtures({ context: { tracing: 'true' }, entryFor: (name) => (name === 'apply-progress' ? defaultEntryFor(name) : FIXTURE_ENTRY) });
+    traced = synthesizeWithFixtures({
+      context: { tracing: 'true' },
+      entryFor: (name) => (name === 'apply-progress' ? defaultEntryFor(name) : FIXTURE_ENTRY),
+    });
     fnIdOf = new Map(
       Object.entries(resourcesOf(traced.template, 'AWS::Lambda::Function')).map(([id, fn]) => [
         (fn.Properties!.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME!,
@@ -115,12 +148,31 @@ describe('context tracing=true (X-Ray)', () => {
   it('bundles the tracer, and the bundle loads in a Lambda-like environment', () => {
     const id = fnIdOf.get('apply-progress')!;
     expect(bundledSources(traced, id).some((src) => XRAY_SOURCES.test(src))).toBe(true);
-    const key = (resourcesOf(traced.template, 'AWS::Lambda::Function')[id]!.Properties!.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
-    const out = execFileSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', `const m = await import(${JSON.stringify(join(traced.outdir, `asset.${key}`, 'index.mjs'))}); console.log(typeof m.handler);`], {
-      cwd: tmpdir(),
-      env: { ...process.env, AWS_REGION: 'cn-north-1', TABLE_NAME: 'supervision', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x', AWS_LAMBDA_FUNCTION_NAME: 'apply-progress', POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      encoding: 'utf8',
-    });
+    const key = (resourcesOf(traced.template, 'AWS::Lambda::Function')[id]!.Properties!.Code as { S3Key: string }).S3Key.replace(
+      /\.zip$/,
+      '',
+    );
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--no-warnings',
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(traced.outdir, `asset.${key}`, 'index.mjs'))}); console.log(typeof m.handler);`,
+      ],
+      {
+        cwd: tmpdir(),
+        env: {
+          ...process.env,
+          AWS_REGION: 'cn-north-1',
+          TABLE_NAME: 'supervision',
+          AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+          AWS_LAMBDA_FUNCTION_NAME: 'apply-progress',
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+        },
+        encoding: 'utf8',
+      },
+    );
     expect(out.trim()).toBe('function');
   });
 });
@@ -135,10 +187,15 @@ describe('tracing off (the default, or context tracing=false)', () => {
   it('neither traces nor grants X-Ray, and leaves the tracer out of the bundle', () => {
     for (const [id, fn] of Object.entries(resourcesOf(plain.template, 'AWS::Lambda::Function'))) {
       expect(fn.Properties!.TracingConfig).toBeUndefined();
-      expect(roleStatementsOf(plain, id).flatMap(actionsOf).filter((a) => a.startsWith('xray:'))).toEqual([]);
+      expect(
+        roleStatementsOf(plain, id)
+          .flatMap(actionsOf)
+          .filter((a) => a.startsWith('xray:')),
+      ).toEqual([]);
     }
     const id = Object.entries(resourcesOf(plain.template, 'AWS::Lambda::Function')).find(
-      ([, fn]) => (fn.Properties!.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME === 'apply-progress',
+      ([, fn]) =>
+        (fn.Properties!.Environment as { Variables: Record<string, string> }).Variables.POWERTOOLS_SERVICE_NAME === 'apply-progress',
     )![0];
     const sources = bundledSources(plain, id);
     expect(sources.some((src) => src.includes('functions/apply-progress/handler.ts'))).toBe(true);

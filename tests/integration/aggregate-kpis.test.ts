@@ -55,7 +55,14 @@ describe('aggregate-kpis against DynamoDB Local', () => {
     const first = await handler({ planId: PLAN });
     // 23 KPIs: issue 14 added the T21 and T23 targets.
     expect(first.runs).toMatchObject([{ planId: PLAN, date: '2023-07-01', mode: 'snapshot', kpis: 23 }]);
-    await deliver(progressReport({ webhookId: 'c', orgId: '370811', reportedAt: '2023-06-30T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 45 }] }));
+    await deliver(
+      progressReport({
+        webhookId: 'c',
+        orgId: '370811',
+        reportedAt: '2023-06-30T10:00:00+08:00',
+        metrics: [{ kpiId: 'sports-clubs', value: 45 }],
+      }),
+    );
     await handler({ planId: PLAN });
     await handler({ planId: PLAN, now: '2023-07-02T01:00:00+08:00' });
 
@@ -106,7 +113,9 @@ describe('aggregate-kpis against DynamoDB Local', () => {
       }),
     );
     const drifted = await handler({ planId: PLAN, mode: 'reconcile' });
-    expect(drifted.runs[0]!.drift).toEqual([{ kind: 'figure', key: 'sports-clubs#370829', stored: { value: 99, webhookId: 'r1' }, expected: { value: 12, webhookId: 'r1' } }]);
+    expect(drifted.runs[0]!.drift).toEqual([
+      { kind: 'figure', key: 'sports-clubs#370829', stored: { value: 99, webhookId: 'r1' }, expected: { value: 12, webhookId: 'r1' } },
+    ]);
   });
 
   it('rejects an unknown plan and a malformed event', async () => {

@@ -35,7 +35,12 @@ async function putEntry(sk: string, entry: unknown): Promise<void> {
   await table.doc.send(
     new PutCommand({
       TableName: table.tableName,
-      Item: { pk: CALENDAR_OVERRIDE_PK, sk, entry: typeof entry === 'string' ? entry : JSON.stringify(entry), updatedAt: '2026-12-01T08:00:00Z' },
+      Item: {
+        pk: CALENDAR_OVERRIDE_PK,
+        sk,
+        entry: typeof entry === 'string' ? entry : JSON.stringify(entry),
+        updatedAt: '2026-12-01T08:00:00Z',
+      },
     }),
   );
 }
@@ -70,11 +75,21 @@ describe('DynamoCalendarOverrides (DynamoDB Local)', () => {
   it.each([
     ['an entry under another year', calendarOverrideSk(2028), y2027, /entry is for 2027/],
     ['an entry that is not JSON', calendarOverrideSk(2029), '{"year": 2029,', /not JSON/],
-    ['a weekday as make-up workday', calendarOverrideSk(2030), { ...y2027, year: 2030, holidays: [], workdays: [{ name: 'x', date: '2030-01-07' }] }, /weekday/],
+    [
+      'a weekday as make-up workday',
+      calendarOverrideSk(2030),
+      { ...y2027, year: 2030, holidays: [], workdays: [{ name: 'x', date: '2030-01-07' }] },
+      /weekday/,
+    ],
   ])('refuses %s, naming the item', async (_why, sk, entry, message) => {
     const isolated = await createTestTable();
     try {
-      await isolated.doc.send(new PutCommand({ TableName: isolated.tableName, Item: { pk: CALENDAR_OVERRIDE_PK, sk, entry: typeof entry === 'string' ? entry : JSON.stringify(entry) } }));
+      await isolated.doc.send(
+        new PutCommand({
+          TableName: isolated.tableName,
+          Item: { pk: CALENDAR_OVERRIDE_PK, sk, entry: typeof entry === 'string' ? entry : JSON.stringify(entry) },
+        }),
+      );
       const load = new DynamoCalendarOverrides(isolated.doc, isolated.tableName).load();
       await expect(load).rejects.toBeInstanceOf(CalendarOverrideError);
       await expect(new DynamoCalendarOverrides(isolated.doc, isolated.tableName).load()).rejects.toThrow(message);

@@ -90,7 +90,11 @@ function clientFor(name: FunctionName): DynamoDBDocumentClient {
   const calls: Array<{ action: TableAction; pk: string }> = [];
   used.set(name, calls);
   // A client of its own: middleware added through a document client lands on its underlying client.
-  const client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: inject('dynamodbEndpoint'),
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   doc.middlewareStack.add(
     (next, context) => async (args) => {
@@ -100,14 +104,17 @@ function clientFor(name: FunctionName): DynamoDBDocumentClient {
       if (action === 'TransactWriteItems') {
         for (const item of input.TransactItems as Array<Record<string, { Item?: unknown; Key?: unknown }>>) {
           const [kind, body] = Object.entries(item)[0]!;
-          const part = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' }[kind] as TableAction;
+          const part = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' }[
+            kind
+          ] as TableAction;
           calls.push({ action: part, pk: pkOf(body.Item ?? body.Key) });
         }
       } else if (action === 'Query') {
         const values = input.ExpressionAttributeValues as Record<string, unknown>;
         calls.push({ action, pk: pkOf({ pk: values[':pk'] }) });
       } else if (action === 'BatchGetItem') {
-        for (const req of Object.values(input.RequestItems as Record<string, { Keys: unknown[] }>)) for (const k of req.Keys) calls.push({ action, pk: pkOf(k) });
+        for (const req of Object.values(input.RequestItems as Record<string, { Keys: unknown[] }>))
+          for (const k of req.Keys) calls.push({ action, pk: pkOf(k) });
       } else {
         calls.push({ action, pk: pkOf(input.Item ?? input.Key) });
       }
@@ -118,7 +125,13 @@ function clientFor(name: FunctionName): DynamoDBDocumentClient {
   return doc;
 }
 
-const matches = (pattern: string, pk: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(pk);
+const matches = (pattern: string, pk: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(pk);
 
 describe('IAM grants against what each function does (DynamoDB Local)', () => {
   it('runs every function through a typical invocation', async () => {
@@ -132,7 +145,10 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const amenderOf = (doc: DynamoDBDocumentClient) => planAmender(new DynamoAmendmentStore(doc, tableName), { ttlMs: 0 });
     const ingest = createIngestWebhookHandler({
       amender: amenderOf(ingestDoc),
-      sources: staticSourceRegistry([source({ secrets: [SECRET] }), source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })]),
+      sources: staticSourceRegistry([
+        source({ secrets: [SECRET] }),
+        source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] }),
+      ]),
       intake: new DynamoIntake(ingestDoc, tableName),
       rateLimiter: sharedRateLimiter({ store: new DynamoRateBudget(ingestDoc, tableName), ratePerSecond: 20 }),
       clock: fixedClock('2023-06-25T02:20:00Z'),
@@ -141,7 +157,10 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const body = sampleBody('valid/progress-t08-rencheng.json').replace('"period"', '"completedMilestoneIds": [],\n    "period"');
     expect((await ingest(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'iam_1' }))).statusCode).toBe(202);
     // An event too, so that the relay publishes each detail-type it is granted.
-    const eventBody = sampleBody('valid/event-marathon-2023-held.json').replace('"timestamp": "2023-10-30T18:00:00+08:00"', '"timestamp": "2023-06-25T10:00:00+08:00"');
+    const eventBody = sampleBody('valid/event-marathon-2023-held.json').replace(
+      '"timestamp": "2023-10-30T18:00:00+08:00"',
+      '"timestamp": "2023-06-25T10:00:00+08:00"',
+    );
     expect((await ingest(signedEvent({ sourceId: 'mass-sports', body: eventBody, secrets: SECRET, id: 'iam_2' }))).statusCode).toBe(202);
     // A completion claim of the lead unit, with evidence: the office's review below decides it.
     const claim = {
@@ -151,13 +170,26 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const claimBody = JSON.stringify({
       type: 'progress.submitted',
       timestamp: '2023-06-24T10:00:05+08:00',
-      data: { planId: 'jining-sports-2023', taskId: 'T08', orgId: 'jn-mass-sports', reportedAt: '2023-06-24T10:00:00+08:00', period: '2023-06', status: 'completed', percentComplete: 100, ...claim },
+      data: {
+        planId: 'jining-sports-2023',
+        taskId: 'T08',
+        orgId: 'jn-mass-sports',
+        reportedAt: '2023-06-24T10:00:00+08:00',
+        period: '2023-06',
+        status: 'completed',
+        percentComplete: 100,
+        ...claim,
+      },
     });
     const claimed = await ingest(signedEvent({ sourceId: 'mass-sports', body: claimBody, secrets: SECRET, id: 'iam_claim' }));
     expect(claimed.statusCode, claimed.body).toBe(202);
 
     const streamArn = (await table.client.send(new DescribeTableCommand({ TableName: tableName }))).Table!.LatestStreamArn!;
-    const streams = new DynamoDBStreamsClient({ endpoint: inject('dynamodbEndpoint'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const streams = new DynamoDBStreamsClient({
+      endpoint: inject('dynamodbEndpoint'),
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     streams.middlewareStack.add(
       (next, context) => async (args) => {
         streamActions.add((context.commandName ?? '').replace(/Command$/, '') as StreamAction);
@@ -189,7 +221,9 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     const eventDetail = bus.find((e) => e.detailType === 'event.registered')!.detail;
     const applyDoc = clientFor('apply-progress');
     const apply = createApplyProgressHandler({ writer: new DynamoStateStore(applyDoc, tableName), amender: amenderOf(applyDoc), logger });
-    expect((await apply({ Records: reports.map((r, i) => sqsRecord('progress.submitted', r.detail, `p${i}`)) })).batchItemFailures).toEqual([]);
+    expect((await apply({ Records: reports.map((r, i) => sqsRecord('progress.submitted', r.detail, `p${i}`)) })).batchItemFailures).toEqual(
+      [],
+    );
 
     // the office decides the claim (a reader is refused before any call)
     const officeDoc = clientFor('office-api');
@@ -219,7 +253,11 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     } as never);
     expect(amended.statusCode, amended.body).toBe(201);
     const registerDoc = clientFor('register-event');
-    const register = createRegisterEventHandler({ writer: new DynamoStateStore(registerDoc, tableName), amender: amenderOf(registerDoc), logger });
+    const register = createRegisterEventHandler({
+      writer: new DynamoStateStore(registerDoc, tableName),
+      amender: amenderOf(registerDoc),
+      logger,
+    });
     expect((await register({ Records: [sqsRecord('event.registered', eventDetail, 'e1')] })).batchItemFailures).toEqual([]);
 
     // the jobs
@@ -263,7 +301,9 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       receipts: deliveryReceipts,
       logger: recordingLogger(),
     });
-    expect((await deliver({ Records: [sqsRecord('reminder.due', digest!.detail, 'd1')] })).batchItemFailures).toEqual([{ itemIdentifier: 'd1' }]);
+    expect((await deliver({ Records: [sqsRecord('reminder.due', digest!.detail, 'd1')] })).batchItemFailures).toEqual([
+      { itemIdentifier: 'd1' },
+    ]);
     down = false;
     expect((await deliver({ Records: [sqsRecord('reminder.due', digest!.detail, 'd1')] })).batchItemFailures).toEqual([]);
     const queryDoc = clientFor('query-api');
@@ -281,9 +321,17 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     });
     for (const path of ['', '/kpis', '/tasks/T08', '/overdue', '/rankings', '/reviews?state=returned', '/events', '/snapshots']) {
       const [rawPath, q] = `/v1/plans/jining-sports-2023${path}`.split('?');
-      const res = await query({ rawPath, ...(q ? { queryStringParameters: Object.fromEntries(new URLSearchParams(q)) } : {}), requestContext: { http: { method: 'GET' } }, headers: {} } as never);
+      const res = await query({
+        rawPath,
+        ...(q ? { queryStringParameters: Object.fromEntries(new URLSearchParams(q)) } : {}),
+        requestContext: { http: { method: 'GET' } },
+        headers: {},
+      } as never);
       expect(res.statusCode, path).toBe(200);
-      if (path.startsWith('/reviews')) expect(JSON.parse(res.body!).items, 'the returned claim, with its audit row').toMatchObject([{ taskId: 'T08', summary: claim.summary, evidence: claim.evidence }]);
+      if (path.startsWith('/reviews'))
+        expect(JSON.parse(res.body!).items, 'the returned claim, with its audit row').toMatchObject([
+          { taskId: 'T08', summary: claim.summary, evidence: claim.evidence },
+        ]);
       if (path === '') expect(JSON.parse(res.body!), 'the plan as amended').toMatchObject({ version: 2, amendments: [{ version: 2 }] });
     }
     const bulletinDoc = clientFor('bulletin-api');
@@ -297,7 +345,12 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       calendar: chineseWorkdayCalendar(),
       logger,
     });
-    const bulletin = await bulletins({ rawPath: '/v1/plans/jining-sports-2023/bulletins/2023-06', queryStringParameters: { format: 'csv' }, requestContext: { http: { method: 'GET' } }, headers: {} } as never);
+    const bulletin = await bulletins({
+      rawPath: '/v1/plans/jining-sports-2023/bulletins/2023-06',
+      queryStringParameters: { format: 'csv' },
+      requestContext: { http: { method: 'GET' } },
+      headers: {},
+    } as never);
     expect(bulletin.statusCode).toBe(200);
   });
 
@@ -311,8 +364,16 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       expect(allowed, `${name} issues ${action} on ${pk}, outside ${JSON.stringify(grants)}`).toBe(true);
     }
     for (const g of grants) {
-      for (const action of g.actions) expect(calls.some((c) => c.action === action && g.leadingKeys.some((p) => matches(p, c.pk))), `${name}: ${action} on ${g.leadingKeys.join(', ')} granted but never used`).toBe(true);
-      for (const pattern of g.leadingKeys) expect(calls.some((c) => g.actions.includes(c.action) && matches(pattern, c.pk)), `${name}: partition ${pattern} granted but never touched`).toBe(true);
+      for (const action of g.actions)
+        expect(
+          calls.some((c) => c.action === action && g.leadingKeys.some((p) => matches(p, c.pk))),
+          `${name}: ${action} on ${g.leadingKeys.join(', ')} granted but never used`,
+        ).toBe(true);
+      for (const pattern of g.leadingKeys)
+        expect(
+          calls.some((c) => g.actions.includes(c.action) && matches(pattern, c.pk)),
+          `${name}: partition ${pattern} granted but never touched`,
+        ).toBe(true);
     }
     // events:PutEvents is granted only for what the function publishes.
     const types = new Set(published.get(name) ?? []);

@@ -25,14 +25,21 @@ let streams: DynamoDBStreamsClient;
 beforeAll(async () => {
   table = await createTestTable();
   intake = new DynamoIntake(table.doc, table.tableName);
-  streams = new DynamoDBStreamsClient({ endpoint: inject('dynamodbEndpoint'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  streams = new DynamoDBStreamsClient({
+    endpoint: inject('dynamodbEndpoint'),
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 afterAll(async () => {
   streams?.destroy();
   await table?.drop();
 });
 
-const report = (webhookId: string, overrides: Parameters<typeof progressReport>[0] = {}): AcceptedMessage => ({ type: 'progress.submitted', detail: progressReport({ webhookId, ...overrides }) });
+const report = (webhookId: string, overrides: Parameters<typeof progressReport>[0] = {}): AcceptedMessage => ({
+  type: 'progress.submitted',
+  detail: progressReport({ webhookId, ...overrides }),
+});
 const auditKey = (m: AcceptedMessage & { type: 'progress.submitted' }) => ({
   pk: taskAuditPk(m.detail.planId, m.detail.taskId),
   sk: reportSk(new Date(m.detail.reportedAt).toISOString(), m.detail.sourceId, m.detail.webhookId),
@@ -56,7 +63,12 @@ describe('DynamoIntake (DynamoDB Local)', () => {
     const e = sportsEvent({ webhookId: 'msg_evt_life' });
     expect(await intake.accept({ type: 'event.registered', detail: e }, 'hash-e')).toBe('accepted');
     const item = await stored({ pk: eventMessagePk(e.sourceId, e.webhookId), sk: EVENT_MESSAGE_SK });
-    expect(item).toMatchObject({ kind: 'eventMessage', ...e, bodyHash: 'hash-e', expiresAt: Math.floor(Date.parse(e.receivedAt) / 1000) + EVENT_MESSAGE_TTL_SECONDS });
+    expect(item).toMatchObject({
+      kind: 'eventMessage',
+      ...e,
+      bodyHash: 'hash-e',
+      expiresAt: Math.floor(Date.parse(e.receivedAt) / 1000) + EVENT_MESSAGE_TTL_SECONDS,
+    });
     // Another body under the same id, even for another event, is a conflict.
     expect(await intake.accept({ type: 'event.registered', detail: { ...e, eventId: 'another' } }, 'hash-f')).toBe('conflict');
   });
@@ -95,7 +107,9 @@ describe('DynamoIntake (DynamoDB Local)', () => {
         iterator = page.next;
       }
     }
-    const published = records.filter((r) => isOutboxInsert(r as never)).map((r) => busEventOf(unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>))!);
+    const published = records
+      .filter((r) => isOutboxInsert(r as never))
+      .map((r) => busEventOf(unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>))!);
     // Accepted above: msg_life, msg_evt_life, msg_shared ×2, msg_race, msg_race2.
     expect(published.map((e) => `${e.detailType}:${String(e.detail.sourceId)}:${String(e.detail.webhookId)}`).sort()).toEqual(
       [

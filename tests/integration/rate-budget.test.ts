@@ -13,7 +13,9 @@ describe('the shared per-source rate budget on DynamoDB Local', () => {
   it('eight instances hammering one source concurrently admit exactly the window’s budget', async () => {
     const store = new DynamoRateBudget(table.doc, table.tableName);
     const t = Date.UTC(2023, 5, 25, 2, 20, 0);
-    const instances = Array.from({ length: 8 }, () => sharedRateLimiter({ store, ratePerSecond: 20, windowSeconds: 10, leaseSize: 5, now: () => t }));
+    const instances = Array.from({ length: 8 }, () =>
+      sharedRateLimiter({ store, ratePerSecond: 20, windowSeconds: 10, leaseSize: 5, now: () => t }),
+    );
     const results = await Promise.all(Array.from({ length: 600 }, async (_, i) => instances[i % 8]!.take('rencheng')));
     expect(results.filter((r) => r.ok)).toHaveLength(200); // 20/s × 10 s: never more, and nothing leased is stranded here
     expect(results.find((r) => !r.ok)).toEqual({ ok: false, retryAfterSeconds: 10 });

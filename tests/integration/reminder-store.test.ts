@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressSubmittedDetail, ReminderDueDetail } from '../../events/schemas.js';
 import { createSendRemindersHandler } from '../../functions/send-reminders/app.js';
 import { DynamoDeliveryReceipts, deliveryPk, deliverySk } from '../../shared/adapters/dynamodb/delivery-receipts.js';
-import { DynamoReminderStore, REMINDER_TTL_SECONDS, digestPk, digestSk, reminderPk } from '../../shared/adapters/dynamodb/reminder-store.js';
+import {
+  DynamoReminderStore,
+  REMINDER_TTL_SECONDS,
+  digestPk,
+  digestSk,
+  reminderPk,
+} from '../../shared/adapters/dynamodb/reminder-store.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { fixedClock } from '../../shared/time/clocks.js';
@@ -53,7 +59,10 @@ describe('DynamoReminderStore (DynamoDB Local)', () => {
     const store = new DynamoReminderStore(doc, table.tableName);
     const planId = 'p-commit';
     const ref = { item: 'T01-M1', orgId: LEAD };
-    expect(await store.lookup(planId, { keys: ['k1', 'k2'], escalations: [ref] })).toEqual({ claimed: new Set(), lastEscalation: new Map() });
+    expect(await store.lookup(planId, { keys: ['k1', 'k2'], escalations: [ref] })).toEqual({
+      claimed: new Set(),
+      lastEscalation: new Map(),
+    });
 
     const outcome = await store.commitDigest(commit(planId, BUREAU, ['k1', 'k2'], { escalations: [ref] }));
     expect(outcome).toBe('committed');
@@ -103,7 +112,10 @@ describe('DynamoReminderStore (DynamoDB Local)', () => {
     const ref = { item: 'T02', orgId: LEAD };
     expect(await store.commitDigest(commit(planId, BUREAU, ['e1'], { escalations: [ref] }))).toBe('committed');
     const later = (date: string, previous: string | undefined, key: string) =>
-      commit(planId, BUREAU, [key], { digest: digestFor(planId, BUREAU, date), escalations: [{ ...ref, ...(previous ? { previous } : {}) }] });
+      commit(planId, BUREAU, [key], {
+        digest: digestFor(planId, BUREAU, date),
+        escalations: [{ ...ref, ...(previous ? { previous } : {}) }],
+      });
     expect(await store.commitDigest(later('2023-10-12', undefined, 'e2'))).toBe('conflict');
     expect(await store.commitDigest(later('2023-10-12', '2023-10-06', 'e3'))).toBe('conflict');
     expect(await store.commitDigest(later('2023-10-12', '2023-10-09', 'e4'))).toBe('committed');
@@ -115,7 +127,8 @@ describe('DynamoReminderStore (DynamoDB Local)', () => {
     const store = new DynamoReminderStore(doc, table.tableName);
     const planId = 'p-many';
     const keys = Array.from({ length: 250 }, (_, i) => `due_soon#T${i}#o#d7`);
-    for (let i = 0; i < 3; i++) expect(await store.commitDigest(commit(planId, `org-${i}`, keys.slice(i * 40, i * 40 + 40)))).toBe('committed');
+    for (let i = 0; i < 3; i++)
+      expect(await store.commitDigest(commit(planId, `org-${i}`, keys.slice(i * 40, i * 40 + 40)))).toBe('committed');
     const { claimed } = await store.lookup(planId, { keys, escalations: [] });
     expect(claimed.size).toBe(120);
     expect(claimed).toEqual(new Set(keys.slice(0, 120)));
@@ -169,20 +182,42 @@ describe('send-reminders against DynamoDB Local', () => {
     // T01: reported for September, last on 09-01 (38 days before 10-09: 停滞 for a monthly unit).
     // T02: reported for Q3 on 10-08 (no 催报, not 停滞).
     const state = new DynamoStateStore(doc, table.tableName);
-    await state.applyProgress(report({ reportedAt: '2023-08-31T17:00:00Z', timestamp: '2023-08-31T17:00:00Z', receivedAt: '2023-08-31T17:00:01Z' }));
-    await state.applyProgress(report({ taskId: 'T02', orgId: LEAD_2, period: '2023-Q3', reportedAt: '2023-10-08T02:00:00Z', timestamp: '2023-10-08T02:00:00Z', receivedAt: '2023-10-08T02:00:01Z' }));
+    await state.applyProgress(
+      report({ reportedAt: '2023-08-31T17:00:00Z', timestamp: '2023-08-31T17:00:00Z', receivedAt: '2023-08-31T17:00:01Z' }),
+    );
+    await state.applyProgress(
+      report({
+        taskId: 'T02',
+        orgId: LEAD_2,
+        period: '2023-Q3',
+        reportedAt: '2023-10-08T02:00:00Z',
+        timestamp: '2023-10-08T02:00:00Z',
+        receivedAt: '2023-10-08T02:00:01Z',
+      }),
+    );
     const bus = new RecordingBus();
     const handler = handlerWith(bus);
 
     const first = await handler({ now: at9('2023-10-09') });
     // With, in the bureau's digest, September's bulletin (通报): October's first workday was 10-07.
-    expect(first.runs[0]).toMatchObject({ workday: true, digests: 2, sent: 5, byKind: { overdue: 1, escalation: 1, due_soon: 1, stagnant: 1, report_missing: 0, bulletin_ready: 1 } });
-    expect(bus.digests().map((d) => d.orgId).sort()).toEqual([BUREAU, LEAD].sort());
-    expect(bus.digests().find((d) => d.orgId === LEAD)?.items.map((i) => i.key)).toEqual([
-      `overdue#T01-M1#${LEAD}#2023-10-09`,
-      `due_soon#T01#${LEAD}#d7`,
-      `stagnant#T01#${LEAD}#2023-09-01`,
-    ]);
+    expect(first.runs[0]).toMatchObject({
+      workday: true,
+      digests: 2,
+      sent: 5,
+      byKind: { overdue: 1, escalation: 1, due_soon: 1, stagnant: 1, report_missing: 0, bulletin_ready: 1 },
+    });
+    expect(
+      bus
+        .digests()
+        .map((d) => d.orgId)
+        .sort(),
+    ).toEqual([BUREAU, LEAD].sort());
+    expect(
+      bus
+        .digests()
+        .find((d) => d.orgId === LEAD)
+        ?.items.map((i) => i.key),
+    ).toEqual([`overdue#T01-M1#${LEAD}#2023-10-09`, `due_soon#T01#${LEAD}#d7`, `stagnant#T01#${LEAD}#2023-09-01`]);
 
     const second = await handler({ now: '2023-10-09T17:00:00+08:00' });
     expect(second.runs[0]).toMatchObject({ sent: 0, digests: 0, skippedAlreadySent: 5, republished: 0 });

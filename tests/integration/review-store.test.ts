@@ -47,7 +47,13 @@ describe('DynamoReviewStore (DynamoDB Local)', () => {
     const store = new DynamoReviewStore(table.doc, table.tableName);
     const plan = 'review-list-plan';
     await store.recordDecision(decision({ planId: plan, decidedAt: '2023-11-22T02:00:00.000Z' }));
-    await store.recordDecision(decision({ planId: plan, claim: { reportedAt: '2023-11-25T10:00:00+08:00', sourceId: 'sports-economy', webhookId: 'msg_claim_2' }, decidedAt: '2023-11-26T02:00:00.000Z' }));
+    await store.recordDecision(
+      decision({
+        planId: plan,
+        claim: { reportedAt: '2023-11-25T10:00:00+08:00', sourceId: 'sports-economy', webhookId: 'msg_claim_2' },
+        decidedAt: '2023-11-26T02:00:00.000Z',
+      }),
+    );
     await store.recordDecision(decision({ planId: plan, taskId: 'T02', orgId: 'jn-party-office', decidedAt: '2023-11-21T02:00:00.000Z' }));
     // T2 must not match T22's prefix, nor T22 T02's.
     expect((await store.listDecisions(plan)).map((d) => [d.taskId, d.claim.webhookId])).toEqual([
@@ -76,11 +82,22 @@ describe('DynamoReviewStore (DynamoDB Local)', () => {
     });
     await intake.accept({ type: 'progress.submitted', detail: claim }, 'hash-claim');
     // Another source's row at the same instant must not be taken for it.
-    await intake.accept({ type: 'progress.submitted', detail: { ...claim, sourceId: 'other', webhookId: 'msg_other', summary: 'x' } }, 'hash-other');
+    await intake.accept(
+      { type: 'progress.submitted', detail: { ...claim, sourceId: 'other', webhookId: 'msg_other', summary: 'x' } },
+      'hash-other',
+    );
     const store = new DynamoReviewStore(table.doc, table.tableName);
-    const found = await store.claimReport('review-claims-plan', 'T22', { reportedAt: '2023-11-20T02:00:00Z', sourceId: 'sports-economy', webhookId: 'msg_claim' });
+    const found = await store.claimReport('review-claims-plan', 'T22', {
+      reportedAt: '2023-11-20T02:00:00Z',
+      sourceId: 'sports-economy',
+      webhookId: 'msg_claim',
+    });
     expect(found).toEqual(claim);
-    expect(await store.claimReport('review-claims-plan', 'T22', { reportedAt: '2023-11-20T10:00:00+08:00', webhookId: 'msg_claim' })).toEqual(claim);
-    expect(await store.claimReport('review-claims-plan', 'T22', { reportedAt: '2023-11-20T10:00:01+08:00', webhookId: 'msg_claim' })).toBeUndefined();
+    expect(
+      await store.claimReport('review-claims-plan', 'T22', { reportedAt: '2023-11-20T10:00:00+08:00', webhookId: 'msg_claim' }),
+    ).toEqual(claim);
+    expect(
+      await store.claimReport('review-claims-plan', 'T22', { reportedAt: '2023-11-20T10:00:01+08:00', webhookId: 'msg_claim' }),
+    ).toBeUndefined();
   });
 });

@@ -35,7 +35,10 @@ function normalise(state: PlanState) {
   return {
     figures: state.figures.map((f) => `${f.kpiId}|${f.orgId}|${f.value}|${f.sourceId}|${f.webhookId}`).sort(),
     units: state.units
-      .map((u) => `${u.taskId}|${u.orgId}|${u.status}|${u.percentComplete}|${[...(u.completedMilestoneIds ?? [])].sort().join('+')}|${u.sourceId}|${u.webhookId}`)
+      .map(
+        (u) =>
+          `${u.taskId}|${u.orgId}|${u.status}|${u.percentComplete}|${[...(u.completedMilestoneIds ?? [])].sort().join('+')}|${u.sourceId}|${u.webhookId}`,
+      )
       .sort(),
   };
 }
@@ -47,7 +50,9 @@ describe('DynamoStateStore against DynamoDB Local', () => {
     const r = progressReport({ planId });
     expect(await deliver(store, r)).toEqual({ outcome: 'applied', changed: 1 });
     const state = await store.loadPlanState(planId);
-    expect(state.figures).toEqual([{ kpiId: 'sports-clubs', orgId: '370811', value: 40, reportedAt: r.reportedAt, sourceId: 'rencheng', webhookId: 'msg_1' }]);
+    expect(state.figures).toEqual([
+      { kpiId: 'sports-clubs', orgId: '370811', value: 40, reportedAt: r.reportedAt, sourceId: 'rencheng', webhookId: 'msg_1' },
+    ]);
     expect(state.units).toMatchObject([{ taskId: 'T08', orgId: '370811', status: 'in_progress', percentComplete: 40, period: '2023-06' }]);
     expect(await store.reportedUnits(planId, '2023-06')).toEqual([{ taskId: 'T08', orgId: '370811' }]);
     expect(await store.reportedUnits(planId, '2023-07')).toEqual([]);
@@ -70,8 +75,24 @@ describe('DynamoStateStore against DynamoDB Local', () => {
   it('an older report arriving later is kept in the audit trail and changes no current figure', async () => {
     const store = new DynamoStateStore(table.doc, table.tableName);
     const planId = freshPlan();
-    await deliver(store, progressReport({ planId, webhookId: 'new', reportedAt: '2023-07-20T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 55 }] }));
-    const late = await deliver(store, progressReport({ planId, webhookId: 'old', reportedAt: '2023-06-20T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 40 }] }));
+    await deliver(
+      store,
+      progressReport({
+        planId,
+        webhookId: 'new',
+        reportedAt: '2023-07-20T10:00:00+08:00',
+        metrics: [{ kpiId: 'sports-clubs', value: 55 }],
+      }),
+    );
+    const late = await deliver(
+      store,
+      progressReport({
+        planId,
+        webhookId: 'old',
+        reportedAt: '2023-06-20T10:00:00+08:00',
+        metrics: [{ kpiId: 'sports-clubs', value: 40 }],
+      }),
+    );
     // Its period (2023-06) is the newer report's too: nothing in the unit's state moves, nothing is written.
     expect(late).toEqual({ outcome: 'unchanged', changed: 0 });
     const state = await store.loadPlanState(planId);
@@ -86,12 +107,20 @@ describe('DynamoStateStore against DynamoDB Local', () => {
     const store = new DynamoStateStore(table.doc, table.tableName);
     const planId = freshPlan();
     // 10:00+08:00 is 02:00Z; 03:00Z is later even though "03:00" < "10:00" as written.
-    await store.applyProgress(progressReport({ planId, webhookId: 'a', reportedAt: '2023-06-20T03:00:00Z', metrics: [{ kpiId: 'sports-clubs', value: 3 }] }));
-    await store.applyProgress(progressReport({ planId, webhookId: 'b', reportedAt: '2023-06-20T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 2 }] }));
+    await store.applyProgress(
+      progressReport({ planId, webhookId: 'a', reportedAt: '2023-06-20T03:00:00Z', metrics: [{ kpiId: 'sports-clubs', value: 3 }] }),
+    );
+    await store.applyProgress(
+      progressReport({ planId, webhookId: 'b', reportedAt: '2023-06-20T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 2 }] }),
+    );
     expect((await store.loadPlanState(planId)).figures.map((f) => f.value)).toEqual([3]);
     // Same instant: the greater webhookId wins, whatever the arrival order.
-    await store.applyProgress(progressReport({ planId, webhookId: 'z', reportedAt: '2023-06-20T11:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 9 }] }));
-    await store.applyProgress(progressReport({ planId, webhookId: 'y', reportedAt: '2023-06-20T03:00:00Z', metrics: [{ kpiId: 'sports-clubs', value: 8 }] }));
+    await store.applyProgress(
+      progressReport({ planId, webhookId: 'z', reportedAt: '2023-06-20T11:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 9 }] }),
+    );
+    await store.applyProgress(
+      progressReport({ planId, webhookId: 'y', reportedAt: '2023-06-20T03:00:00Z', metrics: [{ kpiId: 'sports-clubs', value: 8 }] }),
+    );
     expect((await store.loadPlanState(planId)).figures.map((f) => f.value)).toEqual([9]);
   });
 
@@ -114,7 +143,9 @@ describe('DynamoStateStore against DynamoDB Local', () => {
     const store = new DynamoStateStore(table.doc, table.tableName);
     const planId = freshPlan();
     await store.registerEvent(sportsEvent({ planId, status: 'held', webhookId: 'e2', timestamp: '2023-11-06T08:00:00+08:00' }));
-    expect(await store.registerEvent(sportsEvent({ planId, status: 'planned', webhookId: 'e1', timestamp: '2023-10-01T08:00:00+08:00' }))).toEqual({
+    expect(
+      await store.registerEvent(sportsEvent({ planId, status: 'planned', webhookId: 'e1', timestamp: '2023-10-01T08:00:00+08:00' })),
+    ).toEqual({
       outcome: 'unchanged',
       changed: 0,
     });
@@ -127,21 +158,33 @@ describe('DynamoStateStore against DynamoDB Local', () => {
   it('holds a source to its cap of distinct events; updates of its known events still apply; the counter is not an event', async () => {
     const store = new DynamoStateStore(table.doc, table.tableName, undefined, 3);
     const planId = freshPlan();
-    for (const id of ['a', 'b', 'c']) expect((await store.registerEvent(sportsEvent({ planId, eventId: id, webhookId: `w-${id}` }))).outcome).toBe('applied');
+    for (const id of ['a', 'b', 'c'])
+      expect((await store.registerEvent(sportsEvent({ planId, eventId: id, webhookId: `w-${id}` }))).outcome).toBe('applied');
     await expect(store.registerEvent(sportsEvent({ planId, eventId: 'd', webhookId: 'w-d' }))).rejects.toThrow(EventCapReachedError);
     // A retry of a known event, and a newer update of one, are not new events.
     expect((await store.registerEvent(sportsEvent({ planId, eventId: 'a', webhookId: 'w-a' }))).outcome).toBe('unchanged');
-    expect(await store.registerEvent(sportsEvent({ planId, eventId: 'b', webhookId: 'w-b2', status: 'held', timestamp: '2023-11-06T08:00:00+08:00' }))).toEqual({ outcome: 'applied', changed: 1 });
+    expect(
+      await store.registerEvent(
+        sportsEvent({ planId, eventId: 'b', webhookId: 'w-b2', status: 'held', timestamp: '2023-11-06T08:00:00+08:00' }),
+      ),
+    ).toEqual({ outcome: 'applied', changed: 1 });
     // Another source has its own cap.
     expect((await store.registerEvent(sportsEvent({ planId, sourceId: 'qufu', eventId: 'a', webhookId: 'q-a' }))).outcome).toBe('applied');
     const events = await store.listEvents(planId);
-    expect(events.map((e) => `${e.sourceId}:${e.eventId}:${e.status}`).sort()).toEqual(['mass-sports:a:planned', 'mass-sports:b:held', 'mass-sports:c:planned', 'qufu:a:planned']);
+    expect(events.map((e) => `${e.sourceId}:${e.eventId}:${e.status}`).sort()).toEqual([
+      'mass-sports:a:planned',
+      'mass-sports:b:held',
+      'mass-sports:c:planned',
+      'qufu:a:planned',
+    ]);
   });
 
   it('the same new event delivered concurrently is registered once and counted once', async () => {
     const store = new DynamoStateStore(table.doc, table.tableName, undefined, 2);
     const planId = freshPlan();
-    const outcomes = await Promise.all(Array.from({ length: 6 }, () => store.registerEvent(sportsEvent({ planId, eventId: 'x', webhookId: 'w-x' }))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () => store.registerEvent(sportsEvent({ planId, eventId: 'x', webhookId: 'w-x' }))),
+    );
     expect(outcomes.filter((o) => o.outcome === 'applied')).toHaveLength(1);
     expect((await store.registerEvent(sportsEvent({ planId, eventId: 'y', webhookId: 'w-y' }))).outcome).toBe('applied');
     await expect(store.registerEvent(sportsEvent({ planId, eventId: 'z', webhookId: 'w-z' }))).rejects.toThrow(EventCapReachedError);
@@ -164,7 +207,14 @@ describe('DynamoStateStore against DynamoDB Local', () => {
     const meter = new SummingCapacityMeter();
     const store = new DynamoStateStore(table.doc, table.tableName, meter);
     const planId = freshPlan();
-    const reports = Array.from({ length: 10 }, (_, i) => progressReport({ planId, webhookId: `burst-${i}`, reportedAt: `2023-06-${String(10 + i)}T10:00:00+08:00`, metrics: [{ kpiId: 'sports-clubs', value: i }] }));
+    const reports = Array.from({ length: 10 }, (_, i) =>
+      progressReport({
+        planId,
+        webhookId: `burst-${i}`,
+        reportedAt: `2023-06-${String(10 + i)}T10:00:00+08:00`,
+        metrics: [{ kpiId: 'sports-clubs', value: i }],
+      }),
+    );
     const results = await Promise.all(reports.map((r) => store.applyProgress(r)));
     expect(results.every((r) => r.outcome === 'applied')).toBe(true);
     // Handed over in the same tick (one batch's records, processed in parallel): one read, one write.
@@ -173,7 +223,9 @@ describe('DynamoStateStore against DynamoDB Local', () => {
     // One that arrives once that write has begun goes out in a write of its own.
     await Promise.all([
       store.applyProgress(progressReport({ planId, webhookId: 'later-a', reportedAt: '2023-06-28T10:00:00+08:00' })),
-      new Promise((r) => setTimeout(r, 1)).then(() => store.applyProgress(progressReport({ planId, webhookId: 'later-b', reportedAt: '2023-06-29T10:00:00+08:00' }))),
+      new Promise((r) => setTimeout(r, 1)).then(() =>
+        store.applyProgress(progressReport({ planId, webhookId: 'later-b', reportedAt: '2023-06-29T10:00:00+08:00' })),
+      ),
     ]);
     expect(meter.totals.get('putUnitState')?.calls).toBe(3);
     expect((await store.loadPlanState(planId)).figures.map((f) => [f.webhookId, f.value])).toEqual([['later-b', 40]]);
@@ -183,7 +235,13 @@ describe('DynamoStateStore against DynamoDB Local', () => {
     const planId = freshPlan();
     const stores = Array.from({ length: 4 }, () => new DynamoStateStore(table.doc, table.tableName));
     const reports = Array.from({ length: 24 }, (_, i) =>
-      progressReport({ planId, webhookId: `race-${i}`, reportedAt: `2023-06-${String(1 + i).padStart(2, '0')}T10:00:00+08:00`, period: '2023-06', metrics: [{ kpiId: 'sports-clubs', value: i }] }),
+      progressReport({
+        planId,
+        webhookId: `race-${i}`,
+        reportedAt: `2023-06-${String(1 + i).padStart(2, '0')}T10:00:00+08:00`,
+        period: '2023-06',
+        metrics: [{ kpiId: 'sports-clubs', value: i }],
+      }),
     );
     await Promise.all(reports.map((r, i) => stores[i % stores.length]!.applyProgress(r)));
     const state = await stores[0]!.loadPlanState(planId);
@@ -194,8 +252,22 @@ describe('DynamoStateStore against DynamoDB Local', () => {
     const store = new DynamoStateStore(table.doc, table.tableName);
     const planId = freshPlan();
     const at = '2023-06-20T10:00:00+08:00';
-    const a = progressReport({ planId, orgId: '370811', sourceId: 'vendor-a', webhookId: 'rpt-20230620', reportedAt: at, metrics: [{ kpiId: 'sports-clubs', value: 10 }] });
-    const b = progressReport({ planId, orgId: '370811', sourceId: 'vendor-b', webhookId: 'rpt-20230620', reportedAt: at, metrics: [{ kpiId: 'sports-clubs', value: 20 }] });
+    const a = progressReport({
+      planId,
+      orgId: '370811',
+      sourceId: 'vendor-a',
+      webhookId: 'rpt-20230620',
+      reportedAt: at,
+      metrics: [{ kpiId: 'sports-clubs', value: 10 }],
+    });
+    const b = progressReport({
+      planId,
+      orgId: '370811',
+      sourceId: 'vendor-b',
+      webhookId: 'rpt-20230620',
+      reportedAt: at,
+      metrics: [{ kpiId: 'sports-clubs', value: 20 }],
+    });
     expect((await deliver(store, b)).outcome).toBe('applied');
     // The tie goes to vendor-b: a's figure and status are older, but a's period is already known too.
     expect((await deliver(store, a)).outcome).toBe('unchanged');
@@ -206,11 +278,17 @@ describe('DynamoStateStore against DynamoDB Local', () => {
   });
 
   it('completedMilestoneIds: absent changes nothing, present is the whole set — in either arrival order', async () => {
-    const june = (planId: string) => progressReport({ planId, webhookId: 'june', reportedAt: '2023-06-20T10:00:00+08:00', completedMilestoneIds: ['T08-M1'] });
-    const july = (planId: string) => progressReport({ planId, webhookId: 'july', reportedAt: '2023-07-20T10:00:00+08:00', period: '2023-07' });
-    const august = (planId: string) => progressReport({ planId, webhookId: 'aug', reportedAt: '2023-08-20T10:00:00+08:00', period: '2023-08', completedMilestoneIds: [] });
+    const june = (planId: string) =>
+      progressReport({ planId, webhookId: 'june', reportedAt: '2023-06-20T10:00:00+08:00', completedMilestoneIds: ['T08-M1'] });
+    const july = (planId: string) =>
+      progressReport({ planId, webhookId: 'july', reportedAt: '2023-07-20T10:00:00+08:00', period: '2023-07' });
+    const august = (planId: string) =>
+      progressReport({ planId, webhookId: 'aug', reportedAt: '2023-08-20T10:00:00+08:00', period: '2023-08', completedMilestoneIds: [] });
     const store = new DynamoStateStore(table.doc, table.tableName);
-    for (const order of [[june, july], [july, june]]) {
+    for (const order of [
+      [june, july],
+      [july, june],
+    ]) {
       const planId = freshPlan();
       for (const r of order) await store.applyProgress(r(planId));
       const [unit] = (await store.loadPlanState(planId)).units;
@@ -230,7 +308,12 @@ describe('DynamoStateStore against DynamoDB Local', () => {
       day: fc.integer({ min: 1, max: 28 }),
       hour: fc.integer({ min: 0, max: 23 }),
       value: fc.integer({ min: 0, max: 300 }),
-      status: fc.constantFrom<'not_started' | 'in_progress' | 'completed' | 'blocked'>('not_started', 'in_progress', 'completed', 'blocked'),
+      status: fc.constantFrom<'not_started' | 'in_progress' | 'completed' | 'blocked'>(
+        'not_started',
+        'in_progress',
+        'completed',
+        'blocked',
+      ),
       // Two county systems that derive webhook-ids from the unit and the instant: the same id, the same
       // reportedAt. (Within one source a webhook-id names one message: ingest answers 409 otherwise.)
       source: fc.constantFrom('vendor-a', 'vendor-b'),

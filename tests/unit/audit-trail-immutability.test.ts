@@ -60,7 +60,16 @@ function commandCalls(source: string, command: string): string[] {
 }
 
 const AUDIT_KEY = /taskAuditPk|reportSk|REPORT#|#TASK#/;
-const WRITE_COMMANDS = ['UpdateCommand', 'DeleteCommand', 'TransactWriteCommand', 'BatchWriteCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand'];
+const WRITE_COMMANDS = [
+  'UpdateCommand',
+  'DeleteCommand',
+  'TransactWriteCommand',
+  'BatchWriteCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+];
 
 describe('the source has no update or delete path for the audit trail', () => {
   const code = ['shared', 'functions', 'local', 'scripts'].flatMap((d) => {
@@ -87,17 +96,21 @@ describe('the source has no update or delete path for the audit trail', () => {
     for (const file of code) {
       const source = readFileSync(join(ROOT, file), 'utf8');
       for (const command of WRITE_COMMANDS) {
-        for (const call of commandCalls(source, command)) if (AUDIT_KEY.test(call)) offenders.push(`${relative(ROOT, join(ROOT, file))}: ${call.slice(0, 120)}`);
+        for (const call of commandCalls(source, command))
+          if (AUDIT_KEY.test(call)) offenders.push(`${relative(ROOT, join(ROOT, file))}: ${call.slice(0, 120)}`);
       }
       // A file that builds transaction items or deletes must not touch audit keys anywhere.
-      if (/TransactWriteCommand|DeleteCommand|BatchWriteCommand|TransactItems/.test(source) && AUDIT_KEY.test(source)) offenders.push(`${file}: mixes transactions/deletes with audit keys`);
+      if (/TransactWriteCommand|DeleteCommand|BatchWriteCommand|TransactItems/.test(source) && AUDIT_KEY.test(source))
+        offenders.push(`${file}: mixes transactions/deletes with audit keys`);
     }
     expect(offenders).toEqual([]);
   });
 
   it('the audit keys are built in one place (outbox.ts), written by one conditional put (intake.ts), and otherwise only queried (state-store.ts; the review store, to read a claim)', () => {
     const dynamo = (f: string) => join('shared', 'adapters', 'dynamodb', f);
-    const users = code.filter((f) => !f.endsWith(join('dynamodb', 'keys.ts')) && /taskAuditPk|reportSk/.test(readFileSync(join(ROOT, f), 'utf8')));
+    const users = code.filter(
+      (f) => !f.endsWith(join('dynamodb', 'keys.ts')) && /taskAuditPk|reportSk/.test(readFileSync(join(ROOT, f), 'utf8')),
+    );
     expect(users.sort()).toEqual([dynamo('outbox.ts'), dynamo('review-store.ts'), dynamo('state-store.ts')]);
 
     // outbox.ts builds the row (reportSk once) and sends nothing.
@@ -106,7 +119,9 @@ describe('the source has no update or delete path for the audit trail', () => {
     expect(outbox).not.toMatch(/Command\b|\.send\(/);
 
     // The only code that stores an outbox record is the intake: one Put, with attribute_not_exists(pk), never an update.
-    const builders = code.filter((f) => !f.endsWith(join('dynamodb', 'outbox.ts')) && /\boutboxRecord\(/.test(readFileSync(join(ROOT, f), 'utf8')));
+    const builders = code.filter(
+      (f) => !f.endsWith(join('dynamodb', 'outbox.ts')) && /\boutboxRecord\(/.test(readFileSync(join(ROOT, f), 'utf8')),
+    );
     expect(builders).toEqual([dynamo('intake.ts')]);
     const intake = readFileSync(join(ROOT, dynamo('intake.ts')), 'utf8');
     const puts = commandCalls(intake, 'PutCommand');
@@ -149,7 +164,14 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
     ddb.on(BatchGetCommand).resolves({ Responses: {} });
   });
 
-  const report = progressReport({ webhookId: 'msg_audit', reportedAt: '2023-06-20T10:00:00+08:00', metrics: [{ kpiId: 'sports-clubs', value: 40 }, { kpiId: 'sports-associations', value: 12 }] });
+  const report = progressReport({
+    webhookId: 'msg_audit',
+    reportedAt: '2023-06-20T10:00:00+08:00',
+    metrics: [
+      { kpiId: 'sports-clubs', value: 40 },
+      { kpiId: 'sports-associations', value: 12 },
+    ],
+  });
   const auditPk = taskAuditPk(report.planId, report.taskId);
   const auditSk = reportSk(utcInstant(report.reportedAt), report.sourceId, report.webhookId);
 
@@ -163,7 +185,9 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
         Key?: { pk: unknown; sk: unknown };
         Item?: { pk: unknown; sk: unknown };
         ConditionExpression?: string;
-        TransactItems?: Array<Record<string, { Key?: { pk: unknown; sk: unknown }; Item?: { pk: unknown; sk: unknown }; ConditionExpression?: string }>>;
+        TransactItems?: Array<
+          Record<string, { Key?: { pk: unknown; sk: unknown }; Item?: { pk: unknown; sk: unknown }; ConditionExpression?: string }>
+        >;
         RequestItems?: Record<string, unknown>;
       };
       if (name === 'QueryCommand' || name === 'BatchGetCommand' || name === 'GetCommand') continue;
@@ -171,7 +195,12 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
         for (const t of input.TransactItems) {
           for (const [op, v] of Object.entries(t)) {
             const k = v.Key ?? v.Item;
-            out.push({ command: `Transact.${op}`, pk: k?.pk, sk: k?.sk, ...(v.ConditionExpression ? { condition: v.ConditionExpression } : {}) });
+            out.push({
+              command: `Transact.${op}`,
+              pk: k?.pk,
+              sk: k?.sk,
+              ...(v.ConditionExpression ? { condition: v.ConditionExpression } : {}),
+            });
           }
         }
         continue;
@@ -189,17 +218,31 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
     const store = new DynamoStateStore(doc, 'supervision');
     expect(await store.applyProgress(report)).toMatchObject({ outcome: 'applied' });
     const writes = touched();
-    expect(writes).toEqual([{ command: 'PutCommand', pk: `PLAN#${report.planId}#STATE`, sk: `TASK#${report.taskId}#ORG#${report.orgId}`, condition: 'attribute_not_exists(pk)' }]);
+    expect(writes).toEqual([
+      {
+        command: 'PutCommand',
+        pk: `PLAN#${report.planId}#STATE`,
+        sk: `TASK#${report.taskId}#ORG#${report.orgId}`,
+        condition: 'attribute_not_exists(pk)',
+      },
+    ]);
   });
 
   it('a resend whose audit row exists changes nothing in the trail: no overwrite, no update, no delete', async () => {
     ddb.on(PutCommand, { Item: { pk: auditPk } }).rejects(
-      Object.assign(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }), { Item: { bodyHash: { S: 'hash' } } }),
+      Object.assign(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }), {
+        Item: { bodyHash: { S: 'hash' } },
+      }),
     );
     const intake = new DynamoIntake(doc, 'supervision');
     // The same message, and a tampered copy with the same (reportedAt, source, webhookId).
     expect(await intake.accept({ type: 'progress.submitted', detail: report }, 'hash')).toBe('resend');
-    expect(await intake.accept({ type: 'progress.submitted', detail: { ...report, metrics: [{ kpiId: 'sports-clubs', value: 9999 }], summary: 'rewritten' } }, 'other')).toBe('conflict');
+    expect(
+      await intake.accept(
+        { type: 'progress.submitted', detail: { ...report, metrics: [{ kpiId: 'sports-clubs', value: 9999 }], summary: 'rewritten' } },
+        'other',
+      ),
+    ).toBe('conflict');
     const audit = touched().filter((w) => w.pk === auditPk || String(w.sk).startsWith('REPORT#'));
     expect(audit).toHaveLength(2);
     for (const w of audit) expect(w).toEqual({ command: 'PutCommand', pk: auditPk, sk: auditSk, condition: 'attribute_not_exists(pk)' });
@@ -218,7 +261,12 @@ describe('what the adapters send (aws-sdk-client-mock)', () => {
     await deliveries.begin(digestId, 'outbox', new Date('2023-10-09T01:00:00Z'));
     await deliveries.complete(digestId, 'outbox', new Date('2023-10-09T01:00:01Z'));
     await deliveries.release(digestId, 'outbox');
-    await new DynamoSnapshotStore(doc, 'supervision').putSnapshot({ planId: 'jining-sports-2023', date: '2023-10-09', createdAt: '2023-10-09T01:00:00.000Z', view: { expected: 0, summary: { green: 0, yellow: 0, red: 0, done: 0 }, kpis: [], tasks: [], sections: [] } as never });
+    await new DynamoSnapshotStore(doc, 'supervision').putSnapshot({
+      planId: 'jining-sports-2023',
+      date: '2023-10-09',
+      createdAt: '2023-10-09T01:00:00.000Z',
+      view: { expected: 0, summary: { green: 0, yellow: 0, red: 0, done: 0 }, kpis: [], tasks: [], sections: [] } as never,
+    });
 
     const writes = touched();
     expect(writes.map((w) => w.command)).toEqual(expect.arrayContaining(['PutCommand', 'DeleteCommand']));
@@ -242,13 +290,17 @@ describe('IAM: the grants leave no delete path on the table but the delivery lea
   });
 
   it('only ingest-webhook may write the audit partition, and only with PutItem (no update, no delete)', () => {
-    const writers = grants.filter((g) => g.leadingKeys.includes(PARTITIONS.audit) && g.actions.some((a) => a !== 'Query' && a !== 'GetItem' && a !== 'BatchGetItem'));
+    const writers = grants.filter(
+      (g) => g.leadingKeys.includes(PARTITIONS.audit) && g.actions.some((a) => a !== 'Query' && a !== 'GetItem' && a !== 'BatchGetItem'),
+    );
     expect(writers.map((g) => [g.name, g.actions])).toEqual([['ingest-webhook', ['PutItem']]]);
   });
 
   it('infra grants table actions only through TABLE_ACCESS (no broad grant helper adds deletes)', () => {
     const infra = tsFiles('infra').map((f) => [f, readFileSync(join(ROOT, f), 'utf8')] as const);
-    const broad = infra.filter(([, s]) => /\.grant(ReadWrite|Write|Full)(Data|Access)\(|dynamodb:\*|'dynamodb:DeleteItem'|"dynamodb:DeleteItem"/.test(s));
+    const broad = infra.filter(([, s]) =>
+      /\.grant(ReadWrite|Write|Full)(Data|Access)\(|dynamodb:\*|'dynamodb:DeleteItem'|"dynamodb:DeleteItem"/.test(s),
+    );
     expect(broad.map(([f]) => f)).toEqual([]);
   });
 });

@@ -3,7 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { addDays } from '../../shared/time/local-date.js';
 import { CalendarOverrideFile, withOverrides, type CalendarOverrideYearInput } from '../../shared/calendar/overrides.js';
-import { BUNDLED_OVERRIDES, addWorkdays, chineseWorkdayCalendar, lastWorkdayOnOrBefore, nextWorkday, workdaysBetween } from '../../shared/calendar/workdays.js';
+import {
+  BUNDLED_OVERRIDES,
+  addWorkdays,
+  chineseWorkdayCalendar,
+  lastWorkdayOnOrBefore,
+  nextWorkday,
+  workdaysBetween,
+} from '../../shared/calendar/workdays.js';
 
 describe('the PRC workday calendar', () => {
   const calendar = chineseWorkdayCalendar();
@@ -73,7 +80,10 @@ describe('workdaysBetween', () => {
       return n;
     };
     const date = fc.integer({ min: 0, max: 1095 }).map((i) => addDays('2022-01-01', i));
-    fc.assert(fc.property(date, date, (a, b) => workdaysBetween(calendar, a, b) === dayByDay(a, b)), { numRuns: 300 });
+    fc.assert(
+      fc.property(date, date, (a, b) => workdaysBetween(calendar, a, b) === dayByDay(a, b)),
+      { numRuns: 300 },
+    );
   });
 
   it('asks the calendar about each day of a year at most once, however many spans it counts', () => {
@@ -192,12 +202,15 @@ describe('holiday overrides (config/holidays-override.json, table item CALENDAR#
   });
 
   it('an override wins over the package on the dates it names; other dates of the year stay the package’s', () => {
-    const cal = chineseWorkdayCalendar(() => {}, overrides({
-      year: 2023,
-      source: '测试用更正',
-      holidays: [{ name: '测试停工', from: '2023-10-09', to: '2023-10-09' }],
-      workdays: [{ name: '测试补班', date: '2023-10-14' }],
-    }));
+    const cal = chineseWorkdayCalendar(
+      () => {},
+      overrides({
+        year: 2023,
+        source: '测试用更正',
+        holidays: [{ name: '测试停工', from: '2023-10-09', to: '2023-10-09' }],
+        workdays: [{ name: '测试补班', date: '2023-10-14' }],
+      }),
+    );
     // The package says Mon 2023-10-09 is a workday and Sat 2023-10-14 is not.
     expect(chineseWorkdayCalendar().isWorkday('2023-10-09')).toBe(true);
     expect(chineseWorkdayCalendar().isWorkday('2023-10-14')).toBe(false);
@@ -226,7 +239,10 @@ describe('holiday overrides (config/holidays-override.json, table item CALENDAR#
 
   it('layers: a later layer (the table item) wins over an earlier one (the file) on the dates it names', () => {
     const file = chineseWorkdayCalendar(() => {}, overrides(y2027));
-    const table = withOverrides(file, overrides({ year: 2027, source: '更正', holidays: [], workdays: [{ name: '更正：补班', date: '2027-02-13' }] }));
+    const table = withOverrides(
+      file,
+      overrides({ year: 2027, source: '更正', holidays: [], workdays: [{ name: '更正：补班', date: '2027-02-13' }] }),
+    );
     expect(table.isWorkday('2027-02-13')).toBe(true);
     expect(table.isWorkday('2027-02-08')).toBe(false); // from the file
     expect(table.isWorkday('2027-02-15')).toBe(true); // Mon, Monday–Friday

@@ -5,11 +5,18 @@ import { UsageError } from '../../scripts/lib/errors.js';
 import { ROOT, runProgram as run } from '../helpers/programs.js';
 
 /** Every program a person runs: each script in scripts/ and the benchmark. */
-const PROGRAMS = [...readdirSync(`${ROOT}scripts`).filter((f) => f.endsWith('.ts')).map((f) => `scripts/${f}`), 'bench/run.ts'];
+const PROGRAMS = [
+  ...readdirSync(`${ROOT}scripts`)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `scripts/${f}`),
+  'bench/run.ts',
+];
 
 describe('every script answers --help and refuses an unknown flag before doing any work', () => {
   it('finds the scripts', () => {
-    expect(PROGRAMS).toEqual(expect.arrayContaining(['scripts/generate-openapi.ts', 'scripts/generate-json-schema.ts', 'scripts/sign-webhook.ts', 'bench/run.ts']));
+    expect(PROGRAMS).toEqual(
+      expect.arrayContaining(['scripts/generate-openapi.ts', 'scripts/generate-json-schema.ts', 'scripts/sign-webhook.ts', 'bench/run.ts']),
+    );
   });
 
   it.each(PROGRAMS)('%s --help: the usage on stdout, exit 0', async (program) => {
@@ -77,6 +84,8 @@ describe('parseCommandLine', () => {
   });
 
   it('prints aligned option help with --help last', () => {
-    expect(usageText(cli)).toBe('usage: demo [options]\n\nA demo.\n\noptions:\n  --name <n>   who\n  --loud       shout\n  --help, -h   print this help and exit\n');
+    expect(usageText(cli)).toBe(
+      'usage: demo [options]\n\nA demo.\n\noptions:\n  --name <n>   who\n  --loud       shout\n  --help, -h   print this help and exit\n',
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { createSupervisionClient, sendWebhook, type ErrorBody, type ProgressReport, type SupervisionClient } from '../../clients/ts/client.js';
+import {
+  createSupervisionClient,
+  sendWebhook,
+  type ErrorBody,
+  type ProgressReport,
+  type SupervisionClient,
+} from '../../clients/ts/client.js';
 import { signWebhook, WebhookSecretError } from '../../clients/ts/signing.js';
 import { CLIENT_TYPES_FILE, renderClientTypes } from '../../scripts/generate-client.js';
 import { fixedSecret, newSecret, sampleBody } from '../helpers/webhooks.js';
@@ -25,7 +31,10 @@ describe('clients/ts/api.d.ts', () => {
 
   it('names the versions the README tells integrators to install, as this repository pins them', () => {
     const readme = readFileSync(new URL('../../clients/ts/README.md', import.meta.url), 'utf8');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     const pinned = { ...pkg.dependencies, ...pkg.devDependencies };
     for (const name of ['openapi-fetch', 'standardwebhooks', 'openapi-typescript']) {
       const named = [...readme.matchAll(new RegExp(`${name}@(\\d+\\.\\d+\\.\\d+)`, 'g'))].map((m) => m[1]);
@@ -59,9 +68,20 @@ describe('sendWebhook', () => {
   });
 
   it('gives the refusal as the error body, typed', async () => {
-    const refusal: ErrorBody = { error: { code: 'invalid_body', message: 'the body does not match the contract', issues: [{ path: 'data.period', message: 'period is YYYY-Qn (quarter) or YYYY-MM (month)' }] } };
+    const refusal: ErrorBody = {
+      error: {
+        code: 'invalid_body',
+        message: 'the body does not match the contract',
+        issues: [{ path: 'data.period', message: 'period is YYYY-Qn (quarter) or YYYY-MM (month)' }],
+      },
+    };
     const { fetch } = recordingFetch(400, refusal);
-    const { data, error, response } = await sendWebhook(createSupervisionClient({ baseUrl: 'http://api.test', fetch }), { sourceId: 'rencheng', secret: newSecret(), id: 'msg_client_2', message: report });
+    const { data, error, response } = await sendWebhook(createSupervisionClient({ baseUrl: 'http://api.test', fetch }), {
+      sourceId: 'rencheng',
+      secret: newSecret(),
+      id: 'msg_client_2',
+      message: report,
+    });
     expect(response.status).toBe(400);
     expect(data).toBeUndefined();
     expect(error).toEqual(refusal);
@@ -69,7 +89,9 @@ describe('sendWebhook', () => {
 
   it('sends the read token on the read routes', async () => {
     const { fetch, requests } = recordingFetch(200, { kpis: [] });
-    await createSupervisionClient({ baseUrl: 'http://api.test', token: 'dev-token', fetch }).GET('/v1/plans/{planId}/kpis', { params: { path: { planId: 'jining-sports-2023' } } });
+    await createSupervisionClient({ baseUrl: 'http://api.test', token: 'dev-token', fetch }).GET('/v1/plans/{planId}/kpis', {
+      params: { path: { planId: 'jining-sports-2023' } },
+    });
     expect(requests[0]!.url).toBe('http://api.test/v1/plans/jining-sports-2023/kpis');
     expect(requests[0]!.headers.get('authorization')).toBe('Bearer dev-token');
   });

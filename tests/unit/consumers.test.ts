@@ -29,7 +29,11 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
       .on(PutCommand, { Item: { pk: 'PLAN#jining-sports-2023#STATE', sk: 'TASK#T08#ORG#370812' } })
       .rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
     const failures: string[] = [];
-    const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger, onFailure: (id, reason) => failures.push(`${id}:${reason}`) });
+    const handler = createApplyProgressHandler({
+      writer: new DynamoStateStore(doc, 'table'),
+      logger,
+      onFailure: (id, reason) => failures.push(`${id}:${reason}`),
+    });
     const result = await handler(
       batch(
         sqsRecord('progress.submitted', progressReport({ webhookId: 'a' }), 'ok-1'),
@@ -45,9 +49,16 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
     const failures: string[] = [];
-    const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger, onFailure: (id, reason) => failures.push(reason) });
+    const handler = createApplyProgressHandler({
+      writer: new DynamoStateStore(doc, 'table'),
+      logger,
+      onFailure: (id, reason) => failures.push(reason),
+    });
     const result = await handler(
-      batch(sqsRecord('progress.submitted', progressReport({ taskId: 'T99' }), 'gone'), sqsRecord('progress.submitted', progressReport(), 'fine')),
+      batch(
+        sqsRecord('progress.submitted', progressReport({ taskId: 'T99' }), 'gone'),
+        sqsRecord('progress.submitted', progressReport(), 'fine'),
+      ),
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'gone' }]);
     expect(failures[0]).toMatch(/UnappliableMessageError: data.taskId: plan jining-sports-2023 has no task T99/);
@@ -60,9 +71,16 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
     const failures: string[] = [];
-    const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger, onFailure: (id, reason) => failures.push(reason) });
+    const handler = createApplyProgressHandler({
+      writer: new DynamoStateStore(doc, 'table'),
+      logger,
+      onFailure: (id, reason) => failures.push(reason),
+    });
     const result = await handler(
-      batch(sqsRecord('progress.submitted', progressReport({ status: 'completed', evidence: [], webhookId: 'bare' }), 'bare'), sqsRecord('progress.submitted', progressReport(), 'fine')),
+      batch(
+        sqsRecord('progress.submitted', progressReport({ status: 'completed', evidence: [], webhookId: 'bare' }), 'bare'),
+        sqsRecord('progress.submitted', progressReport(), 'fine'),
+      ),
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bare' }]);
     expect(failures[0]).toMatch(/data\.evidence/);
@@ -84,9 +102,9 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
     ddb.on(GetCommand).rejects(new Error('down'));
     ddb.on(PutCommand).rejects(new Error('down'));
     const handler = createApplyProgressHandler({ writer: new DynamoStateStore(doc, 'table'), logger });
-    await expect(handler(batch(sqsRecord('progress.submitted', progressReport(), 'x'), sqsRecord('progress.submitted', progressReport(), 'y')))).rejects.toBeInstanceOf(
-      FullBatchFailureError,
-    );
+    await expect(
+      handler(batch(sqsRecord('progress.submitted', progressReport(), 'x'), sqsRecord('progress.submitted', progressReport(), 'y'))),
+    ).rejects.toBeInstanceOf(FullBatchFailureError);
   });
 
   it('puts the unit item under a version condition, each value with the report it came from; an older report writes nothing', async () => {
@@ -110,13 +128,17 @@ describe('apply-progress consumer (aws-sdk-client-mock)', () => {
     });
     // Over the stored item: only if it is still the version that was read.
     ddb.on(GetCommand).resolves({ Item: { ...first.Item, v: 3 } });
-    await handler(batch(sqsRecord('progress.submitted', progressReport({ webhookId: 'w10', reportedAt: '2023-06-21T10:00:00+08:00' }), 'two')));
+    await handler(
+      batch(sqsRecord('progress.submitted', progressReport({ webhookId: 'w10', reportedAt: '2023-06-21T10:00:00+08:00' }), 'two')),
+    );
     const second = ddb.commandCalls(PutCommand)[1]!.args[0].input;
     expect(second.ConditionExpression).toBe('#v = :v');
     expect(second.ExpressionAttributeValues).toEqual({ ':v': 3 });
     expect(second.Item).toMatchObject({ v: 4, webhookId: 'w10' });
     // A report older than everything stored: read, nothing written.
-    await handler(batch(sqsRecord('progress.submitted', progressReport({ webhookId: 'w1', reportedAt: '2023-06-19T10:00:00+08:00' }), 'old')));
+    await handler(
+      batch(sqsRecord('progress.submitted', progressReport({ webhookId: 'w1', reportedAt: '2023-06-19T10:00:00+08:00' }), 'old')),
+    );
     expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
   });
 });
@@ -128,7 +150,9 @@ describe('register-event consumer (aws-sdk-client-mock)', () => {
     ddb.on(PutCommand).resolves({});
     const onFailure = vi.fn();
     const handler = createRegisterEventHandler({ writer: new DynamoStateStore(doc, 'table'), logger, onFailure });
-    const result = await handler(batch(sqsRecord('event.registered', sportsEvent(), 'ok'), sqsRecord('event.registered', sportsEvent({ taskIds: ['T42'] }), 'bad')));
+    const result = await handler(
+      batch(sqsRecord('event.registered', sportsEvent(), 'ok'), sqsRecord('event.registered', sportsEvent({ taskIds: ['T42'] }), 'bad')),
+    );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
     expect(onFailure).toHaveBeenCalledWith('bad', expect.stringContaining('has no task T42'));
     const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;

@@ -7,14 +7,20 @@ import { recordingLogger } from './reminders.fakes.js';
 
 describe('correlation keys', () => {
   it('takes the keys a message has, and only string values', () => {
-    expect(correlationKeys({ sourceId: 's', webhookId: 'w', planId: 'p', taskId: 'T08', orgId: '370811', period: '2023-06', metrics: [] })).toEqual({
+    expect(
+      correlationKeys({ sourceId: 's', webhookId: 'w', planId: 'p', taskId: 'T08', orgId: '370811', period: '2023-06', metrics: [] }),
+    ).toEqual({
       sourceId: 's',
       webhookId: 'w',
       planId: 'p',
       taskId: 'T08',
       orgId: '370811',
     });
-    expect(correlationKeys({ planId: 'p', eventId: 'e1', orgId: 'o', taskIds: ['T13'] })).toEqual({ planId: 'p', eventId: 'e1', orgId: 'o' });
+    expect(correlationKeys({ planId: 'p', eventId: 'e1', orgId: 'o', taskIds: ['T13'] })).toEqual({
+      planId: 'p',
+      eventId: 'e1',
+      orgId: 'o',
+    });
     expect(correlationKeys({ taskId: 8 })).toEqual({});
   });
 

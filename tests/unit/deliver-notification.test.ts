@@ -30,8 +30,23 @@ const digest = (orgId = 'jn-mass-sports', n = 1): ReminderDueDetail => ({
   orgId,
   date: '2023-10-09',
   items: [
-    { key: `due_soon#T07#${orgId}#d3`, kind: 'due_soon', taskId: 'T07', dueDate: '2023-10-12', title: '做好群众文体生活满意度工作', daysLeft: 3 },
-    { key: `overdue#T07-M2#${orgId}#2023-10-09`, kind: 'overdue', taskId: 'T07', milestoneId: 'T07-M2', dueDate: '2023-08-31', title: '全民健身月活动', daysOverdue: 39 },
+    {
+      key: `due_soon#T07#${orgId}#d3`,
+      kind: 'due_soon',
+      taskId: 'T07',
+      dueDate: '2023-10-12',
+      title: '做好群众文体生活满意度工作',
+      daysLeft: 3,
+    },
+    {
+      key: `overdue#T07-M2#${orgId}#2023-10-09`,
+      kind: 'overdue',
+      taskId: 'T07',
+      milestoneId: 'T07-M2',
+      dueDate: '2023-08-31',
+      title: '全民健身月活动',
+      daysOverdue: 39,
+    },
   ],
   text: '### 督查督办提醒（2023-10-09）\n1. 【逾期】…',
 });
@@ -110,7 +125,10 @@ afterEach(() => {
   secrets.reset();
 });
 
-function setup(channels: DeliveryChannel[] = [{ kind: 'sns' }, { kind: 'wecom', secretKey: 'mass-wecom' }, { kind: 'dingtalk', secretKey: 'mass-ding' }], extra: Partial<DeliverNotificationDeps> = {}) {
+function setup(
+  channels: DeliveryChannel[] = [{ kind: 'sns' }, { kind: 'wecom', secretKey: 'mass-wecom' }, { kind: 'dingtalk', secretKey: 'mass-ding' }],
+  extra: Partial<DeliverNotificationDeps> = {},
+) {
   const http = new FakeHttp();
   const robots = new SecretsManagerRobotDirectory(new SecretsManagerClient({}), SECRET_ARN);
   const receipts = new MemoryReceipts();
@@ -226,7 +244,11 @@ describe('deliver-notification', () => {
   });
 
   it('never logs a robot URL or secret', async () => {
-    const { handler, http, logger } = setup([{ kind: 'wecom', secretKey: 'mass-wecom' }, { kind: 'dingtalk', secretKey: 'mass-ding' }, { kind: 'wecom', secretKey: 'missing' }]);
+    const { handler, http, logger } = setup([
+      { kind: 'wecom', secretKey: 'mass-wecom' },
+      { kind: 'dingtalk', secretKey: 'mass-ding' },
+      { kind: 'wecom', secretKey: 'missing' },
+    ]);
     http.answers = [{ status: 500, json: undefined }];
     await handler(sqsEvent(record(envelope(digest()))));
     const logged = JSON.stringify(logger.records);
@@ -301,7 +323,12 @@ describe('notify adapters', () => {
 
   it('the outbox channel through the delivery handler', async () => {
     const outbox = new OutboxNotifier();
-    const handler = createDeliverNotificationHandler({ channelsFor: () => [{ kind: 'outbox' }], senders: { outbox }, receipts: new MemoryReceipts(), logger: recordingLogger() });
+    const handler = createDeliverNotificationHandler({
+      channelsFor: () => [{ kind: 'outbox' }],
+      senders: { outbox },
+      receipts: new MemoryReceipts(),
+      logger: recordingLogger(),
+    });
     const rec = record(envelope(digest()));
     await handler(sqsEvent(rec));
     await handler(sqsEvent(rec));

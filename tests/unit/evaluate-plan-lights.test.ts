@@ -18,7 +18,15 @@ function figure(kpiId: string, orgId: string, value: number): KpiFigure {
 }
 
 function report(taskId: string, orgId: string, status: UnitTaskRecord['status'], extra: Partial<UnitTaskRecord> = {}): UnitTaskRecord {
-  return { taskId, orgId, status, reportedAt: '2023-06-25T10:00:00+08:00', webhookId: `msg_${taskId}_${orgId}`, period: '2023-06', ...extra };
+  return {
+    taskId,
+    orgId,
+    status,
+    reportedAt: '2023-06-25T10:00:00+08:00',
+    webhookId: `msg_${taskId}_${orgId}`,
+    period: '2023-06',
+    ...extra,
+  };
 }
 
 const task = (view: PlanView, taskId: string) => view.tasks.find((t) => t.taskId === taskId)!;
@@ -63,11 +71,17 @@ describe('(2) a per-county quota (8421) is judged county by county', () => {
 
   it('done when all 11 counties meet their quota', () => {
     const figures = COUNTY_IDS.map((c) => figure('8421-primary-schools', c, 8));
-    expect(kpi(evaluatePlan(plan, { figures, units: [] }, [], '2023-07-03'), '8421-primary-schools')).toMatchObject({ status: 'done', quota: { met: 11 }, progress: 1 });
+    expect(kpi(evaluatePlan(plan, { figures, units: [] }, [], '2023-07-03'), '8421-primary-schools')).toMatchObject({
+      status: 'done',
+      quota: { met: 11 },
+      progress: 1,
+    });
   });
 
   it('a county on its own pace is green on T17 while the others lag', () => {
-    const figures = ['8421-primary-schools', '8421-junior-schools', '8421-senior-schools', '8421-amateur-schools'].map((k, i) => figure(k, '370881', [5, 3, 1, 1][i]!));
+    const figures = ['8421-primary-schools', '8421-junior-schools', '8421-senior-schools', '8421-amateur-schools'].map((k, i) =>
+      figure(k, '370881', [5, 3, 1, 1][i]!),
+    );
     const view = evaluatePlan(plan, { figures, units: [] }, [], '2023-07-03');
     expect(unitOn(view, 'T17', '370881')).toMatchObject({ light: 'green', reasons: [] });
     expect(unitOn(view, 'T17', '370883')).toMatchObject({ light: 'yellow', reasons: ['本单位任务数完成0%，落后于序时进度50.4%'] });
@@ -97,26 +111,48 @@ describe('(4) stock figures', () => {
     const view = evaluatePlan(plan, { figures: [figure('lottery-outlets', 'jn-lottery-center', 100)], units: [] }, [], '2023-02-01');
     expect(kpi(view, 'lottery-outlets')).toMatchObject({ measure: 'stock', value: 100, expected: null, status: 'yellow' });
     // Lottery sales (a flow) stay paced from 0.
-    expect(kpi(evaluatePlan(plan, EMPTY, [], '2023-07-02'), 'lottery-sales').expected).toBe(Math.round(((90000 * 183) / 365) * 10_000) / 10_000);
+    expect(kpi(evaluatePlan(plan, EMPTY, [], '2023-07-02'), 'lottery-sales').expected).toBe(
+      Math.round(((90000 * 183) / 365) * 10_000) / 10_000,
+    );
   });
 });
 
 describe('(5) a blocked report is never green', () => {
   it('T26 with its lead 60 % on pace but blocked on 2023-07-03 is yellow with the reason', () => {
-    const onPace = evaluatePlan(plan, { figures: [], units: [report('T26', 'jn-general-office', 'in_progress', { percentComplete: 60 })] }, [], '2023-07-03');
+    const onPace = evaluatePlan(
+      plan,
+      { figures: [], units: [report('T26', 'jn-general-office', 'in_progress', { percentComplete: 60 })] },
+      [],
+      '2023-07-03',
+    );
     expect(task(onPace, 'T26').status).toBe('green');
-    const blocked = evaluatePlan(plan, { figures: [], units: [report('T26', 'jn-general-office', 'blocked', { percentComplete: 60 })] }, [], '2023-07-03');
+    const blocked = evaluatePlan(
+      plan,
+      { figures: [], units: [report('T26', 'jn-general-office', 'blocked', { percentComplete: 60 })] },
+      [],
+      '2023-07-03',
+    );
     expect(task(blocked, 'T26')).toMatchObject({ status: 'yellow', reasons: ['办公室报告工作受阻，需协调解决'] });
     expect(unitOn(blocked, 'T26', 'jn-general-office').light).toBe('yellow');
   });
 });
 
 describe('(6) a held event completes its milestone', () => {
-  const marathon = sportsEvent({ eventId: 'marathon-2023', orgId: 'jn-mass-sports', taskIds: ['T13'], category: 'marathon', status: 'held' });
+  const marathon = sportsEvent({
+    eventId: 'marathon-2023',
+    orgId: 'jn-mass-sports',
+    taskIds: ['T13'],
+    category: 'marathon',
+    status: 'held',
+  });
 
   it('the marathon registered as held completes T13-M1 as the lead’s report would', () => {
     const before = evaluatePlan(plan, EMPTY, [], '2023-12-05');
-    expect(task(before, 'T13').milestones[0]).toMatchObject({ milestoneId: 'T13-M1', completed: false, completedBy: { heldEvent: { categories: ['marathon'] } } });
+    expect(task(before, 'T13').milestones[0]).toMatchObject({
+      milestoneId: 'T13-M1',
+      completed: false,
+      completedBy: { heldEvent: { categories: ['marathon'] } },
+    });
     const after = evaluatePlan(plan, EMPTY, [marathon], '2023-12-05');
     expect(task(after, 'T13').milestones[0]).toMatchObject({ milestoneId: 'T13-M1', completed: true });
     expect(task(after, 'T13').reasons.join()).not.toMatch(/T13-M1/);
@@ -133,7 +169,13 @@ describe('(6) a held event completes its milestone', () => {
 
 describe('(7) each unit judged on its own part', () => {
   // T10: the lead office left the printed 5.19 milestone open; 任城区 reports 60 % on 2023-06-25.
-  const state: PlanState = { figures: [], units: [report('T10', 'jn-mass-sports', 'in_progress', { percentComplete: 60 }), report('T10', '370811', 'in_progress', { percentComplete: 60 })] };
+  const state: PlanState = {
+    figures: [],
+    units: [
+      report('T10', 'jn-mass-sports', 'in_progress', { percentComplete: 60 }),
+      report('T10', '370811', 'in_progress', { percentComplete: 60 }),
+    ],
+  };
   const view = evaluatePlan(plan, state, [], '2023-07-03');
 
   it('the county reporting on pace is green on T10 while the task and its lead are red', () => {
@@ -178,7 +220,15 @@ describe('issue 13: only the units bound to a task count, even in old data', () 
   });
 
   it('a report from a unit not of the task neither closes it nor blocks it', () => {
-    const view = evaluatePlan(plan, { figures: [], units: [report('T26', 'jn-general-office', 'in_progress', { percentComplete: 60 }), report('T26', '370811', 'blocked')] }, [], '2023-07-03');
+    const view = evaluatePlan(
+      plan,
+      {
+        figures: [],
+        units: [report('T26', 'jn-general-office', 'in_progress', { percentComplete: 60 }), report('T26', '370811', 'blocked')],
+      },
+      [],
+      '2023-07-03',
+    );
     expect(task(view, 'T26')).toMatchObject({ status: 'green', reasons: [] });
     expect(task(view, 'T26').byOrg.map((o) => o.orgId)).toEqual(['jn-general-office']);
   });

@@ -14,11 +14,23 @@ function figure(kpiId: string, orgId: string, value: number, reportedAt = '2023-
 }
 
 function unitRecord(taskId: string, orgId: string, status: UnitTaskRecord['status'], extra: Partial<UnitTaskRecord> = {}): UnitTaskRecord {
-  return { taskId, orgId, status, reportedAt: '2023-05-25T10:00:00+08:00', webhookId: `msg_${taskId}_${orgId}`, period: '2023-05', ...extra };
+  return {
+    taskId,
+    orgId,
+    status,
+    reportedAt: '2023-05-25T10:00:00+08:00',
+    webhookId: `msg_${taskId}_${orgId}`,
+    period: '2023-05',
+    ...extra,
+  };
 }
 
 /** The office's decision on a unit record's completion claim (issue 15: a unit's `completed` is a claim until approved). */
-function decision(u: UnitTaskRecord, state: 'approved' | 'returned' = 'approved', decidedAt = '2023-06-30T10:00:00+08:00'): ReviewRecordedDetail {
+function decision(
+  u: UnitTaskRecord,
+  state: 'approved' | 'returned' = 'approved',
+  decidedAt = '2023-06-30T10:00:00+08:00',
+): ReviewRecordedDetail {
   return {
     planId: PLAN_ID,
     taskId: u.taskId,
@@ -34,11 +46,19 @@ function decision(u: UnitTaskRecord, state: 'approved' | 'returned' = 'approved'
 
 /** A state whose `completed` records are all approved by the office. */
 function approvedAll(state: PlanState): PlanState {
-  return withReviews(state, state.units.filter((u) => u.status === 'completed').map((u) => decision(u)));
+  return withReviews(
+    state,
+    state.units.filter((u) => u.status === 'completed').map((u) => decision(u)),
+  );
 }
 
 let eventSeq = 0;
-function sportsEvent(taskIds: string[], status: SportsEventRecord['status'], category: SportsEventRecord['category'] = 'series', orgId = '370811'): SportsEventRecord {
+function sportsEvent(
+  taskIds: string[],
+  status: SportsEventRecord['status'],
+  category: SportsEventRecord['category'] = 'series',
+  orgId = '370811',
+): SportsEventRecord {
   eventSeq++;
   return {
     planId: PLAN_ID,
@@ -102,24 +122,45 @@ describe('evaluatePlan: KPI aggregation', () => {
   });
 
   it('sum_latest adds fractional figures without floating-point noise', () => {
-    const state: PlanState = { figures: [figure('sports-associations', '370811', 0.1), figure('sports-associations', '370812', 0.2)], units: [] };
+    const state: PlanState = {
+      figures: [figure('sports-associations', '370811', 0.1), figure('sports-associations', '370812', 0.2)],
+      units: [],
+    };
     expect(kpiOf(evaluatePlan(plan, state, [], '2023-06-30'), 'sports-associations').value).toBe(0.3);
   });
 
   it('lists every county of a quota KPI in the breakdown, each with its own quota and status', () => {
     // Issue 14 (2): byOrg shows all 11 counties (not only those that reported), each judged on its own.
-    const state: PlanState = { figures: [figure('8421-primary-schools', '370811', 8), figure('8421-primary-schools', '370883', 5)], units: [] };
+    const state: PlanState = {
+      figures: [figure('8421-primary-schools', '370811', 8), figure('8421-primary-schools', '370883', 5)],
+      units: [],
+    };
     const k = kpiOf(evaluatePlan(plan, state, [], '2023-06-30'), '8421-primary-schools');
     expect(k.value).toBe(13);
     expect(k.byOrg).toHaveLength(11);
-    expect(k.byOrg.find((f) => f.orgId === '370811')).toMatchObject({ value: 8, reportedAt: '2023-06-20T10:00:00+08:00', perOrgTarget: 8, status: 'done' });
+    expect(k.byOrg.find((f) => f.orgId === '370811')).toMatchObject({
+      value: 8,
+      reportedAt: '2023-06-20T10:00:00+08:00',
+      perOrgTarget: 8,
+      status: 'done',
+    });
     expect(k.byOrg.find((f) => f.orgId === '370883')).toMatchObject({ value: 5, perOrgTarget: 8, status: 'green' });
-    expect(k.byOrg.find((f) => f.orgId === '370826')).toMatchObject({ value: null, reportedAt: null, perOrgTarget: 8, status: 'yellow', reasons: ['尚未报送数据，低于序时进度应达到的3.97所'] });
+    expect(k.byOrg.find((f) => f.orgId === '370826')).toMatchObject({
+      value: null,
+      reportedAt: null,
+      perOrgTarget: 8,
+      status: 'yellow',
+      reasons: ['尚未报送数据，低于序时进度应达到的3.97所'],
+    });
   });
 
   it('latest_of_org takes that unit’s figure only', () => {
     const state: PlanState = {
-      figures: [figure('lottery-sales', 'jn-lottery-center', 45000), figure('lottery-sales', '370811', 3000), figure('lottery-outlets', '370811', 80)],
+      figures: [
+        figure('lottery-sales', 'jn-lottery-center', 45000),
+        figure('lottery-sales', '370811', 3000),
+        figure('lottery-outlets', '370811', 80),
+      ],
       units: [],
     };
     const view = evaluatePlan(plan, state, [], '2023-07-02');
@@ -149,7 +190,11 @@ describe('evaluatePlan: KPI aggregation', () => {
   it('count_held_events filters by category when the KPI names categories', () => {
     // Registered by 群众体育科, a unit of T13 (issue 13: another unit's event would not count).
     const mass = 'jn-mass-sports';
-    const events = [sportsEvent(['T13'], 'held', 'marathon', mass), sportsEvent(['T13'], 'held', 'other', mass), sportsEvent(['T13'], 'cancelled', 'marathon', mass)];
+    const events = [
+      sportsEvent(['T13'], 'held', 'marathon', mass),
+      sportsEvent(['T13'], 'held', 'other', mass),
+      sportsEvent(['T13'], 'cancelled', 'marathon', mass),
+    ];
     const view = evaluatePlan(plan, EMPTY, events, '2023-12-01');
     expect(kpiOf(view, 'marathon-held')).toMatchObject({ value: 1, status: 'done' });
   });
@@ -158,7 +203,12 @@ describe('evaluatePlan: KPI aggregation', () => {
     const view = evaluatePlan(plan, EMPTY, [], '2023-06-30');
     expect(kpiOf(view, 'provincial-games-events')).toMatchObject({ value: 0, progress: 0 });
     // Cancelled and planned events leave it at 0.
-    const view2 = evaluatePlan(plan, EMPTY, [sportsEvent(['T11'], 'planned', 'games'), sportsEvent(['T11'], 'cancelled', 'games')], '2023-06-30');
+    const view2 = evaluatePlan(
+      plan,
+      EMPTY,
+      [sportsEvent(['T11'], 'planned', 'games'), sportsEvent(['T11'], 'cancelled', 'games')],
+      '2023-06-30',
+    );
     expect(kpiOf(view2, 'provincial-games-events').value).toBe(0);
   });
 
@@ -172,7 +222,10 @@ describe('evaluatePlan: tasks and section roll-ups', () => {
   it('rolls the 27 tasks up into the 6 sections and the summary', () => {
     const state: PlanState = approvedAll({
       figures: [figure('sports-associations', '370811', 200), figure('sports-clubs', '370811', 500)],
-      units: [unitRecord('T01', 'jn-party-office', 'completed'), unitRecord('T26', 'jn-general-office', 'in_progress', { percentComplete: 60 })],
+      units: [
+        unitRecord('T01', 'jn-party-office', 'completed'),
+        unitRecord('T26', 'jn-general-office', 'in_progress', { percentComplete: 60 }),
+      ],
     });
     const view = evaluatePlan(plan, state, [], '2023-07-01');
     expect(view.tasks).toHaveLength(27);
@@ -208,7 +261,14 @@ describe('evaluatePlan: tasks and section roll-ups', () => {
     expect(taskOf(view, 'T08')).toMatchObject({ status: 'green', progress: 0.6 });
     expect(kpiOf(view, 'sports-clubs').status).toBe('done');
     expect(taskOf(view, 'T08').milestones).toEqual([
-      { milestoneId: 'T08-M1', title: '市体育总会换届', dueDate: '2023-06-30', assumption: true, ownerOrgIds: ['jn-mass-sports'], completed: true },
+      {
+        milestoneId: 'T08-M1',
+        title: '市体育总会换届',
+        dueDate: '2023-06-30',
+        assumption: true,
+        ownerOrgIds: ['jn-mass-sports'],
+        completed: true,
+      },
     ]);
     // T10's 5.19 milestone (printed in the notice) passed unreported.
     expect(taskOf(view, 'T10').status).toBe('red');
@@ -225,13 +285,42 @@ describe('evaluatePlan: tasks and section roll-ups', () => {
     const view = evaluatePlan(plan, state, [], '2023-06-01');
     // Each with its own light (issue 14 (7)): the lead carries the task's; the support unit its own 40 %.
     expect(taskOf(view, 'T22').byOrg).toEqual([
-      { orgId: 'jn-sports-economy', role: 'lead', status: null, percentComplete: null, reportedAt: null, period: null, light: 'yellow', reasons: ['进度0%，落后于序时进度41.6%'], review: null, completedAt: null, late: false },
-      { orgId: 'jn-lottery-center', role: 'support', status: 'in_progress', percentComplete: 40, reportedAt: '2023-05-25T10:00:00+08:00', period: '2023-05', light: 'green', reasons: [], review: null, completedAt: null, late: false },
+      {
+        orgId: 'jn-sports-economy',
+        role: 'lead',
+        status: null,
+        percentComplete: null,
+        reportedAt: null,
+        period: null,
+        light: 'yellow',
+        reasons: ['进度0%，落后于序时进度41.6%'],
+        review: null,
+        completedAt: null,
+        late: false,
+      },
+      {
+        orgId: 'jn-lottery-center',
+        role: 'support',
+        status: 'in_progress',
+        percentComplete: 40,
+        reportedAt: '2023-05-25T10:00:00+08:00',
+        period: '2023-05',
+        light: 'green',
+        reasons: [],
+        review: null,
+        completedAt: null,
+        late: false,
+      },
     ]);
   });
 
   it('after the year every task not closed is red', () => {
-    const view = evaluatePlan(plan, approvedAll({ figures: [], units: [unitRecord('T27', 'jn-competitive-sports', 'completed')] }), [], '2024-01-01');
+    const view = evaluatePlan(
+      plan,
+      approvedAll({ figures: [], units: [unitRecord('T27', 'jn-competitive-sports', 'completed')] }),
+      [],
+      '2024-01-01',
+    );
     expect(view.summary).toEqual({ green: 0, yellow: 0, red: 26, done: 1 });
     // A claim the office has not approved closes nothing: after the year, red like the rest.
     const pending = evaluatePlan(plan, { figures: [], units: [unitRecord('T27', 'jn-competitive-sports', 'completed')] }, [], '2024-01-01');
@@ -245,34 +334,61 @@ describe('evaluatePlan: completion claims and late completion (issue 15)', () =>
   const lead = unitRecord('T22', 'jn-sports-economy', 'completed', { reportedAt: '2023-06-20T10:00:00+08:00', percentComplete: 100 });
 
   it('a pending claim is listed on the task and its unit; the task is judged by its figures, not done', () => {
-    const view = evaluatePlan(plan, withReviews({ figures: [figure('lottery-sales', 'jn-lottery-center', 60000)], units: [lead] }, []), [], '2023-07-01');
+    const view = evaluatePlan(
+      plan,
+      withReviews({ figures: [figure('lottery-sales', 'jn-lottery-center', 60000)], units: [lead] }, []),
+      [],
+      '2023-07-01',
+    );
     const t22 = taskOf(view, 'T22');
     expect(t22.status).not.toBe('done');
     expect(t22).toMatchObject({ pendingReview: ['jn-sports-economy'], completedAt: null, late: false });
-    expect(t22.byOrg[0]).toMatchObject({ orgId: 'jn-sports-economy', status: 'completed', review: { state: 'pending', claimedReportedAt: lead.reportedAt }, completedAt: null });
+    expect(t22.byOrg[0]).toMatchObject({
+      orgId: 'jn-sports-economy',
+      status: 'completed',
+      review: { state: 'pending', claimedReportedAt: lead.reportedAt },
+      completedAt: null,
+    });
   });
 
   it('approved on time: done, completedAt = the claim’s reportedAt, not late', () => {
     const view = evaluatePlan(plan, withReviews({ figures: [], units: [lead] }, [decision(lead)]), [], '2023-07-01');
-    expect(taskOf(view, 'T22')).toMatchObject({ status: 'done', completedAt: lead.reportedAt, late: false, pendingReview: [], reasons: ['牵头单位均已销号'] });
+    expect(taskOf(view, 'T22')).toMatchObject({
+      status: 'done',
+      completedAt: lead.reportedAt,
+      late: false,
+      pendingReview: [],
+      reasons: ['牵头单位均已销号'],
+    });
     expect(view.lateDone).toBe(0);
   });
 
   it('claimed after the due date and approved: done but late (逾期办结) in the task, the plan and the ranking', () => {
     // The plan's time zone decides the day: 2024-01-01 00:30 in Shanghai is after 12-31, though still 2023 in UTC.
     const late = { ...lead, reportedAt: '2024-01-01T00:30:00+08:00' };
-    const view = evaluatePlan(plan, withReviews({ figures: [], units: [late] }, [decision(late, 'approved', '2024-01-03T10:00:00+08:00')]), [], '2024-01-05');
+    const view = evaluatePlan(
+      plan,
+      withReviews({ figures: [], units: [late] }, [decision(late, 'approved', '2024-01-03T10:00:00+08:00')]),
+      [],
+      '2024-01-05',
+    );
     const t22 = taskOf(view, 'T22');
     expect(t22).toMatchObject({ status: 'done', completedAt: late.reportedAt, late: true });
     expect(t22.reasons).toEqual(['牵头单位均已销号', '逾期办结：办结时限2023年12月31日，2024年1月1日办结，逾期1天']);
-    expect(t22.byOrg.find((o) => o.orgId === 'jn-sports-economy')).toMatchObject({ light: 'done', late: true, completedAt: late.reportedAt });
+    expect(t22.byOrg.find((o) => o.orgId === 'jn-sports-economy')).toMatchObject({
+      light: 'done',
+      late: true,
+      completedAt: late.reportedAt,
+    });
     // The support unit is done with the task, not late: it never claimed late.
     expect(t22.byOrg.find((o) => o.orgId === 'jn-lottery-center')).toMatchObject({ light: 'done', late: false });
     expect(view.lateDone).toBe(1);
     expect(view.ranking.find((r) => r.orgId === 'jn-sports-economy')).toMatchObject({ lateDone: 1 });
     // On 12-31 itself (Shanghai) it is on time.
     const onTime = { ...lead, reportedAt: '2023-12-31T23:30:00+08:00' };
-    expect(taskOf(evaluatePlan(plan, withReviews({ figures: [], units: [onTime] }, [decision(onTime)]), [], '2024-01-05'), 'T22').late).toBe(false);
+    expect(
+      taskOf(evaluatePlan(plan, withReviews({ figures: [], units: [onTime] }, [decision(onTime)]), [], '2024-01-05'), 'T22').late,
+    ).toBe(false);
   });
 
   it('a returned claim: back in progress, yellow at least, with the office’s comment; a decision on an older claim does not count', () => {

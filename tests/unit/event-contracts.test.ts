@@ -145,11 +145,14 @@ describe('JSON Schema', () => {
     for (const d of docs) expect(d.document.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 
-  it.each(jsonSchemaDocuments().map((d) => d.fileName))('committed %s is up to date (run: npx tsx scripts/generate-json-schema.ts)', (fileName) => {
-    const doc = docs.find((d) => d.fileName === fileName)!;
-    const committed = readFileSync(join(JSON_SCHEMA_DIR, fileName), 'utf8');
-    expect(committed).toBe(doc.text);
-  });
+  it.each(jsonSchemaDocuments().map((d) => d.fileName))(
+    'committed %s is up to date (run: npx tsx scripts/generate-json-schema.ts)',
+    (fileName) => {
+      const doc = docs.find((d) => d.fileName === fileName)!;
+      const committed = readFileSync(join(JSON_SCHEMA_DIR, fileName), 'utf8');
+      expect(committed).toBe(doc.text);
+    },
+  );
 
   it('no stray files sit in events/json-schema', () => {
     expect(readdirSync(JSON_SCHEMA_DIR).sort()).toEqual(docs.map((d) => d.fileName).sort());
@@ -164,7 +167,10 @@ describe('JSON Schema', () => {
   });
 
   it('the webhook schemas describe the input side: defaulted fields are optional for senders', () => {
-    const data = docs.find((d) => d.fileName === 'progress-submitted-data.schema.json')!.document as { required: string[]; additionalProperties: unknown };
+    const data = docs.find((d) => d.fileName === 'progress-submitted-data.schema.json')!.document as {
+      required: string[];
+      additionalProperties: unknown;
+    };
     expect(data.required).not.toContain('metrics');
     expect(data.required).not.toContain('summary');
     expect(data.required).not.toContain('evidence');

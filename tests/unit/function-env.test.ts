@@ -15,7 +15,11 @@ const COMPLETE: Record<FunctionName, Record<string, string>> = {
   'register-event': { TABLE_NAME: 'supervision' },
   'aggregate-kpis': { TABLE_NAME: 'supervision', EVENT_BUS_NAME: 'bus' },
   'send-reminders': { TABLE_NAME: 'supervision', EVENT_BUS_NAME: 'bus' },
-  'deliver-notification': { TABLE_NAME: 'supervision', ROBOT_SECRET_ARN: ARN, NOTIFICATION_TOPIC_ARN: 'arn:aws-cn:sns:cn-north-1:123456789012:t' },
+  'deliver-notification': {
+    TABLE_NAME: 'supervision',
+    ROBOT_SECRET_ARN: ARN,
+    NOTIFICATION_TOPIC_ARN: 'arn:aws-cn:sns:cn-north-1:123456789012:t',
+  },
   'query-api': { TABLE_NAME: 'supervision', CURSOR_SECRET_ARN: ARN },
   'bulletin-api': { TABLE_NAME: 'supervision' },
   'office-api': { TABLE_NAME: 'supervision', EVENT_BUS_NAME: 'bus' },
@@ -40,16 +44,25 @@ describe('parseFunctionEnv', () => {
   });
 
   it('refuses an ARN variable that holds something else, without repeating the value', () => {
-    expect(() => parseFunctionEnv('query-api', { TABLE_NAME: 't', CURSOR_SECRET_ARN: 'the-secret-itself' })).toThrow(/CURSOR_SECRET_ARN: expected an ARN/);
-    expect(() => parseFunctionEnv('query-api', { TABLE_NAME: 't', CURSOR_SECRET_ARN: 'the-secret-itself' })).not.toThrow(/the-secret-itself/);
+    expect(() => parseFunctionEnv('query-api', { TABLE_NAME: 't', CURSOR_SECRET_ARN: 'the-secret-itself' })).toThrow(
+      /CURSOR_SECRET_ARN: expected an ARN/,
+    );
+    expect(() => parseFunctionEnv('query-api', { TABLE_NAME: 't', CURSOR_SECRET_ARN: 'the-secret-itself' })).not.toThrow(
+      /the-secret-itself/,
+    );
   });
 });
 
 describe('OFFICE_CLAIM: the claim that makes a caller the office', () => {
   it('defaults to the scope supervision/office, takes <claim>=<value>, refuses anything else', () => {
     expect(parseFunctionEnv('office-api', COMPLETE['office-api']).OFFICE_CLAIM).toBe('scope=supervision/office');
-    expect(parseFunctionEnv('office-api', { ...COMPLETE['office-api'], OFFICE_CLAIM: 'cognito:groups=督查室' }).OFFICE_CLAIM).toBe('cognito:groups=督查室');
-    for (const bad of ['scope', 'scope=', '=x', 'scope=a b']) expect(() => parseFunctionEnv('office-api', { ...COMPLETE['office-api'], OFFICE_CLAIM: bad }), bad).toThrow(/OFFICE_CLAIM: expected <claim>=<value>/);
+    expect(parseFunctionEnv('office-api', { ...COMPLETE['office-api'], OFFICE_CLAIM: 'cognito:groups=督查室' }).OFFICE_CLAIM).toBe(
+      'cognito:groups=督查室',
+    );
+    for (const bad of ['scope', 'scope=', '=x', 'scope=a b'])
+      expect(() => parseFunctionEnv('office-api', { ...COMPLETE['office-api'], OFFICE_CLAIM: bad }), bad).toThrow(
+        /OFFICE_CLAIM: expected <claim>=<value>/,
+      );
   });
 });
 
@@ -59,8 +72,14 @@ describe('SOURCE_RATE_PER_SECOND and SOURCE_BURST: one meaning in Lambda and loc
 
   it.each<[Record<string, string>, { ratePerSecond: number; burst: number } | undefined]>([
     [{}, { ratePerSecond: 20, burst: 40 }],
-    [{ SOURCE_RATE_PER_SECOND: '', SOURCE_BURST: '' }, { ratePerSecond: 20, burst: 40 }],
-    [{ SOURCE_RATE_PER_SECOND: '5', SOURCE_BURST: '10' }, { ratePerSecond: 5, burst: 10 }],
+    [
+      { SOURCE_RATE_PER_SECOND: '', SOURCE_BURST: '' },
+      { ratePerSecond: 20, burst: 40 },
+    ],
+    [
+      { SOURCE_RATE_PER_SECOND: '5', SOURCE_BURST: '10' },
+      { ratePerSecond: 5, burst: 10 },
+    ],
     [{ SOURCE_RATE_PER_SECOND: '0.5' }, { ratePerSecond: 0.5, burst: 40 }],
     // 0 is "no limit", not "a bucket that never refills".
     [{ SOURCE_RATE_PER_SECOND: '0' }, undefined],
@@ -70,16 +89,21 @@ describe('SOURCE_RATE_PER_SECOND and SOURCE_BURST: one meaning in Lambda and loc
     expect(local(env)).toEqual(expected);
   });
 
-  it.each<Record<string, string>>([{ SOURCE_RATE_PER_SECOND: 'abc' }, { SOURCE_RATE_PER_SECOND: ' ' }, { SOURCE_RATE_PER_SECOND: '-1' }, { SOURCE_RATE_PER_SECOND: '0x10' }, { SOURCE_RATE_PER_SECOND: '1e3' }, { SOURCE_BURST: '0' }, { SOURCE_BURST: '2.5' }])(
-    '%o is refused in both, naming the variable',
-    (env) => {
-      const variable = Object.keys(env)[0]!;
-      expect(() => ingest(env)).toThrow(ConfigError);
-      expect(() => ingest(env)).toThrow(new RegExp(`${variable}: `));
-      expect(() => local(env)).toThrow(ConfigError);
-      expect(() => local(env)).toThrow(new RegExp(`${variable}: `));
-    },
-  );
+  it.each<Record<string, string>>([
+    { SOURCE_RATE_PER_SECOND: 'abc' },
+    { SOURCE_RATE_PER_SECOND: ' ' },
+    { SOURCE_RATE_PER_SECOND: '-1' },
+    { SOURCE_RATE_PER_SECOND: '0x10' },
+    { SOURCE_RATE_PER_SECOND: '1e3' },
+    { SOURCE_BURST: '0' },
+    { SOURCE_BURST: '2.5' },
+  ])('%o is refused in both, naming the variable', (env) => {
+    const variable = Object.keys(env)[0]!;
+    expect(() => ingest(env)).toThrow(ConfigError);
+    expect(() => ingest(env)).toThrow(new RegExp(`${variable}: `));
+    expect(() => local(env)).toThrow(ConfigError);
+    expect(() => local(env)).toThrow(new RegExp(`${variable}: `));
+  });
 });
 
 describe('the rate limiter', () => {

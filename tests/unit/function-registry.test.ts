@@ -37,7 +37,8 @@ describe('the function registry (infra/functions.ts)', () => {
   });
 
   it('gives a consumer a timeout its queue visibility timeout covers six times', () => {
-    for (const q of Object.values(QUEUES)) expect(q.visibilityTimeoutSeconds, q.consumer).toBeGreaterThanOrEqual(6 * FUNCTIONS[q.consumer].timeoutSeconds);
+    for (const q of Object.values(QUEUES))
+      expect(q.visibilityTimeoutSeconds, q.consumer).toBeGreaterThanOrEqual(6 * FUNCTIONS[q.consumer].timeoutSeconds);
   });
 
   it('covers the same functions as their environment schemas and permissions', () => {

@@ -78,7 +78,9 @@ describe('npm run import-plan', () => {
 
   it('--out writes the file, and --check adds the differences to stderr and to the draft', async () => {
     const { io, out } = fakeIo({ [NOTICE]: NOTICE_BYTES });
-    expect(await runImportPlan([NOTICE, '--plan-id', 'jining-sports-2023', '--out', 'draft.json', '--check', 'jining-sports-2023'], io)).toBe(0);
+    expect(
+      await runImportPlan([NOTICE, '--plan-id', 'jining-sports-2023', '--out', 'draft.json', '--check', 'jining-sports-2023'], io),
+    ).toBe(0);
     expect(out.stdout).toBe('');
     const written = JSON.parse(out.writes.get('draft.json')!);
     expect(ImportDraft.safeParse(written).success).toBe(true);

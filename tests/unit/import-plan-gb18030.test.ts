@@ -47,7 +47,12 @@ describe('importing the 2024 notice (GB18030)', () => {
   });
 
   it('has the 4 sections and the 11 （一）-numbered items in order, T01…T11, and stops at the 抄送 trailer', () => {
-    expect(plan.sections.map((s) => s.title)).toEqual(['完善全民健身设施，打造“十五分钟健身圈”', '广泛开展全民健身活动', '提升竞技体育和体育产业水平', '守牢安全底线']);
+    expect(plan.sections.map((s) => s.title)).toEqual([
+      '完善全民健身设施，打造“十五分钟健身圈”',
+      '广泛开展全民健身活动',
+      '提升竞技体育和体育产业水平',
+      '守牢安全底线',
+    ]);
     expect(plan.tasks.map((t) => `${t.taskId} ${t.sectionId} ${t.title}`)).toEqual([
       'T01 S1 推进体育公园和健身步道建设',
       'T02 S1 实施口袋公园和健身驿站工程',
@@ -62,7 +67,9 @@ describe('importing the 2024 notice (GB18030)', () => {
       'T11 S4 做好应急保障',
     ]);
     expect(plan.tasks[10]!.text).toBe('做好应急保障。下半年组织1次应急演练，赛事活动医疗保障覆盖率达到100%。');
-    expect(draft.header.sectionIntros).toEqual([{ sectionId: 'S1', text: '围绕群众身边的健身需求，补齐设施短板，提升场地设施的覆盖面和利用率。' }]);
+    expect(draft.header.sectionIntros).toEqual([
+      { sectionId: 'S1', text: '围绕群众身边的健身需求，补齐设施短板，提升场地设施的覆盖面和利用率。' },
+    ]);
   });
 
   it('reads every numeric target with its number, comparison and unit', () => {

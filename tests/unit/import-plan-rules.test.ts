@@ -7,7 +7,8 @@ import { parseHeader } from '../../shared/plan/import/header.js';
 import { Plan } from '../../shared/plan/schema.js';
 import { encodeGb18030 } from '../fixtures/notices/encode-gb18030.js';
 
-const targetsOf = (text: string) => readItem(text, 2024, 11).found.targets.map((t) => ({ target: t.target, unit: t.unit, rank: t.rank, stretch: t.stretch }));
+const targetsOf = (text: string) =>
+  readItem(text, 2024, 11).found.targets.map((t) => ({ target: t.target, unit: t.unit, rank: t.rank, stretch: t.stretch }));
 const datesOf = (text: string) => readItem(text, 2024, 11).dates.dates.map((d) => [d.dueDate, d.assumption]);
 
 describe('reading numeric targets', () => {
@@ -32,7 +33,9 @@ describe('reading numeric targets', () => {
   });
 
   it('力争1-2个 is between 1 and 2 and a stretch target', () => {
-    expect(targetsOf('力争年内再有1-2个县市区成功争创。')).toEqual([{ target: { op: 'between', min: 1, max: 2 }, unit: '个', rank: false, stretch: true }]);
+    expect(targetsOf('力争年内再有1-2个县市区成功争创。')).toEqual([
+      { target: { op: 'between', min: 1, max: 2 }, unit: '个', rank: false, stretch: true },
+    ]);
   });
 
   it('力争 governs the targets it lists after semicolons, but not one with its own 争取', () => {
@@ -53,8 +56,12 @@ describe('reading numeric targets', () => {
   });
 
   it('全覆盖 without a number of its own is ≥ 100 %; with one it adds nothing', () => {
-    expect(readItem('行政村健身设施实现全覆盖。', 2024, 11).found.targets).toMatchObject([{ target: { op: '>=', value: 100 }, unit: '%', coverage: true }]);
-    expect(targetsOf('2-3个县市区实现“太极拳之乡”全覆盖。')).toEqual([{ target: { op: 'between', min: 2, max: 3 }, unit: '个', rank: false, stretch: false }]);
+    expect(readItem('行政村健身设施实现全覆盖。', 2024, 11).found.targets).toMatchObject([
+      { target: { op: '>=', value: 100 }, unit: '%', coverage: true },
+    ]);
+    expect(targetsOf('2-3个县市区实现“太极拳之乡”全覆盖。')).toEqual([
+      { target: { op: 'between', min: 2, max: 3 }, unit: '个', rank: false, stretch: false },
+    ]);
   });
 
   it('per-county quotas: each number is a quota per county and the target is its total over the counties', () => {
@@ -87,7 +94,9 @@ describe('reading numeric targets', () => {
   });
 
   it('puts a number it does not read on the left-over list', () => {
-    expect(readItem('推进沿大运河5市体育工作协调发展。', 2024, 11).found.leftOver).toEqual([{ printed: '5市', context: '推进沿大运河5市体育工作协调发展' }]);
+    expect(readItem('推进沿大运河5市体育工作协调发展。', 2024, 11).found.leftOver).toEqual([
+      { printed: '5市', context: '推进沿大运河5市体育工作协调发展' },
+    ]);
   });
 });
 
@@ -124,7 +133,8 @@ describe('reading dates', () => {
 });
 
 describe('decoding and structure', () => {
-  const notice = (body: string) => `济体字〔2024〕1号\n关于印发《济宁市体育局2024年工作要点》的\n通  知\n各县（市、区）教体局：\n济宁市体育局\n2024年1月5日\n${body}`;
+  const notice = (body: string) =>
+    `济体字〔2024〕1号\n关于印发《济宁市体育局2024年工作要点》的\n通  知\n各县（市、区）教体局：\n济宁市体育局\n2024年1月5日\n${body}`;
 
   it('decodes UTF-8 (with or without a BOM) and GB18030, and refuses binary', () => {
     const text = notice('一、部分\n1.事项。内容。\n');
@@ -140,13 +150,19 @@ describe('decoding and structure', () => {
   });
 
   it('joins an item broken across lines, numbers （一） items per section, and ends at 抄送', () => {
-    const draft = importNotice(notice('一、第一部分\n（一）甲事项。内容\n\n续行。\n（二）乙事项。\n二、第二部分\n（一）丙事项。5.19开展活动。\n抄送：市政府办公室。\n'));
+    const draft = importNotice(
+      notice(
+        '一、第一部分\n（一）甲事项。内容\n\n续行。\n（二）乙事项。\n二、第二部分\n（一）丙事项。5.19开展活动。\n抄送：市政府办公室。\n',
+      ),
+    );
     expect(draft.plan.tasks.map((t) => [t.taskId, t.sectionId, t.title, t.text])).toEqual([
       ['T01', 'S1', '甲事项', '甲事项。内容续行。'],
       ['T02', 'S1', '乙事项', '乙事项。'],
       ['T03', 'S2', '丙事项', '丙事项。5.19开展活动。'],
     ]);
-    expect(draft.plan.tasks[2]!.milestones).toEqual([{ milestoneId: 'T03-M1', title: '5.19开展活动', dueDate: '2024-05-19', assumption: false }]);
+    expect(draft.plan.tasks[2]!.milestones).toEqual([
+      { milestoneId: 'T03-M1', title: '5.19开展活动', dueDate: '2024-05-19', assumption: false },
+    ]);
   });
 
   it('does not take a line starting with a date or a decimal for a new item', () => {
@@ -169,14 +185,29 @@ describe('decoding and structure', () => {
 
 describe('the header', () => {
   it('flags a printed date before its own document number’s year, not one late in the year before the plan', () => {
-    expect(parseHeader(['济体字〔2023〕1号', '关于印发《济宁市体育局2023年工作要点》的通知', '济宁市体育局', '2022年4月15日']).flags).toHaveLength(1);
-    expect(parseHeader(['济体字〔2023〕9号', '关于印发《济宁市体育局2024年工作要点》的通知', '济宁市体育局', '2023年12月28日']).flags).toEqual([]);
+    expect(
+      parseHeader(['济体字〔2023〕1号', '关于印发《济宁市体育局2023年工作要点》的通知', '济宁市体育局', '2022年4月15日']).flags,
+    ).toHaveLength(1);
+    expect(
+      parseHeader(['济体字〔2023〕9号', '关于印发《济宁市体育局2024年工作要点》的通知', '济宁市体育局', '2023年12月28日']).flags,
+    ).toEqual([]);
     const h = parseHeader(['关于印发《济宁市体育局2024年工作要点》的通知', '济宁市体育局', '二〇二四年一月五日']);
-    expect([h.issueDatePrinted, h.issueDate, h.flags, h.notes]).toEqual(['二〇二四年一月五日', { year: 2024, month: 1, day: 5 }, [], ['未找到文号（如“济体字〔2023〕1号”）', '未找到主送单位']]);
+    expect([h.issueDatePrinted, h.issueDate, h.flags, h.notes]).toEqual([
+      '二〇二四年一月五日',
+      { year: 2024, month: 1, day: 5 },
+      [],
+      ['未找到文号（如“济体字〔2023〕1号”）', '未找到主送单位'],
+    ]);
   });
 
   it('resolves addressees by name and group, and keeps (市、区) together', () => {
-    expect(resolveAddressees('各县（市、区）教体局、体育中心，太白湖新区教育分局，市直有关部门').map((a) => [a.printed, a.match, a.orgIds.length])).toEqual([
+    expect(
+      resolveAddressees('各县（市、区）教体局、体育中心，太白湖新区教育分局，市直有关部门').map((a) => [
+        a.printed,
+        a.match,
+        a.orgIds.length,
+      ]),
+    ).toEqual([
       ['各县（市、区）教体局', 'group', 11],
       ['体育中心', 'group', 11],
       ['太白湖新区教育分局', 'name', 1],
@@ -187,7 +218,74 @@ describe('the header', () => {
 
 describe('the draft always validates', () => {
   // Every rule's trigger words, broken and recombined: the importer must mark, never crash or emit an invalid plan.
-  const FRAGMENTS = ['达到', '200个', '以上', '，', '力争', '争取', '1-2个', '3-1个', '9亿元', '前3', '第三个', '每个县市区', '每个县（市、区）', '8所小学', '、', '5.19', '13.45', '5月19日', '2月30日', '年底前', '上半年', '三季度', '12月', '底', '全民健身日', '全民健身月', '全覆盖', '100%', '百分之', '“', '”', '《', '》', '"', '2022年', '2099年1月1日', '不少于', '控制在', '以内', '0起', '。', '；', '\n', '（一）', '一、', '工作', '千家万户', '第十三届', '第2名', '～', '１２', '至', '5', '个', '年', '月', '日', '前', '季度', '二', '十', '万元', '亿', '%', '.', '-'];
+  const FRAGMENTS = [
+    '达到',
+    '200个',
+    '以上',
+    '，',
+    '力争',
+    '争取',
+    '1-2个',
+    '3-1个',
+    '9亿元',
+    '前3',
+    '第三个',
+    '每个县市区',
+    '每个县（市、区）',
+    '8所小学',
+    '、',
+    '5.19',
+    '13.45',
+    '5月19日',
+    '2月30日',
+    '年底前',
+    '上半年',
+    '三季度',
+    '12月',
+    '底',
+    '全民健身日',
+    '全民健身月',
+    '全覆盖',
+    '100%',
+    '百分之',
+    '“',
+    '”',
+    '《',
+    '》',
+    '"',
+    '2022年',
+    '2099年1月1日',
+    '不少于',
+    '控制在',
+    '以内',
+    '0起',
+    '。',
+    '；',
+    '\n',
+    '（一）',
+    '一、',
+    '工作',
+    '千家万户',
+    '第十三届',
+    '第2名',
+    '～',
+    '１２',
+    '至',
+    '5',
+    '个',
+    '年',
+    '月',
+    '日',
+    '前',
+    '季度',
+    '二',
+    '十',
+    '万元',
+    '亿',
+    '%',
+    '.',
+    '-',
+  ];
   it('whatever the words of the items (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 30 }), { minLength: 1, maxLength: 12 }), (items) => {

@@ -26,7 +26,10 @@ describe('importing the 2023 notice', () => {
     expect(plan.year).toBe(2023);
     expect(plan.issueDatePrinted).toBe('2022年4月15日');
     expect(plan.flags).toEqual([
-      { field: 'issueDatePrinted', message: '印发日期印为“2022年4月15日”，与文号〔2023〕及2023年度不符，疑为2023年4月15日之误；按原文保留。' },
+      {
+        field: 'issueDatePrinted',
+        message: '印发日期印为“2022年4月15日”，与文号〔2023〕及2023年度不符，疑为2023年4月15日之误；按原文保留。',
+      },
     ]);
     expect(draft.header.issuerOrgId).toBe('jn-sports-bureau');
   });
@@ -42,16 +45,21 @@ describe('importing the 2023 notice', () => {
       ['机关各科室', 'group'],
       ['各直属单位', 'group'],
     ]);
-    for (const id of ['370811', '370883', 'jn-zone-gaoxin', 'jn-zone-taibaihu', 'jn-zone-jingkai', 'jn-mass-sports', 'jn-lottery-center']) expect(ids.has(id), id).toBe(true);
+    for (const id of ['370811', '370883', 'jn-zone-gaoxin', 'jn-zone-taibaihu', 'jn-zone-jingkai', 'jn-mass-sports', 'jn-lottery-center'])
+      expect(ids.has(id), id).toBe(true);
     expect(ids.has('jn-sports-bureau')).toBe(false);
   });
 
   it('has the 6 sections with their headings and the 27 items with their titles and full text, as the hand-written plan', () => {
     expect(draft.plan.sections.map((s) => s.title)).toEqual(reference.sections.map((s) => s.title));
-    expect(draft.plan.tasks.map((t) => [t.taskId, t.sectionId, t.title])).toEqual(reference.tasks.map((t) => [t.taskId, t.sectionId, t.title]));
+    expect(draft.plan.tasks.map((t) => [t.taskId, t.sectionId, t.title])).toEqual(
+      reference.tasks.map((t) => [t.taskId, t.sectionId, t.title]),
+    );
     expect(draft.plan.tasks.map((t) => t.text)).toEqual(reference.tasks.map((t) => t.text));
     // The 8421 item is broken across three lines in the notice; its text is one paragraph.
-    expect(draft.plan.tasks[16]!.text).toContain('体育基础较好的8所小学、4所初中、2所高中，与1所县级业余体校建立本区域的青少年体育训练体系');
+    expect(draft.plan.tasks[16]!.text).toContain(
+      '体育基础较好的8所小学、4所初中、2所高中，与1所县级业余体校建立本区域的青少年体育训练体系',
+    );
     expect(report.header).toEqual([]);
     expect(report.sections).toEqual([]);
     expect(report.tasks).toEqual([]);

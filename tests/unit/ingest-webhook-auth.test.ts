@@ -37,7 +37,9 @@ describe('401: signature missing or wrong, or timestamp outside ±5 minutes — 
 
   it('a signature 6 minutes old is refused; the same message signed now is accepted', async () => {
     const { handler, bus } = setup();
-    const old = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_time', timestampSeconds: NOW_S - 360 }));
+    const old = await handler(
+      signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_time', timestampSeconds: NOW_S - 360 }),
+    );
     expect(old.statusCode).toBe(401);
     const fresh = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_time' }));
     expect(fresh.statusCode).toBe(202);
@@ -46,7 +48,8 @@ describe('401: signature missing or wrong, or timestamp outside ±5 minutes — 
 
   it('the window is ±5 minutes inclusive, against the real clock (Date.now)', async () => {
     const { handler } = setup();
-    const at = (offset: number, id: string) => handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id, timestampSeconds: NOW_S + offset }));
+    const at = (offset: number, id: string) =>
+      handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id, timestampSeconds: NOW_S + offset }));
     expect((await at(-300, 'msg_a')).statusCode).toBe(202);
     expect((await at(300, 'msg_b')).statusCode).toBe(202);
     expect((await at(-301, 'msg_c')).statusCode).toBe(401);
@@ -117,8 +120,12 @@ describe('403: the source may not report for that org, or may not send that type
   });
 
   it('type not allowed', async () => {
-    const { handler, bus } = setup({ sources: [source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], types: ['progress.submitted'], secrets: [SECRET] })] });
-    const res = await handler(signedEvent({ sourceId: 'mass-sports', body: sampleBody('valid/event-marathon-2023-held.json'), secrets: SECRET, id: 'msg_t' }));
+    const { handler, bus } = setup({
+      sources: [source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], types: ['progress.submitted'], secrets: [SECRET] })],
+    });
+    const res = await handler(
+      signedEvent({ sourceId: 'mass-sports', body: sampleBody('valid/event-marathon-2023-held.json'), secrets: SECRET, id: 'msg_t' }),
+    );
     expect(res.statusCode).toBe(403);
     expect(responseJson(res).error?.code).toBe('type_not_allowed');
     expect(bus.events).toHaveLength(0);
@@ -135,7 +142,13 @@ describe('secrets never leave the function', () => {
     await run(signedEvent({ sourceId: 'rencheng', body: T08, secrets: RETIRED_SECRET, id: 'msg_s2' }));
     await run(signedEvent({ sourceId: 'rencheng', body: '{', secrets: SECRET, id: 'msg_s3' }));
     await run(signedEvent({ sourceId: 'rencheng', body: edit(T08, (j) => void (j.data.orgId = '1')), secrets: SECRET, id: 'msg_s4' }));
-    await run(webhookEvent({ sourceId: 'rencheng', body: T08, headers: { 'webhook-id': 'm', 'webhook-timestamp': String(NOW_S), 'webhook-signature': signature(SECRET, 'n', NOW_S, T08) } }));
+    await run(
+      webhookEvent({
+        sourceId: 'rencheng',
+        body: T08,
+        headers: { 'webhook-id': 'm', 'webhook-timestamp': String(NOW_S), 'webhook-signature': signature(SECRET, 'n', NOW_S, T08) },
+      }),
+    );
     const everything = bodies.join('\n') + log.text();
     for (const s of [...secrets, RETIRED_SECRET]) {
       expect(everything).not.toContain(s);

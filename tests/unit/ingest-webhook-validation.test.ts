@@ -46,7 +46,10 @@ describe('400: malformed JSON, unknown type, schema violations (every path)', ()
     expect(responseJson(res).error?.code).toBe('unknown_type');
   });
 
-  const expected = JSON.parse(sampleBody('invalid/expected.json')) as Record<string, { reason: string; issues: Array<{ path: Array<string | number> }> }>;
+  const expected = JSON.parse(sampleBody('invalid/expected.json')) as Record<
+    string,
+    { reason: string; issues: Array<{ path: Array<string | number> }> }
+  >;
   const schemaCases = Object.entries(expected).filter(([file]) => file !== 'unknown-type.json');
   it.each(schemaCases)('invalid sample %s → 400 with every violation and its path', async (file, want) => {
     const body = sampleBody(`invalid/${file}`);
@@ -64,7 +67,9 @@ describe('400: malformed JSON, unknown type, schema violations (every path)', ()
 
   it('the unknown-type sample → 400 unknown_type', async () => {
     const { handler } = setup({ sources: [source({ sourceId: 'city', orgIds: ['jn-mass-sports'], secrets: [SECRET] })] });
-    const res = await handler(signedEvent({ sourceId: 'city', body: sampleBody('invalid/unknown-type.json'), secrets: SECRET, id: 'msg_u' }));
+    const res = await handler(
+      signedEvent({ sourceId: 'city', body: sampleBody('invalid/unknown-type.json'), secrets: SECRET, id: 'msg_u' }),
+    );
     expect(res.statusCode).toBe(400);
     expect(responseJson(res).error?.code).toBe('unknown_type');
   });
@@ -143,7 +148,9 @@ describe('422: the message names what the plan does not have', () => {
       }),
       { orgIds: ['jn-mass-sports'] },
     );
-    expect(issues).toEqual([{ code: 'unknown_reference', path: 'data.metrics.0.kpiId', message: expect.stringContaining('event.registered') }]);
+    expect(issues).toEqual([
+      { code: 'unknown_reference', path: 'data.metrics.0.kpiId', message: expect.stringContaining('event.registered') },
+    ]);
   });
 
   it('a milestone of another task', async () => {
@@ -152,7 +159,9 @@ describe('422: the message names what the plan does not have', () => {
         j.data.completedMilestoneIds = ['T08-M1', 'T10-M1'];
       }),
     );
-    expect(issues).toEqual([{ code: 'unknown_reference', path: 'data.completedMilestoneIds.1', message: expect.stringContaining('T10-M1') }]);
+    expect(issues).toEqual([
+      { code: 'unknown_reference', path: 'data.completedMilestoneIds.1', message: expect.stringContaining('T10-M1') },
+    ]);
   });
 
   it('an unknown taskIds entry of a sports event', async () => {
@@ -167,7 +176,10 @@ describe('422: the message names what the plan does not have', () => {
 describe('integrity: a well-formed but wrong message is refused before anything is stored', () => {
   async function refused(body: string, options: { status?: number; sourceId?: string; orgIds?: string[]; receivedAt?: string } = {}) {
     const sourceId = options.sourceId ?? 'rencheng';
-    const { handler, bus, intake } = setup({ receivedAt: options.receivedAt, sources: [source({ sourceId, secrets: [SECRET], ...(options.orgIds ? { orgIds: options.orgIds } : {}) })] });
+    const { handler, bus, intake } = setup({
+      receivedAt: options.receivedAt,
+      sources: [source({ sourceId, secrets: [SECRET], ...(options.orgIds ? { orgIds: options.orgIds } : {}) })],
+    });
     const res = await handler(signedEvent({ sourceId, body, secrets: SECRET, id: 'msg_integrity' }));
     expect(res.statusCode).toBe(options.status ?? 422);
     expect(bus.events).toHaveLength(0);
@@ -187,7 +199,9 @@ describe('integrity: a well-formed but wrong message is refused before anything 
 
   it('local time mislabelled Z (10:00 Beijing sent as 10:00Z, received 02:20Z) → 422', async () => {
     const error = await refused(withData({ reportedAt: '2023-06-25T10:00:00Z' }));
-    expect(error.issues).toEqual([{ code: 'time_out_of_range', path: 'data.reportedAt', message: expect.stringContaining('later than the time of receipt') }]);
+    expect(error.issues).toEqual([
+      { code: 'time_out_of_range', path: 'data.reportedAt', message: expect.stringContaining('later than the time of receipt') },
+    ]);
   });
 
   it('an envelope timestamp in the future → 422 at timestamp', async () => {
@@ -201,7 +215,9 @@ describe('integrity: a well-formed but wrong message is refused before anything 
   it('a sender clock up to 5 minutes ahead is tolerated; 5 minutes and a second is not', async () => {
     const ahead = (ms: number) => new Date(Date.parse(RECEIVED_AT) + ms).toISOString();
     const { handler } = setup();
-    const ok = await handler(signedEvent({ sourceId: 'rencheng', body: withData({ reportedAt: ahead(5 * 60_000) }), secrets: SECRET, id: 'msg_skew_ok' }));
+    const ok = await handler(
+      signedEvent({ sourceId: 'rencheng', body: withData({ reportedAt: ahead(5 * 60_000) }), secrets: SECRET, id: 'msg_skew_ok' }),
+    );
     expect(ok.statusCode).toBe(202);
     const late = await refused(withData({ reportedAt: ahead(5 * 60_000 + 1000) }));
     expect(late.code).toBe('time_out_of_range');
@@ -240,13 +256,17 @@ describe('integrity: a well-formed but wrong message is refused before anything 
     const body = withData({ taskId: 'T17', orgId: 'jn-zone-gaoxin', metrics: [{ kpiId: '8421-primary-schools', value: 500 }] });
     const error = await refused(body, { orgIds: ['jn-zone-gaoxin'] });
     expect(error.code).toBe('unit_not_assigned');
-    expect(error.issues).toEqual([{ code: 'unit_not_assigned', path: 'data.orgId', message: 'jn-zone-gaoxin is not a lead or support unit of T17' }]);
+    expect(error.issues).toEqual([
+      { code: 'unit_not_assigned', path: 'data.orgId', message: 'jn-zone-gaoxin is not a lead or support unit of T17' },
+    ]);
   });
 
   it('a unit of the task reporting a KPI that only other units report (the lead office on a county quota) → 422 at the metric', async () => {
     const body = withData({ taskId: 'T17', orgId: 'jn-youth-sports', metrics: [{ kpiId: '8421-primary-schools', value: 88 }] });
     const error = await refused(body, { orgIds: ['jn-youth-sports'] });
-    expect(error.issues).toEqual([{ code: 'unit_not_assigned', path: 'data.metrics.0.kpiId', message: '8421-primary-schools is not reported by jn-youth-sports' }]);
+    expect(error.issues).toEqual([
+      { code: 'unit_not_assigned', path: 'data.metrics.0.kpiId', message: '8421-primary-schools is not reported by jn-youth-sports' },
+    ]);
   });
 
   it('an event linked to a task of another unit → 422 unit_not_assigned at data.taskIds.n', async () => {
@@ -277,8 +297,22 @@ describe('integrity: a well-formed but wrong message is refused before anything 
     expect((await refused(omitted)).code).toBe('evidence_required');
     // Other statuses need none.
     const { handler } = setup();
-    expect((await handler(signedEvent({ sourceId: 'rencheng', body: withData({ status: 'in_progress', evidence: [] }), secrets: SECRET, id: 'msg_no_evidence' }))).statusCode).toBe(202);
-    expect((await handler(signedEvent({ sourceId: 'rencheng', body: withData({ status: 'completed' }), secrets: SECRET, id: 'msg_claim' }))).statusCode).toBe(202);
+    expect(
+      (
+        await handler(
+          signedEvent({
+            sourceId: 'rencheng',
+            body: withData({ status: 'in_progress', evidence: [] }),
+            secrets: SECRET,
+            id: 'msg_no_evidence',
+          }),
+        )
+      ).statusCode,
+    ).toBe(202);
+    expect(
+      (await handler(signedEvent({ sourceId: 'rencheng', body: withData({ status: 'completed' }), secrets: SECRET, id: 'msg_claim' })))
+        .statusCode,
+    ).toBe(202);
   });
 
   // Issue 15: the unit checks follow the plan as amended on the day of receipt.

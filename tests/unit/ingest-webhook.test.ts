@@ -71,14 +71,23 @@ describe('202: accepted once the message is stored (its outbox record)', () => {
     const body = sampleBody('valid/event-marathon-2023-held.json');
     // Received after the sender's own timestamp: a message from the future is refused (422).
     const receivedAt = '2023-10-30T10:00:00.000Z';
-    const { handler, intake } = setup({ receivedAt, sources: [source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })] });
+    const { handler, intake } = setup({
+      receivedAt,
+      sources: [source({ sourceId: 'mass-sports', orgIds: ['jn-mass-sports'], secrets: [SECRET] })],
+    });
     const res = await handler(signedEvent({ sourceId: 'mass-sports', body, secrets: SECRET, id: 'msg_marathon' }));
     expect(res.statusCode).toBe(202);
     expect([...intake.records.keys()]).toEqual(['WEBHOOK#mass-sports#msg_marathon|EVENT']);
     const [entry] = intake.events;
     expect(entry!.detailType).toBe('event.registered');
     const detail = entry!.detail;
-    expect(detail).toEqual({ ...JSON.parse(body).data, sourceId: 'mass-sports', webhookId: 'msg_marathon', receivedAt, timestamp: '2023-10-30T18:00:00+08:00' });
+    expect(detail).toEqual({
+      ...JSON.parse(body).data,
+      sourceId: 'mass-sports',
+      webhookId: 'msg_marathon',
+      receivedAt,
+      timestamp: '2023-10-30T18:00:00+08:00',
+    });
     expect(EventRegisteredDetail.safeParse(detail).success).toBe(true);
   });
 
@@ -99,7 +108,13 @@ describe('202: accepted once the message is stored (its outbox record)', () => {
     const { handler, bus } = setup();
     const headers = { ...signHeaders({ secrets: SECRET, id: 'msg_b64', body: T08 }), 'content-type': 'Application/JSON; charset=utf-8' };
     const res = await handler(
-      webhookEvent({ sourceId: 'rencheng', body: Buffer.from(T08, 'utf8').toString('base64'), isBase64Encoded: true, headers, noPathParameters: true }),
+      webhookEvent({
+        sourceId: 'rencheng',
+        body: Buffer.from(T08, 'utf8').toString('base64'),
+        isBase64Encoded: true,
+        headers,
+        noPathParameters: true,
+      }),
     );
     expect(res.statusCode).toBe(202);
     expect(bus.events).toHaveLength(1);
@@ -107,7 +122,13 @@ describe('202: accepted once the message is stored (its outbox record)', () => {
 
   it('a request built by the sign command (scripts/sign-webhook.ts) is accepted', async () => {
     const { handler, bus } = setup();
-    const signed = buildSignedRequest({ sourceId: 'rencheng', body: Buffer.from(T08), secret: SECRET, id: 'msg_cli', url: 'http://127.0.0.1:3000' });
+    const signed = buildSignedRequest({
+      sourceId: 'rencheng',
+      body: Buffer.from(T08),
+      secret: SECRET,
+      id: 'msg_cli',
+      url: 'http://127.0.0.1:3000',
+    });
     expect(signed.url).toBe('http://127.0.0.1:3000/v1/webhooks/rencheng');
     const res = await handler(webhookEvent({ sourceId: 'rencheng', body: T08, headers: signed.headers }));
     expect(res.statusCode).toBe(202);
@@ -197,13 +218,18 @@ describe('404, 405, 413, 415', () => {
     expect(res.headers?.allow).toBe('POST');
   });
 
-  it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/jsonp'], [undefined]])('415 for content-type %s', async (contentType) => {
-    const { handler, bus } = setup();
-    const res = await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_415', headers: { 'content-type': contentType } }));
-    expect(res.statusCode).toBe(415);
-    expect(responseJson(res).error?.code).toBe('unsupported_media_type');
-    expect(bus.events).toHaveLength(0);
-  });
+  it.each([['text/plain'], ['application/x-www-form-urlencoded'], ['application/jsonp'], [undefined]])(
+    '415 for content-type %s',
+    async (contentType) => {
+      const { handler, bus } = setup();
+      const res = await handler(
+        signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_415', headers: { 'content-type': contentType } }),
+      );
+      expect(res.statusCode).toBe(415);
+      expect(responseJson(res).error?.code).toBe('unsupported_media_type');
+      expect(bus.events).toHaveLength(0);
+    },
+  );
 
   it('413 over 256 KiB, before the source is even looked up', async () => {
     const get = vi.fn(async () => source({ secrets: [SECRET] }));
@@ -271,7 +297,10 @@ describe('429: per-source rate limit with Retry-After', () => {
   it('buckets are per source', async () => {
     const t = 1_000_000;
     const other = source({ sourceId: 'yanzhou', orgIds: ['370812'], secrets: [NEW_SECRET] });
-    const { handler } = setup({ sources: [source({ secrets: [SECRET] }), other], rateLimiter: tokenBucket({ ratePerSecond: 1, burst: 1, now: () => t }) });
+    const { handler } = setup({
+      sources: [source({ secrets: [SECRET] }), other],
+      rateLimiter: tokenBucket({ ratePerSecond: 1, burst: 1, now: () => t }),
+    });
     expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_1' }))).statusCode).toBe(202);
     expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_2' }))).statusCode).toBe(429);
     const yanzhou = edit(T08, (j) => {
@@ -290,7 +319,9 @@ describe('503 only when the message could not be stored', () => {
     expect(res.headers?.['retry-after']).toBe('1');
     expect(responseJson(res).error?.code).toBe('unavailable');
     expect(bus.events).toHaveLength(0);
-    expect(log.records.some((r) => r.level === 'error' && JSON.stringify(r.extra).includes('ProvisionedThroughputExceededException'))).toBe(true);
+    expect(log.records.some((r) => r.level === 'error' && JSON.stringify(r.extra).includes('ProvisionedThroughputExceededException'))).toBe(
+      true,
+    );
     intake.failWith = undefined;
     expect((await handler(signedEvent({ sourceId: 'rencheng', body: T08, secrets: SECRET, id: 'msg_rs' }))).statusCode).toBe(202);
     expect(bus.events).toHaveLength(1);

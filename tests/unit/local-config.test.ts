@@ -20,13 +20,28 @@ describe('readConfig', () => {
   });
 
   it('reads the environment', () => {
-    const c = readConfig({ PORT: '4000', DATA_DIR: '/tmp/x', API_TOKEN: 't', CLOCK: '2023-10-09T09:00:00+08:00', FAULTS: 'dynamodb:0.2', SOURCE_RATE_PER_SECOND: '0' });
+    const c = readConfig({
+      PORT: '4000',
+      DATA_DIR: '/tmp/x',
+      API_TOKEN: 't',
+      CLOCK: '2023-10-09T09:00:00+08:00',
+      FAULTS: 'dynamodb:0.2',
+      SOURCE_RATE_PER_SECOND: '0',
+    });
     expect(c).toMatchObject({ port: 4000, dataDir: '/tmp/x', apiToken: 't', faults: { dynamodb: 0.2 } });
     expect(c.clockStart?.toISOString()).toBe('2023-10-09T01:00:00.000Z');
     expect(c.rateLimit).toBeUndefined();
   });
 
-  it.each([{ PORT: 'abc' }, { PORT: '70000' }, { CLOCK: 'tomorrow' }, { CLOCK: '2023-13-45T00:00:00Z' }, { FAULTS: 'dynamodb=0.2' }, { VISIBILITY_TIMEOUT_MS: '1.5' }, { CONSUMER_CONCURRENCY: '0' }])('refuses %o with a ConfigError', (env) => {
+  it.each([
+    { PORT: 'abc' },
+    { PORT: '70000' },
+    { CLOCK: 'tomorrow' },
+    { CLOCK: '2023-13-45T00:00:00Z' },
+    { FAULTS: 'dynamodb=0.2' },
+    { VISIBILITY_TIMEOUT_MS: '1.5' },
+    { CONSUMER_CONCURRENCY: '0' },
+  ])('refuses %o with a ConfigError', (env) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
   });
 });
@@ -35,7 +50,12 @@ describe('loadSources', () => {
   it('reads the committed dev sources file: real counties and offices, marked dev-only', async () => {
     const sources = await loadSources(resolve('config/sources.local.json'));
     const byId = Object.fromEntries(sources.map((s) => [s.sourceId, s.orgIds]));
-    expect(byId).toMatchObject({ rencheng: ['370811'], qufu: ['370881'], 'mass-sports': ['jn-mass-sports'], 'lottery-center': ['jn-lottery-center'] });
+    expect(byId).toMatchObject({
+      rencheng: ['370811'],
+      qufu: ['370881'],
+      'mass-sports': ['jn-mass-sports'],
+      'lottery-center': ['jn-lottery-center'],
+    });
     const raw = JSON.parse(await readFile('config/sources.local.json', 'utf8')) as { $comment: string };
     expect(raw.$comment).toMatch(/DEV-ONLY/);
   });
@@ -44,7 +64,12 @@ describe('loadSources', () => {
     const dir = await mkdtemp(join(tmpdir(), 'local-config-'));
     try {
       const path = join(dir, 'sources.json');
-      await writeFile(path, JSON.stringify({ sources: [{ sourceId: 'x1', orgIds: ['370811'], secrets: ['not-a-secret-value'], types: ['progress.submitted'] }] }));
+      await writeFile(
+        path,
+        JSON.stringify({
+          sources: [{ sourceId: 'x1', orgIds: ['370811'], secrets: ['not-a-secret-value'], types: ['progress.submitted'] }],
+        }),
+      );
       const err = await loadSources(path).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as Error).message).toContain('sources.0.secrets.0');

@@ -4,7 +4,9 @@ import { localDateOf } from '../../shared/time/local-date.js';
 
 describe('localDateOf', () => {
   const zones = ['Asia/Shanghai', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'Australia/Lord_Howe', 'Europe/Berlin', 'UTC'];
-  const intl = new Map(zones.map((z) => [z, new Intl.DateTimeFormat('en-CA', { timeZone: z, year: 'numeric', month: '2-digit', day: '2-digit' })]));
+  const intl = new Map(
+    zones.map((z) => [z, new Intl.DateTimeFormat('en-CA', { timeZone: z, year: 'numeric', month: '2-digit', day: '2-digit' })]),
+  );
 
   it('is the calendar date Intl gives, in zones with quarter-hour offsets and daylight saving (it remembers dates per quarter hour)', () => {
     fc.assert(

@@ -30,7 +30,12 @@ describe('DynamoDB fault injection', () => {
 
   /** A client of its own (the middleware is per client), answering `random` from a script. */
   function faultyDoc(script: number[], maxAttempts: number) {
-    const client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts });
+    const client = new DynamoDBClient({
+      endpoint: inject('dynamodbEndpoint'),
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts,
+    });
     const stats = injectDynamoDbFaults(client, 0.5, () => script.shift() ?? 0.99);
     return { doc: DynamoDBDocumentClient.from(client), stats, client };
   }
@@ -57,7 +62,9 @@ describe('DynamoDB fault injection', () => {
   it('a timeout fault applies the request and loses the response', async () => {
     // attempt 1: fault, timeout (0.7 ≥ 0.5) after the put was applied; maxAttempts 1 so no retry.
     const { doc, stats, client } = faultyDoc([0.1, 0.7], 1);
-    await expect(doc.send(new PutCommand({ TableName: table.tableName, Item: { pk: 'f#3', sk: 'x', v: 3 } }))).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(doc.send(new PutCommand({ TableName: table.tableName, Item: { pk: 'f#3', sk: 'x', v: 3 } }))).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
     expect(stats).toEqual({ throttled: 0, timedOut: 1 });
     const got = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: 'f#3', sk: 'x' } }));
     expect(got.Item).toMatchObject({ v: 3 });

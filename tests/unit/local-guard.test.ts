@@ -37,15 +37,32 @@ function getWithHost(port: number, path: string, host: string | undefined): Prom
 
 describe('local runtime: DNS rebinding guard', () => {
   it('allows the loopback names, with or without the listening port, and nothing else', () => {
-    for (const h of ['localhost', 'localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'LOCALHOST:3000']) expect(allowedHost(h, 3000)).toBe(true);
-    for (const h of [undefined, '', 'evil.example', 'evil.example:3000', 'localhost:3001', 'localhost.evil.example', '127.0.0.1.nip.io:3000', '0.0.0.0:3000']) {
+    for (const h of ['localhost', 'localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'LOCALHOST:3000'])
+      expect(allowedHost(h, 3000)).toBe(true);
+    for (const h of [
+      undefined,
+      '',
+      'evil.example',
+      'evil.example:3000',
+      'localhost:3001',
+      'localhost.evil.example',
+      '127.0.0.1.nip.io:3000',
+      '0.0.0.0:3000',
+    ]) {
       expect(allowedHost(h, 3000)).toBe(false);
     }
   });
 
   it('refuses a request addressed to another name before routing (403 host_not_allowed), serves the loopback one', async () => {
     runtime = await startRuntime(
-      { port: 0, dataDir, apiToken: 'a-token-for-the-test', clock: fixedClock('2023-06-01T01:00:00Z'), schedules: false, log: () => undefined },
+      {
+        port: 0,
+        dataDir,
+        apiToken: 'a-token-for-the-test',
+        clock: fixedClock('2023-06-01T01:00:00Z'),
+        schedules: false,
+        log: () => undefined,
+      },
       () => ({}),
     );
     const rebound = await getWithHost(runtime.port, '/health', `evil.example:${runtime.port}`);
@@ -97,6 +114,8 @@ describe('local runtime: office token (OFFICE_TOKEN)', () => {
   });
 
   it('refuses one token for both roles', async () => {
-    await expect(resolveTokens({ apiToken: 'same-token-123456', officeToken: 'same-token-123456' }, dataDir)).rejects.toBeInstanceOf(SameTokenError);
+    await expect(resolveTokens({ apiToken: 'same-token-123456', officeToken: 'same-token-123456' }, dataDir)).rejects.toBeInstanceOf(
+      SameTokenError,
+    );
   });
 });

@@ -22,7 +22,13 @@ afterEach(async () => {
 });
 
 async function queue(options: { maxReceiveCount?: number; visibilityTimeoutMs?: number; now?: () => number } = {}) {
-  const q = await LocalQueue.open({ name: 'progress', dir, maxReceiveCount: options.maxReceiveCount ?? 5, visibilityTimeoutMs: options.visibilityTimeoutMs ?? 20, ...(options.now ? { now: options.now } : {}) });
+  const q = await LocalQueue.open({
+    name: 'progress',
+    dir,
+    maxReceiveCount: options.maxReceiveCount ?? 5,
+    visibilityTimeoutMs: options.visibilityTimeoutMs ?? 20,
+    ...(options.now ? { now: options.now } : {}),
+  });
   open.push(q);
   return q;
 }

@@ -22,7 +22,9 @@ describe('the route table (shared/api/routes.ts)', () => {
 
   it('has no two routes that a request could both take', () => {
     for (const route of API_ROUTES) {
-      const takers = API_ROUTES.filter((other) => other.method === route.method && matchRoute(route.method, concrete(route))?.route === other);
+      const takers = API_ROUTES.filter(
+        (other) => other.method === route.method && matchRoute(route.method, concrete(route))?.route === other,
+      );
       expect(takers, routeKey(route)).toEqual([route]);
     }
   });
@@ -54,23 +56,40 @@ describe('the local runtime routes by the table', () => {
       'office-api': recorder('office-api'),
     };
     const functions: LocalFunctions = http;
-    runtime = await startRuntime({ port: 0, dataDir, apiToken: 't', clock: fixedClock('2023-06-01T01:00:00Z'), schedules: false, log: () => undefined, webDir: join(dataDir, 'no-site') }, functions);
+    runtime = await startRuntime(
+      {
+        port: 0,
+        dataDir,
+        apiToken: 't',
+        clock: fixedClock('2023-06-01T01:00:00Z'),
+        schedules: false,
+        log: () => undefined,
+        webDir: join(dataDir, 'no-site'),
+      },
+      functions,
+    );
   });
   afterAll(async () => {
     await runtime.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it.each(API_ROUTES.map((r) => [routeKey(r), r] as const))('%s goes to the function the table names, with its route key and path parameters', async (_key, route) => {
-    seen.length = 0;
-    const res = await fetch(`${runtime.url}${concrete(route)}`, { method: route.method, ...(route.method === 'POST' ? { body: '{}' } : {}) });
-    expect(res.status).toBe(200);
-    expect(seen).toHaveLength(1);
-    expect(seen[0]!.fn).toBe(route.function);
-    expect(seen[0]!.event.routeKey).toBe(routeKey(route));
-    const params = expectedParams(route);
-    expect(seen[0]!.event.pathParameters).toEqual(Object.keys(params).length > 0 ? params : undefined);
-  });
+  it.each(API_ROUTES.map((r) => [routeKey(r), r] as const))(
+    '%s goes to the function the table names, with its route key and path parameters',
+    async (_key, route) => {
+      seen.length = 0;
+      const res = await fetch(`${runtime.url}${concrete(route)}`, {
+        method: route.method,
+        ...(route.method === 'POST' ? { body: '{}' } : {}),
+      });
+      expect(res.status).toBe(200);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.fn).toBe(route.function);
+      expect(seen[0]!.event.routeKey).toBe(routeKey(route));
+      const params = expectedParams(route);
+      expect(seen[0]!.event.pathParameters).toEqual(Object.keys(params).length > 0 ? params : undefined);
+    },
+  );
 
   it('answers a request outside the table as API Gateway does (404 Not Found), invoking nothing', async () => {
     seen.length = 0;

@@ -23,7 +23,16 @@ afterEach(async () => {
 
 async function start(functions: (services: RuntimeServices) => LocalFunctions, options: Partial<RuntimeOptions> = {}) {
   runtime = await startRuntime(
-    { port: 0, dataDir, apiToken: TOKEN, clock: fixedClock('2023-06-01T01:00:00Z'), visibilityTimeoutMs: 20, schedules: false, log: () => undefined, ...options },
+    {
+      port: 0,
+      dataDir,
+      apiToken: TOKEN,
+      clock: fixedClock('2023-06-01T01:00:00Z'),
+      visibilityTimeoutMs: 20,
+      schedules: false,
+      log: () => undefined,
+      ...options,
+    },
     functions,
   );
   return runtime;
@@ -45,7 +54,11 @@ describe('local runtime: HTTP', () => {
       'ingest-webhook': async (event) => {
         events.push(event);
         await bus.publish([{ detailType: 'progress.submitted', detail: JSON.parse(event.body ?? '{}') }]);
-        return { statusCode: 202, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: event.headers['webhook-id'] }) };
+        return {
+          statusCode: 202,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ id: event.headers['webhook-id'] }),
+        };
       },
       'apply-progress': async (event) => {
         consumed.push(event);
@@ -70,7 +83,11 @@ describe('local runtime: HTTP', () => {
       body,
       isBase64Encoded: false,
       headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1', 'x-multi': 'one' },
-      requestContext: { http: { method: 'POST', path: '/v1/webhooks/rencheng', sourceIp: '127.0.0.1' }, routeKey: 'POST /v1/webhooks/{sourceId}', stage: '$default' },
+      requestContext: {
+        http: { method: 'POST', path: '/v1/webhooks/rencheng', sourceIp: '127.0.0.1' },
+        routeKey: 'POST /v1/webhooks/{sourceId}',
+        stage: '$default',
+      },
     });
     expect(e.requestContext.timeEpoch).toEqual(expect.any(Number));
 
@@ -90,10 +107,18 @@ describe('local runtime: HTTP', () => {
         return { statusCode: 202 };
       },
     }));
-    const res = await fetch(`${rt.url}/v1/webhooks/rencheng`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(256 * 1024 + 1) });
+    const res = await fetch(`${rt.url}/v1/webhooks/rencheng`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(256 * 1024 + 1),
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
-    const ok = await fetch(`${rt.url}/v1/webhooks/rencheng`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(256 * 1024) });
+    const ok = await fetch(`${rt.url}/v1/webhooks/rencheng`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(256 * 1024),
+    });
     expect(ok.status).toBe(202);
     expect(called).toBe(1);
   });
@@ -110,7 +135,10 @@ describe('local runtime: HTTP', () => {
     const res = await fetch(`${rt.url}/v1/plans/jining-sports-2023/tasks/T01`, { headers: { 'content-type': 'application/octet-stream' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ plain: 'object' });
-    expect(seen[0]).toMatchObject({ routeKey: 'GET /v1/plans/{planId}/tasks/{taskId}', pathParameters: { planId: 'jining-sports-2023', taskId: 'T01' } });
+    expect(seen[0]).toMatchObject({
+      routeKey: 'GET /v1/plans/{planId}/tasks/{taskId}',
+      pathParameters: { planId: 'jining-sports-2023', taskId: 'T01' },
+    });
     expect((await fetch(`${rt.url}/v1/openapi.json`)).status).toBe(200);
     expect(seen[1]).toMatchObject({ routeKey: 'GET /v1/openapi.json' });
     const boom = await fetch(`${rt.url}/v1/plans/boom`);
@@ -129,7 +157,12 @@ describe('local runtime: HTTP', () => {
       }),
       { officeToken: 'office-token-for-the-test' },
     );
-    const postAs = (token: string) => fetch(`${rt.url}/v1/plans/jining-sports-2023/tasks/T22/reviews`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const postAs = (token: string) =>
+      fetch(`${rt.url}/v1/plans/jining-sports-2023/tasks/T22/reviews`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
     expect((await postAs('office-token-for-the-test')).status).toBe(200);
     expect((await postAs(TOKEN)).status).toBe(200);
     expect((await postAs('wrong')).status).toBe(200);
@@ -144,14 +177,21 @@ describe('local runtime: HTTP', () => {
 
   it('without an office token nobody holds the office role', async () => {
     let office: boolean | undefined;
-    const rt = await start(({ isOffice }) => ({ 'office-api': async (event) => ((office = isOffice(event.headers)), { statusCode: 200, body: '{}' }) }));
+    const rt = await start(({ isOffice }) => ({
+      'office-api': async (event) => ((office = isOffice(event.headers)), { statusCode: 200, body: '{}' }),
+    }));
     await fetch(`${rt.url}/v1/plans/jining-sports-2023/amendments`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(office).toBe(false);
   });
 
   it('refuses to start on a port in use, and releases its queues', async () => {
     const rt = await start(none);
-    await expect(startRuntime({ port: rt.port, dataDir, apiToken: TOKEN, clock: fixedClock('2023-06-01T01:00:00Z'), schedules: false, log: () => undefined }, none)).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await expect(
+      startRuntime(
+        { port: rt.port, dataDir, apiToken: TOKEN, clock: fixedClock('2023-06-01T01:00:00Z'), schedules: false, log: () => undefined },
+        none,
+      ),
+    ).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 
   it('answers 501 for a function that is not wired and 404 outside the routes', async () => {
@@ -164,7 +204,13 @@ describe('local runtime: HTTP', () => {
 describe('local runtime: admin', () => {
   it('requires the bearer token on every admin route', async () => {
     const rt = await start(none);
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: TOKEN }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer wrong' },
+      { authorization: TOKEN },
+      { authorization: `Basic ${TOKEN}` },
+      { authorization: `Bearer ${TOKEN}x` },
+    ]) {
       const res = await fetch(`${rt.url}/v1/admin/dlq`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
@@ -181,7 +227,11 @@ describe('local runtime: admin', () => {
       },
     }));
     const post = (job: string, body?: unknown) =>
-      fetch(`${rt.url}/v1/admin/jobs/${job}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      fetch(`${rt.url}/v1/admin/jobs/${job}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     const res = await post('send-reminders', { now: '2023-10-09T09:00:00+08:00' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ job: 'send-reminders', now: '2023-10-09T09:00:00+08:00', summary: { sent: 2 } });
@@ -210,7 +260,13 @@ describe('local runtime: admin', () => {
       total: number;
     };
     expect(dlq.total).toBe(1);
-    expect(dlq.queues['events']).toEqual([expect.objectContaining({ reason: 'Error: events table unavailable', receiveCount: 5, message: expect.objectContaining({ detail: { eventId: 'e1' } }) })]);
+    expect(dlq.queues['events']).toEqual([
+      expect.objectContaining({
+        reason: 'Error: events table unavailable',
+        receiveCount: 5,
+        message: expect.objectContaining({ detail: { eventId: 'e1' } }),
+      }),
+    ]);
 
     healthy = true;
     const redrive = await fetch(`${rt.url}/v1/admin/dlq/redrive`, { method: 'POST', headers: auth });
@@ -236,7 +292,10 @@ describe('local runtime: admin', () => {
   });
 
   it('serves the outbox file as items, oldest first', async () => {
-    const items = [{ id: 'n1', orgId: '370811' }, { id: 'n2', orgId: '370881' }];
+    const items = [
+      { id: 'n1', orgId: '370811' },
+      { id: 'n2', orgId: '370881' },
+    ];
     await writeFile(join(dataDir, 'outbox.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
     const rt = await start(none);
     expect(await (await fetch(`${rt.url}/v1/admin/outbox`, { headers: auth })).json()).toEqual({ items });

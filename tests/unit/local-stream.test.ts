@@ -22,7 +22,9 @@ class MemoryStream implements StreamSource {
 
   append(shardId: string, kind: string, id: string, eventName: 'INSERT' | 'MODIFY' = 'INSERT') {
     const seq = String(++this.seq).padStart(21, '0');
-    this.shards_.find((s) => s.shardId === shardId)!.records.push({ eventName, dynamodb: { SequenceNumber: seq, NewImage: { kind: { S: kind }, id: { S: id } } } });
+    this.shards_
+      .find((s) => s.shardId === shardId)!
+      .records.push({ eventName, dynamodb: { SequenceNumber: seq, NewImage: { kind: { S: kind }, id: { S: id } } } });
   }
 
   async shards() {
@@ -56,7 +58,12 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function poller(stream: MemoryStream, handler: (e: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>, batchSize = 2, now?: () => number) {
+async function poller(
+  stream: MemoryStream,
+  handler: (e: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>,
+  batchSize = 2,
+  now?: () => number,
+) {
   const p = new StreamPoller({
     source: stream,
     checkpoints: await StreamCheckpoints.open(join(dir, 'checkpoints.jsonl'), stream.streamArn),
@@ -81,7 +88,13 @@ describe('StreamPoller', () => {
   it('hands on only what passes the filter, in order and in batches, and is caught up once a pass finds nothing', async () => {
     const stream = new MemoryStream();
     stream.shard('s1');
-    for (const [kind, id] of [['report', 'a'], ['unit', 'x'], ['report', 'b'], ['report', 'c']] as const) stream.append('s1', kind, id);
+    for (const [kind, id] of [
+      ['report', 'a'],
+      ['unit', 'x'],
+      ['report', 'b'],
+      ['report', 'c'],
+    ] as const)
+      stream.append('s1', kind, id);
     stream.append('s1', 'report', 'modified', 'MODIFY');
     const batches: string[][] = [];
     const p = await poller(stream, async (e) => void batches.push(ids(e)));
@@ -175,7 +188,12 @@ describe('StreamPoller', () => {
     const stream = new MemoryStream();
     stream.shard('s1');
     const batches: string[][] = [];
-    const p = await poller(stream, async (e) => void batches.push(ids(e)), 2, () => t);
+    const p = await poller(
+      stream,
+      async (e) => void batches.push(ids(e)),
+      2,
+      () => t,
+    );
     p.start();
     expect(await waitUntil(() => p.caughtUpSince(99), 5_000)).toBe(true);
     stream.append('s1', 'report', 'a');
@@ -193,7 +211,12 @@ describe('StreamPoller', () => {
     const stream = new MemoryStream();
     stream.shard('s1');
     const seen: string[] = [];
-    const p = await poller(stream, async (e) => void seen.push(...ids(e)), 2, () => t);
+    const p = await poller(
+      stream,
+      async (e) => void seen.push(...ids(e)),
+      2,
+      () => t,
+    );
     p.start();
     expect(await waitUntil(() => p.caughtUpSince(99), 5_000)).toBe(true);
     // The listing is at most a second old (by this clock it is still fresh) when the shard rolls over.

@@ -25,7 +25,10 @@ const SECRET = fixedSecret('rencheng-secret');
 const ARN = 'arn:aws-cn:secretsmanager:cn-north-1:000000000000:secret:x';
 
 interface Emf {
-  _aws: { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }>;
+  };
   [key: string]: unknown;
 }
 
@@ -51,7 +54,13 @@ function linesOf(emf: Emf[], name: MetricName) {
     .map((e) => {
       const directive = e._aws.CloudWatchMetrics[0]!;
       const keys = [...new Set(directive.Dimensions.flat())];
-      return { namespace: directive.Namespace, sets: directive.Dimensions, unit: directive.Metrics[0]!.Unit, dims: Object.fromEntries(keys.map((k) => [k, e[k]])), value: e[name] };
+      return {
+        namespace: directive.Namespace,
+        sets: directive.Dimensions,
+        unit: directive.Metrics[0]!.Unit,
+        dims: Object.fromEntries(keys.map((k) => [k, e[k]])),
+        value: e[name],
+      };
     });
 }
 
@@ -70,7 +79,14 @@ function expectMetric(emf: Emf[], name: MetricName, dims: Record<string, string>
 }
 
 const context = (name: string) =>
-  ({ functionName: name, awsRequestId: 'req-1', invokedFunctionArn: `arn:aws-cn:lambda:cn-north-1:000000000000:function:${name}`, memoryLimitInMB: '256', functionVersion: '$LATEST', getRemainingTimeInMillis: () => 30_000 }) as unknown as Context;
+  ({
+    functionName: name,
+    awsRequestId: 'req-1',
+    invokedFunctionArn: `arn:aws-cn:lambda:cn-north-1:000000000000:function:${name}`,
+    memoryLimitInMB: '256',
+    functionVersion: '$LATEST',
+    getRemainingTimeInMillis: () => 30_000,
+  }) as unknown as Context;
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -95,14 +111,19 @@ beforeEach(() => {
   ddb.on(QueryCommand).resolves({ Items: [] });
   sm.reset();
   eb.reset();
-  eb.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })) }));
+  eb.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_, i) => ({ EventId: `e${i}` })),
+  }));
   sns.reset();
 });
 
 describe('ingest-webhook', () => {
   it('WebhooksAccepted and WebhooksRefused by source and code; an unknown source is "-"; SourcesRefreshFailed', async () => {
     sm.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({ sources: [{ sourceId: 'rencheng', orgIds: ['370811'], secrets: [SECRET], types: ['progress.submitted'] }] }),
+      SecretString: JSON.stringify({
+        sources: [{ sourceId: 'rencheng', orgIds: ['370811'], secrets: [SECRET], types: ['progress.submitted'] }],
+      }),
     });
     // The sources registry takes its clock (`Date.now`) when the module loads: a fake Date from
     // before the import lets the test move past the sources' TTL.
@@ -113,13 +134,22 @@ describe('ingest-webhook', () => {
     const ctx = context('ingest-webhook');
     const emf = await emfOf(async () => {
       expect((await handler(signedEvent({ sourceId: 'rencheng', body, secrets: SECRET, id: 'msg_ok' }), ctx)).statusCode).toBe(202);
-      expect((await handler(signedEvent({ sourceId: 'rencheng', body, secrets: fixedSecret('not-the-secret'), id: 'msg_bad' }), ctx)).statusCode).toBe(401);
-      expect((await handler(signedEvent({ sourceId: 'rencheng', body, secrets: fixedSecret('not-the-secret'), id: 'msg_bad2' }), ctx)).statusCode).toBe(401);
+      expect(
+        (await handler(signedEvent({ sourceId: 'rencheng', body, secrets: fixedSecret('not-the-secret'), id: 'msg_bad' }), ctx)).statusCode,
+      ).toBe(401);
+      expect(
+        (await handler(signedEvent({ sourceId: 'rencheng', body, secrets: fixedSecret('not-the-secret'), id: 'msg_bad2' }), ctx))
+          .statusCode,
+      ).toBe(401);
       expect((await handler(signedEvent({ sourceId: 'made-up-source', body, secrets: SECRET, id: 'msg_x' }), ctx)).statusCode).toBe(404);
     });
     expectMetric(emf, 'WebhooksAccepted', { service: 'ingest-webhook', Source: 'rencheng' }, 1);
     // One line per invocation: each request is its own invocation.
-    expect(linesOf(emf, 'WebhooksRefused').filter((l) => l.dims.Code === 'unauthorized').map((l) => l.value)).toEqual([1, 1]);
+    expect(
+      linesOf(emf, 'WebhooksRefused')
+        .filter((l) => l.dims.Code === 'unauthorized')
+        .map((l) => l.value),
+    ).toEqual([1, 1]);
     expectMetric(emf, 'WebhooksRefused', { service: 'ingest-webhook', Source: 'rencheng', Code: 'unauthorized' }, 1);
     expectMetric(emf, 'WebhooksRefused', { service: 'ingest-webhook', Source: '-', Code: 'unknown_source' }, 1);
 
@@ -143,7 +173,13 @@ describe('ingest-webhook', () => {
 describe('apply-progress', () => {
   it('ReportsApplied by outcome, summed over the batch; DeadLetters for a record whose last receive failed', async () => {
     const { handler } = (await import('../../functions/apply-progress/handler.js')) as unknown as { handler: SqsHandler };
-    const report = (webhookId: string) => ({ ...(JSON.parse(sampleBody('valid/progress-t08-rencheng.json')) as { data: object }).data, sourceId: 'rencheng', webhookId, receivedAt: '2023-06-25T02:20:00Z', timestamp: '2023-06-25T02:15:00Z' });
+    const report = (webhookId: string) => ({
+      ...(JSON.parse(sampleBody('valid/progress-t08-rencheng.json')) as { data: object }).data,
+      sourceId: 'rencheng',
+      webhookId,
+      receivedAt: '2023-06-25T02:20:00Z',
+      timestamp: '2023-06-25T02:15:00Z',
+    });
     const emf = await emfOf(async () => {
       const out = await handler(
         {
@@ -173,7 +209,10 @@ describe('send-reminders', () => {
     const emf = await emfOf(() => handler({ planId: 'jining-sports-2023', now: '2023-10-09T09:00:00+08:00' }, context('send-reminders')));
     const sent = linesOf(emf, 'RemindersSent');
     expect(sent.length).toBeGreaterThan(1);
-    const published = eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []).map((e) => JSON.parse(e.Detail ?? '{}') as ReminderDueDetail);
+    const published = eb
+      .commandCalls(PutEventsCommand)
+      .flatMap((c) => c.args[0].input.Entries ?? [])
+      .map((e) => JSON.parse(e.Detail ?? '{}') as ReminderDueDetail);
     const byKind = new Map<string, number>();
     for (const item of published.flatMap((d) => d.items)) byKind.set(item.kind, (byKind.get(item.kind) ?? 0) + 1);
     for (const [kind, n] of byKind) expectMetric(emf, 'RemindersSent', { service: 'send-reminders', Kind: kind }, n);
@@ -193,8 +232,23 @@ describe('deliver-notification', () => {
     orgId,
     date: '2023-10-09',
     items: [
-      { key: `due_soon#T07#${orgId}#d3`, kind: 'due_soon', taskId: 'T07', dueDate: '2023-10-12', title: '做好群众文体生活满意度工作', daysLeft: 3 },
-      { key: `overdue#T07-M2#${orgId}#2023-10-09`, kind: 'overdue', taskId: 'T07', milestoneId: 'T07-M2', dueDate: '2023-08-31', title: '全民健身月活动', daysOverdue: 39 },
+      {
+        key: `due_soon#T07#${orgId}#d3`,
+        kind: 'due_soon',
+        taskId: 'T07',
+        dueDate: '2023-10-12',
+        title: '做好群众文体生活满意度工作',
+        daysLeft: 3,
+      },
+      {
+        key: `overdue#T07-M2#${orgId}#2023-10-09`,
+        kind: 'overdue',
+        taskId: 'T07',
+        milestoneId: 'T07-M2',
+        dueDate: '2023-08-31',
+        title: '全民健身月活动',
+        daysOverdue: 39,
+      },
       { key: `overdue#T08#${orgId}#2023-10-09`, kind: 'overdue', taskId: 'T08', dueDate: '2023-08-31', title: '体育社团', daysOverdue: 39 },
     ],
     text: '### 督查督办提醒（2023-10-09）',
@@ -203,7 +257,10 @@ describe('deliver-notification', () => {
   it('RemindersDelivered by channel and kind; DeliveryFailures by channel; DeadLetters at the last receive', async () => {
     const { handler } = (await import('../../functions/deliver-notification/handler.js')) as unknown as { handler: SqsHandler };
     // Units without a robot in the directory are reached on the notifications topic (sns).
-    sns.on(PublishCommand).resolvesOnce({ MessageId: 'sent' }).rejects(Object.assign(new Error('KMS key disabled'), { name: 'KMSDisabledException' }));
+    sns
+      .on(PublishCommand)
+      .resolvesOnce({ MessageId: 'sent' })
+      .rejects(Object.assign(new Error('KMS key disabled'), { name: 'KMSDisabledException' }));
     const emf = await emfOf(async () => {
       const first = await handler({ Records: [sqsRecord('reminder.due', digest('370811', 1), 'd-1')] }, context('deliver-notification'));
       expect(first.batchItemFailures).toEqual([]);

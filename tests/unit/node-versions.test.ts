@@ -22,7 +22,12 @@ describe('the Node the functions run on', () => {
 
   it('is what the README and package.json say, and the held toolchain is the one they name', () => {
     expect(text('README.md')).toContain(`nodejs${runtime}.x`);
-    const pkg = JSON.parse(text('package.json')) as { engines: { node: string }; '//': string[]; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(text('package.json')) as {
+      engines: { node: string };
+      '//': string[];
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg['//'].join(' ')).toContain(`nodejs${runtime}.x`);
     // Lifting these is the Node 22 step of the README: update its note and this test with them.
     expect(pkg.devDependencies.vitest).toMatch(/^4\./);

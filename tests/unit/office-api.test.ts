@@ -27,7 +27,15 @@ const claim = progressReport({
   sourceId: 'sports-economy',
   evidence: [{ title: '彩票销量统计表', url: 'https://example.gov.cn/lottery.pdf' }],
 });
-const support = progressReport({ taskId: 'T22', orgId: 'jn-lottery-center', status: 'in_progress', percentComplete: 60, metrics: [], webhookId: 'msg_lc', sourceId: 'lottery-center' });
+const support = progressReport({
+  taskId: 'T22',
+  orgId: 'jn-lottery-center',
+  status: 'in_progress',
+  percentComplete: 60,
+  metrics: [],
+  webhookId: 'msg_lc',
+  sourceId: 'lottery-center',
+});
 
 let reader: ReportsReader;
 let reviews: FakeReviewStore;
@@ -36,10 +44,23 @@ let bus: RecordingBus;
 let caller: OfficeCaller;
 
 function handler() {
-  return createOfficeApiHandler({ reader, reviews, amendments, amender: planAmender(amendments, { ttlMs: 0 }), bus, clock: fixedClock('2023-11-21T02:00:00Z'), logger, authorize: () => caller });
+  return createOfficeApiHandler({
+    reader,
+    reviews,
+    amendments,
+    amender: planAmender(amendments, { ttlMs: 0 }),
+    bus,
+    clock: fixedClock('2023-11-21T02:00:00Z'),
+    logger,
+    authorize: () => caller,
+  });
 }
 
-function post(path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): APIGatewayProxyEventV2 {
+function post(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): APIGatewayProxyEventV2 {
   return {
     rawPath: path,
     headers,
@@ -149,9 +170,32 @@ describe('office-api: POST …/tasks/{taskId}/reviews', () => {
 
   it('two users deciding at once: the second gets 409 from the conditional write, not a second row', async () => {
     const store = reviews;
-    const racing = { ...store, listDecisions: async () => [], recordDecision: store.recordDecision.bind(store), claimReport: store.claimReport.bind(store) } as unknown as FakeReviewStore;
-    await store.recordDecision({ planId: PLAN, taskId: 'T22', orgId: LEAD, claim: { reportedAt: claim.reportedAt, sourceId: 'sports-economy', webhookId: 'msg_claim' }, decision: 'return', state: 'returned', comment: 'x', decidedAt: '2023-11-21T01:59:59.000Z', decidedBy: 'jwt:other' });
-    const res = await createOfficeApiHandler({ reader, reviews: racing, amendments, bus, clock: fixedClock('2023-11-21T02:00:00Z'), logger, authorize: () => caller })(post(REVIEWS, { orgId: LEAD, decision: 'approve' }));
+    const racing = {
+      ...store,
+      listDecisions: async () => [],
+      recordDecision: store.recordDecision.bind(store),
+      claimReport: store.claimReport.bind(store),
+    } as unknown as FakeReviewStore;
+    await store.recordDecision({
+      planId: PLAN,
+      taskId: 'T22',
+      orgId: LEAD,
+      claim: { reportedAt: claim.reportedAt, sourceId: 'sports-economy', webhookId: 'msg_claim' },
+      decision: 'return',
+      state: 'returned',
+      comment: 'x',
+      decidedAt: '2023-11-21T01:59:59.000Z',
+      decidedBy: 'jwt:other',
+    });
+    const res = await createOfficeApiHandler({
+      reader,
+      reviews: racing,
+      amendments,
+      bus,
+      clock: fixedClock('2023-11-21T02:00:00Z'),
+      logger,
+      authorize: () => caller,
+    })(post(REVIEWS, { orgId: LEAD, decision: 'approve' }));
     expect(res.statusCode).toBe(409);
     expect(store.rows.size).toBe(1);
     expect(bus.events).toEqual([]);
@@ -199,7 +243,9 @@ describe('office-api: POST …/amendments (计划调整)', () => {
     });
     expect(amendments.rows).toEqual([body]);
     expect(bus.events).toEqual([{ detailType: 'plan.amended', detail: body }]);
-    const next = await handler()(post(AMEND, { reason: '目标调整', changes: [{ op: 'set_target', kpiId: 'lottery-sales', target: { op: '>=', value: 85000 } }] }));
+    const next = await handler()(
+      post(AMEND, { reason: '目标调整', changes: [{ op: 'set_target', kpiId: 'lottery-sales', target: { op: '>=', value: 85000 } }] }),
+    );
     expect(json(next)).toMatchObject({ version: 3 });
   });
 
@@ -220,20 +266,36 @@ describe('office-api: POST …/amendments (计划调整)', () => {
     expect(res.statusCode).toBe(422);
     const error = errorOf(res);
     expect(error.code).toBe('invalid_amendment');
-    expect(error.issues?.map((i) => i.path)).toEqual(['changes.1.milestoneId', 'changes.2.dueDate', 'changes.3.kpiId', 'changes.4.leadOrgIds.0', 'changes.5.taskId']);
+    expect(error.issues?.map((i) => i.path)).toEqual([
+      'changes.1.milestoneId',
+      'changes.2.dueDate',
+      'changes.3.kpiId',
+      'changes.4.leadOrgIds.0',
+      'changes.5.taskId',
+    ]);
     expect(error.issues?.[1]?.message).toMatch(/after its task T05/);
     expect(amendments.rows).toEqual([]);
     expect(bus.events).toEqual([]);
   });
 
   it('checks against the plan as amended so far: reassigning 8421 away from a county that reports it is refused', async () => {
-    const res = await handler()(post(AMEND, { reason: '调整', changes: [{ op: 'assign_units', taskId: 'T17', supportOrgIds: ['370811'] }] }));
+    const res = await handler()(
+      post(AMEND, { reason: '调整', changes: [{ op: 'assign_units', taskId: 'T17', supportOrgIds: ['370811'] }] }),
+    );
     expect(res.statusCode).toBe(422);
     expect(errorOf(res).issues?.[0]?.message).toMatch(/reports 8421-.* and would no longer be a unit of T17/);
   });
 
   it('a version taken by a racing amendment: checked again on top of it and written as the next version', async () => {
-    amendments.racing.push({ planId: PLAN, version: 2, effectiveFrom: '2023-11-21', reason: '另一调整', changes: [{ op: 'confirm_milestone', milestoneId: 'T05-M1' }], amendedAt: '2023-11-21T01:59:59.000Z', amendedBy: 'jwt:other' });
+    amendments.racing.push({
+      planId: PLAN,
+      version: 2,
+      effectiveFrom: '2023-11-21',
+      reason: '另一调整',
+      changes: [{ op: 'confirm_milestone', milestoneId: 'T05-M1' }],
+      amendedAt: '2023-11-21T01:59:59.000Z',
+      amendedBy: 'jwt:other',
+    });
     const res = await handler()(post(AMEND, confirmT08));
     expect(res.statusCode).toBe(201);
     expect(json(res)).toMatchObject({ version: 3 });
@@ -261,7 +323,17 @@ describe('office-api: POST …/amendments (计划调整)', () => {
       amendedAt: '2023-11-01T01:00:00.000Z',
       amendedBy: 'jwt:office-user-1',
     });
-    reader.reports.push(progressReport({ taskId: 'T22', orgId: '370811', status: 'completed', metrics: [], reportedAt: '2023-11-20T09:00:00+08:00', webhookId: 'msg_rc', evidence: [{ title: 'x', url: 'https://example.gov.cn/x.pdf' }] }));
+    reader.reports.push(
+      progressReport({
+        taskId: 'T22',
+        orgId: '370811',
+        status: 'completed',
+        metrics: [],
+        reportedAt: '2023-11-20T09:00:00+08:00',
+        webhookId: 'msg_rc',
+        evidence: [{ title: 'x', url: 'https://example.gov.cn/x.pdf' }],
+      }),
+    );
     expect((await handler()(post(REVIEWS, { orgId: '370811', decision: 'approve' }))).statusCode).toBe(200);
   });
 
@@ -270,8 +342,12 @@ describe('office-api: POST …/amendments (计划调整)', () => {
     expect((await handler()(post(AMEND, confirmT08))).statusCode).toBe(403);
     caller = { kind: 'office', actor: 'jwt:office-user-1' };
     expect(errorOf(await handler()(post('/v1/plans/nope/amendments', confirmT08))).code).toBe('plan_not_found');
-    expect(errorOf(await handler()(post(AMEND, { reason: 'x', changes: [{ op: 'delete_task', taskId: 'T01' }] }))).code).toBe('invalid_body');
+    expect(errorOf(await handler()(post(AMEND, { reason: 'x', changes: [{ op: 'delete_task', taskId: 'T01' }] }))).code).toBe(
+      'invalid_body',
+    );
     expect(errorOf(await handler()(post(AMEND, { reason: 'x', changes: [] }))).code).toBe('invalid_body');
-    expect(errorOf(await handler()(post(AMEND, { reason: 'x', changes: [{ op: 'assign_units', taskId: 'T01' }] }))).code).toBe('invalid_body');
+    expect(errorOf(await handler()(post(AMEND, { reason: 'x', changes: [{ op: 'assign_units', taskId: 'T01' }] }))).code).toBe(
+      'invalid_body',
+    );
   });
 });

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_OFFICE_ROLE, officeCallerFromAuthorizer, parseOfficeRole } from '../../shared/api/office-role.js';
 import { InvalidOfficeRoleError } from '../../shared/config/errors.js';
 
-const withAuthorizer = (authorizer: unknown) => ({ requestContext: { http: { method: 'POST' }, ...(authorizer === undefined ? {} : { authorizer }) } }) as unknown as APIGatewayProxyEventV2;
+const withAuthorizer = (authorizer: unknown) =>
+  ({
+    requestContext: { http: { method: 'POST' }, ...(authorizer === undefined ? {} : { authorizer }) },
+  }) as unknown as APIGatewayProxyEventV2;
 const jwt = (claims: Record<string, unknown>, scopes: string[] | null = null) => withAuthorizer({ jwt: { claims, scopes } });
 
 describe('parseOfficeRole', () => {
@@ -22,7 +25,10 @@ describe('officeCallerFromAuthorizer (AWS)', () => {
   const groups = parseOfficeRole('cognito:groups=督查室');
 
   it('a JWT whose scope contains the office scope is the office, named by its sub', () => {
-    expect(officeCallerFromAuthorizer(jwt({ sub: 'u-1', scope: 'openid supervision/read supervision/office' }), scope)).toEqual({ kind: 'office', actor: 'jwt:u-1' });
+    expect(officeCallerFromAuthorizer(jwt({ sub: 'u-1', scope: 'openid supervision/read supervision/office' }), scope)).toEqual({
+      kind: 'office',
+      actor: 'jwt:u-1',
+    });
     expect(officeCallerFromAuthorizer(jwt({ sub: 'u-1' }, ['supervision/office']), scope)).toEqual({ kind: 'office', actor: 'jwt:u-1' });
   });
 
@@ -41,7 +47,10 @@ describe('officeCallerFromAuthorizer (AWS)', () => {
   });
 
   it('IAM authorization (no issuer): the route policy decided; no authorizer context: nobody', () => {
-    expect(officeCallerFromAuthorizer(withAuthorizer({ iam: { userArn: 'arn:aws-cn:iam::123456789012:role/office' } }), scope)).toEqual({ kind: 'office', actor: 'iam:arn:aws-cn:iam::123456789012:role/office' });
+    expect(officeCallerFromAuthorizer(withAuthorizer({ iam: { userArn: 'arn:aws-cn:iam::123456789012:role/office' } }), scope)).toEqual({
+      kind: 'office',
+      actor: 'iam:arn:aws-cn:iam::123456789012:role/office',
+    });
     expect(officeCallerFromAuthorizer(withAuthorizer(undefined), scope)).toEqual({ kind: 'anonymous' });
   });
 });

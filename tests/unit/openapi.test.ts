@@ -70,30 +70,40 @@ describe('the OpenAPI document', () => {
   });
 
   it('gives every operation a description and at least one 4xx answer', () => {
-    const operations = Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => [`${method} ${path}`, op as Json] as const));
+    const operations = Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => [`${method} ${path}`, op as Json] as const),
+    );
     expect(operations.length).toBe(Object.keys(doc.paths).length);
     for (const [name, op] of operations) {
       expect(op.description, name).toEqual(expect.any(String));
-      expect(Object.keys(op.responses).some((code) => /^4\d\d$/.test(code)), name).toBe(true);
+      expect(
+        Object.keys(op.responses).some((code) => /^4\d\d$/.test(code)),
+        name,
+      ).toBe(true);
     }
   });
 
-  it.each(READ_ROUTES.map((r) => [r.path, r] as const))('documents GET %s: bearer auth, path and query parameters, its schema, its errors', (path, route) => {
-    const op = doc.paths[path].get;
-    expect(op.operationId).toBe(route.operationId);
-    expect(op.security).toEqual([{ bearerAuth: [] }]);
-    const names = op.parameters.map((p: Json) => `${p.in}:${p.name}`);
-    const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => `path:${m[1]}`);
-    const queryParams = Object.keys(route.query.shape).map((k) => `query:${k}`);
-    expect(names.sort()).toEqual([...pathParams, ...queryParams].sort());
-    expect(op.responses['200'].content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${route.responseName}` });
-    expect(doc.components.schemas[route.responseName]).toBeDefined();
-    for (const code of ['400', '401', '404', '500']) expect(op.responses[code]?.$ref).toMatch(/^#\/components\/responses\//);
-  });
+  it.each(READ_ROUTES.map((r) => [r.path, r] as const))(
+    'documents GET %s: bearer auth, path and query parameters, its schema, its errors',
+    (path, route) => {
+      const op = doc.paths[path].get;
+      expect(op.operationId).toBe(route.operationId);
+      expect(op.security).toEqual([{ bearerAuth: [] }]);
+      const names = op.parameters.map((p: Json) => `${p.in}:${p.name}`);
+      const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => `path:${m[1]}`);
+      const queryParams = Object.keys(route.query.shape).map((k) => `query:${k}`);
+      expect(names.sort()).toEqual([...pathParams, ...queryParams].sort());
+      expect(op.responses['200'].content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${route.responseName}` });
+      expect(doc.components.schemas[route.responseName]).toBeDefined();
+      for (const code of ['400', '401', '404', '500']) expect(op.responses[code]?.$ref).toMatch(/^#\/components\/responses\//);
+    },
+  );
 
   it('documents the contract fields of the read responses', () => {
     const s = doc.components.schemas;
-    expect(s.PlanResponse.required).toEqual(expect.arrayContaining(['planId', 'title', 'year', 'documentNumber', 'flags', 'asOf', 'tasks']));
+    expect(s.PlanResponse.required).toEqual(
+      expect.arrayContaining(['planId', 'title', 'year', 'documentNumber', 'flags', 'asOf', 'tasks']),
+    );
     expect(s.PlanResponse.properties.tasks.items.required).toEqual(
       expect.arrayContaining(['taskId', 'section', 'title', 'dueDate', 'leadOrgIds', 'supportOrgIds', 'status']),
     );
@@ -102,7 +112,14 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['kpiId', 'taskId', 'name', 'unit', 'target', 'value', 'progress', 'expected', 'status', 'byOrg']),
     );
     expect(s.TaskResponse.properties.reports.required).toEqual(['items', 'nextCursor']);
-    expect(s.OverdueResponse.properties.items.items.required).toEqual(['taskId', 'title', 'dueDate', 'daysOverdue', 'workdaysOverdue', 'orgIds']);
+    expect(s.OverdueResponse.properties.items.items.required).toEqual([
+      'taskId',
+      'title',
+      'dueDate',
+      'daysOverdue',
+      'workdaysOverdue',
+      'orgIds',
+    ]);
     expect(s.RankingsResponse.properties.orgs.items.required).toEqual(
       expect.arrayContaining(['orgId', 'name', 'rank', 'score', 'green', 'yellow', 'red', 'done', 'overdue']),
     );
@@ -131,16 +148,23 @@ describe('the OpenAPI document', () => {
     expect(progressData.properties.evidence.items.properties.url.pattern).toBe('^(?:https):');
   });
 
-  it.each(OFFICE_ROUTES.map((r) => [r.path, r] as const))('documents the office action POST %s: bearer auth, its body, 403 for a reader, every answer', (path, route) => {
-    const op = doc.paths[path].post;
-    expect(Object.keys(doc.paths[path])).toEqual(['post']);
-    expect(op).toMatchObject({ operationId: route.operationId, tags: ['office'], security: [{ bearerAuth: [] }] });
-    expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${route.requestName}` });
-    expect(op.responses[String(route.successStatus)].content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${route.responseName}` });
-    const own = route.operationId === 'amendPlan' ? ['422'] : [];
-    expect(Object.keys(op.responses).sort()).toEqual([String(route.successStatus), '400', '401', '403', '404', '409', '415', '500', '503', ...own].sort());
-    expect(op.responses['403'].content['application/json'].examples.forbidden.value.error.code).toBe('forbidden');
-  });
+  it.each(OFFICE_ROUTES.map((r) => [r.path, r] as const))(
+    'documents the office action POST %s: bearer auth, its body, 403 for a reader, every answer',
+    (path, route) => {
+      const op = doc.paths[path].post;
+      expect(Object.keys(doc.paths[path])).toEqual(['post']);
+      expect(op).toMatchObject({ operationId: route.operationId, tags: ['office'], security: [{ bearerAuth: [] }] });
+      expect(op.requestBody.content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${route.requestName}` });
+      expect(op.responses[String(route.successStatus)].content['application/json'].schema).toEqual({
+        $ref: `#/components/schemas/${route.responseName}`,
+      });
+      const own = route.operationId === 'amendPlan' ? ['422'] : [];
+      expect(Object.keys(op.responses).sort()).toEqual(
+        [String(route.successStatus), '400', '401', '403', '404', '409', '415', '500', '503', ...own].sort(),
+      );
+      expect(op.responses['403'].content['application/json'].examples.forbidden.value.error.code).toBe('forbidden');
+    },
+  );
 
   it('documents the review body: a decision, and a comment (required to return)', () => {
     const body = doc.components.schemas.ReviewRequest;

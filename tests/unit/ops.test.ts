@@ -47,7 +47,17 @@ function deploy(queues: Record<string, string> = DEPLOYED): void {
   });
 }
 
-const tagOrder = ['progress', 'progress-dlq', 'events', 'events-dlq', 'delivery', 'delivery-dlq', 'bus-target-dlq', 'schedule-dlq', 'relay-dlq'];
+const tagOrder = [
+  'progress',
+  'progress-dlq',
+  'events',
+  'events-dlq',
+  'delivery',
+  'delivery-dlq',
+  'bus-target-dlq',
+  'schedule-dlq',
+  'relay-dlq',
+];
 
 beforeEach(() => mock.reset());
 
@@ -63,7 +73,11 @@ describe('stackQueues', () => {
   it('names the queues it cannot find (a stack not deployed here, or deployed before the tags)', async () => {
     const { ['SupervisionProd-SchedulesScheduleDlq6666666-QrStUv']: _gone, ...rest } = DEPLOYED;
     deploy(rest);
-    await expect(stackQueues(sqs, 'SupervisionProd')).rejects.toThrow(new OpsError(`stack SupervisionProd: no queue tagged ${QUEUE_TAG}=schedule-dlq in this account and region (is the stack deployed here, and with this version?)`));
+    await expect(stackQueues(sqs, 'SupervisionProd')).rejects.toThrow(
+      new OpsError(
+        `stack SupervisionProd: no queue tagged ${QUEUE_TAG}=schedule-dlq in this account and region (is the stack deployed here, and with this version?)`,
+      ),
+    );
   });
 });
 
@@ -74,7 +88,11 @@ describe('queueDepths', () => {
     mock.on(GetQueueAttributesCommand).callsFake((input: { QueueUrl: string }) => ({
       Attributes: input.QueueUrl.endsWith('progress-dlq')
         ? { ApproximateNumberOfMessages: '3', ApproximateNumberOfMessagesNotVisible: '0', ApproximateNumberOfMessagesDelayed: '0' }
-        : { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: input.QueueUrl.endsWith('/progress') ? '7' : '0', ApproximateNumberOfMessagesDelayed: '0' },
+        : {
+            ApproximateNumberOfMessages: '0',
+            ApproximateNumberOfMessagesNotVisible: input.QueueUrl.endsWith('/progress') ? '7' : '0',
+            ApproximateNumberOfMessagesDelayed: '0',
+          },
     }));
     const depths = await queueDepths(sqs, queues);
     expect(depths.filter((d) => d.visible + d.inFlight + d.delayed > 0)).toEqual([
@@ -88,7 +106,12 @@ describe('queueDepths', () => {
 /** A dead letter as SQS returns it: the record's body (an EventBridge event) and its attributes. */
 function letter(id: string, detail: unknown): Message {
   const r = sqsRecord('progress.submitted', detail, id);
-  return { MessageId: id, ReceiptHandle: `rh-${id}`, Body: r.body, Attributes: { SentTimestamp: '1687658400000', ApproximateReceiveCount: '1' } };
+  return {
+    MessageId: id,
+    ReceiptHandle: `rh-${id}`,
+    Body: r.body,
+    Attributes: { SentTimestamp: '1687658400000', ApproximateReceiveCount: '1' },
+  };
 }
 
 describe('explainDeadLetter: why it failed, by the consumer’s own reading and checks', () => {
@@ -98,13 +121,19 @@ describe('explainDeadLetter: why it failed, by the consumer’s own reading and 
       messageId: 'm-ok',
       sentAt: '2023-06-25T02:00:00.000Z',
       verdict: 'valid now',
-      reason: 'the consumer would apply it now: it failed for a cause outside it, which the apply-progress log names ("record failed", messageId m-ok)',
+      reason:
+        'the consumer would apply it now: it failed for a cause outside it, which the apply-progress log names ("record failed", messageId m-ok)',
       keys: { sourceId: report.sourceId, webhookId: 'msg_ok', planId: 'jining-sports-2023', taskId: report.taskId, orgId: '370811' },
     });
   });
 
   it('a report the checks refuse fails again, with the same reason the consumer gave', async () => {
-    const report = progressReport({ webhookId: 'msg_late', orgId: '370811', reportedAt: '2023-06-25T10:00:00+08:00', receivedAt: '2023-06-20T02:00:00.000Z' });
+    const report = progressReport({
+      webhookId: 'msg_late',
+      orgId: '370811',
+      reportedAt: '2023-06-25T10:00:00+08:00',
+      receivedAt: '2023-06-20T02:00:00.000Z',
+    });
     const out = await explainDeadLetter('progress', letter('m-late', report));
     expect(out.verdict).toBe('fails again');
     expect(out.reason).toMatch(/^UnappliableMessageError: .*data\.reportedAt: .* is later than the time of receipt/);
@@ -112,25 +141,64 @@ describe('explainDeadLetter: why it failed, by the consumer’s own reading and 
   });
 
   it('a body that is not an event fails again: MalformedMessageError names what is wrong', async () => {
-    expect(await explainDeadLetter('events', { MessageId: 'm-x', Body: 'not json' })).toMatchObject({ verdict: 'fails again', reason: 'MalformedMessageError: body is not JSON', keys: {} });
-    expect((await explainDeadLetter('progress', letter('m-y', { planId: 'jining-sports-2023' }))).reason).toMatch(/^MalformedMessageError: not a valid event: detail\.taskId: /);
+    expect(await explainDeadLetter('events', { MessageId: 'm-x', Body: 'not json' })).toMatchObject({
+      verdict: 'fails again',
+      reason: 'MalformedMessageError: body is not JSON',
+      keys: {},
+    });
+    expect((await explainDeadLetter('progress', letter('m-y', { planId: 'jining-sports-2023' }))).reason).toMatch(
+      /^MalformedMessageError: not a valid event: detail\.taskId: /,
+    );
   });
 
   it('a digest: the channel that refused it is in the delivery log', async () => {
-    const digest = { digestId: 'd-1', planId: 'jining-sports-2023', orgId: '370811', date: '2023-10-09', text: '督查督办提醒', items: [{ key: 'k', kind: 'overdue', taskId: 'T08', dueDate: '2023-08-31', title: '体育社团' }] };
-    const body = JSON.stringify({ version: '0', id: 'e', 'detail-type': 'reminder.due', source: 'jining.supervision', time: '2023-10-09T01:00:00Z', detail: digest });
-    expect(await explainDeadLetter('delivery', { MessageId: 'm-d', Body: body })).toMatchObject({ verdict: 'valid now', keys: { planId: 'jining-sports-2023', orgId: '370811', digestId: 'd-1' } });
+    const digest = {
+      digestId: 'd-1',
+      planId: 'jining-sports-2023',
+      orgId: '370811',
+      date: '2023-10-09',
+      text: '督查督办提醒',
+      items: [{ key: 'k', kind: 'overdue', taskId: 'T08', dueDate: '2023-08-31', title: '体育社团' }],
+    };
+    const body = JSON.stringify({
+      version: '0',
+      id: 'e',
+      'detail-type': 'reminder.due',
+      source: 'jining.supervision',
+      time: '2023-10-09T01:00:00Z',
+      detail: digest,
+    });
+    expect(await explainDeadLetter('delivery', { MessageId: 'm-d', Body: body })).toMatchObject({
+      verdict: 'valid now',
+      keys: { planId: 'jining-sports-2023', orgId: '370811', digestId: 'd-1' },
+    });
   });
 
   it('the bus-target and schedule DLQs: the error EventBridge or the Scheduler attached', async () => {
     const event = letter('m-b', progressReport({ webhookId: 'msg_b' }));
-    const attrs = (a: Record<string, string>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));
+    const attrs = (a: Record<string, string>) =>
+      Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));
     const out = await explainDeadLetter('bus-target', {
       ...event,
-      MessageAttributes: attrs({ ERROR_CODE: 'SQS_ACCESS_DENIED', ERROR_MESSAGE: 'Access denied', RULE_ARN: 'arn:rule', TARGET_ARN: 'arn:queue' }),
+      MessageAttributes: attrs({
+        ERROR_CODE: 'SQS_ACCESS_DENIED',
+        ERROR_MESSAGE: 'Access denied',
+        RULE_ARN: 'arn:rule',
+        TARGET_ARN: 'arn:queue',
+      }),
     });
-    expect(out).toMatchObject({ verdict: 'not delivered', reason: 'SQS_ACCESS_DENIED: Access denied (arn:rule → arn:queue)', keys: { webhookId: 'msg_b' } });
-    expect(await explainDeadLetter('schedule', { MessageId: 's', Body: '{}', MessageAttributes: attrs({ ERROR_CODE: 'AWS.Lambda.TooManyRequestsException', ERROR_MESSAGE: 'Rate exceeded' }) })).toMatchObject({
+    expect(out).toMatchObject({
+      verdict: 'not delivered',
+      reason: 'SQS_ACCESS_DENIED: Access denied (arn:rule → arn:queue)',
+      keys: { webhookId: 'msg_b' },
+    });
+    expect(
+      await explainDeadLetter('schedule', {
+        MessageId: 's',
+        Body: '{}',
+        MessageAttributes: attrs({ ERROR_CODE: 'AWS.Lambda.TooManyRequestsException', ERROR_MESSAGE: 'Rate exceeded' }),
+      }),
+    ).toMatchObject({
       verdict: 'not delivered',
       reason: 'AWS.Lambda.TooManyRequestsException: Rate exceeded',
     });
@@ -143,22 +211,39 @@ describe('explainDeadLetter: why it failed, by the consumer’s own reading and 
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       version: '1.0',
       timestamp: '2023-06-26T02:00:00.000Z',
-      DDBStreamBatchInfo: { shardId: 'shardId-1', startSequenceNumber: '100', endSequenceNumber: '109', approximateArrivalOfFirstRecord: '2023-06-25T02:00:00Z', approximateArrivalOfLastRecord: '2023-06-25T02:00:01Z', batchSize: 10, streamArn: 'arn:stream' },
+      DDBStreamBatchInfo: {
+        shardId: 'shardId-1',
+        startSequenceNumber: '100',
+        endSequenceNumber: '109',
+        approximateArrivalOfFirstRecord: '2023-06-25T02:00:00Z',
+        approximateArrivalOfLastRecord: '2023-06-25T02:00:01Z',
+        batchSize: 10,
+        streamArn: 'arn:stream',
+      },
     });
     expect(await explainDeadLetter('relay', { MessageId: 'm-r', Body: body })).toEqual({
       messageId: 'm-r',
       verdict: 'not delivered',
-      reason: 'RecordAgeExceeded: 10 stream record(s) not put on the bus (first stored 2023-06-25T02:00:00Z); the relay-outbox log names the bus\'s error',
+      reason:
+        "RecordAgeExceeded: 10 stream record(s) not put on the bus (first stored 2023-06-25T02:00:00Z); the relay-outbox log names the bus's error",
       keys: { shardId: 'shardId-1', startSequenceNumber: '100', endSequenceNumber: '109' },
     });
-    expect(await explainDeadLetter('relay', { MessageId: 'm-x', Body: 'not json' })).toMatchObject({ verdict: 'not delivered', reason: 'not a stream batch failure record' });
+    expect(await explainDeadLetter('relay', { MessageId: 'm-x', Body: 'not json' })).toMatchObject({
+      verdict: 'not delivered',
+      reason: 'not a stream batch failure record',
+    });
   });
 });
 
 describe('listDeadLetters', () => {
   it('reads the DLQ in pages of 10 until --max or empty, hiding them for --hide seconds, deleting nothing', async () => {
-    const page = (from: number, n: number) => Array.from({ length: n }, (_, i) => letter(`m-${from + i}`, progressReport({ webhookId: `w-${from + i}` })));
-    mock.on(ReceiveMessageCommand).resolvesOnce({ Messages: page(0, 10) }).resolvesOnce({ Messages: page(10, 2) }).resolves({ Messages: [] });
+    const page = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => letter(`m-${from + i}`, progressReport({ webhookId: `w-${from + i}` })));
+    mock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: page(0, 10) })
+      .resolvesOnce({ Messages: page(10, 2) })
+      .resolves({ Messages: [] });
     const letters = await listDeadLetters(sqs, queues, 'progress', { max: 25, hideSeconds: 45 });
     expect(letters.map((l) => l.messageId)).toEqual(page(0, 12).map((m) => m.MessageId));
     const calls = mock.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input);
@@ -180,11 +265,18 @@ describe('listDeadLetters', () => {
 
 describe('redrive', () => {
   it("starts a message move task from the queue's DLQ, back to where its messages came from", async () => {
-    mock.on(GetQueueAttributesCommand, { QueueUrl: URL('delivery-dlq') }).resolves({ Attributes: { QueueArn: 'arn:aws-cn:sqs:cn-north-1:000000000000:delivery-dlq' } });
+    mock
+      .on(GetQueueAttributesCommand, { QueueUrl: URL('delivery-dlq') })
+      .resolves({ Attributes: { QueueArn: 'arn:aws-cn:sqs:cn-north-1:000000000000:delivery-dlq' } });
     mock.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-1' });
-    expect(await redrive(sqs, queues, 'delivery')).toEqual({ sourceArn: 'arn:aws-cn:sqs:cn-north-1:000000000000:delivery-dlq', taskHandle: 'task-1' });
+    expect(await redrive(sqs, queues, 'delivery')).toEqual({
+      sourceArn: 'arn:aws-cn:sqs:cn-north-1:000000000000:delivery-dlq',
+      taskHandle: 'task-1',
+    });
     // No destination: SQS sends each message back to its source queue.
-    expect(mock.commandCalls(StartMessageMoveTaskCommand).map((c) => c.args[0].input)).toEqual([{ SourceArn: 'arn:aws-cn:sqs:cn-north-1:000000000000:delivery-dlq' }]);
+    expect(mock.commandCalls(StartMessageMoveTaskCommand).map((c) => c.args[0].input)).toEqual([
+      { SourceArn: 'arn:aws-cn:sqs:cn-north-1:000000000000:delivery-dlq' },
+    ]);
   });
 });
 
@@ -197,7 +289,12 @@ describe('the command line', () => {
 
   it('takes one action, with its queue and limits', () => {
     expect(action('--depths')).toEqual({ kind: 'depths' });
-    expect(action('--dead-letters', 'bus-target', '--max', '50', '--hide', '0')).toEqual({ kind: 'dead-letters', queue: 'bus-target', max: 50, hideSeconds: 0 });
+    expect(action('--dead-letters', 'bus-target', '--max', '50', '--hide', '0')).toEqual({
+      kind: 'dead-letters',
+      queue: 'bus-target',
+      max: 50,
+      hideSeconds: 0,
+    });
     expect(action('--stage', 'prod', '--redrive', 'events')).toEqual({ kind: 'redrive', queue: 'events' });
   });
 
@@ -214,7 +311,13 @@ describe('the command line', () => {
   });
 
   it('refuses a mistake with exit 2 and the usage before any AWS call (no credentials here)', async () => {
-    const env = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_REGION: 'cn-north-1', AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9' };
+    const env = {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+      AWS_REGION: 'cn-north-1',
+      AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
+    };
     const noAction = await runProgram('scripts/ops.ts', [], env);
     expect(noAction.code).toBe(2);
     expect(noAction.stderr).toContain('say what to do');

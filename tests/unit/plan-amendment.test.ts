@@ -10,14 +10,28 @@ const plan = getPlan('jining-sports-2023')!;
 const t08m1 = (p: typeof plan) => p.tasks.find((t) => t.taskId === 'T08')!.milestones.find((m) => m.milestoneId === 'T08-M1')!;
 
 function amendment(version: number, effectiveFrom: string, changes: PlanAmendment['changes']): PlanAmendment {
-  return { planId: plan.planId, version, effectiveFrom, reason: '督查室确认', changes, amendedAt: `${effectiveFrom}T02:00:00.000Z`, amendedBy: 'jwt:office' };
+  return {
+    planId: plan.planId,
+    version,
+    effectiveFrom,
+    reason: '督查室确认',
+    changes,
+    amendedAt: `${effectiveFrom}T02:00:00.000Z`,
+    amendedBy: 'jwt:office',
+  };
 }
 
 describe('applyChanges', () => {
   it('confirm_milestone: the date is ours no longer (assumption false), optionally moved', () => {
     expect(t08m1(plan)).toMatchObject({ dueDate: '2023-06-30', assumption: true });
-    expect(t08m1(applyChanges(plan, [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }]))).toMatchObject({ dueDate: '2023-06-30', assumption: false });
-    expect(t08m1(applyChanges(plan, [{ op: 'confirm_milestone', milestoneId: 'T08-M1', dueDate: '2023-09-30' }]))).toMatchObject({ dueDate: '2023-09-30', assumption: false });
+    expect(t08m1(applyChanges(plan, [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }]))).toMatchObject({
+      dueDate: '2023-06-30',
+      assumption: false,
+    });
+    expect(t08m1(applyChanges(plan, [{ op: 'confirm_milestone', milestoneId: 'T08-M1', dueDate: '2023-09-30' }]))).toMatchObject({
+      dueDate: '2023-09-30',
+      assumption: false,
+    });
     // The baseline is untouched.
     expect(t08m1(plan).assumption).toBe(true);
   });
@@ -30,13 +44,22 @@ describe('applyChanges', () => {
     const kpi = amended.tasks.flatMap((t) => t.kpis).find((k) => k.kpiId === 'series-events-held')!;
     expect(kpi).toMatchObject({ target: { op: '>=', value: 8 }, assumption: false });
     expect(kpi.note).toBeUndefined();
-    expect(amended.tasks.find((t) => t.taskId === 'T06')).toMatchObject({ leadOrgIds: ['jn-mass-sports'], supportOrgIds: ['370811'], orgAssignmentAssumed: false });
+    expect(amended.tasks.find((t) => t.taskId === 'T06')).toMatchObject({
+      leadOrgIds: ['jn-mass-sports'],
+      supportOrgIds: ['370811'],
+      orgAssignmentAssumed: false,
+    });
   });
 });
 
 describe('checkChanges: every issue, at its change', () => {
   it('accepts changes the plan allows', () => {
-    expect(checkChanges(plan, [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }, { op: 'set_target', kpiId: 'lottery-sales', target: { op: '>=', value: 85000 } }])).toEqual([]);
+    expect(
+      checkChanges(plan, [
+        { op: 'confirm_milestone', milestoneId: 'T08-M1' },
+        { op: 'set_target', kpiId: 'lottery-sales', target: { op: '>=', value: 85000 } },
+      ]),
+    ).toEqual([]);
   });
 
   it('names unknown ids, a date after the task or outside the year, a unit not in the directory, lead and support at once', () => {
@@ -48,7 +71,15 @@ describe('checkChanges: every issue, at its change', () => {
       { op: 'assign_units', taskId: 'T06', leadOrgIds: ['jn-nowhere', 'jn-mass-sports'], supportOrgIds: ['jn-mass-sports'] },
       { op: 'assign_units', taskId: 'T77', leadOrgIds: ['jn-mass-sports'] },
     ]);
-    expect(issues.map((i) => i.path)).toEqual(['changes.0.milestoneId', 'changes.1.dueDate', 'changes.2.kpiId', 'changes.3.target', 'changes.4.leadOrgIds.0', 'changes.4.supportOrgIds', 'changes.5.taskId']);
+    expect(issues.map((i) => i.path)).toEqual([
+      'changes.0.milestoneId',
+      'changes.1.dueDate',
+      'changes.2.kpiId',
+      'changes.3.target',
+      'changes.4.leadOrgIds.0',
+      'changes.4.supportOrgIds',
+      'changes.5.taskId',
+    ]);
     expect(issues[1]!.message).toBe('T08-M1 would be due 2024年1月15日, after its task T08 (2023年12月31日)');
   });
 
@@ -95,7 +126,10 @@ describe('the plan as of a date', () => {
   it('and for the reminders: overdue and escalated, where an assumed date was never an alarm', () => {
     const calendar = chineseWorkdayCalendar();
     const overdueT08M1 = (p: typeof plan) =>
-      reminderCandidates({ plan: p, today: '2023-07-06', calendar, units: [], reported: new Set() }).filter((c) => c.item.milestoneId === 'T08-M1').map((c) => c.item.kind).sort();
+      reminderCandidates({ plan: p, today: '2023-07-06', calendar, units: [], reported: new Set() })
+        .filter((c) => c.item.milestoneId === 'T08-M1')
+        .map((c) => c.item.kind)
+        .sort();
     expect(overdueT08M1(plan)).toEqual([]);
     expect(overdueT08M1(amendedAsOf(plan, [confirm], '2023-07-06'))).toEqual(['escalation', 'overdue']);
   });
@@ -133,7 +167,10 @@ describe('planAmender: amendments read once, kept a short while', () => {
   it('builds the plan of a day once per read of the amendments (ingest and the consumers ask on every message)', async () => {
     let at = 0;
     let version = 2;
-    const amender = planAmender({ list: async () => [amendment(version, '2023-07-03', [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }])] }, { ttlMs: 60_000, now: () => at });
+    const amender = planAmender(
+      { list: async () => [amendment(version, '2023-07-03', [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }])] },
+      { ttlMs: 60_000, now: () => at },
+    );
     const first = await amender.asOf(plan, '2023-07-05');
     expect(await amender.asOf(plan, '2023-07-05')).toBe(first);
     expect(t08m1(first).assumption).toBe(false);

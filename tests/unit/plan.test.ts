@@ -37,7 +37,10 @@ describe('the 2023 plan as data', () => {
       S6: ['T25', 'T26', 'T27'],
     };
     for (const [sectionId, taskIds] of Object.entries(expected)) {
-      expect(plan.tasks.filter((t) => t.sectionId === sectionId).map((t) => t.taskId), sectionId).toEqual(taskIds);
+      expect(
+        plan.tasks.filter((t) => t.sectionId === sectionId).map((t) => t.taskId),
+        sectionId,
+      ).toEqual(taskIds);
     }
     expect(plan.sections.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -208,9 +211,21 @@ describe('issue 14: stretch, assumed and stock targets of the 2023 plan', () => 
   const byId = new Map(kpis.map((k) => [k.kpiId, k]));
 
   it('marks stretch (力争) exactly the targets the notice introduces with 力争: T07, T08, T10, T22', () => {
-    const stretch = kpis.filter((k) => k.stretch).map((k) => k.kpiId).sort();
+    const stretch = kpis
+      .filter((k) => k.stretch)
+      .map((k) => k.kpiId)
+      .sort();
     expect(stretch).toEqual(
-      ['venue-subsidy-rank', 'sports-associations', 'sports-clubs', 'taichi-national-counties', 'taichi-provincial-counties', 'taichi-training-bases', 'lottery-sales', 'lottery-outlets'].sort(),
+      [
+        'venue-subsidy-rank',
+        'sports-associations',
+        'sports-clubs',
+        'taichi-national-counties',
+        'taichi-provincial-counties',
+        'taichi-training-bases',
+        'lottery-sales',
+        'lottery-outlets',
+      ].sort(),
     );
     for (const k of kpis.filter((x) => x.stretch)) expect(findTask(plan, k.taskId)!.text, k.kpiId).toContain('力争');
     // 争取 (the prize centre) and 努力争取 (T23) are not 力争.
@@ -219,7 +234,10 @@ describe('issue 14: stretch, assumed and stock targets of the 2023 plan', () => 
   });
 
   it('flags the derived targets as assumptions, each with a note for the office to confirm', () => {
-    const assumed = kpis.filter((k) => k.assumption).map((k) => k.kpiId).sort();
+    const assumed = kpis
+      .filter((k) => k.assumption)
+      .map((k) => k.kpiId)
+      .sort();
     expect(assumed).toEqual(['canal-alliance-cities', 'consumer-voucher-rank', 'inspection-findings-closed', 'series-events-held'].sort());
     for (const id of assumed) expect(byId.get(id)!.note, id).toMatch(/请督查室确认$/);
     expect(byId.get('series-events-held')!.note).toContain('等');
@@ -231,19 +249,26 @@ describe('issue 14: stretch, assumed and stock targets of the 2023 plan', () => 
     expect(canal).toMatchObject({ taskId: 'T21', aggregation: { kind: 'latest_of_org', orgId: 'jn-sports-economy' }, pace: 'none' });
     expect(findTask(plan, 'T21')!.text).toContain('沿大运河5市');
     const voucher = byId.get('consumer-voucher-rank')!;
-    expect(voucher).toMatchObject({ taskId: 'T23', rank: true, pace: 'none', aggregation: { kind: 'latest_of_org', orgId: 'jn-sports-economy' } });
+    expect(voucher).toMatchObject({
+      taskId: 'T23',
+      rank: true,
+      pace: 'none',
+      aggregation: { kind: 'latest_of_org', orgId: 'jn-sports-economy' },
+    });
     expect(findTask(plan, 'T23')!.text).toContain('进入全省第一方阵');
   });
 
   it('treats year-end stocks as stocks (never paced from 0) and the new 8421 programme as a flow', () => {
-    for (const id of ['sports-associations', 'sports-clubs', 'taichi-training-bases', 'traditional-sports-schools', 'lottery-outlets']) expect(byId.get(id)!.measure, id).toBe('stock');
+    for (const id of ['sports-associations', 'sports-clubs', 'taichi-training-bases', 'traditional-sports-schools', 'lottery-outlets'])
+      expect(byId.get(id)!.measure, id).toBe('stock');
     for (const id of ['lottery-sales', '8421-primary-schools', 'series-events-held']) expect(byId.get(id)!.measure, id).toBe('flow');
     // No start value is printed in the notice: none is invented.
     expect(kpis.filter((k) => k.baseline)).toEqual([]);
   });
 
   it('counts the 8421 quotas from the 11 counties only', () => {
-    for (const id of ['8421-primary-schools', '8421-junior-schools', '8421-senior-schools', '8421-amateur-schools']) expect(byId.get(id)!.reportingOrgIds, id).toEqual(COUNTY_IDS);
+    for (const id of ['8421-primary-schools', '8421-junior-schools', '8421-senior-schools', '8421-amateur-schools'])
+      expect(byId.get(id)!.reportingOrgIds, id).toEqual(COUNTY_IDS);
   });
 
   it('lets the held marathon and the held city games complete their milestones; lead units own every milestone', () => {

@@ -33,7 +33,13 @@ describe('progress lines', () => {
 
 describe('the test:long progress reporter', () => {
   const testCase = (name: string, timeout: number, duration: number) =>
-    ({ fullName: name, options: { timeout }, module: { relativeModuleId: 'tests/e2e/reliability.test.ts' }, diagnostic: () => ({ duration }), result: () => ({ state: 'passed' }) }) as unknown as TestCase;
+    ({
+      fullName: name,
+      options: { timeout },
+      module: { relativeModuleId: 'tests/e2e/reliability.test.ts' },
+      diagnostic: () => ({ duration }),
+      result: () => ({ state: 'passed' }),
+    }) as unknown as TestCase;
 
   it('prints n/N per test file, and the start and end of the long tests only', () => {
     const lines: string[] = [];
@@ -43,7 +49,12 @@ describe('the test:long progress reporter', () => {
     r.onTestCaseReady(testCase('quick', 30_000, 0));
     r.onTestCaseResult(testCase('quick', 30_000, 20));
     r.onTestCaseResult(testCase('faults', 3_600_000, 864_000));
-    r.onTestModuleEnd({ relativeModuleId: 'tests/e2e/reliability.test.ts', state: () => 'passed', children: { allTests: () => [1, 2, 3][Symbol.iterator]() }, diagnostic: () => ({ duration: 900_000 }) } as unknown as TestModule);
+    r.onTestModuleEnd({
+      relativeModuleId: 'tests/e2e/reliability.test.ts',
+      state: () => 'passed',
+      children: { allTests: () => [1, 2, 3][Symbol.iterator]() },
+      diagnostic: () => ({ duration: 900_000 }),
+    } as unknown as TestModule);
     expect(lines).toEqual([
       '0/2 test files\n',
       'started tests/e2e/reliability.test.ts › faults\n',

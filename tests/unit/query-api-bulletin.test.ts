@@ -24,7 +24,11 @@ const P = `/v1/plans/${PLAN}`;
 /** The plan state of its reports (ReportsReader), and their audit trail newest first in pages of the asked size, as the DynamoDB store does. */
 class AuditTrailStore extends ReportsReader implements ReportReader {
   pagesRead = 0;
-  async listReports(planId: string, taskId: string, options: { limit: number; startKey?: Record<string, unknown> }): Promise<Page<StoredReport>> {
+  async listReports(
+    planId: string,
+    taskId: string,
+    options: { limit: number; startKey?: Record<string, unknown> },
+  ): Promise<Page<StoredReport>> {
     this.pagesRead++;
     const rows = this.reports
       .filter((r) => r.planId === planId && r.taskId === taskId)
@@ -46,14 +50,40 @@ const noSnapshots: SnapshotStore = {
 /** T01 done in June; sports-clubs from two counties in June, and a larger figure from 任城区 in July. */
 function reports(): StoredReport[] {
   const clubs = (orgId: string, reportedAt: string, value: number, webhookId: string) =>
-    progressReport({ planId: PLAN, taskId: 'T08', orgId, reportedAt, period: reportedAt.slice(0, 7), webhookId, metrics: [{ kpiId: 'sports-clubs', value }] });
+    progressReport({
+      planId: PLAN,
+      taskId: 'T08',
+      orgId,
+      reportedAt,
+      period: reportedAt.slice(0, 7),
+      webhookId,
+      metrics: [{ kpiId: 'sports-clubs', value }],
+    });
   // 120 reports of one unit: more than one page of the audit trail.
   const many = Array.from({ length: 120 }, (_, i) =>
     clubs('370812', `2023-05-${String(1 + (i % 28)).padStart(2, '0')}T0${i % 10}:00:00+08:00`, i, `msg_many_${String(i).padStart(3, '0')}`),
   );
   return [
-    progressReport({ planId: PLAN, taskId: 'T01', orgId: 'jn-party-office', status: 'completed', percentComplete: 100, metrics: [], reportedAt: '2023-06-10T09:00:00+08:00', webhookId: 'msg_t01' }),
-    progressReport({ planId: PLAN, taskId: 'T02', orgId: 'jn-party-office', status: 'completed', percentComplete: 100, metrics: [], reportedAt: '2023-06-20T09:00:00+08:00', webhookId: 'msg_t02' }),
+    progressReport({
+      planId: PLAN,
+      taskId: 'T01',
+      orgId: 'jn-party-office',
+      status: 'completed',
+      percentComplete: 100,
+      metrics: [],
+      reportedAt: '2023-06-10T09:00:00+08:00',
+      webhookId: 'msg_t01',
+    }),
+    progressReport({
+      planId: PLAN,
+      taskId: 'T02',
+      orgId: 'jn-party-office',
+      status: 'completed',
+      percentComplete: 100,
+      metrics: [],
+      reportedAt: '2023-06-20T09:00:00+08:00',
+      webhookId: 'msg_t02',
+    }),
     ...many,
     clubs('370812', '2023-06-20T10:00:00+08:00', 30, 'msg_yanzhou_june'),
     clubs('370811', '2023-06-25T10:00:00+08:00', 48, 'msg_rencheng_june'),
@@ -75,7 +105,10 @@ function decisions(): ReviewRecordedDetail[] {
     decidedAt,
     decidedBy: 'jwt:office',
   });
-  return [approve('T01', '2023-06-10T09:00:00+08:00', 'msg_t01', '2023-06-12T02:00:00.000Z'), approve('T02', '2023-06-20T09:00:00+08:00', 'msg_t02', '2023-07-05T02:00:00.000Z')];
+  return [
+    approve('T01', '2023-06-10T09:00:00+08:00', 'msg_t01', '2023-06-12T02:00:00.000Z'),
+    approve('T02', '2023-06-20T09:00:00+08:00', 'msg_t02', '2023-07-05T02:00:00.000Z'),
+  ];
 }
 
 async function reviewsOf(list: ReviewRecordedDetail[]): Promise<FakeReviewStore> {
@@ -88,7 +121,20 @@ const approvals = await reviewsOf(decisions());
 const juneApprovals = await reviewsOf(decisions().slice(0, 1));
 
 function setup(clock: string, opts: { authorize?: boolean; store?: AuditTrailStore } = {}) {
-  const store = opts.store ?? new AuditTrailStore(reports(), [sportsEvent({ eventId: 'm', orgId: 'jn-mass-sports', status: 'held', startDate: '2023-04-16', endDate: '2023-04-16', taskIds: ['T13'], category: 'marathon', timestamp: '2023-04-17T09:00:00+08:00' })]);
+  const store =
+    opts.store ??
+    new AuditTrailStore(reports(), [
+      sportsEvent({
+        eventId: 'm',
+        orgId: 'jn-mass-sports',
+        status: 'held',
+        startDate: '2023-04-16',
+        endDate: '2023-04-16',
+        taskIds: ['T13'],
+        category: 'marathon',
+        timestamp: '2023-04-17T09:00:00+08:00',
+      }),
+    ]);
   const common = {
     reader: store,
     reports: store,
@@ -113,7 +159,11 @@ function request(path: string, query: Record<string, string> = {}, method = 'GET
     rawQueryString: new URLSearchParams(query).toString(),
     headers: { authorization: 'Bearer good' },
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, routeKey: '$default', stage: '$default' },
+    requestContext: {
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      routeKey: '$default',
+      stage: '$default',
+    },
     isBase64Encoded: false,
   } as unknown as APIGatewayProxyEventV2;
 }
@@ -142,13 +192,28 @@ function rowsOf(ws: ExcelJS.Worksheet | undefined): unknown[][] {
 
 describe('bulletin periods', () => {
   it('parses months and quarters with their first and last days and the label a title uses', () => {
-    expect(parseBulletinPeriod('2023-06')).toEqual({ id: '2023-06', kind: 'month', year: 2023, first: '2023-06-01', last: '2023-06-30', label: '2023年6月' });
+    expect(parseBulletinPeriod('2023-06')).toEqual({
+      id: '2023-06',
+      kind: 'month',
+      year: 2023,
+      first: '2023-06-01',
+      last: '2023-06-30',
+      label: '2023年6月',
+    });
     expect(parseBulletinPeriod('2024-02')?.last).toBe('2024-02-29');
     expect(parseBulletinPeriod('2023-02')?.last).toBe('2023-02-28');
     expect(parseBulletinPeriod('2023-12')?.last).toBe('2023-12-31');
-    expect(parseBulletinPeriod('2023-Q2')).toEqual({ id: '2023-Q2', kind: 'quarter', year: 2023, first: '2023-04-01', last: '2023-06-30', label: '2023年第二季度' });
+    expect(parseBulletinPeriod('2023-Q2')).toEqual({
+      id: '2023-Q2',
+      kind: 'quarter',
+      year: 2023,
+      first: '2023-04-01',
+      last: '2023-06-30',
+      label: '2023年第二季度',
+    });
     expect(parseBulletinPeriod('2023-Q4')).toMatchObject({ first: '2023-10-01', last: '2023-12-31', label: '2023年第四季度' });
-    for (const bad of ['2023-13', '2023-00', '2023-6', '2023-Q5', '2023-Q0', '23-06', '2023-06-01', '']) expect(parseBulletinPeriod(bad), bad).toBeUndefined();
+    for (const bad of ['2023-13', '2023-00', '2023-6', '2023-Q5', '2023-Q0', '23-06', '2023-06-01', ''])
+      expect(parseBulletinPeriod(bad), bad).toBeUndefined();
   });
 });
 
@@ -157,7 +222,9 @@ describe('content-disposition (RFC 6266 / RFC 5987)', () => {
     expect(contentDisposition('attachment', '通报-2023-06.xlsx', 'bulletin-2023-06.xlsx')).toBe(
       `attachment; filename="bulletin-2023-06.xlsx"; filename*=UTF-8''%E9%80%9A%E6%8A%A5-2023-06.xlsx`,
     );
-    expect(contentDisposition('inline', "a'(b)*!.html", 'x.html')).toBe(`inline; filename="x.html"; filename*=UTF-8''a%27%28b%29%2A%21.html`);
+    expect(contentDisposition('inline', "a'(b)*!.html", 'x.html')).toBe(
+      `inline; filename="x.html"; filename*=UTF-8''a%27%28b%29%2A%21.html`,
+    );
   });
 });
 
@@ -220,7 +287,10 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
     const { handler } = setup('2023-06-30T12:00:00+08:00');
     const res = await handler(request(`${P}/bulletins/2023-06`, { format: 'csv' }));
     expect(res.statusCode).toBe(200);
-    expect(res.headers).toMatchObject({ 'content-type': 'text/csv; charset=utf-8', 'content-disposition': expect.stringContaining(`filename*=UTF-8''%E9%80%9A%E6%8A%A5-2023-06.csv`) });
+    expect(res.headers).toMatchObject({
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': expect.stringContaining(`filename*=UTF-8''%E9%80%9A%E6%8A%A5-2023-06.csv`),
+    });
     const body = res.body ?? '';
     expect(body.charCodeAt(0)).toBe(0xfeff);
     const lines = body.slice(1).split('\r\n');
@@ -228,7 +298,9 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
     expect(lines[0]).toBe(RANKING_HEADERS.join(','));
     const rankings = RankingsResponse.parse(JSON.parse((await handler(request(`${P}/rankings`))).body ?? ''));
     expect(lines.slice(1)).toEqual(
-      rankings.orgs.map((o) => [o.rank, o.name, `${(o.score * 100).toFixed(1)}%`, o.items, o.green, o.yellow, o.red, o.done, o.overdue].join(',')),
+      rankings.orgs.map((o) =>
+        [o.rank, o.name, `${(o.score * 100).toFixed(1)}%`, o.items, o.green, o.yellow, o.red, o.done, o.overdue].join(','),
+      ),
     );
   });
 
@@ -257,13 +329,19 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
 
   it('answers 400 for a period outside the plan year, malformed, or not begun, and for an unknown format', async () => {
     const { handler } = setup('2023-06-30T12:00:00+08:00');
-    expect(expectError(await handler(request(`${P}/bulletins/2024-01`)), 400, 'period_outside_plan').issues).toEqual([{ path: 'period', message: expect.stringContaining('2023') }]);
+    expect(expectError(await handler(request(`${P}/bulletins/2024-01`)), 400, 'period_outside_plan').issues).toEqual([
+      { path: 'period', message: expect.stringContaining('2023') },
+    ]);
     expectError(await handler(request(`${P}/bulletins/2022-Q4`)), 400, 'period_outside_plan');
     expectError(await handler(request(`${P}/bulletins/2023-13`)), 400, 'invalid_period');
     expectError(await handler(request(`${P}/bulletins/2023-Q5`)), 400, 'invalid_period');
     expectError(await handler(request(`${P}/bulletins/2023-07`)), 400, 'period_not_started');
-    expect(expectError(await handler(request(`${P}/bulletins/2023-06`, { format: 'pdf' })), 400, 'invalid_query').issues?.[0]?.path).toBe('format');
-    expect(expectError(await handler(request(`${P}/bulletins/2023-06`, { page: '1' })), 400, 'invalid_query').issues).toEqual([{ path: 'page', message: 'unknown query parameter' }]);
+    expect(expectError(await handler(request(`${P}/bulletins/2023-06`, { format: 'pdf' })), 400, 'invalid_query').issues?.[0]?.path).toBe(
+      'format',
+    );
+    expect(expectError(await handler(request(`${P}/bulletins/2023-06`, { page: '1' })), 400, 'invalid_query').issues).toEqual([
+      { path: 'page', message: 'unknown query parameter' },
+    ]);
     // A quarter that has begun is served as of today.
     expect((await handler(request(`${P}/bulletins/2023-Q2`, { format: 'csv' }))).statusCode).toBe(200);
   });
@@ -281,8 +359,16 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
     const op = (buildOpenApiDocument() as any).paths['/v1/plans/{planId}/bulletins/{period}'].get;
     expect(op.operationId).toBe('getBulletin');
     expect(op.security).toEqual([{ bearerAuth: [] }]);
-    expect(Object.keys(op.responses['200'].content).sort()).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv', 'text/html']);
-    expect(op.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`).sort()).toEqual(['path:period', 'path:planId', 'query:format']);
+    expect(Object.keys(op.responses['200'].content).sort()).toEqual([
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'text/csv',
+      'text/html',
+    ]);
+    expect(op.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`).sort()).toEqual([
+      'path:period',
+      'path:planId',
+      'query:format',
+    ]);
     expect(op.responses['400'].content['application/json'].examples.period_outside_plan).toBeDefined();
   });
 });

@@ -6,7 +6,13 @@ const KEY = 'cursor-key-for-tests-0123456789';
 describe('cursorCodec', () => {
   it('round-trips a payload through an opaque base64url string', () => {
     const codec = cursorCodec(KEY);
-    const payload = { v: 1, r: 'reports', p: 'jining-sports-2023', t: 'T08', k: { pk: 'PLAN#x#TASK#T08', sk: 'REPORT#2023-06-01T02:00:00.000Z#msg_1' } };
+    const payload = {
+      v: 1,
+      r: 'reports',
+      p: 'jining-sports-2023',
+      t: 'T08',
+      k: { pk: 'PLAN#x#TASK#T08', sk: 'REPORT#2023-06-01T02:00:00.000Z#msg_1' },
+    };
     const cursor = codec.encode(payload);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(codec.decode(cursor)).toEqual(payload);

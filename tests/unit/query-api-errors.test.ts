@@ -86,6 +86,9 @@ describe('routing and errors', () => {
     const res = await handler(request(P));
     expectError(res, 500, 'internal_error');
     expect(res.body).not.toContain('Provisioned');
-    expect(logger.error).toHaveBeenCalledWith('query failed', expect.objectContaining({ error: expect.stringContaining('ProvisionedThroughputExceededException') }));
+    expect(logger.error).toHaveBeenCalledWith(
+      'query failed',
+      expect.objectContaining({ error: expect.stringContaining('ProvisionedThroughputExceededException') }),
+    );
   });
 });

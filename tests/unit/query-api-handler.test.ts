@@ -43,7 +43,9 @@ beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   secrets.on(GetSecretValueCommand).resolves({ SecretString: 'cursor-secret-0123456789abcdef' });
   // The key was rotated once: cursors signed with the previous version are still accepted.
-  secrets.on(GetSecretValueCommand, { SecretId: process.env.CURSOR_SECRET_ARN, VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: PREVIOUS_KEY });
+  secrets
+    .on(GetSecretValueCommand, { SecretId: process.env.CURSOR_SECRET_ARN, VersionStage: 'AWSPREVIOUS' })
+    .resolves({ SecretString: PREVIOUS_KEY });
   ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => {
     const pk = input.ExpressionAttributeValues[':pk'];
     if (pk?.endsWith('#TASK#T08')) {
@@ -82,10 +84,24 @@ describe('query-api Lambda entry', () => {
 
   it('accepts a cursor signed with the previous version of the key (after a rotation)', async () => {
     const { cursorCodec } = await import('../../functions/query-api/cursor.js');
-    const old = cursorCodec(PREVIOUS_KEY).encode({ v: 1, r: 'reports', p: 'jining-sports-2023', t: 'T08', k: { pk: 'PLAN#jining-sports-2023#TASK#T08', sk: 'REPORT#x' } });
+    const old = cursorCodec(PREVIOUS_KEY).encode({
+      v: 1,
+      r: 'reports',
+      p: 'jining-sports-2023',
+      t: 'T08',
+      k: { pk: 'PLAN#jining-sports-2023#TASK#T08', sk: 'REPORT#x' },
+    });
     const res = await handler(request('/v1/plans/jining-sports-2023/tasks/T08', { limit: '1', cursor: old }), context);
     expect(res.statusCode).toBe(200);
-    const forged = cursorCodec('a-key-the-service-never-had-0123').encode({ v: 1, r: 'reports', p: 'jining-sports-2023', t: 'T08', k: { pk: 'PLAN#jining-sports-2023#TASK#T08', sk: 'REPORT#x' } });
-    expect((await handler(request('/v1/plans/jining-sports-2023/tasks/T08', { limit: '1', cursor: forged }), context)).statusCode).toBe(400);
+    const forged = cursorCodec('a-key-the-service-never-had-0123').encode({
+      v: 1,
+      r: 'reports',
+      p: 'jining-sports-2023',
+      t: 'T08',
+      k: { pk: 'PLAN#jining-sports-2023#TASK#T08', sk: 'REPORT#x' },
+    });
+    expect((await handler(request('/v1/plans/jining-sports-2023/tasks/T08', { limit: '1', cursor: forged }), context)).statusCode).toBe(
+      400,
+    );
   });
 });

@@ -30,11 +30,18 @@ describe('GET /v1/plans/{planId}', () => {
     expect(byId.get('T03')?.status).toBe('yellow'); // nothing reported, half the year gone
     // Issue 14 (1): T05-M1 (2023-06-30) and T24-M1 (2023-05-31) are past, but their dates are ours
     // and unconfirmed: yellow at worst (节点日期待确认), never red.
-    expect(byId.get('T05')).toMatchObject({ status: 'yellow', reasons: expect.arrayContaining([expect.stringContaining('节点日期待确认')]) });
+    expect(byId.get('T05')).toMatchObject({
+      status: 'yellow',
+      reasons: expect.arrayContaining([expect.stringContaining('节点日期待确认')]),
+    });
     expect(byId.get('T24')?.status).toBe('yellow');
     expect(byId.get('T10')?.status).toBe('red'); // T10-M1 (5.19) is printed in the notice
     expect(byId.get('T02')?.section).toEqual({ sectionId: 'S1', number: 1, title: expect.any(String) });
-    expect(byId.get('T02')).toMatchObject({ dueDate: '2023-12-31', leadOrgIds: ['jn-party-office'], supportOrgIds: ['jn-general-office', 'jn-policy-law'] });
+    expect(byId.get('T02')).toMatchObject({
+      dueDate: '2023-12-31',
+      leadOrgIds: ['jn-party-office'],
+      supportOrgIds: ['jn-general-office', 'jn-policy-law'],
+    });
     expect(body.summary.done + body.summary.green + body.summary.yellow + body.summary.red).toBe(27);
   });
 
@@ -83,8 +90,20 @@ describe('GET /v1/plans/{planId}/tasks/{taskId}', () => {
     expect(body.kpis.map((k) => k.kpiId).sort()).toEqual(['sports-associations', 'sports-clubs']);
     const lead = body.byOrg.find((o) => o.orgId === 'jn-mass-sports');
     expect(lead).toMatchObject({ role: 'lead', status: 'in_progress', percentComplete: 50, reportedAt: '2023-06-06T10:00:00+08:00' });
-    expect(body.byOrg.find((o) => o.orgId === '370826')).toMatchObject({ role: 'support', status: null, percentComplete: null, reportedAt: null });
-    expect(body.reports.items.map((r) => r.webhookId)).toEqual(['msg_t08_lead', 'msg_t08_5', 'msg_t08_4', 'msg_t08_3', 'msg_t08_2', 'msg_t08_1']);
+    expect(body.byOrg.find((o) => o.orgId === '370826')).toMatchObject({
+      role: 'support',
+      status: null,
+      percentComplete: null,
+      reportedAt: null,
+    });
+    expect(body.reports.items.map((r) => r.webhookId)).toEqual([
+      'msg_t08_lead',
+      'msg_t08_5',
+      'msg_t08_4',
+      'msg_t08_3',
+      'msg_t08_2',
+      'msg_t08_1',
+    ]);
     expect(body.reports.nextCursor).toBeNull();
   });
 
@@ -172,7 +191,16 @@ describe('GET /v1/plans/{planId}/overdue', () => {
     // 2023-05-31 → 2023-06-26: 26 days; 18 weekdays, minus the Dragon Boat holiday (22–23 June),
     // plus the make-up workday Sunday 25 June (调休) = 17 workdays.
     // Its date is ours: listed with dateAssumed, not an alarm.
-    expect(t24).toEqual({ taskId: 'T24', milestoneId: 'T24-M1', dateAssumed: true, title: expect.any(String), dueDate: '2023-05-31', daysOverdue: 26, workdaysOverdue: 17, orgIds: ['jn-sports-economy'] });
+    expect(t24).toEqual({
+      taskId: 'T24',
+      milestoneId: 'T24-M1',
+      dateAssumed: true,
+      title: expect.any(String),
+      dueDate: '2023-05-31',
+      daysOverdue: 26,
+      workdaysOverdue: 17,
+      orgIds: ['jn-sports-economy'],
+    });
     expect(body.items.find((i) => i.milestoneId === 'T10-M1')?.dateAssumed).toBeUndefined(); // 5.19 is printed
     expect(body.items.some((i) => i.milestoneId === 'T10-M1')).toBe(true);
     // Not yet due on 2023-06-26.
@@ -186,7 +214,13 @@ describe('GET /v1/plans/{planId}/overdue', () => {
     const { handler, store } = setup();
     const body = OverdueResponse.parse(json(await handler(request(`${P}/overdue`))));
     expect(body.asOf).toBe(TODAY);
-    expect(body.items.find((i) => i.milestoneId === 'T05-M1')).toMatchObject({ taskId: 'T05', dueDate: '2023-06-30', daysOverdue: 1, workdaysOverdue: 0, orgIds: ['jn-party-office'] });
+    expect(body.items.find((i) => i.milestoneId === 'T05-M1')).toMatchObject({
+      taskId: 'T05',
+      dueDate: '2023-06-30',
+      daysOverdue: 1,
+      workdaysOverdue: 0,
+      orgIds: ['jn-party-office'],
+    });
     expect(body.items.some((i) => i.milestoneId === 'T08-M1')).toBe(false); // the lead reported it complete
     expect(body.items.every((i) => i.milestoneId !== undefined)).toBe(true); // no task is due before 12-31
     // Issue 14 (6): a held event completes T12-M1 and T13-M1, so the overdue list reads the events (once).
@@ -197,7 +231,11 @@ describe('GET /v1/plans/{planId}/overdue', () => {
     const { handler } = setup();
     const body = OverdueResponse.parse(json(await handler(request(`${P}/overdue`, { asOf: '2024-01-03' }))));
     expect(body.items.some((i) => i.taskId === 'T01')).toBe(false); // done
-    expect(body.items.find((i) => i.taskId === 'T02' && i.milestoneId === undefined)).toMatchObject({ dueDate: '2023-12-31', daysOverdue: 3, orgIds: ['jn-party-office'] });
+    expect(body.items.find((i) => i.taskId === 'T02' && i.milestoneId === undefined)).toMatchObject({
+      dueDate: '2023-12-31',
+      daysOverdue: 3,
+      orgIds: ['jn-party-office'],
+    });
   });
 
   it('rejects a bad asOf', async () => {
@@ -212,7 +250,7 @@ describe('GET /v1/plans/{planId}/overdue', () => {
     const { handler, store } = setup();
     for (const asOf of ['9999-12-31', '2025-01-01', '2021-12-31']) {
       const err = expectError(await handler(request(`${P}/overdue`, { asOf })), 400, 'invalid_query');
-      expect(err.issues).toEqual([{ path: 'asOf', message: 'a date from 2022-01-01 to 2024-12-31 (the plan\'s year ± 1)' }]);
+      expect(err.issues).toEqual([{ path: 'asOf', message: "a date from 2022-01-01 to 2024-12-31 (the plan's year ± 1)" }]);
     }
     expect(store.calls.loadPlanState).toBe(0);
     for (const asOf of ['2022-01-01', '2024-12-31']) expect((await handler(request(`${P}/overdue`, { asOf }))).statusCode).toBe(200);
@@ -242,7 +280,6 @@ describe('GET /v1/plans/{planId}/rankings', () => {
   });
 });
 
-
 describe('GET /v1/plans/{planId}/events', () => {
   it('lists every event, latest start first', async () => {
     const { handler } = setup();
@@ -253,7 +290,8 @@ describe('GET /v1/plans/{planId}/events', () => {
 
   it('filters by unit, status, category, task and start-date range', async () => {
     const { handler } = setup();
-    const ids = async (q: Record<string, string>) => EventsResponse.parse(json(await handler(request(`${P}/events`, q)))).items.map((e) => e.eventId);
+    const ids = async (q: Record<string, string>) =>
+      EventsResponse.parse(json(await handler(request(`${P}/events`, q)))).items.map((e) => e.eventId);
     expect(await ids({ orgId: '370811' })).toEqual(['e2', 'e3', 'e5']);
     expect(await ids({ status: 'held' })).toEqual(['e4', 'marathon', 'e3']);
     expect(await ids({ orgId: '370811', status: 'held' })).toEqual(['e3']);
@@ -283,7 +321,11 @@ describe('GET /v1/plans/{planId}/events', () => {
     const [body, mac] = first.nextCursor!.split('.') as [string, string];
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { o: number };
     payload.o = 0;
-    expectError(await handler(request(`${P}/events`, { cursor: `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${mac}` })), 400, 'invalid_cursor');
+    expectError(
+      await handler(request(`${P}/events`, { cursor: `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${mac}` })),
+      400,
+      'invalid_cursor',
+    );
   });
 
   it('rejects bad filters and unknown parameters', async () => {

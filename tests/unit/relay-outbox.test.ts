@@ -28,14 +28,24 @@ function streamRecord(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', item: Record<st
     eventID: `ev-${seq}`,
     eventName,
     eventSource: 'aws:dynamodb',
-    dynamodb: { NewImage: marshall(item, { removeUndefinedValues: true }) as never, SequenceNumber: String(seq).padStart(21, '0'), StreamViewType: 'NEW_IMAGE' },
+    dynamodb: {
+      NewImage: marshall(item, { removeUndefinedValues: true }) as never,
+      SequenceNumber: String(seq).padStart(21, '0'),
+      StreamViewType: 'NEW_IMAGE',
+    },
   };
 }
 const inserted = (m: AcceptedMessage) => streamRecord('INSERT', outboxRecord(m, 'hash'));
 
 function relay() {
   const log = recordingLogger();
-  return { handler: createRelayOutboxHandler({ bus: new EventBridgeBus(new EventBridgeClient({ region: 'cn-north-1' }), BUS_NAME), logger: log.logger }), log };
+  return {
+    handler: createRelayOutboxHandler({
+      bus: new EventBridgeBus(new EventBridgeClient({ region: 'cn-north-1' }), BUS_NAME),
+      logger: log.logger,
+    }),
+    log,
+  };
 }
 
 describe('relay-outbox: the table stream → the bus', () => {
@@ -43,7 +53,9 @@ describe('relay-outbox: the table stream → the bus', () => {
     const report = progressReport({ webhookId: 'msg_relay_1' });
     const event = sportsEvent({ webhookId: 'msg_relay_2' });
     const { handler } = relay();
-    const out = await handler({ Records: [inserted({ type: 'progress.submitted', detail: report }), inserted({ type: 'event.registered', detail: event })] });
+    const out = await handler({
+      Records: [inserted({ type: 'progress.submitted', detail: report }), inserted({ type: 'event.registered', detail: event })],
+    });
     expect(out).toEqual({ batchItemFailures: [] });
     const entries = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries!);
     expect(entries.map((e) => [e.Source, e.EventBusName, e.DetailType])).toEqual([
@@ -79,7 +91,9 @@ describe('relay-outbox: the table stream → the bus', () => {
       .resolvesOnce({ FailedEntryCount: 0, Entries: [] })
       .resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] })
       .resolves({ FailedEntryCount: 0, Entries: [] });
-    const records = Array.from({ length: 23 }, (_, i) => inserted({ type: 'progress.submitted', detail: progressReport({ webhookId: `msg_chunk_${i}` }) }));
+    const records = Array.from({ length: 23 }, (_, i) =>
+      inserted({ type: 'progress.submitted', detail: progressReport({ webhookId: `msg_chunk_${i}` }) }),
+    );
     const { handler, log } = relay();
     const out = await handler({ Records: records });
     // The second chunk (records 10–19) was refused: Lambda checkpoints records 0–9 and retries from record 10.
@@ -93,7 +107,12 @@ describe('relay-outbox: the table stream → the bus', () => {
 
     // The retry from record 10 publishes the rest.
     expect(await handler({ Records: records.slice(10) })).toEqual({ batchItemFailures: [] });
-    expect(eventBridge.commandCalls(PutEventsCommand).slice(2).map((c) => c.args[0].input.Entries!.length)).toEqual([10, 3]);
+    expect(
+      eventBridge
+        .commandCalls(PutEventsCommand)
+        .slice(2)
+        .map((c) => c.args[0].input.Entries!.length),
+    ).toEqual([10, 3]);
   });
 
   it('a PutEvents call that throws (throttled) fails from the first record of its chunk', async () => {
@@ -124,6 +143,8 @@ describe('EventBridgeBus', () => {
     await bus.publish(Array.from({ length: 23 }, (_, i) => ({ detailType: 'reminder.due', detail: { i } })));
     const calls = eventBridge.commandCalls(PutEventsCommand);
     expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 3]);
-    expect(calls.flatMap((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).i))).toEqual(Array.from({ length: 23 }, (_, i) => i));
+    expect(calls.flatMap((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).i))).toEqual(
+      Array.from({ length: 23 }, (_, i) => i),
+    );
   });
 });

@@ -6,7 +6,17 @@ import { fixedClock } from '../../shared/time/clocks.js';
 import { UnknownPlanError } from '../../shared/plan/errors.js';
 import { dayOfWeek } from '../../shared/time/local-date.js';
 import { RecordingMetrics } from '../helpers/metrics.js';
-import { BUREAU, FakeStateReader, InMemoryReminderStore, LEAD, LEAD_2, RecordingBus, at9, recordingLogger, testPlan } from './reminders.fakes.js';
+import {
+  BUREAU,
+  FakeStateReader,
+  InMemoryReminderStore,
+  LEAD,
+  LEAD_2,
+  RecordingBus,
+  at9,
+  recordingLogger,
+  testPlan,
+} from './reminders.fakes.js';
 import { FakeReviewStore } from './review.fakes.js';
 
 /**
@@ -78,7 +88,12 @@ describe('send-reminders: exactly once', () => {
   it('thresholds count workdays; one that came due in the holiday is sent on the next workday run, once', async () => {
     // T01 is due Thu 2023-10-12: 7 workdays left from 09-28 (the holiday does not count), 3 from 10-10, 1 on 10-12.
     const { handler, bus } = setup();
-    const dueSoon = () => bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'due_soon' && i.taskId === 'T01' && !i.milestoneId).map((i) => `${d.date} ${i.key}`));
+    const dueSoon = () =>
+      bus
+        .digests()
+        .flatMap((d) =>
+          d.items.filter((i) => i.kind === 'due_soon' && i.taskId === 'T01' && !i.milestoneId).map((i) => `${d.date} ${i.key}`),
+        );
     for (const date of ['2023-10-05', '2023-10-06']) {
       const out = await handler({ now: at9(date) });
       expect(out.runs[0]).toMatchObject({ workday: false, sent: 0, digests: 0 });
@@ -90,30 +105,62 @@ describe('send-reminders: exactly once', () => {
     await handler({ now: at9('2023-10-10') });
     await handler({ now: at9('2023-10-11') });
     await handler({ now: at9('2023-10-12') });
-    expect(dueSoon()).toEqual([`2023-10-07 due_soon#T01#${LEAD}#d7`, `2023-10-10 due_soon#T01#${LEAD}#d3`, `2023-10-12 due_soon#T01#${LEAD}#d1`]);
+    expect(dueSoon()).toEqual([
+      `2023-10-07 due_soon#T01#${LEAD}#d7`,
+      `2023-10-10 due_soon#T01#${LEAD}#d3`,
+      `2023-10-12 due_soon#T01#${LEAD}#d1`,
+    ]);
   });
 
   it('overdue every workday after the due date, none on holidays, until done', async () => {
     const { handler, bus, reader } = setup();
-    const overdueDates = () => bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'overdue' && i.milestoneId === 'T01-M1').map(() => d.date));
-    for (const date of ['2023-09-28', '2023-09-29', '2023-10-01', '2023-10-06', '2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10']) await handler({ now: at9(date) });
+    const overdueDates = () =>
+      bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'overdue' && i.milestoneId === 'T01-M1').map(() => d.date));
+    for (const date of ['2023-09-28', '2023-09-29', '2023-10-01', '2023-10-06', '2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10'])
+      await handler({ now: at9(date) });
     expect(overdueDates()).toEqual(['2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10']);
-    reader.set({ taskId: 'T01', orgId: LEAD, status: 'in_progress', reportedAt: '2023-10-10T08:00:00Z', completedMilestoneIds: ['T01-M1'] });
+    reader.set({
+      taskId: 'T01',
+      orgId: LEAD,
+      status: 'in_progress',
+      reportedAt: '2023-10-10T08:00:00Z',
+      completedMilestoneIds: ['T01-M1'],
+    });
     await handler({ now: at9('2023-10-11') });
     expect(overdueDates()).toEqual(['2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10']);
   });
 
   it('escalation repeats every 3 workdays until the item is done', async () => {
     const { handler, bus, reader } = setup();
-    const escalations = () => bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'escalation' && i.milestoneId === 'T01-M1').map(() => `${d.orgId} ${d.date}`));
-    const days = ['2023-10-07', '2023-10-08', '2023-10-09', '2023-10-10', '2023-10-11', '2023-10-12', '2023-10-13', '2023-10-16', '2023-10-17', '2023-10-18'];
+    const escalations = () =>
+      bus
+        .digests()
+        .flatMap((d) => d.items.filter((i) => i.kind === 'escalation' && i.milestoneId === 'T01-M1').map(() => `${d.orgId} ${d.date}`));
+    const days = [
+      '2023-10-07',
+      '2023-10-08',
+      '2023-10-09',
+      '2023-10-10',
+      '2023-10-11',
+      '2023-10-12',
+      '2023-10-13',
+      '2023-10-16',
+      '2023-10-17',
+      '2023-10-18',
+    ];
     for (const date of days) await handler({ now: at9(date) });
     expect(escalations()).toEqual([`${BUREAU} 2023-10-09`, `${BUREAU} 2023-10-12`, `${BUREAU} 2023-10-17`]);
     // The lead claims completion (申请办结): pending the office's review, its reminders of T01 pause.
     reader.set({ taskId: 'T01', orgId: LEAD, status: 'completed', reportedAt: '2023-10-18T08:00:00Z' });
     for (const date of ['2023-10-19', '2023-10-20', '2023-10-23', '2023-10-24']) await handler({ now: at9(date) });
     expect(escalations()).toHaveLength(3);
-    expect(bus.digests().filter((d) => d.date >= '2023-10-19').flatMap((d) => d.items).filter((i) => i.taskId === 'T01')).toEqual([]);
+    expect(
+      bus
+        .digests()
+        .filter((d) => d.date >= '2023-10-19')
+        .flatMap((d) => d.items)
+        .filter((i) => i.taskId === 'T01'),
+    ).toEqual([]);
   });
 
   // Issue 15: a claim pauses the unit's reminders of the task; a return (退回) resumes them, with the office's comment once.
@@ -122,7 +169,11 @@ describe('send-reminders: exactly once', () => {
     const claimedAt = '2023-10-08T08:00:00Z';
     reader.set({ taskId: 'T01', orgId: LEAD, status: 'completed', reportedAt: claimedAt, webhookId: 'msg_claim' });
     await handler({ now: at9('2023-10-09') });
-    const t01 = (date: string) => bus.digests().filter((d) => d.date === date && d.orgId === LEAD).flatMap((d) => d.items.filter((i) => i.taskId === 'T01'));
+    const t01 = (date: string) =>
+      bus
+        .digests()
+        .filter((d) => d.date === date && d.orgId === LEAD)
+        .flatMap((d) => d.items.filter((i) => i.taskId === 'T01'));
     expect(t01('2023-10-09')).toEqual([]);
     await reviews.recordDecision({
       planId: plan.planId,
@@ -138,11 +189,17 @@ describe('send-reminders: exactly once', () => {
     await handler({ now: at9('2023-10-10') });
     const items = t01('2023-10-10');
     expect(items.map((i) => i.kind).sort()).toEqual(['due_soon', 'overdue', 'returned']);
-    expect(items.find((i) => i.kind === 'returned')).toMatchObject({ comment: '节点T01-M1未完成，请补充佐证材料', decidedOn: '2023-10-09', actBy: '2023-10-12' });
+    expect(items.find((i) => i.kind === 'returned')).toMatchObject({
+      comment: '节点T01-M1未完成，请补充佐证材料',
+      decidedOn: '2023-10-09',
+      actBy: '2023-10-12',
+    });
     const digest = bus.digests().find((d) => d.date === '2023-10-10' && d.orgId === LEAD)!;
     expect(digest.items[0]?.kind).toBe('returned');
     expect(digest.text).toContain('【退回】T01');
-    expect(digest.text).toContain('本单位的办结申请已于2023年10月9日被督查室退回，退回意见：节点T01-M1未完成，请补充佐证材料。请按意见继续办理，于2023年10月12日前报送整改进展');
+    expect(digest.text).toContain(
+      '本单位的办结申请已于2023年10月9日被督查室退回，退回意见：节点T01-M1未完成，请补充佐证材料。请按意见继续办理，于2023年10月12日前报送整改进展',
+    );
     await handler({ now: at9('2023-10-11') });
     expect(t01('2023-10-11').map((i) => i.kind)).toEqual(['overdue']);
   });
@@ -162,19 +219,37 @@ describe('send-reminders: exactly once', () => {
       decidedBy: 'local:office-token',
     });
     for (const date of ['2023-10-10', '2023-10-11', '2023-10-12']) await handler({ now: at9(date) });
-    expect(bus.digests().flatMap((d) => d.items).filter((i) => i.taskId === 'T01')).toEqual([]);
+    expect(
+      bus
+        .digests()
+        .flatMap((d) => d.items)
+        .filter((i) => i.taskId === 'T01'),
+    ).toEqual([]);
   });
 
   it('escalation across New Year 2024: the first three workdays of January', async () => {
     const { handler, bus } = setup();
-    const t02 = () => bus.digests().flatMap((d) => d.items.filter((i) => i.milestoneId === 'T02-M1' && (i.kind === 'overdue' || i.kind === 'escalation')).map((i) => `${d.date} ${i.kind}`));
-    for (const date of ['2023-12-29', '2023-12-30', '2023-12-31', '2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04']) await handler({ now: at9(date) });
+    const t02 = () =>
+      bus
+        .digests()
+        .flatMap((d) =>
+          d.items
+            .filter((i) => i.milestoneId === 'T02-M1' && (i.kind === 'overdue' || i.kind === 'escalation'))
+            .map((i) => `${d.date} ${i.kind}`),
+        );
+    for (const date of ['2023-12-29', '2023-12-30', '2023-12-31', '2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04'])
+      await handler({ now: at9(date) });
     expect(t02()).toEqual(['2024-01-02 overdue', '2024-01-03 overdue', '2024-01-04 escalation', '2024-01-04 overdue']);
   });
 
   it('催报: a notice once before the due day, then every workday after it until the unit reports', async () => {
     const { handler, bus, reader } = setup({ reportsIn: false });
-    const of = (kind: string) => () => bus.digests().flatMap((d) => d.items.filter((i) => i.kind === kind).map((i) => `${d.date} ${i.taskId} ${d.orgId} ${(i.periods ?? [i.period]).join(',')}`));
+    const of = (kind: string) => () =>
+      bus
+        .digests()
+        .flatMap((d) =>
+          d.items.filter((i) => i.kind === kind).map((i) => `${d.date} ${i.taskId} ${d.orgId} ${(i.periods ?? [i.period]).join(',')}`),
+        );
     reader.markReported('2023-Q3', 'T02', LEAD_2);
     for (const date of ['2023-09-19', '2023-09-22', '2023-09-25', '2023-09-26', '2023-09-27']) await handler({ now: at9(date) });
     reader.markReported('2023-09', 'T01', LEAD);
@@ -198,9 +273,13 @@ describe('send-reminders: exactly once', () => {
     const { handler, bus, reader } = setup();
     reader.set({ taskId: 'T02', orgId: LEAD_2, status: 'blocked', reportedAt: '2023-10-08T10:00:00Z' });
     for (const date of ['2023-10-09', '2023-10-10']) await handler({ now: at9(date) });
-    const blocked = bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'blocked').map((i) => `${d.date} ${d.orgId} ${i.subjectOrgId}`));
+    const blocked = bus
+      .digests()
+      .flatMap((d) => d.items.filter((i) => i.kind === 'blocked').map((i) => `${d.date} ${d.orgId} ${i.subjectOrgId}`));
     expect(blocked).toEqual([`2023-10-09 ${BUREAU} ${LEAD_2}`]);
-    expect(bus.digests().find((d) => d.orgId === BUREAU)?.text).toContain('青少年体育科于2023年10月8日报告工作受阻。请济宁市体育局于2023年10月11日前协调解决');
+    expect(bus.digests().find((d) => d.orgId === BUREAU)?.text).toContain(
+      '青少年体育科于2023年10月8日报告工作受阻。请济宁市体育局于2023年10月11日前协调解决',
+    );
   });
 });
 
@@ -209,22 +288,43 @@ describe('send-reminders on the real plan (issue 14 points 9 and 11)', () => {
     const reader = new FakeStateReader();
     const store = new InMemoryReminderStore();
     const bus = new RecordingBus();
-    const handler = createSendRemindersHandler({ reader, reviews: new FakeReviewStore(), store, bus, clock: fixedClock(at9('2023-12-20')), logger: recordingLogger() });
+    const handler = createSendRemindersHandler({
+      reader,
+      reviews: new FakeReviewStore(),
+      store,
+      bus,
+      clock: fixedClock(at9('2023-12-20')),
+      logger: recordingLogger(),
+    });
     return { reader, bus, handler };
   }
 
   it('T08 is due Sunday 12-31: every workday run from 12-20 on, Friday 12-29 still carries its final due-soon item to the lead unit', async () => {
     const { handler, bus } = realRun();
-    for (const date of ['2023-12-20', '2023-12-21', '2023-12-22', '2023-12-25', '2023-12-26', '2023-12-27', '2023-12-28', '2023-12-29']) await handler({ now: at9(date) });
-    const t08 = bus.digests().flatMap((d) => d.items.filter((i) => d.orgId === 'jn-mass-sports' && i.kind === 'due_soon' && i.taskId === 'T08' && !i.milestoneId).map((i) => `${d.date} ${i.key}`));
-    expect(t08).toEqual(['2023-12-21 due_soon#T08#jn-mass-sports#d7', '2023-12-27 due_soon#T08#jn-mass-sports#d3', '2023-12-29 due_soon#T08#jn-mass-sports#d1']);
+    for (const date of ['2023-12-20', '2023-12-21', '2023-12-22', '2023-12-25', '2023-12-26', '2023-12-27', '2023-12-28', '2023-12-29'])
+      await handler({ now: at9(date) });
+    const t08 = bus
+      .digests()
+      .flatMap((d) =>
+        d.items
+          .filter((i) => d.orgId === 'jn-mass-sports' && i.kind === 'due_soon' && i.taskId === 'T08' && !i.milestoneId)
+          .map((i) => `${d.date} ${i.key}`),
+      );
+    expect(t08).toEqual([
+      '2023-12-21 due_soon#T08#jn-mass-sports#d7',
+      '2023-12-27 due_soon#T08#jn-mass-sports#d3',
+      '2023-12-29 due_soon#T08#jn-mass-sports#d1',
+    ]);
   });
 
   it('counties feeding KPIs get their own digest: one per unit per day, with their 催报 and deadlines', async () => {
     const { handler, bus } = realRun();
     for (const date of ['2023-12-28', '2023-12-29']) await handler({ now: at9(date) });
     for (const date of ['2023-12-28', '2023-12-29']) {
-      const orgs = bus.digests().filter((d) => d.date === date).map((d) => d.orgId);
+      const orgs = bus
+        .digests()
+        .filter((d) => d.date === date)
+        .map((d) => d.orgId);
       expect(new Set(orgs).size).toBe(orgs.length);
     }
     const county = bus.digests().find((d) => d.date === '2023-12-29' && d.orgId === '370811');
@@ -244,9 +344,15 @@ describe('send-reminders: the monthly bulletin (通报)', () => {
     const { handler, bus } = setup();
     await handler({ now: at9('2023-10-07') });
     await handler({ now: at9('2023-10-09') });
-    const items = bus.digests().flatMap((d) => d.items.filter((i) => i.kind === 'bulletin_ready').map((i) => ({ date: d.date, orgId: d.orgId, i, text: d.text })));
-    expect(items.map(({ date, orgId, i }) => [date, orgId, i.period, i.link])).toEqual([['2023-10-07', BUREAU, '2023-09', '/v1/plans/test-plan/bulletins/2023-09']]);
-    expect(items[0]?.text).toContain('【通报】2023年9月《测试工作要点》落实情况通报已生成，可在督查督办看板“总览”页下载（Excel、CSV、网页版）。请于2023年10月9日前审核印发。');
+    const items = bus
+      .digests()
+      .flatMap((d) => d.items.filter((i) => i.kind === 'bulletin_ready').map((i) => ({ date: d.date, orgId: d.orgId, i, text: d.text })));
+    expect(items.map(({ date, orgId, i }) => [date, orgId, i.period, i.link])).toEqual([
+      ['2023-10-07', BUREAU, '2023-09', '/v1/plans/test-plan/bulletins/2023-09'],
+    ]);
+    expect(items[0]?.text).toContain(
+      '【通报】2023年9月《测试工作要点》落实情况通报已生成，可在督查督办看板“总览”页下载（Excel、CSV、网页版）。请于2023年10月9日前审核印发。',
+    );
     for (const d of bus.digests()) expect(ReminderDueDetail.safeParse(d).success).toBe(true);
   });
 });
@@ -294,7 +400,12 @@ describe('send-reminders: run flow', () => {
 
     const retry = await handler({ now: at9('2023-10-09') });
     expect(retry.runs[0]).toMatchObject({ republished: queued.length, sent: 0, digests: 0 });
-    expect(bus.digests().map((d) => d.digestId).sort()).toEqual(queued.map((d) => d.digestId).sort());
+    expect(
+      bus
+        .digests()
+        .map((d) => d.digestId)
+        .sort(),
+    ).toEqual(queued.map((d) => d.digestId).sort());
     expect(await store.queuedDigests('test-plan', '2023-10-09')).toEqual([]);
 
     await handler({ now: at9('2023-10-09') });
@@ -316,10 +427,22 @@ describe('send-reminders: run flow', () => {
     const { handler, metrics } = setup();
     const out = await handler({ now: at9('2023-10-09') });
     // September's bulletin is announced to the bureau, in the digest it gets for the escalation.
-    expect(out.runs[0]?.byKind).toEqual({ due_soon: 1, overdue: 1, escalation: 1, report_missing: 0, stagnant: 0, report_due_soon: 0, blocked: 0, returned: 0, bulletin_ready: 1 });
+    expect(out.runs[0]?.byKind).toEqual({
+      due_soon: 1,
+      overdue: 1,
+      escalation: 1,
+      report_missing: 0,
+      stagnant: 0,
+      report_due_soon: 0,
+      blocked: 0,
+      returned: 0,
+      bulletin_ready: 1,
+    });
     expect(out.runs[0]?.sent).toBe(4);
     expect(out.runs[0]?.digests).toBe(2);
-    expect(metrics.counts.filter((c) => c.name === 'RemindersSent').sort((a, b) => a.dimensions.Kind!.localeCompare(b.dimensions.Kind!))).toEqual([
+    expect(
+      metrics.counts.filter((c) => c.name === 'RemindersSent').sort((a, b) => a.dimensions.Kind!.localeCompare(b.dimensions.Kind!)),
+    ).toEqual([
       { name: 'RemindersSent', dimensions: { Kind: 'bulletin_ready' }, value: 1 },
       { name: 'RemindersSent', dimensions: { Kind: 'due_soon' }, value: 1 },
       { name: 'RemindersSent', dimensions: { Kind: 'escalation' }, value: 1 },
@@ -352,7 +475,14 @@ describe('send-reminders: run flow', () => {
     const reader = new FakeStateReader();
     const store = new InMemoryReminderStore();
     const bus = new RecordingBus();
-    const handler = createSendRemindersHandler({ reader, reviews: new FakeReviewStore(), store, bus, clock: fixedClock(at9('2023-12-25')), logger: recordingLogger() });
+    const handler = createSendRemindersHandler({
+      reader,
+      reviews: new FakeReviewStore(),
+      store,
+      bus,
+      clock: fixedClock(at9('2023-12-25')),
+      logger: recordingLogger(),
+    });
     const out = await handler();
     expect(out.runs.map((r) => r.planId)).toEqual(['jining-sports-2023']);
     expect(out.runs[0]?.byKind.report_missing).toBeGreaterThan(0);

@@ -9,11 +9,58 @@ import { cnPeriods, cnWeekday } from '../../shared/reminders/wording.js';
 import { BUREAU, LEAD, testPlan } from './reminders.fakes.js';
 
 const items: ReminderItem[] = [
-  { key: 'stagnant#T02#o#2023-09-01', kind: 'stagnant', taskId: 'T02', dueDate: '2024-01-03', title: '跨年事项', lastReportDate: '2023-09-01', actBy: '2023-10-11' },
-  { key: 'due_soon#T01#o#d7', kind: 'due_soon', taskId: 'T01', dueDate: '2023-10-12', title: '国庆节前后事项', daysLeft: 3, workdaysLeft: 4, actBy: '2023-10-12' },
-  { key: 'due_soon#T02-M1#o#d3', kind: 'due_soon', taskId: 'T02', milestoneId: 'T02-M1', dueDate: '2023-10-10', title: '节后节点', daysLeft: 1, workdaysLeft: 2, actBy: '2023-10-10', dateAssumed: true },
-  { key: 'overdue#T01-M1#o#2023-10-09', kind: 'overdue', taskId: 'T01', milestoneId: 'T01-M1', dueDate: '2023-09-28', title: '节前节点', daysOverdue: 11, workdaysOverdue: 3, actBy: '2023-10-11' },
-  { key: 'overdue#T01#o#2023-10-09', kind: 'overdue', taskId: 'T01', dueDate: '2023-10-08', title: '国庆节前后事项', daysOverdue: 1, workdaysOverdue: 1, actBy: '2023-10-10' },
+  {
+    key: 'stagnant#T02#o#2023-09-01',
+    kind: 'stagnant',
+    taskId: 'T02',
+    dueDate: '2024-01-03',
+    title: '跨年事项',
+    lastReportDate: '2023-09-01',
+    actBy: '2023-10-11',
+  },
+  {
+    key: 'due_soon#T01#o#d7',
+    kind: 'due_soon',
+    taskId: 'T01',
+    dueDate: '2023-10-12',
+    title: '国庆节前后事项',
+    daysLeft: 3,
+    workdaysLeft: 4,
+    actBy: '2023-10-12',
+  },
+  {
+    key: 'due_soon#T02-M1#o#d3',
+    kind: 'due_soon',
+    taskId: 'T02',
+    milestoneId: 'T02-M1',
+    dueDate: '2023-10-10',
+    title: '节后节点',
+    daysLeft: 1,
+    workdaysLeft: 2,
+    actBy: '2023-10-10',
+    dateAssumed: true,
+  },
+  {
+    key: 'overdue#T01-M1#o#2023-10-09',
+    kind: 'overdue',
+    taskId: 'T01',
+    milestoneId: 'T01-M1',
+    dueDate: '2023-09-28',
+    title: '节前节点',
+    daysOverdue: 11,
+    workdaysOverdue: 3,
+    actBy: '2023-10-11',
+  },
+  {
+    key: 'overdue#T01#o#2023-10-09',
+    kind: 'overdue',
+    taskId: 'T01',
+    dueDate: '2023-10-08',
+    title: '国庆节前后事项',
+    daysOverdue: 1,
+    workdaysOverdue: 1,
+    actBy: '2023-10-10',
+  },
   {
     key: 'report_missing#T01#o#2023-10-09',
     kind: 'report_missing',
@@ -26,8 +73,28 @@ const items: ReminderItem[] = [
     workdaysOverdue: 27,
     actBy: '2023-10-11',
   },
-  { key: 'report_due_soon#T02#o#2023-Q4', kind: 'report_due_soon', taskId: 'T02', dueDate: '2023-12-25', title: '跨年事项', period: '2023-Q4', workdaysLeft: 3, actBy: '2023-12-25' },
-  { key: 'escalation#T01-M1#370811#2023-10-09', kind: 'escalation', taskId: 'T01', milestoneId: 'T01-M1', subjectOrgId: '370811', dueDate: '2023-09-28', title: '节前节点', daysOverdue: 11, workdaysOverdue: 3, actBy: '2023-10-11' },
+  {
+    key: 'report_due_soon#T02#o#2023-Q4',
+    kind: 'report_due_soon',
+    taskId: 'T02',
+    dueDate: '2023-12-25',
+    title: '跨年事项',
+    period: '2023-Q4',
+    workdaysLeft: 3,
+    actBy: '2023-12-25',
+  },
+  {
+    key: 'escalation#T01-M1#370811#2023-10-09',
+    kind: 'escalation',
+    taskId: 'T01',
+    milestoneId: 'T01-M1',
+    subjectOrgId: '370811',
+    dueDate: '2023-09-28',
+    title: '节前节点',
+    daysOverdue: 11,
+    workdaysOverdue: 3,
+    actBy: '2023-10-11',
+  },
   {
     key: 'escalation#reports#370812#2023-10-09',
     kind: 'escalation',
@@ -44,7 +111,16 @@ const items: ReminderItem[] = [
     workdaysOverdue: 6,
     actBy: '2023-10-11',
   },
-  { key: 'blocked#T02#370811#2023-10-08', kind: 'blocked', taskId: 'T02', subjectOrgId: '370811', dueDate: '2024-01-03', title: '跨年事项', lastReportDate: '2023-10-08', actBy: '2023-10-11' },
+  {
+    key: 'blocked#T02#370811#2023-10-08',
+    kind: 'blocked',
+    taskId: 'T02',
+    subjectOrgId: '370811',
+    dueDate: '2024-01-03',
+    title: '跨年事项',
+    lastReportDate: '2023-10-08',
+    actBy: '2023-10-11',
+  },
 ];
 
 describe('digest', () => {
@@ -85,7 +161,12 @@ describe('digest', () => {
   });
 
   it('escalations and 协调 are addressed to the supervisor by name and name the unit concerned', () => {
-    const d = buildDigest({ plan: testPlan(), date: '2023-10-09', orgId: BUREAU, items: items.filter((i) => i.kind === 'escalation' || i.kind === 'blocked') });
+    const d = buildDigest({
+      plan: testPlan(),
+      date: '2023-10-09',
+      orgId: BUREAU,
+      items: items.filter((i) => i.kind === 'escalation' || i.kind === 'blocked'),
+    });
     expect(d.text.split('\n').slice(1)).toEqual([
       '**济宁市体育局**：《测试工作要点》共3项待办——督办升级2项，协调1项。',
       '',
@@ -104,12 +185,23 @@ describe('digest', () => {
   });
 
   it('a deadline on a non-workday: the last workday before it is the day to hand in; the due day itself says so', () => {
-    const t08: ReminderItem = { key: 'due_soon#T08#o#d1', kind: 'due_soon', taskId: 'T02', dueDate: '2023-12-31', title: '跨年事项', daysLeft: 2, workdaysLeft: 1, actBy: '2023-12-29' };
+    const t08: ReminderItem = {
+      key: 'due_soon#T08#o#d1',
+      kind: 'due_soon',
+      taskId: 'T02',
+      dueDate: '2023-12-31',
+      title: '跨年事项',
+      daysLeft: 2,
+      workdaysLeft: 1,
+      actBy: '2023-12-29',
+    };
     expect(buildDigest({ plan: testPlan(), date: '2023-12-29', orgId: LEAD, items: [t08] }).text).toContain(
       '1. 【临期】T02 跨年事项：将于2023年12月31日（星期日，非工作日）到期，今天是到期前最后一个工作日。请于2023年12月29日前办结并报送。',
     );
     const today: ReminderItem = { ...t08, dueDate: '2023-12-29', daysLeft: 0 };
-    expect(buildDigest({ plan: testPlan(), date: '2023-12-29', orgId: LEAD, items: [today] }).text).toContain('1. 【临期】T02 跨年事项：今天（2023年12月29日）到期。请于2023年12月29日前办结并报送。');
+    expect(buildDigest({ plan: testPlan(), date: '2023-12-29', orgId: LEAD, items: [today] }).text).toContain(
+      '1. 【临期】T02 跨年事项：今天（2023年12月29日）到期。请于2023年12月29日前办结并报送。',
+    );
   });
 
   it('says when items were deferred to the next workday', () => {
@@ -145,13 +237,24 @@ describe('wording', () => {
 describe('packDigest', () => {
   const reminder = (i: number, kind: 'escalation' | 'due_soon'): SelectedReminder => ({
     recipientOrgId: 'x',
-    item: { key: `${kind}#T${i}`, kind, taskId: `T${String(i).padStart(2, '0')}`, dueDate: '2023-10-01', title: 't', daysOverdue: i, daysLeft: i },
+    item: {
+      key: `${kind}#T${i}`,
+      kind,
+      taskId: `T${String(i).padStart(2, '0')}`,
+      dueDate: '2023-10-01',
+      title: 't',
+      daysOverdue: i,
+      daysLeft: i,
+    },
     claimKeys: kind === 'due_soon' ? [`${kind}#T${i}#d1`, `${kind}#T${i}#d3`] : [`${kind}#T${i}`],
     ...(kind === 'escalation' ? { escalationUpdate: { item: `T${i}`, orgId: 'o' } } : {}),
   });
 
   it('keeps one transaction (≤ 100 actions with the digest), most urgent first, and defers the rest', () => {
-    const all = [...Array.from({ length: 30 }, (_, i) => reminder(i, 'due_soon')), ...Array.from({ length: 30 }, (_, i) => reminder(i, 'escalation'))];
+    const all = [
+      ...Array.from({ length: 30 }, (_, i) => reminder(i, 'due_soon')),
+      ...Array.from({ length: 30 }, (_, i) => reminder(i, 'escalation')),
+    ];
     const { included, deferred } = packDigest(all);
     const actions = 1 + included.reduce((n, r) => n + r.claimKeys.length + (r.escalationUpdate ? 1 : 0), 0);
     expect(actions).toBeLessThanOrEqual(MAX_TRANSACTION_ACTIONS);
@@ -168,7 +271,13 @@ describe('packDigest', () => {
 
 describe('channelsFromDirectory', () => {
   it("uses the unit's configured channels", () => {
-    const lookup = () => ({ orgId: 'x', name: 'x', kind: 'office' as const, supervisorOrgId: null, channels: [{ kind: 'wecom' as const, secretKey: 'x-wecom' }] });
+    const lookup = () => ({
+      orgId: 'x',
+      name: 'x',
+      kind: 'office' as const,
+      supervisorOrgId: null,
+      channels: [{ kind: 'wecom' as const, secretKey: 'x-wecom' }],
+    });
     expect(channelsFromDirectory('x', lookup)).toEqual([{ kind: 'wecom', secretKey: 'x-wecom' }]);
   });
 
@@ -179,7 +288,13 @@ describe('channelsFromDirectory', () => {
 });
 
 describe('items about the plan, not a task (bulletin_ready)', () => {
-  const bulletin: ReminderItem = { key: `bulletin_ready#2023-09#${BUREAU}`, kind: 'bulletin_ready', title: '2023年9月督查督办通报', period: '2023-09', link: '/v1/plans/test-plan/bulletins/2023-09' };
+  const bulletin: ReminderItem = {
+    key: `bulletin_ready#2023-09#${BUREAU}`,
+    kind: 'bulletin_ready',
+    title: '2023年9月督查督办通报',
+    period: '2023-09',
+    link: '/v1/plans/test-plan/bulletins/2023-09',
+  };
 
   it('comes last, after every item about a task, and is counted as 通报', () => {
     const digest = buildDigest({ plan: testPlan(), date: '2023-10-09', orgId: BUREAU, items: [bulletin, ...items] });

@@ -21,13 +21,18 @@ function unit(u: Partial<UnitTaskRecord> & Pick<UnitTaskRecord, 'taskId' | 'orgI
 /** A unit's completion claim as the office decided it (issue 15: `completed` closes only once approved). */
 function claim(u: Pick<UnitTaskRecord, 'taskId' | 'orgId'>, state: 'approved' | 'pending' | 'returned' = 'approved'): UnitTaskRecord {
   const reportedAt = '2023-09-20T02:00:00Z';
-  const decided = state === 'pending' ? {} : { decidedAt: '2023-09-21T02:00:00Z', decidedBy: 'office', comment: state === 'returned' ? '请补充佐证材料' : null };
+  const decided =
+    state === 'pending'
+      ? {}
+      : { decidedAt: '2023-09-21T02:00:00Z', decidedBy: 'office', comment: state === 'returned' ? '请补充佐证材料' : null };
   return unit({ ...u, status: 'completed', reportedAt, review: { state, claimedReportedAt: reportedAt, ...decided } });
 }
 
 /** Every period of the plan year reported by every unit of every task: for the tables about deadlines. */
 function allReported(plan: Plan): string[] {
-  return plan.tasks.flatMap((t) => periodsOfYear(t.reporting.cycle, plan.year).flatMap((p) => taskUnits(t).map((o) => reportedKey(p, t.taskId, o))));
+  return plan.tasks.flatMap((t) =>
+    periodsOfYear(t.reporting.cycle, plan.year).flatMap((p) => taskUnits(t).map((o) => reportedKey(p, t.taskId, o))),
+  );
 }
 
 function run(today: string, options: { units?: UnitTaskRecord[]; reported?: string[]; plan?: Plan } = {}) {
@@ -89,12 +94,20 @@ describe('deadlines across the 2023 National Day holiday and New Year 2024, coun
     {
       today: '2023-10-10',
       why: 'T01 3 workdays left (10-10, 10-11, 10-12): d3',
-      expected: [`due_soon#T01#${LEAD}#d3 → ${LEAD}`, `escalation#T01-M1#${LEAD}#2023-10-10 → ${BUREAU}`, `overdue#T01-M1#${LEAD}#2023-10-10 → ${LEAD}`],
+      expected: [
+        `due_soon#T01#${LEAD}#d3 → ${LEAD}`,
+        `escalation#T01-M1#${LEAD}#2023-10-10 → ${BUREAU}`,
+        `overdue#T01-M1#${LEAD}#2023-10-10 → ${LEAD}`,
+      ],
     },
     {
       today: '2023-10-12',
       why: 'T01 due today: the final reminder d1',
-      expected: [`due_soon#T01#${LEAD}#d1 → ${LEAD}`, `escalation#T01-M1#${LEAD}#2023-10-12 → ${BUREAU}`, `overdue#T01-M1#${LEAD}#2023-10-12 → ${LEAD}`],
+      expected: [
+        `due_soon#T01#${LEAD}#d1 → ${LEAD}`,
+        `escalation#T01-M1#${LEAD}#2023-10-12 → ${BUREAU}`,
+        `overdue#T01-M1#${LEAD}#2023-10-12 → ${LEAD}`,
+      ],
     },
     {
       today: '2023-10-13',
@@ -150,12 +163,22 @@ describe('deadlines across the 2023 National Day holiday and New Year 2024, coun
 
   it('counts days and workdays overdue across the holiday and the make-up weekend; asks to act before the next escalation', () => {
     const escalation = runDeadlines('2023-10-09').find((c) => c.item.kind === 'escalation');
-    expect(escalation?.item).toMatchObject({ taskId: 'T01', milestoneId: 'T01-M1', subjectOrgId: LEAD, daysOverdue: 11, workdaysOverdue: 3, dueDate: '2023-09-28' });
+    expect(escalation?.item).toMatchObject({
+      taskId: 'T01',
+      milestoneId: 'T01-M1',
+      subjectOrgId: LEAD,
+      daysOverdue: 11,
+      workdaysOverdue: 3,
+      dueDate: '2023-09-28',
+    });
     expect(escalation?.escalation).toEqual({ item: 'T01-M1', orgId: LEAD });
     // Escalated today; the next escalation is 3 workdays on (10-12): act by the workday before it.
     expect(escalation?.item.actBy).toBe('2023-10-11');
     // 1 workday overdue on the make-up Saturday: escalated on the 3rd workday (10-09), so act by 10-08.
-    expect(runDeadlines('2023-10-07').find((c) => c.item.kind === 'overdue')?.item).toMatchObject({ workdaysOverdue: 1, actBy: '2023-10-08' });
+    expect(runDeadlines('2023-10-07').find((c) => c.item.kind === 'overdue')?.item).toMatchObject({
+      workdaysOverdue: 1,
+      actBy: '2023-10-08',
+    });
   });
 
   it('due_soon claims every pending threshold, tightest first', () => {
@@ -168,11 +191,19 @@ describe('deadlines across the 2023 National Day holiday and New Year 2024, coun
 describe('issue 14 point 11: a deadline on a non-workday', () => {
   // T08 is due Sunday 2023-12-31 (New Year: 12-30…01-01 off). Friday 12-29 is the last workday.
   const t08 = (today: string) =>
-    runDeadlines(today, { plan: realPlan }).filter((c) => c.item.kind === 'due_soon' && c.item.taskId === 'T08' && !c.item.milestoneId && c.recipientOrgId === 'jn-mass-sports');
+    runDeadlines(today, { plan: realPlan }).filter(
+      (c) => c.item.kind === 'due_soon' && c.item.taskId === 'T08' && !c.item.milestoneId && c.recipientOrgId === 'jn-mass-sports',
+    );
 
   it('Friday 2023-12-29 carries the final due-soon item (d1) for T08 to its lead unit, to hand in that day', () => {
     const [c] = t08('2023-12-29');
-    expect(c?.item).toMatchObject({ key: 'due_soon#T08#jn-mass-sports#d1', workdaysLeft: 1, daysLeft: 2, dueDate: '2023-12-31', actBy: '2023-12-29' });
+    expect(c?.item).toMatchObject({
+      key: 'due_soon#T08#jn-mass-sports#d1',
+      workdaysLeft: 1,
+      daysLeft: 2,
+      dueDate: '2023-12-31',
+      actBy: '2023-12-29',
+    });
   });
 
   it('the day before is d3, not yet the final one, so that Friday is not already claimed', () => {
@@ -181,7 +212,10 @@ describe('issue 14 point 11: a deadline on a non-workday', () => {
 });
 
 describe('issue 14 point 1: a milestone date we assumed raises no alarm', () => {
-  const assumed = withT01((t) => ({ ...t, milestones: [{ milestoneId: 'T01-M1', title: '节前节点', dueDate: '2023-09-28', assumption: true }] }));
+  const assumed = withT01((t) => ({
+    ...t,
+    milestones: [{ milestoneId: 'T01-M1', title: '节前节点', dueDate: '2023-09-28', assumption: true }],
+  }));
 
   it('no overdue and no escalation for it; the task itself still is', () => {
     const candidates = runDeadlines('2023-10-13', { plan: assumed });
@@ -196,7 +230,9 @@ describe('issue 14 point 1: a milestone date we assumed raises no alarm', () => 
 
   it('the real plan on 2023-07-03 with no reports: nothing overdue for T05-M1, T08-M1, T18-M1, T24-M1 (assumed); T10-M1 (printed) is', () => {
     const candidates = runDeadlines('2023-07-03', { plan: realPlan });
-    const late = candidates.filter((c) => c.item.kind === 'overdue' || c.item.kind === 'escalation').map((c) => c.item.milestoneId ?? c.item.taskId);
+    const late = candidates
+      .filter((c) => c.item.kind === 'overdue' || c.item.kind === 'escalation')
+      .map((c) => c.item.milestoneId ?? c.item.taskId);
     expect([...new Set(late)].sort()).toEqual(['T10-M1']);
   });
 });
@@ -214,7 +250,8 @@ describe('issue 14 point 9: every unit whose reports feed a KPI is reminded', ()
 
   it('a county on T08, T10 and T17 gets its own 催报 and deadline reminders; a zone on T08 and T10', () => {
     const candidates = run('2023-12-29', { plan: realPlan });
-    const tasksOf = (orgId: string, kind: string) => [...new Set(candidates.filter((c) => c.recipientOrgId === orgId && c.item.kind === kind).map((c) => c.item.taskId))].sort();
+    const tasksOf = (orgId: string, kind: string) =>
+      [...new Set(candidates.filter((c) => c.recipientOrgId === orgId && c.item.kind === kind).map((c) => c.item.taskId))].sort();
     expect(tasksOf('370811', 'report_missing')).toEqual(['T08', 'T10', 'T17']);
     expect(tasksOf('370811', 'due_soon')).toEqual(['T08', 'T10', 'T17']);
     expect(tasksOf('jn-zone-gaoxin', 'report_missing')).toEqual(['T08', 'T10']);
@@ -226,31 +263,57 @@ describe('issue 14 point 9: every unit whose reports feed a KPI is reminded', ()
     const plan = withT01((t) => ({
       ...t,
       supportOrgIds: [SUPPORT, '370812'],
-      kpis: [{ kpiId: 'k', taskId: 'T01', name: 'k', unit: '个', target: { op: '>=', value: 1 }, aggregation: { kind: 'sum_latest' }, reportingOrgIds: [LEAD, SUPPORT], source: 's' }],
+      kpis: [
+        {
+          kpiId: 'k',
+          taskId: 'T01',
+          name: 'k',
+          unit: '个',
+          target: { op: '>=', value: 1 },
+          aggregation: { kind: 'sum_latest' },
+          reportingOrgIds: [LEAD, SUPPORT],
+          source: 's',
+        },
+      ],
     }));
     const t01 = plan.tasks[0]!;
     expect(taskRecipients(plan, t01)).toEqual([LEAD, SUPPORT]);
     expect(milestoneRecipients(plan, t01, t01.milestones[0]!)).toEqual([LEAD]);
     const candidates = runDeadlines('2023-10-13', { plan });
-    expect(routed(candidates.filter((c) => c.recipientOrgId === SUPPORT || c.item.subjectOrgId === SUPPORT), ['overdue', 'escalation', 'due_soon'])).toEqual([
-      `overdue#T01#${SUPPORT}#2023-10-13 → ${SUPPORT}`,
-    ]);
+    expect(
+      routed(
+        candidates.filter((c) => c.recipientOrgId === SUPPORT || c.item.subjectOrgId === SUPPORT),
+        ['overdue', 'escalation', 'due_soon'],
+      ),
+    ).toEqual([`overdue#T01#${SUPPORT}#2023-10-13 → ${SUPPORT}`]);
     expect(candidates.some((c) => c.recipientOrgId === '370812')).toBe(false);
   });
 });
 
 describe('milestones: their owners are chased, and a held event completes one', () => {
   it('a milestone owned by another unit of the task is chased at that unit, not at the lead', () => {
-    const plan = withT01((t) => ({ ...t, milestones: [{ milestoneId: 'T01-M1', title: '节前节点', dueDate: '2023-09-28', ownerOrgIds: [SUPPORT] }] }));
-    expect(routed(runDeadlines('2023-10-09', { plan }).filter((c) => c.item.milestoneId === 'T01-M1'), ['overdue', 'escalation'])).toEqual([
-      `escalation#T01-M1#${SUPPORT}#2023-10-09 → ${BUREAU}`,
-      `overdue#T01-M1#${SUPPORT}#2023-10-09 → ${SUPPORT}`,
-    ]);
+    const plan = withT01((t) => ({
+      ...t,
+      milestones: [{ milestoneId: 'T01-M1', title: '节前节点', dueDate: '2023-09-28', ownerOrgIds: [SUPPORT] }],
+    }));
+    expect(
+      routed(
+        runDeadlines('2023-10-09', { plan }).filter((c) => c.item.milestoneId === 'T01-M1'),
+        ['overdue', 'escalation'],
+      ),
+    ).toEqual([`escalation#T01-M1#${SUPPORT}#2023-10-09 → ${BUREAU}`, `overdue#T01-M1#${SUPPORT}#2023-10-09 → ${SUPPORT}`]);
   });
 
   it('the marathon registered as held completes T13-M1: no reminder for it any more', () => {
     const t13m1 = (events: Parameters<typeof reminderCandidates>[0]['events']) =>
-      reminderCandidates({ plan: realPlan, today: '2023-11-28', calendar, units: [], reported: new Set(allReported(realPlan)), events }).filter((c) => c.item.milestoneId === 'T13-M1');
+      reminderCandidates({
+        plan: realPlan,
+        today: '2023-11-28',
+        calendar,
+        units: [],
+        reported: new Set(allReported(realPlan)),
+        events,
+      }).filter((c) => c.item.milestoneId === 'T13-M1');
     expect(t13m1([]).map((c) => c.item.kind)).toEqual(['due_soon']);
     expect(t13m1([{ orgId: 'jn-mass-sports', taskIds: ['T13'], category: 'marathon', status: 'held' }])).toEqual([]);
   });
@@ -259,7 +322,10 @@ describe('milestones: their owners are chased, and a held event completes one', 
 describe('issue 14 point 10: 催报 that does not forget', () => {
   // T01 monthly (due day 25, task due 10-12); T02 quarterly (due day 25, task due 2024-01-03); the plan starts 09-01.
   const missing = (candidates: ReminderCandidate[]) =>
-    candidates.filter((c) => c.item.kind === 'report_missing').map((c) => `${c.item.taskId} ${c.recipientOrgId} ${c.item.periods?.join(',')} due ${c.item.dueDate} +${c.item.workdaysOverdue}`).sort();
+    candidates
+      .filter((c) => c.item.kind === 'report_missing')
+      .map((c) => `${c.item.taskId} ${c.recipientOrgId} ${c.item.periods?.join(',')} due ${c.item.dueDate} +${c.item.workdaysOverdue}`)
+      .sort();
   const notices = (candidates: ReminderCandidate[]) => routed(candidates, ['report_due_soon']);
 
   it('an advance notice 3 workdays before the due day (09-25 → from 09-20), once per period, until the due day', () => {
@@ -274,14 +340,19 @@ describe('issue 14 point 10: 催报 that does not forget', () => {
 
   it('the day after the due day: 催报; a unit that reported for the period is not chased', () => {
     expect(missing(run('2023-09-26'))).toEqual([`T01 ${LEAD} 2023-09 due 2023-09-25 +1`, `T02 ${LEAD_2} 2023-Q3 due 2023-09-25 +1`]);
-    expect(missing(run('2023-09-26', { reported: [reportedKey('2023-09', 'T01', LEAD)] }))).toEqual([`T02 ${LEAD_2} 2023-Q3 due 2023-09-25 +1`]);
+    expect(missing(run('2023-09-26', { reported: [reportedKey('2023-09', 'T01', LEAD)] }))).toEqual([
+      `T02 ${LEAD_2} 2023-Q3 due 2023-09-25 +1`,
+    ]);
   });
 
   it('a period not reported stays chased in the next periods, every workday, with its new key each day', () => {
     // October: T01's 10-25 report is after its due date (10-12), but September is still missing:
     // 18 workdays late (09-26…09-28, 10-07…10-13, 10-16…10-20, 10-23…10-25).
     expect(missing(run('2023-10-25'))).toEqual([`T01 ${LEAD} 2023-09 due 2023-09-25 +18`, `T02 ${LEAD_2} 2023-Q3 due 2023-09-25 +18`]);
-    expect(routed(run('2023-10-25'), ['report_missing'])).toEqual([`report_missing#T01#${LEAD}#2023-10-25 → ${LEAD}`, `report_missing#T02#${LEAD_2}#2023-10-25 → ${LEAD_2}`]);
+    expect(routed(run('2023-10-25'), ['report_missing'])).toEqual([
+      `report_missing#T01#${LEAD}#2023-10-25 → ${LEAD}`,
+      `report_missing#T02#${LEAD_2}#2023-10-25 → ${LEAD_2}`,
+    ]);
     // After Q4's due day both quarters are listed, oldest first.
     expect(missing(run('2023-12-26')).filter((m) => m.startsWith('T02'))).toEqual([`T02 ${LEAD_2} 2023-Q3,2023-Q4 due 2023-09-25 +62`]);
     // After the plan year the plan year's missing periods stay; 2024's are not the plan's.
@@ -289,10 +360,14 @@ describe('issue 14 point 10: 催报 that does not forget', () => {
   });
 
   it('the real plan: June missing is still chased on 2023-07-03 (it disappeared on 07-01 before)', () => {
-    const c = run('2023-07-03', { plan: realPlan }).find((x) => x.item.kind === 'report_missing' && x.item.taskId === 'T08' && x.recipientOrgId === '370811');
+    const c = run('2023-07-03', { plan: realPlan }).find(
+      (x) => x.item.kind === 'report_missing' && x.item.taskId === 'T08' && x.recipientOrgId === '370811',
+    );
     expect(c?.item.periods).toEqual(['2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-06']);
     const reported = ['2023-01', '2023-02', '2023-03', '2023-04', '2023-05'].map((p) => reportedKey(p, 'T08', '370811'));
-    const onlyJune = run('2023-07-03', { plan: realPlan, reported }).find((x) => x.item.kind === 'report_missing' && x.item.taskId === 'T08' && x.recipientOrgId === '370811');
+    const onlyJune = run('2023-07-03', { plan: realPlan, reported }).find(
+      (x) => x.item.kind === 'report_missing' && x.item.taskId === 'T08' && x.recipientOrgId === '370811',
+    );
     expect(onlyJune?.item).toMatchObject({ periods: ['2023-06'], period: '2023-06', dueDate: '2023-06-25', workdaysOverdue: 6 });
   });
 
@@ -300,9 +375,18 @@ describe('issue 14 point 10: 催报 that does not forget', () => {
     const esc = (today: string, plan?: Plan) => routed(run(today, plan ? { plan } : {}), ['escalation']);
     expect(esc('2023-09-27')).toEqual([]);
     // 09-25 + 3 workdays: 09-26, 09-27, 09-28.
-    expect(esc('2023-09-28')).toEqual([`escalation#reports#${LEAD}#2023-09-28 → ${BUREAU}`, `escalation#reports#${LEAD_2}#2023-09-28 → ${BUREAU}`]);
+    expect(esc('2023-09-28')).toEqual([
+      `escalation#reports#${LEAD}#2023-09-28 → ${BUREAU}`,
+      `escalation#reports#${LEAD_2}#2023-09-28 → ${BUREAU}`,
+    ]);
     const [c] = run('2023-09-28').filter((x) => x.item.kind === 'escalation' && x.item.subjectOrgId === LEAD);
-    expect(c?.item).toMatchObject({ taskId: 'T01', period: '2023-09', dueDate: '2023-09-25', workdaysOverdue: 3, reportTasks: [{ taskId: 'T01', periods: ['2023-09'] }] });
+    expect(c?.item).toMatchObject({
+      taskId: 'T01',
+      period: '2023-09',
+      dueDate: '2023-09-25',
+      workdaysOverdue: 3,
+      reportTasks: [{ taskId: 'T01', periods: ['2023-09'] }],
+    });
     expect(c?.escalation).toEqual({ item: 'reports', orgId: LEAD });
     // One unit late on two tasks: one escalation naming both, the oldest first.
     const both = testPlan({ tasks: testPlan().tasks.map((t) => ({ ...t, leadOrgIds: [LEAD] })) });
@@ -324,9 +408,13 @@ describe('issue 14 point 10: 催报 that does not forget', () => {
     expect(missing(run('2023-09-26', { plan: sat })).filter((m) => m.startsWith('T01'))).toEqual([`T01 ${LEAD} 2023-09 due 2023-09-25 +1`]);
     // 2023-01-25 is in the Spring Festival holiday: January's report is due on the make-up Saturday 01-28.
     const january = withT01((t) => t, { startDate: '2023-01-01' });
-    expect(notices(run('2023-01-28', { plan: january })).filter((k) => k.includes('T01'))).toEqual([`report_due_soon#T01#${LEAD}#2023-01 → ${LEAD}`]);
+    expect(notices(run('2023-01-28', { plan: january })).filter((k) => k.includes('T01'))).toEqual([
+      `report_due_soon#T01#${LEAD}#2023-01 → ${LEAD}`,
+    ]);
     expect(missing(run('2023-01-28', { plan: january })).filter((m) => m.startsWith('T01'))).toEqual([]);
-    expect(missing(run('2023-01-29', { plan: january })).filter((m) => m.startsWith('T01'))).toEqual([`T01 ${LEAD} 2023-01 due 2023-01-28 +1`]);
+    expect(missing(run('2023-01-29', { plan: january })).filter((m) => m.startsWith('T01'))).toEqual([
+      `T01 ${LEAD} 2023-01 due 2023-01-28 +1`,
+    ]);
   });
 
   it('reads every period of the plan year begun, not only the current one', () => {
@@ -364,13 +452,27 @@ describe('issue 14 point 12: stagnation respects the reporting cycle', () => {
   ];
 
   it.each(cases)('a monthly unit on $today with latest status $status', ({ today, status, expected }) => {
-    expect(stagnant(today, monthly.map((u) => ({ ...u, status })))).toEqual(expected);
+    expect(
+      stagnant(
+        today,
+        monthly.map((u) => ({ ...u, status })),
+      ),
+    ).toEqual(expected);
   });
 });
 
 describe('issue 14 point 5: a blocked report goes to the supervisor (协调)', () => {
   it("the unit's supervisor gets a blocked item, once per blocked report", () => {
-    const units = [unit({ taskId: 'T01', orgId: LEAD, status: 'blocked', reportedAt: '2023-10-08T02:00:00Z', sourceId: 'mass-sports', webhookId: 'msg_blocked' })];
+    const units = [
+      unit({
+        taskId: 'T01',
+        orgId: LEAD,
+        status: 'blocked',
+        reportedAt: '2023-10-08T02:00:00Z',
+        sourceId: 'mass-sports',
+        webhookId: 'msg_blocked',
+      }),
+    ];
     const candidates = runDeadlines('2023-10-09', { units });
     expect(routed(candidates, ['blocked'])).toEqual([`blocked#T01#${LEAD}#2023-10-08 → ${BUREAU}`]);
     const [c] = candidates.filter((x) => x.item.kind === 'blocked');
@@ -421,7 +523,9 @@ describe('nothing for done items', () => {
   });
 
   it('a milestone a lead unit reported complete has no reminder; its task still has', () => {
-    const candidates = runDeadlines('2023-10-13', { units: [unit({ taskId: 'T01', orgId: LEAD, status: 'in_progress', completedMilestoneIds: ['T01-M1'] })] });
+    const candidates = runDeadlines('2023-10-13', {
+      units: [unit({ taskId: 'T01', orgId: LEAD, status: 'in_progress', completedMilestoneIds: ['T01-M1'] })],
+    });
     expect(candidates.some((c) => c.item.milestoneId === 'T01-M1')).toBe(false);
     expect(routed(candidates, ['overdue'])).toEqual([`overdue#T01#${LEAD}#2023-10-13 → ${LEAD}`]);
   });
@@ -440,7 +544,12 @@ describe('recipients', () => {
     const without = run('2023-10-13');
     expect(without.some((c) => c.recipientOrgId === SUPPORT)).toBe(false);
     const withSupport = runDeadlines('2023-10-13', { plan: testPlan({ reminders: { includeSupportOrgs: true } }) });
-    expect(routed(withSupport.filter((c) => c.recipientOrgId === SUPPORT || c.item.subjectOrgId === SUPPORT), ['overdue', 'escalation'])).toEqual([
+    expect(
+      routed(
+        withSupport.filter((c) => c.recipientOrgId === SUPPORT || c.item.subjectOrgId === SUPPORT),
+        ['overdue', 'escalation'],
+      ),
+    ).toEqual([
       `escalation#T01-M1#${SUPPORT}#2023-10-13 → ${BUREAU}`,
       `overdue#T01#${SUPPORT}#2023-10-13 → ${SUPPORT}`,
       `overdue#T01-M1#${SUPPORT}#2023-10-13 → ${SUPPORT}`,
@@ -457,7 +566,10 @@ describe('recipients', () => {
   it('thresholds come from the plan', () => {
     const plan = testPlan({ reminders: { dueSoonDays: [10], escalateAfterWorkdays: 1 } });
     // T01 (due 10-12) on 09-27: 8 workdays left (09-27, 09-28, 10-07…10-12), within 10.
-    expect(routed(runDeadlines('2023-09-27', { plan }), ['due_soon'])).toEqual([`due_soon#T01#${LEAD}#d10 → ${LEAD}`, `due_soon#T01-M1#${LEAD}#d10 → ${LEAD}`]);
+    expect(routed(runDeadlines('2023-09-27', { plan }), ['due_soon'])).toEqual([
+      `due_soon#T01#${LEAD}#d10 → ${LEAD}`,
+      `due_soon#T01-M1#${LEAD}#d10 → ${LEAD}`,
+    ]);
     expect(routed(runDeadlines('2023-10-07', { plan }), ['escalation'])).toEqual([`escalation#T01-M1#${LEAD}#2023-10-07 → ${BUREAU}`]);
   });
 });
@@ -465,8 +577,15 @@ describe('recipients', () => {
 describe('selectNew', () => {
   const options = { calendar, today: '2023-10-11', escalateEveryWorkdays: 3 };
   const candidates = runDeadlines('2023-10-11');
-  const lookup = (claimed: string[], escalations: Record<string, string> = {}) => ({ claimed: new Set(claimed), lastEscalation: new Map(Object.entries(escalations)) });
-  const keysOf = (sel: ReturnType<typeof selectNew>) => [...sel.byRecipient.values()].flat().map((r) => `${r.item.key} [${r.claimKeys.join(' ')}]`).sort();
+  const lookup = (claimed: string[], escalations: Record<string, string> = {}) => ({
+    claimed: new Set(claimed),
+    lastEscalation: new Map(Object.entries(escalations)),
+  });
+  const keysOf = (sel: ReturnType<typeof selectNew>) =>
+    [...sel.byRecipient.values()]
+      .flat()
+      .map((r) => `${r.item.key} [${r.claimKeys.join(' ')}]`)
+      .sort();
 
   it('with nothing claimed: every candidate, due_soon claiming its looser missed threshold too', () => {
     const sel = selectNew(candidates, lookup([]), options);
@@ -481,14 +600,18 @@ describe('selectNew', () => {
 
   it('skips what is claimed; a looser threshold already sent is not claimed again', () => {
     const sel = selectNew(candidates, lookup([`due_soon#T01#${LEAD}#d7`, `overdue#T01-M1#${LEAD}#2023-10-11`]), options);
-    expect(keysOf(sel)).toEqual([`due_soon#T01#${LEAD}#d3 [due_soon#T01#${LEAD}#d3]`, `escalation#T01-M1#${LEAD}#2023-10-11 [escalation#T01-M1#${LEAD}#2023-10-11]`]);
+    expect(keysOf(sel)).toEqual([
+      `due_soon#T01#${LEAD}#d3 [due_soon#T01#${LEAD}#d3]`,
+      `escalation#T01-M1#${LEAD}#2023-10-11 [escalation#T01-M1#${LEAD}#2023-10-11]`,
+    ]);
     expect(sel.skippedAlreadySent).toBe(1);
   });
 
   it('escalation waits escalateEveryWorkdays workdays after the last one', () => {
     const state = escalationStateKey('T01-M1', LEAD);
     const at = (today: string, last: string) => selectNew(runDeadlines(today), lookup([], { [state]: last }), { ...options, today });
-    const escalations = (sel: ReturnType<typeof selectNew>) => (sel.byRecipient.get(BUREAU) ?? []).filter((r) => r.item.kind === 'escalation');
+    const escalations = (sel: ReturnType<typeof selectNew>) =>
+      (sel.byRecipient.get(BUREAU) ?? []).filter((r) => r.item.kind === 'escalation');
     expect(escalations(at('2023-10-11', '2023-10-09'))).toEqual([]);
     expect(at('2023-10-11', '2023-10-09').escalationsNotDue).toBe(1);
     const due = escalations(at('2023-10-12', '2023-10-09'));

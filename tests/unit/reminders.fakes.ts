@@ -47,7 +47,8 @@ export class InMemoryReminderStore implements ReminderStore {
       if (this.escalations.get(this.claimKey(planId, escalationStateKey(e.item, e.orgId))) !== e.previous) return 'conflict';
     }
     if (this.digests.has(this.digestKey(planId, digest.date, digest.orgId))) return 'conflict';
-    for (const c of commit.claims) this.claims.set(this.claimKey(planId, c.key), { kind: c.kind, recipientOrgId: digest.orgId, digestId: digest.digestId });
+    for (const c of commit.claims)
+      this.claims.set(this.claimKey(planId, c.key), { kind: c.kind, recipientOrgId: digest.orgId, digestId: digest.digestId });
     for (const e of commit.escalations) this.escalations.set(this.claimKey(planId, escalationStateKey(e.item, e.orgId)), digest.date);
     this.digests.set(this.digestKey(planId, digest.date, digest.orgId), { detail: digest, status: 'queued' });
     this.commits++;
@@ -55,7 +56,9 @@ export class InMemoryReminderStore implements ReminderStore {
   }
 
   async queuedDigests(planId: string, date: string): Promise<ReminderDueDetail[]> {
-    return [...this.digests.values()].filter((d) => d.detail.planId === planId && d.detail.date === date && d.status === 'queued').map((d) => d.detail);
+    return [...this.digests.values()]
+      .filter((d) => d.detail.planId === planId && d.detail.date === date && d.status === 'queued')
+      .map((d) => d.detail);
   }
 
   async markEnqueued(planId: string, date: string, orgId: string): Promise<void> {
@@ -123,7 +126,8 @@ export class FakeStateReader implements PlanStateReader {
   /** Every unit of every task reported for every period of the plan year: only the deadline rules speak. */
   markAllReported(plan: Plan): void {
     for (const task of plan.tasks) {
-      for (const period of periodsOfYear(task.reporting.cycle, plan.year)) for (const orgId of taskUnits(task)) this.markReported(period, task.taskId, orgId);
+      for (const period of periodsOfYear(task.reporting.cycle, plan.year))
+        for (const orgId of taskUnits(task)) this.markReported(period, task.taskId, orgId);
     }
   }
 }

@@ -24,18 +24,29 @@ export class FakeReviewStore implements ReviewStore, ClaimReader {
 
   async listDecisions(planId: string, taskId?: string): Promise<ReviewRecordedDetail[]> {
     this.calls.listDecisions++;
-    return [...this.rows.values()].filter((d) => d.planId === planId && (taskId === undefined || d.taskId === taskId)).sort((a, b) => a.decidedAt.localeCompare(b.decidedAt));
+    return [...this.rows.values()]
+      .filter((d) => d.planId === planId && (taskId === undefined || d.taskId === taskId))
+      .sort((a, b) => a.decidedAt.localeCompare(b.decidedAt));
   }
 
-  async claimReport(planId: string, taskId: string, claim: { reportedAt: string; sourceId?: string | undefined; webhookId: string }): Promise<StoredReport | undefined> {
+  async claimReport(
+    planId: string,
+    taskId: string,
+    claim: { reportedAt: string; sourceId?: string | undefined; webhookId: string },
+  ): Promise<StoredReport | undefined> {
     this.calls.claimReport++;
-    return this.reports.find((r) => r.planId === planId && r.taskId === taskId && claimKey(r) === claimKey({ ...claim, sourceId: claim.sourceId ?? r.sourceId }));
+    return this.reports.find(
+      (r) => r.planId === planId && r.taskId === taskId && claimKey(r) === claimKey({ ...claim, sourceId: claim.sourceId ?? r.sourceId }),
+    );
   }
 }
 
 /** The plan state a list of reports implies (the consumer's last-writer-wins rule). */
 export class ReportsReader implements PlanStateReader {
-  constructor(readonly reports: StoredReport[] = [], readonly events: SportsEventRecord[] = []) {}
+  constructor(
+    readonly reports: StoredReport[] = [],
+    readonly events: SportsEventRecord[] = [],
+  ) {}
   async loadPlanState(planId: string): Promise<PlanState> {
     return replayReports(this.reports.filter((r) => r.planId === planId));
   }

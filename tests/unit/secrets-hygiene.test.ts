@@ -73,17 +73,35 @@ describe('secrets never in logs or responses: the ingest handler with a real Pow
   it('on every answer (202 400 401 403 404 409 413 415 422 429 503) logs and returns no secret, key or signature', async () => {
     const signaturesSent: string[] = [];
     /** A signed event; every signature value is remembered so that the test can look for it. */
-    const signed = (options: { sourceId: string; id: string; body: string; secrets: readonly string[]; ts?: number; contentType?: string; signatureOverride?: (sig: string) => string }) => {
+    const signed = (options: {
+      sourceId: string;
+      id: string;
+      body: string;
+      secrets: readonly string[];
+      ts?: number;
+      contentType?: string;
+      signatureOverride?: (sig: string) => string;
+    }) => {
       const ts = options.ts ?? now();
       const sigs = options.secrets.map((s) => signature(s, options.id, ts, options.body));
       signaturesSent.push(...sigs.map((s) => s.slice(3)));
       const header = sigs.join(' ');
       const sent = options.signatureOverride ? options.signatureOverride(header) : header;
-      signaturesSent.push(...sent.split(' ').map((s) => s.slice(3)).filter((s) => s.length > 8));
+      signaturesSent.push(
+        ...sent
+          .split(' ')
+          .map((s) => s.slice(3))
+          .filter((s) => s.length > 8),
+      );
       return webhookEvent({
         sourceId: options.sourceId,
         body: options.body,
-        headers: { 'content-type': options.contentType ?? 'application/json', 'webhook-id': options.id, 'webhook-timestamp': String(ts), 'webhook-signature': sent },
+        headers: {
+          'content-type': options.contentType ?? 'application/json',
+          'webhook-id': options.id,
+          'webhook-timestamp': String(ts),
+          'webhook-signature': sent,
+        },
       });
     };
     const withData = (patch: Record<string, unknown>) => {
@@ -94,28 +112,127 @@ describe('secrets never in logs or responses: the ingest handler with a real Pow
     const intake = new InMemoryIntake();
     const limiter: RateLimiter = { take: (key) => (key === 'limited' ? { ok: false, retryAfterSeconds: 7 } : { ok: true }) };
     const logger = new Logger({ serviceName: 'ingest-webhook', logLevel: 'DEBUG' });
-    const handler = createIngestWebhookHandler({ sources: staticSourceRegistry(SOURCES), intake, clock: { now: () => new Date() }, logger, rateLimiter: limiter });
+    const handler = createIngestWebhookHandler({
+      sources: staticSourceRegistry(SOURCES),
+      intake,
+      clock: { now: () => new Date() },
+      logger,
+      rateLimiter: limiter,
+    });
 
     const cases: Case[] = [
-      { name: 'accepted (new secret)', status: 202, event: () => signed({ sourceId: 'rencheng', id: 'msg_ok', body: progress, secrets: [NEW] }) },
-      { name: 'exact resend (old secret)', status: 202, event: () => signed({ sourceId: 'rencheng', id: 'msg_ok', body: progress, secrets: [OLD] }) },
-      { name: 'both secrets during rotation', status: 202, event: () => signed({ sourceId: 'rencheng', id: 'msg_both', body: progress, secrets: [OLD, NEW] }) },
-      { name: 'conflict', status: 409, event: () => signed({ sourceId: 'rencheng', id: 'msg_ok', body: progress.replace('48', '49'), secrets: [NEW] }) },
-      { name: 'malformed JSON', status: 400, event: () => signed({ sourceId: 'rencheng', id: 'msg_json', body: '{"type": "progress.submitted", ', secrets: [NEW] }) },
-      { name: 'schema violation', status: 400, event: () => signed({ sourceId: 'rencheng', id: 'msg_schema', body: withData({ status: 'done', secretLike: NEW }), secrets: [NEW] }) },
-      { name: 'wrong secret', status: 401, event: () => signed({ sourceId: 'rencheng', id: 'msg_forged', body: progress, secrets: [ATTACKER] }) },
-      { name: 'another source’s secret', status: 401, event: () => signed({ sourceId: 'rencheng', id: 'msg_other', body: progress, secrets: [OTHER_SOURCE_SECRET] }) },
-      { name: 'truncated signature', status: 401, event: () => signed({ sourceId: 'rencheng', id: 'msg_trunc', body: progress, secrets: [NEW], signatureOverride: (s) => s.slice(0, -4) }) },
-      { name: 'wrong version tag', status: 401, event: () => signed({ sourceId: 'rencheng', id: 'msg_v2', body: progress, secrets: [NEW], signatureOverride: (s) => s.replace(/^v1,/, 'v2,') }) },
-      { name: 'old timestamp', status: 401, event: () => signed({ sourceId: 'rencheng', id: 'msg_old', body: progress, secrets: [NEW], ts: now() - 3600 }) },
-      { name: 'no signature', status: 401, event: () => webhookEvent({ sourceId: 'rencheng', body: progress, headers: { 'webhook-id': 'msg_nosig', 'webhook-timestamp': String(now()) } }) },
-      { name: 'org not allowed', status: 403, event: () => signed({ sourceId: 'rencheng', id: 'msg_org', body: withData({ orgId: '370881' }), secrets: [NEW] }) },
-      { name: 'type not allowed', status: 403, event: () => signed({ sourceId: 'lottery-center', id: 'msg_type', body: sampleBody('valid/event-marathon-2023-held.json'), secrets: [OTHER_SOURCE_SECRET] }) },
+      {
+        name: 'accepted (new secret)',
+        status: 202,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_ok', body: progress, secrets: [NEW] }),
+      },
+      {
+        name: 'exact resend (old secret)',
+        status: 202,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_ok', body: progress, secrets: [OLD] }),
+      },
+      {
+        name: 'both secrets during rotation',
+        status: 202,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_both', body: progress, secrets: [OLD, NEW] }),
+      },
+      {
+        name: 'conflict',
+        status: 409,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_ok', body: progress.replace('48', '49'), secrets: [NEW] }),
+      },
+      {
+        name: 'malformed JSON',
+        status: 400,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_json', body: '{"type": "progress.submitted", ', secrets: [NEW] }),
+      },
+      {
+        name: 'schema violation',
+        status: 400,
+        event: () =>
+          signed({ sourceId: 'rencheng', id: 'msg_schema', body: withData({ status: 'done', secretLike: NEW }), secrets: [NEW] }),
+      },
+      {
+        name: 'wrong secret',
+        status: 401,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_forged', body: progress, secrets: [ATTACKER] }),
+      },
+      {
+        name: 'another source’s secret',
+        status: 401,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_other', body: progress, secrets: [OTHER_SOURCE_SECRET] }),
+      },
+      {
+        name: 'truncated signature',
+        status: 401,
+        event: () =>
+          signed({ sourceId: 'rencheng', id: 'msg_trunc', body: progress, secrets: [NEW], signatureOverride: (s) => s.slice(0, -4) }),
+      },
+      {
+        name: 'wrong version tag',
+        status: 401,
+        event: () =>
+          signed({
+            sourceId: 'rencheng',
+            id: 'msg_v2',
+            body: progress,
+            secrets: [NEW],
+            signatureOverride: (s) => s.replace(/^v1,/, 'v2,'),
+          }),
+      },
+      {
+        name: 'old timestamp',
+        status: 401,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_old', body: progress, secrets: [NEW], ts: now() - 3600 }),
+      },
+      {
+        name: 'no signature',
+        status: 401,
+        event: () =>
+          webhookEvent({
+            sourceId: 'rencheng',
+            body: progress,
+            headers: { 'webhook-id': 'msg_nosig', 'webhook-timestamp': String(now()) },
+          }),
+      },
+      {
+        name: 'org not allowed',
+        status: 403,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_org', body: withData({ orgId: '370881' }), secrets: [NEW] }),
+      },
+      {
+        name: 'type not allowed',
+        status: 403,
+        event: () =>
+          signed({
+            sourceId: 'lottery-center',
+            id: 'msg_type',
+            body: sampleBody('valid/event-marathon-2023-held.json'),
+            secrets: [OTHER_SOURCE_SECRET],
+          }),
+      },
       { name: 'unknown source', status: 404, event: () => signed({ sourceId: 'nowhere', id: 'msg_404', body: progress, secrets: [NEW] }) },
-      { name: 'too large', status: 413, event: () => signed({ sourceId: 'rencheng', id: 'msg_big', body: withData({ summary: 'x'.repeat(MAX_BODY_BYTES) }), secrets: [NEW] }) },
-      { name: 'not JSON', status: 415, event: () => signed({ sourceId: 'rencheng', id: 'msg_415', body: progress, secrets: [NEW], contentType: 'text/plain' }) },
-      { name: 'unknown task', status: 422, event: () => signed({ sourceId: 'rencheng', id: 'msg_422', body: withData({ taskId: 'T99' }), secrets: [NEW] }) },
-      { name: 'rate limited', status: 429, event: () => signed({ sourceId: 'limited', id: 'msg_429', body: progress, secrets: [OTHER_SOURCE_SECRET] }) },
+      {
+        name: 'too large',
+        status: 413,
+        event: () =>
+          signed({ sourceId: 'rencheng', id: 'msg_big', body: withData({ summary: 'x'.repeat(MAX_BODY_BYTES) }), secrets: [NEW] }),
+      },
+      {
+        name: 'not JSON',
+        status: 415,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_415', body: progress, secrets: [NEW], contentType: 'text/plain' }),
+      },
+      {
+        name: 'unknown task',
+        status: 422,
+        event: () => signed({ sourceId: 'rencheng', id: 'msg_422', body: withData({ taskId: 'T99' }), secrets: [NEW] }),
+      },
+      {
+        name: 'rate limited',
+        status: 429,
+        event: () => signed({ sourceId: 'limited', id: 'msg_429', body: progress, secrets: [OTHER_SOURCE_SECRET] }),
+      },
       {
         name: 'message store failed',
         status: 503,
@@ -166,45 +283,54 @@ describe('secrets never in errors or logs: the sources secret (Secrets Manager) 
   });
   afterEach(() => capture.restore());
 
-  const sourcesJson = (secrets: string[]) => JSON.stringify({ sources: [{ sourceId: 'rencheng', orgIds: ['370811'], secrets, types: ['progress.submitted'] }] });
+  const sourcesJson = (secrets: string[]) =>
+    JSON.stringify({ sources: [{ sourceId: 'rencheng', orgIds: ['370811'], secrets, types: ['progress.submitted'] }] });
 
   const malformed: Array<[string, string]> = [
     ['not JSON (cut off after a secret)', sourcesJson([OLD, NEW]).slice(0, 90)],
     ['a secret that is not base64', sourcesJson([`${OLD}!`, NEW])],
     ['three secrets', sourcesJson([OLD, NEW, OTHER_SOURCE_SECRET])],
-    ['an unknown field holding a secret', JSON.stringify({ sources: [{ sourceId: 'rencheng', orgIds: ['370811'], secrets: [OLD], types: ['progress.submitted'], backup: NEW }] })],
+    [
+      'an unknown field holding a secret',
+      JSON.stringify({
+        sources: [{ sourceId: 'rencheng', orgIds: ['370811'], secrets: [OLD], types: ['progress.submitted'], backup: NEW }],
+      }),
+    ],
   ];
 
-  it.each(malformed)('%s: the registry error names paths only, and the handler logs and answers nothing secret', async (_label, secretString) => {
-    expect(secretString).toContain(OLD.slice(0, 20));
-    sm.on(GetSecretValueCommand).resolves({ SecretString: secretString });
-    const registry = new SecretsSourceRegistry(new SecretsManagerClient({}), 'arn:sources');
-    const err = await registry.get('rencheng').then(
-      () => undefined,
-      (e: unknown) => e as Error,
-    );
-    expect(err).toBeInstanceOf(Error);
-    expect(err?.message).toMatch(/sources secret is (not valid JSON|malformed at)/);
+  it.each(malformed)(
+    '%s: the registry error names paths only, and the handler logs and answers nothing secret',
+    async (_label, secretString) => {
+      expect(secretString).toContain(OLD.slice(0, 20));
+      sm.on(GetSecretValueCommand).resolves({ SecretString: secretString });
+      const registry = new SecretsSourceRegistry(new SecretsManagerClient({}), 'arn:sources');
+      const err = await registry.get('rencheng').then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(err).toBeInstanceOf(Error);
+      expect(err?.message).toMatch(/sources secret is (not valid JSON|malformed at)/);
 
-    const handler = createIngestWebhookHandler({
-      sources: registry,
-      intake: new InMemoryIntake(),
-      clock: { now: () => new Date() },
-      logger: new Logger({ serviceName: 'ingest-webhook', logLevel: 'DEBUG' }),
-    });
-    const ts = now();
-    const event = webhookEvent({
-      sourceId: 'rencheng',
-      body: progress,
-      headers: { 'webhook-id': 'msg_sm', 'webhook-timestamp': String(ts), 'webhook-signature': signature(NEW, 'msg_sm', ts, progress) },
-    });
-    const thrown = await handler(event).then(
-      (res) => JSON.stringify(res),
-      (e: unknown) => `${(e as Error).name}: ${(e as Error).message}\n${(e as Error).stack ?? ''}`,
-    );
-    const everything = [err?.message, err?.stack, thrown, capture.text()].join('\n');
-    for (const f of keyMaterial([OLD, NEW, OTHER_SOURCE_SECRET])) expect(everything).not.toContain(f);
-  });
+      const handler = createIngestWebhookHandler({
+        sources: registry,
+        intake: new InMemoryIntake(),
+        clock: { now: () => new Date() },
+        logger: new Logger({ serviceName: 'ingest-webhook', logLevel: 'DEBUG' }),
+      });
+      const ts = now();
+      const event = webhookEvent({
+        sourceId: 'rencheng',
+        body: progress,
+        headers: { 'webhook-id': 'msg_sm', 'webhook-timestamp': String(ts), 'webhook-signature': signature(NEW, 'msg_sm', ts, progress) },
+      });
+      const thrown = await handler(event).then(
+        (res) => JSON.stringify(res),
+        (e: unknown) => `${(e as Error).name}: ${(e as Error).message}\n${(e as Error).stack ?? ''}`,
+      );
+      const everything = [err?.message, err?.stack, thrown, capture.text()].join('\n');
+      for (const f of keyMaterial([OLD, NEW, OTHER_SOURCE_SECRET])) expect(everything).not.toContain(f);
+    },
+  );
 });
 
 describe('secrets never in logs: the Lambda entry (middy + Powertools, AWS clients mocked)', () => {
@@ -224,25 +350,44 @@ describe('secrets never in logs: the Lambda entry (middy + Powertools, AWS clien
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
     vi.stubEnv('AWS_REGION', 'cn-north-1');
     sm.reset();
-    sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: `{"sources":[{"sourceId":"rencheng","secrets":["${NEW}"` }).resolves({ SecretString: JSON.stringify({ sources: SOURCES }) });
+    sm.on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: `{"sources":[{"sourceId":"rencheng","secrets":["${NEW}"` })
+      .resolves({ SecretString: JSON.stringify({ sources: SOURCES }) });
     // The first message is stored; the table times out on the second.
-    ddb.on(PutCommand).resolvesOnce({}).rejects(Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError' }));
+    ddb
+      .on(PutCommand)
+      .resolvesOnce({})
+      .rejects(Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError' }));
     ddb.on(UpdateCommand).resolves({});
     // The plan's amendments, for the unit checks (issue 15): none.
     ddb.on(QueryCommand).resolves({ Items: [] });
 
     vi.resetModules();
     const { handler } = await import('../../functions/ingest-webhook/handler.js');
-    const context = { functionName: 'ingest-webhook', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws-cn:lambda:cn-north-1:000000000000:function:ingest-webhook', memoryLimitInMB: '256', functionVersion: '$LATEST', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+    const context = {
+      functionName: 'ingest-webhook',
+      awsRequestId: 'req-1',
+      invokedFunctionArn: 'arn:aws-cn:lambda:cn-north-1:000000000000:function:ingest-webhook',
+      memoryLimitInMB: '256',
+      functionVersion: '$LATEST',
+      getRemainingTimeInMillis: () => 10_000,
+    } as unknown as Context;
     const send = (id: string, body: string, secret: string) => {
       const ts = now();
-      return webhookEvent({ sourceId: 'rencheng', body, headers: { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signature(secret, id, ts, body) } });
+      return webhookEvent({
+        sourceId: 'rencheng',
+        body,
+        headers: { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signature(secret, id, ts, body) },
+      });
     };
     const sent: string[] = [];
     const invoke = async (id: string, body: string, secret: string) => {
       const event = send(id, body, secret);
       sent.push((event.headers['webhook-signature'] ?? '').slice(3));
-      return (handler as unknown as (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>)(event, context).then(
+      return (handler as unknown as (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>)(
+        event,
+        context,
+      ).then(
         (r) => JSON.stringify(r),
         (e: unknown) => `${(e as Error).name}: ${(e as Error).message}\n${(e as Error).stack ?? ''}`,
       );

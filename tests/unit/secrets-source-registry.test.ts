@@ -26,7 +26,9 @@ beforeEach(() => sm.reset());
 
 describe('SecretsSourceRegistry', () => {
   it('reads the sources from the secret it was given', async () => {
-    sm.on(GetSecretValueCommand).resolves(secretString([source({ secrets: [SECRET] }), source({ sourceId: 'qufu', orgIds: ['370881'], secrets: [NEXT] })]));
+    sm.on(GetSecretValueCommand).resolves(
+      secretString([source({ secrets: [SECRET] }), source({ sourceId: 'qufu', orgIds: ['370881'], secrets: [NEXT] })]),
+    );
     const { registry: r } = registry();
     expect(await r.get('rencheng')).toEqual(source({ secrets: [SECRET] }));
     expect((await r.get('qufu'))?.orgIds).toEqual(['370881']);
@@ -154,7 +156,9 @@ describe('SecretsSourceRegistry', () => {
   });
 
   it('beyond the longest allowed staleness, requests fail (a source removed from the secret is not trusted for ever)', async () => {
-    sm.on(GetSecretValueCommand).resolvesOnce(secretString([source({ secrets: [SECRET] })])).rejects(new Error('ServiceUnavailable'));
+    sm.on(GetSecretValueCommand)
+      .resolvesOnce(secretString([source({ secrets: [SECRET] })]))
+      .rejects(new Error('ServiceUnavailable'));
     const clock = { t: 1_000_000 };
     const r = new SecretsSourceRegistry(client, SECRET_ARN, TTL, () => clock.t, { maxStaleMs: 3_600_000, retryAfterMs: 1000 });
     await r.get('rencheng');

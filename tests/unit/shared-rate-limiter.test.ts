@@ -20,7 +20,9 @@ describe('sharedRateLimiter', () => {
   it('several instances together admit at most the window’s budget, one lease per 5 requests', async () => {
     const store = new MemoryBudget();
     const t = 1_000_000;
-    const instances = Array.from({ length: 4 }, () => sharedRateLimiter({ store, ratePerSecond: 2, windowSeconds: 10, leaseSize: 5, now: () => t }));
+    const instances = Array.from({ length: 4 }, () =>
+      sharedRateLimiter({ store, ratePerSecond: 2, windowSeconds: 10, leaseSize: 5, now: () => t }),
+    );
     let admitted = 0;
     for (let i = 0; i < 100; i++) if ((await instances[i % 4]!.take('rencheng')).ok) admitted++;
     expect(admitted).toBe(20); // 2/s × 10 s, whichever instance is asked
@@ -59,7 +61,10 @@ describe('sharedRateLimiter', () => {
   it('bothLimits asks the shared budget only when the instance bucket admits', async () => {
     const store = new MemoryBudget();
     const t = 0;
-    const limiter = bothLimits(tokenBucket({ ratePerSecond: 1, burst: 1, now: () => t }), sharedRateLimiter({ store, ratePerSecond: 100, now: () => t }));
+    const limiter = bothLimits(
+      tokenBucket({ ratePerSecond: 1, burst: 1, now: () => t }),
+      sharedRateLimiter({ store, ratePerSecond: 100, now: () => t }),
+    );
     expect((await limiter.take('a')).ok).toBe(true);
     expect((await limiter.take('a')).ok).toBe(false);
     expect(store.leases).toBe(1);

@@ -48,7 +48,13 @@ const sign = (signer: 'standardwebhooks' | 'svix', secret: string, id: string, s
 const bodyArb = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.string({ unit: 'grapheme', maxLength: 80 }),
-  fc.constantFrom('', '{}', '{"type":"progress.submitted","data":{"summary":"任城区体育总会完成换届筹备 🏃"}}', 'a\u0000b', '\ud800 lone surrogate'),
+  fc.constantFrom(
+    '',
+    '{}',
+    '{"type":"progress.submitted","data":{"summary":"任城区体育总会完成换届筹备 🏃"}}',
+    'a\u0000b',
+    '\ud800 lone surrogate',
+  ),
 );
 const vectorArb = fc.record({
   id: fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,40}$/), fc.string({ maxLength: 20 })),
@@ -62,7 +68,27 @@ const vectorArb = fc.record({
   signer: fc.constantFrom<'standardwebhooks' | 'svix'>('standardwebhooks', 'svix'),
   signedWith: fc.nat({ max: SECRETS.length - 1 }),
   accepted: fc.uniqueArray(fc.nat({ max: SECRETS.length - 1 }), { minLength: 1, maxLength: 2 }),
-  tamper: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'none', 'list-with-valid', 'flip', 'non-canonical', 'unpadded', 'other-body', 'other-id', 'version', 'truncate', 'list-with-valid', 'list-without-valid', 'empty', 'no-comma', 'trailing-field'),
+  tamper: fc.constantFrom(
+    'none',
+    'none',
+    'none',
+    'none',
+    'none',
+    'none',
+    'list-with-valid',
+    'flip',
+    'non-canonical',
+    'unpadded',
+    'other-body',
+    'other-id',
+    'version',
+    'truncate',
+    'list-with-valid',
+    'list-without-valid',
+    'empty',
+    'no-comma',
+    'trailing-field',
+  ),
   flipAt: fc.nat(),
 });
 
@@ -72,7 +98,9 @@ type Vector = typeof vectorArb extends fc.Arbitrary<infer T> ? T : never;
 
 function build(v: Vector) {
   const seconds = NOW_S + v.offset;
-  const timestamp = { plain: String(seconds), 'leading-zero': `00${seconds}`, 'trailing-text': `${seconds}abc`, garbage: 'soon' }[v.timestampForm];
+  const timestamp = { plain: String(seconds), 'leading-zero': `00${seconds}`, 'trailing-text': `${seconds}abc`, garbage: 'soon' }[
+    v.timestampForm
+  ];
   const secret = SECRETS[v.signedWith]!;
   const valid = sign(v.signer, secret, v.id, seconds, v.body);
   const b64 = valid.slice(3);
@@ -131,7 +159,12 @@ describe('the node:crypto verifier agrees with standardwebhooks and svix', () =>
       [301, false],
     ] as const) {
       const seconds = NOW_S + offset;
-      const m = { id: 'msg_window', timestamp: String(seconds), body: '{}', signature: sign('standardwebhooks', secret, 'msg_window', seconds, '{}') };
+      const m = {
+        id: 'msg_window',
+        timestamp: String(seconds),
+        body: '{}',
+        signature: sign('standardwebhooks', secret, 'msg_window', seconds, '{}'),
+      };
       expect(verifySignature(m, [secret], Date.now()), `offset ${offset}`).toBe(ok);
       expect(libraries([secret], m).standardwebhooks, `offset ${offset}`).toBe(ok);
     }

@@ -10,7 +10,19 @@ const MID = '2023-01-10';
 const AFTER = '2023-01-21';
 
 function kpi(target: Target, pace: 'linear' | 'none' = 'linear'): Kpi {
-  return { kpiId: 'k', taskId: 'T01', name: 'k', unit: '个', target, aggregation: { kind: 'sum_latest' }, pace, measure: 'flow', stretch: false, assumption: false, source: 'test' };
+  return {
+    kpiId: 'k',
+    taskId: 'T01',
+    name: 'k',
+    unit: '个',
+    target,
+    aggregation: { kind: 'sum_latest' },
+    pace,
+    measure: 'flow',
+    stretch: false,
+    assumption: false,
+    source: 'test',
+  };
 }
 
 const atLeast100 = kpi({ op: '>=', value: 100 });
@@ -82,14 +94,28 @@ describe('evaluateKpi: between targets', () => {
 describe('evaluateKpi: a KPI without a figure', () => {
   it('linear: green while expected share − margin ≤ 0, yellow once it is positive, red after the due date', () => {
     // 2023-01-05: share 0.25, 0.25 − 0.25 = 0 → 0 < 0 is false → green.
-    expect(evaluateKpi(PLAN, atLeast100, DUE, null, '2023-01-05')).toEqual({ value: null, progress: null, expected: 25, paceShare: null, status: 'green', reasons: [] });
+    expect(evaluateKpi(PLAN, atLeast100, DUE, null, '2023-01-05')).toEqual({
+      value: null,
+      progress: null,
+      expected: 25,
+      paceShare: null,
+      status: 'green',
+      reasons: [],
+    });
     // 2023-01-06: share 0.3 → 0 < 0.05 → yellow.
     expect(evaluateKpi(PLAN, atLeast100, DUE, null, '2023-01-06').status).toBe('yellow');
     expect(evaluateKpi(PLAN, atLeast100, DUE, null, AFTER).status).toBe('red');
   });
 
   it('deadline-only (none): green until the due date, red after, never an expected figure', () => {
-    expect(evaluateKpi(PLAN, rankTop3, DUE, null, DUE)).toEqual({ value: null, progress: null, expected: null, paceShare: null, status: 'green', reasons: [] });
+    expect(evaluateKpi(PLAN, rankTop3, DUE, null, DUE)).toEqual({
+      value: null,
+      progress: null,
+      expected: null,
+      paceShare: null,
+      status: 'green',
+      reasons: [],
+    });
     expect(evaluateKpi(PLAN, rankTop3, DUE, null, AFTER).status).toBe('red');
   });
 });
@@ -145,7 +171,10 @@ describe('evaluateKpi on the real plan', () => {
   it('2 of 3 enforcement inspections on 2024-01-01 are red: not a stretch target', () => {
     const k = byId.get('enforcement-inspections')!;
     expect(k.stretch).toBe(false);
-    expect(evaluateKpi(plan, k, '2023-12-31', 2, '2024-01-01')).toMatchObject({ status: 'red', reasons: ['截至2023年12月31日未完成目标（目标3项，现有2项）'] });
+    expect(evaluateKpi(plan, k, '2023-12-31', 2, '2024-01-01')).toMatchObject({
+      status: 'red',
+      reasons: ['截至2023年12月31日未完成目标（目标3项，现有2项）'],
+    });
   });
 
   it('lottery sales of 45 000 万元 at mid-year are on pace (expected ≈ 45 000)', () => {
@@ -173,7 +202,10 @@ describe('issue 14 (3): stretch targets (力争)', () => {
   const stretch = { ...atLeast100, stretch: true };
 
   it('missing a stretch target at the deadline is yellow, with the reason; the same miss on a plain target is red', () => {
-    expect(evaluateKpi(PLAN, stretch, DUE, 99, AFTER)).toMatchObject({ status: 'yellow', reasons: ['力争目标：截至2023年1月20日未完成目标（目标100个，现有99个），按力争目标提示'] });
+    expect(evaluateKpi(PLAN, stretch, DUE, 99, AFTER)).toMatchObject({
+      status: 'yellow',
+      reasons: ['力争目标：截至2023年1月20日未完成目标（目标100个，现有99个），按力争目标提示'],
+    });
     expect(evaluateKpi(PLAN, atLeast100, DUE, 99, AFTER).status).toBe('red');
   });
 
@@ -190,7 +222,10 @@ describe('issue 14 (4): stock figures are not paced from zero', () => {
   const withBaseline = (value: number): Kpi => ({ ...outlets, baseline: { value, source: '2022年末统计' } });
 
   it('100 of 850 on 2023-02-01 is green when paced from 0 (a flow), but not for a stock', () => {
-    expect(evaluateKpi(YEAR, { ...outlets, measure: 'flow' }, '2023-12-31', 100, '2023-02-01')).toMatchObject({ status: 'green', expected: 74.5205 });
+    expect(evaluateKpi(YEAR, { ...outlets, measure: 'flow' }, '2023-12-31', 100, '2023-02-01')).toMatchObject({
+      status: 'green',
+      expected: 74.5205,
+    });
     // Without a declared start value: no expected figure, and the office is asked for the baseline.
     expect(evaluateKpi(YEAR, outlets, '2023-12-31', 100, '2023-02-01')).toMatchObject({
       status: 'yellow',
@@ -199,7 +234,10 @@ describe('issue 14 (4): stock figures are not paced from zero', () => {
       reasons: ['存量指标尚无年初基数，现有100家无法按序时进度判断，请报送年初基数'],
     });
     // With a declared start value of 800: 100 is far below it.
-    expect(evaluateKpi(YEAR, withBaseline(800), '2023-12-31', 100, '2023-02-01')).toMatchObject({ status: 'yellow', reasons: ['现有100家，低于年初基数800家'] });
+    expect(evaluateKpi(YEAR, withBaseline(800), '2023-12-31', 100, '2023-02-01')).toMatchObject({
+      status: 'yellow',
+      reasons: ['现有100家，低于年初基数800家'],
+    });
   });
 
   it('with a baseline, the expected figure runs from the baseline to the target', () => {
@@ -207,7 +245,10 @@ describe('issue 14 (4): stock figures are not paced from zero', () => {
     const ev = evaluateKpi(YEAR, withBaseline(500), '2023-12-31', 700, '2023-07-02');
     expect(ev).toMatchObject({ status: 'green', expected: 675.4795, paceShare: 0.5714 });
     // 520 is only 20 of the 350 to grow (5.7 %) at half the year: behind.
-    expect(evaluateKpi(YEAR, withBaseline(500), '2023-12-31', 520, '2023-07-02')).toMatchObject({ status: 'yellow', reasons: ['现有520家，低于序时进度应达到的675.48家'] });
+    expect(evaluateKpi(YEAR, withBaseline(500), '2023-12-31', 520, '2023-07-02')).toMatchObject({
+      status: 'yellow',
+      reasons: ['现有520家，低于序时进度应达到的675.48家'],
+    });
     // The same 520 read as a flow from 0 would be 61 % of 850 at 50 % of the year: green (the old rule).
     expect(evaluateKpi(YEAR, { ...outlets, measure: 'flow' }, '2023-12-31', 520, '2023-07-02').status).toBe('green');
   });
@@ -247,7 +288,8 @@ describe('issue 14 (2): a per-county quota is judged county by county', () => {
   const YEAR = { startDate: '2023-01-01', status: { paceMargin: 0.1, dueSoonDays: 7 } };
   const counties = ['370811', '370812', '370826', '370827', '370828', '370829', '370830', '370831', '370832', '370881', '370883'];
   const schools = { ...kpi({ op: '>=', value: 88 }), unit: '所', perOrgTarget: 8 };
-  const figures = (entries: Array<[string, number]>) => new Map(entries.map(([orgId, value]) => [orgId, { value, reportedAt: '2023-06-20T10:00:00+08:00' }]));
+  const figures = (entries: Array<[string, number]>) =>
+    new Map(entries.map(([orgId, value]) => [orgId, { value, reportedAt: '2023-06-20T10:00:00+08:00' }]));
 
   it('one county reporting 88 schools does not make the city KPI done', () => {
     const q = evaluateQuotaKpi(YEAR, schools, '2023-12-31', figures([['370811', 88]]), counties, '2023-07-03');
@@ -264,8 +306,15 @@ describe('issue 14 (2): a per-county quota is judged county by county', () => {
 
   it('is done only when all 11 counties meet their own quota', () => {
     const ten = counties.slice(0, 10).map((c): [string, number] => [c, 8]);
-    expect(evaluateQuotaKpi(YEAR, schools, '2023-12-31', figures([...ten, ['370883', 7]]), counties, '2023-11-01')).toMatchObject({ met: 10, status: 'green' });
-    expect(evaluateQuotaKpi(YEAR, schools, '2023-12-31', figures([...ten, ['370883', 8]]), counties, '2023-11-01')).toMatchObject({ met: 11, status: 'done', progress: 1 });
+    expect(evaluateQuotaKpi(YEAR, schools, '2023-12-31', figures([...ten, ['370883', 7]]), counties, '2023-11-01')).toMatchObject({
+      met: 10,
+      status: 'green',
+    });
+    expect(evaluateQuotaKpi(YEAR, schools, '2023-12-31', figures([...ten, ['370883', 8]]), counties, '2023-11-01')).toMatchObject({
+      met: 11,
+      status: 'done',
+      progress: 1,
+    });
   });
 
   it('paces each county on its own quota and names the counties behind', () => {

@@ -50,7 +50,10 @@ function unit(orgId: string, status: UnitTaskState['status'], extra: Partial<Uni
 /** A completion claim with the office's review: 销号 (approved), 待销号 (pending) or 退回 (returned). */
 function claim(orgId: string, state: 'approved' | 'pending' | 'returned', extra: Partial<UnitTaskState> = {}): UnitTaskState {
   const reportedAt = '2023-01-01T09:00:00+08:00';
-  const decided = state === 'pending' ? {} : { decidedAt: '2023-01-02T09:00:00+08:00', decidedBy: 'office', comment: state === 'returned' ? '佐证材料不全' : null };
+  const decided =
+    state === 'pending'
+      ? {}
+      : { decidedAt: '2023-01-02T09:00:00+08:00', decidedBy: 'office', comment: state === 'returned' ? '佐证材料不全' : null };
   return { orgId, status: 'completed', reportedAt, review: { state, claimedReportedAt: reportedAt, ...decided }, ...extra };
 }
 
@@ -69,7 +72,14 @@ interface Case {
 function input(c: Case): TaskLightInput {
   return {
     plan: { startDate: START, status: c.status ?? STATUS },
-    task: { taskId: 'T01', dueDate: DUE, leadOrgIds: c.leads ?? ['lead-a'], supportOrgIds: c.supports ?? ['support-b'], milestones: c.milestones ?? [], kpis: c.kpis ?? [] },
+    task: {
+      taskId: 'T01',
+      dueDate: DUE,
+      leadOrgIds: c.leads ?? ['lead-a'],
+      supportOrgIds: c.supports ?? ['support-b'],
+      milestones: c.milestones ?? [],
+      kpis: c.kpis ?? [],
+    },
     kpiProgress: new Map(Object.entries(c.kpiProgress ?? {})),
     units: c.units ?? [],
     ...(c.events ? { events: c.events } : {}),
@@ -97,7 +107,9 @@ describe('taskLight: the due date', () => {
   });
 
   it('says why, as the office writes it: the days left, or since when it is overdue', () => {
-    expect(taskLight(input({ today: '2023-01-19', units: onPace('2023-01-19') })).reasons).toEqual(['临近办结时限（2023年1月20日，还有1天）']);
+    expect(taskLight(input({ today: '2023-01-19', units: onPace('2023-01-19') })).reasons).toEqual([
+      '临近办结时限（2023年1月20日，还有1天）',
+    ]);
     expect(taskLight(input({ today: '2023-01-21', units: onPace('2023-01-21') })).reasons).toEqual(['任务已逾期（办结时限2023年1月20日）']);
   });
 
@@ -178,7 +190,9 @@ describe('taskLight: milestones', () => {
   });
 
   it('an overdue milestone names itself as the reason', () => {
-    expect(taskLight(input({ today: '2023-01-09', milestones: [m], units: onPace('2023-01-09') })).reasons).toEqual(['节点T01-M1（T01-M1）已逾期（应于2023年1月8日前完成）']);
+    expect(taskLight(input({ today: '2023-01-09', milestones: [m], units: onPace('2023-01-09') })).reasons).toEqual([
+      '节点T01-M1（T01-M1）已逾期（应于2023年1月8日前完成）',
+    ]);
   });
 
   it('a milestone a lead unit completed is not red after its date', () => {
@@ -189,9 +203,14 @@ describe('taskLight: milestones', () => {
 
   it('a milestone only a support unit claims is still open', () => {
     const today = '2023-01-09';
-    const units = [unit('lead-a', 'in_progress', { percentComplete: 50 }), unit('support-b', 'in_progress', { completedMilestoneIds: ['T01-M1'] })];
+    const units = [
+      unit('lead-a', 'in_progress', { percentComplete: 50 }),
+      unit('support-b', 'in_progress', { completedMilestoneIds: ['T01-M1'] }),
+    ];
     expect(taskLight(input({ today, milestones: [m], units })).light).toBe('red');
-    expect(completedMilestones({ taskId: 'T01', leadOrgIds: ['lead-a'], supportOrgIds: ['support-b'], milestones: [m] }, units)).toEqual(new Set());
+    expect(completedMilestones({ taskId: 'T01', leadOrgIds: ['lead-a'], supportOrgIds: ['support-b'], milestones: [m] }, units)).toEqual(
+      new Set(),
+    );
   });
 
   it('one open overdue milestone is red even when the other one is completed', () => {
@@ -231,7 +250,10 @@ describe('done (办结)', () => {
   it('a pending claim is judged like any report: green on pace, counting its own figure (100% when it gave none)', () => {
     const result = taskLight(input({ today: '2023-01-10', units: [claim('lead-a', 'pending')] }));
     expect(result).toMatchObject({ light: 'green', progress: 1, reasons: [] });
-    expect(taskLight(input({ today: '2023-01-10', units: [claim('lead-a', 'pending', { percentComplete: 20 })] }))).toMatchObject({ light: 'yellow', progress: 0.2 });
+    expect(taskLight(input({ today: '2023-01-10', units: [claim('lead-a', 'pending', { percentComplete: 20 })] }))).toMatchObject({
+      light: 'yellow',
+      progress: 0.2,
+    });
   });
 
   it('a returned claim is yellow with the office’s comment, for the task and for the unit', () => {
@@ -239,7 +261,11 @@ describe('done (办结)', () => {
     const task = taskLight(i);
     expect(task.light).toBe('yellow');
     expect(task.reasons).toEqual(['lead-a办结申请已被督查室退回：佐证材料不全，请继续办理']);
-    const withSupport = input({ today: '2023-01-10', supports: ['support-b'], units: [unit('lead-a', 'in_progress', { percentComplete: 60 }), claim('support-b', 'returned', { percentComplete: 100 })] });
+    const withSupport = input({
+      today: '2023-01-10',
+      supports: ['support-b'],
+      units: [unit('lead-a', 'in_progress', { percentComplete: 60 }), claim('support-b', 'returned', { percentComplete: 100 })],
+    });
     const own = unitLight({ ...withSupport, orgId: 'support-b', taskLight: taskLight(withSupport) });
     expect(own).toMatchObject({ light: 'yellow', reasons: ['本单位办结申请已被督查室退回：佐证材料不全，请继续办理'] });
     expect(taskLight(withSupport).light).toBe('green');
@@ -267,7 +293,9 @@ describe('done (办结)', () => {
     const result = taskLight(input({ today: '2023-01-10', kpis: [kpi('k1')], kpiProgress: {}, units: [claim('lead-a', 'approved')] }));
     expect(result.light).toBe('done');
     // Before the office's decision the KPI at 0 decides: behind pace.
-    expect(taskLight(input({ today: '2023-01-10', kpis: [kpi('k1')], kpiProgress: {}, units: [claim('lead-a', 'pending')] })).light).toBe('yellow');
+    expect(taskLight(input({ today: '2023-01-10', kpis: [kpi('k1')], kpiProgress: {}, units: [claim('lead-a', 'pending')] })).light).toBe(
+      'yellow',
+    );
   });
 });
 
@@ -275,7 +303,15 @@ describe('taskProgress', () => {
   const task = (leadOrgIds: string[], kpis: Kpi[]) => ({ dueDate: DUE, milestones: [], leadOrgIds, kpis });
 
   it('averages the linear KPIs and ignores the deadline-only ones', () => {
-    const p = taskProgress({ task: task(['lead-a'], [kpi('k1'), kpi('k2'), kpi('k3', 'none')]), kpiProgress: new Map([['k1', 0.5], ['k2', 0.25], ['k3', 0]]), units: [] });
+    const p = taskProgress({
+      task: task(['lead-a'], [kpi('k1'), kpi('k2'), kpi('k3', 'none')]),
+      kpiProgress: new Map([
+        ['k1', 0.5],
+        ['k2', 0.25],
+        ['k3', 0],
+      ]),
+      units: [],
+    });
     expect(p).toBe(0.375);
   });
 
@@ -296,7 +332,9 @@ describe('taskProgress', () => {
     // A claim not yet approved counts as the figure it reported.
     units[1] = claim('b', 'pending', { percentComplete: 10 });
     expect(taskProgress({ task: fourLeads, kpiProgress: new Map([['k1', 1]]), units })).toBeCloseTo(0.15, 10);
-    expect(taskProgress({ task: task(['a'], []), kpiProgress: new Map(), units: [unit('a', 'in_progress', { percentComplete: 150 })] })).toBe(1);
+    expect(
+      taskProgress({ task: task(['a'], []), kpiProgress: new Map(), units: [unit('a', 'in_progress', { percentComplete: 150 })] }),
+    ).toBe(1);
   });
 });
 
@@ -330,7 +368,9 @@ describe('issue 14 (1): an assumed (unconfirmed) milestone date never makes a ta
     expect(result.light).toBe('yellow');
     expect(result.reasons).toEqual(['节点日期待确认：T01-M1（培训班）暂定2023年1月8日前完成，尚未报送完成']);
     // The same date confirmed (printed in the notice) is red.
-    expect(taskLight(input({ today: '2023-01-09', milestones: [{ ...assumed, assumption: false }], units: onPace('2023-01-09') })).light).toBe('red');
+    expect(
+      taskLight(input({ today: '2023-01-09', milestones: [{ ...assumed, assumption: false }], units: onPace('2023-01-09') })).light,
+    ).toBe('red');
   });
 
   it('still yields to the task’s own deadline: past the task’s due date the task is red', () => {
@@ -340,7 +380,9 @@ describe('issue 14 (1): an assumed (unconfirmed) milestone date never makes a ta
   });
 
   it('is due-soon yellow before its date like any milestone, and completed it counts for nothing', () => {
-    expect(taskLight(input({ today: '2023-01-06', milestones: [assumed], units: onPace('2023-01-06') })).reasons).toEqual(['节点T01-M1（培训班）临近完成时限（2023年1月8日，还有2天）']);
+    expect(taskLight(input({ today: '2023-01-06', milestones: [assumed], units: onPace('2023-01-06') })).reasons).toEqual([
+      '节点T01-M1（培训班）临近完成时限（2023年1月8日，还有2天）',
+    ]);
     const units = [unit('lead-a', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] })];
     expect(taskLight(input({ today: '2023-01-10', milestones: [assumed], units })).light).toBe('green');
   });
@@ -350,14 +392,18 @@ describe('issue 14 (5): a blocked report is never green', () => {
   const today = '2023-01-10';
 
   it('a lead that reports blocked on pace: yellow, naming the unit', () => {
-    const result = taskLight(input({ today, leads: ['jn-mass-sports'], units: [unit('jn-mass-sports', 'blocked', { percentComplete: 60 })] }));
+    const result = taskLight(
+      input({ today, leads: ['jn-mass-sports'], units: [unit('jn-mass-sports', 'blocked', { percentComplete: 60 })] }),
+    );
     expect(result.light).toBe('yellow');
     expect(result.reasons).toEqual(['群众体育科报告工作受阻，需协调解决']);
   });
 
   it('a support unit that reports blocked turns the task yellow too; a unit not of the task does not', () => {
     const lead = unit('lead-a', 'in_progress', { percentComplete: 60 });
-    expect(taskLight(input({ today, supports: ['370811'], units: [lead, unit('370811', 'blocked')] })).reasons).toEqual(['任城区报告工作受阻，需协调解决']);
+    expect(taskLight(input({ today, supports: ['370811'], units: [lead, unit('370811', 'blocked')] })).reasons).toEqual([
+      '任城区报告工作受阻，需协调解决',
+    ]);
     expect(taskLight(input({ today, supports: ['370811'], units: [lead, unit('370812', 'blocked')] })).light).toBe('green');
   });
 
@@ -376,7 +422,13 @@ describe('issue 14 (5): a blocked report is never green', () => {
 describe('issue 14 (6): a held event completes the milestone that names it', () => {
   const marathon: Milestone = { ...milestone('T01-M1', '2023-01-08'), completedBy: { heldEvent: { categories: ['marathon'] } } };
   const task = { taskId: 'T01', leadOrgIds: ['lead-a'], supportOrgIds: ['support-b'], milestones: [marathon] };
-  const event = (over: Partial<EventRef> = {}): EventRef => ({ orgId: 'support-b', taskIds: ['T01'], category: 'marathon', status: 'held', ...over });
+  const event = (over: Partial<EventRef> = {}): EventRef => ({
+    orgId: 'support-b',
+    taskIds: ['T01'],
+    category: 'marathon',
+    status: 'held',
+    ...over,
+  });
 
   it('held, for the task, of the category, by a unit of the task: complete', () => {
     expect(completedMilestones(task, [], [event()])).toEqual(new Set(['T01-M1']));
@@ -415,13 +467,19 @@ describe('issue 14 (7): each unit is judged on its own part', () => {
   });
 
   it('a support unit is yellow from its own pace: its own percentComplete, or no report at all', () => {
-    expect(light([unit('support-b', 'in_progress', { percentComplete: 20 })], 'support-b')).toMatchObject({ light: 'yellow', reasons: ['本单位进度20%，落后于序时进度50%'] });
+    expect(light([unit('support-b', 'in_progress', { percentComplete: 20 })], 'support-b')).toMatchObject({
+      light: 'yellow',
+      reasons: ['本单位进度20%，落后于序时进度50%'],
+    });
     expect(light([], 'support-b')).toMatchObject({ light: 'yellow', reasons: ['本单位尚未报送进度，序时进度50%'] });
   });
 
   it('a quota unit is paced on its own quota figures, not on percentComplete', () => {
     expect(light([], 'support-b', { quotaProgress: 0.5 }).light).toBe('green');
-    expect(light([], 'support-b', { quotaProgress: 0.2 })).toMatchObject({ light: 'yellow', reasons: ['本单位任务数完成20%，落后于序时进度50%'] });
+    expect(light([], 'support-b', { quotaProgress: 0.2 })).toMatchObject({
+      light: 'yellow',
+      reasons: ['本单位任务数完成20%，落后于序时进度50%'],
+    });
   });
 
   it('a milestone the support unit owns is its own: red when it leaves it open past a confirmed date', () => {
@@ -432,10 +490,17 @@ describe('issue 14 (7): each unit is judged on its own part', () => {
     const done = input({
       today,
       milestones: [owned],
-      units: [unit('lead-a', 'in_progress', { percentComplete: 50 }), unit('support-b', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] })],
+      units: [
+        unit('lead-a', 'in_progress', { percentComplete: 50 }),
+        unit('support-b', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] }),
+      ],
     });
     expect(taskLight(done).light).toBe('green');
-    const byLead = input({ today, milestones: [owned], units: [unit('lead-a', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] })] });
+    const byLead = input({
+      today,
+      milestones: [owned],
+      units: [unit('lead-a', 'in_progress', { percentComplete: 50, completedMilestoneIds: ['T01-M1'] })],
+    });
     expect(taskLight(byLead).light).toBe('red');
   });
 

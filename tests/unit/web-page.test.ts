@@ -22,7 +22,15 @@ describe('PKCE (RFC 7636, S256)', () => {
   });
 
   it('asks for a code with the S256 challenge, and exchanges it with the verifier and no secret', () => {
-    const url = new URL(authorizeUrl('https://idp.example.gov.cn/realms/jn/protocol/openid-connect/auth?kc_idp_hint=x', { clientId: 'supervision', redirectUri: 'https://d1.cloudfront.net/', scopes: 'openid', state: 's1', challenge: 'c1' }));
+    const url = new URL(
+      authorizeUrl('https://idp.example.gov.cn/realms/jn/protocol/openid-connect/auth?kc_idp_hint=x', {
+        clientId: 'supervision',
+        redirectUri: 'https://d1.cloudfront.net/',
+        scopes: 'openid',
+        state: 's1',
+        challenge: 'c1',
+      }),
+    );
     expect(Object.fromEntries(url.searchParams)).toEqual({
       kc_idp_hint: 'x',
       response_type: 'code',
@@ -33,7 +41,11 @@ describe('PKCE (RFC 7636, S256)', () => {
       code_challenge: 'c1',
       code_challenge_method: 'S256',
     });
-    expect(Object.fromEntries(tokenRequestBody({ code: 'k', redirectUri: 'https://d1.cloudfront.net/', clientId: 'supervision', verifier: 'v' }))).toEqual({
+    expect(
+      Object.fromEntries(
+        tokenRequestBody({ code: 'k', redirectUri: 'https://d1.cloudfront.net/', clientId: 'supervision', verifier: 'v' }),
+      ),
+    ).toEqual({
       grant_type: 'authorization_code',
       code: 'k',
       redirect_uri: 'https://d1.cloudfront.net/',
@@ -43,7 +55,7 @@ describe('PKCE (RFC 7636, S256)', () => {
   });
 });
 
-describe('the page\'s CSP', () => {
+describe("the page's CSP", () => {
   it('allows nothing inline and nothing from another origin, except the OIDC issuer for connect-src', () => {
     const csp = pageCsp();
     expect(csp).toContain("default-src 'none'");
@@ -55,8 +67,8 @@ describe('the page\'s CSP', () => {
   });
 });
 
-describe('reasons for a light, in the office\'s words', () => {
-  it('translates the rule engine\'s reasons and passes unknown ones through', () => {
+describe("reasons for a light, in the office's words", () => {
+  it("translates the rule engine's reasons and passes unknown ones through", () => {
     expect(reasonText('T05-M1 overdue since 2023-06-30')).toBe('节点T05-M1已于2023-06-30到期，尚未完成');
     expect(reasonText('task overdue since 2023-12-31')).toBe('事项已于2023-12-31到期，尚未完成');
     expect(reasonText('progress 10.1% behind expected 49.6%')).toBe('进度10.1%，落后于序时进度49.6%');
@@ -119,7 +131,15 @@ describe('local/static.ts', () => {
   });
 
   it('serves nothing else: other files, other extensions, paths that climb out', async () => {
-    for (const path of ['/secret.txt', '/assets/nope.js', '/assets/app.png', '/assets/..%2Fsecret.txt', '/assets/../secret.txt', '/assets/sub/app.js', '/nope']) {
+    for (const path of [
+      '/secret.txt',
+      '/assets/nope.js',
+      '/assets/app.png',
+      '/assets/..%2Fsecret.txt',
+      '/assets/../secret.txt',
+      '/assets/sub/app.js',
+      '/nope',
+    ]) {
       expect((await fetch(`${url}${path}`)).status, path).toBe(404);
     }
   });

@@ -42,7 +42,15 @@ export async function startOidcSignIn(auth: OidcAuth): Promise<void> {
   const verifier = randomToken();
   const state = randomToken(16);
   sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state, hash: location.hash }));
-  location.assign(authorizeUrl(d.authorization_endpoint, { clientId: auth.clientId, redirectUri: redirectUri(), scopes: auth.scopes, state, challenge: await codeChallenge(verifier) }));
+  location.assign(
+    authorizeUrl(d.authorization_endpoint, {
+      clientId: auth.clientId,
+      redirectUri: redirectUri(),
+      scopes: auth.scopes,
+      state,
+      challenge: await codeChallenge(verifier),
+    }),
+  );
 }
 
 /**

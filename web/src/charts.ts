@@ -1,6 +1,13 @@
 import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
 import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent, type GridComponentOption, type LegendComponentOption, type TooltipComponentOption } from 'echarts/components';
+import {
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  type GridComponentOption,
+  type LegendComponentOption,
+  type TooltipComponentOption,
+} from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import { registerChart } from './chart-registry.js';
 import type { Light } from './types.js';
@@ -9,7 +16,9 @@ import type { Light } from './types.js';
 // (crisp when printed, and the bundle stays small).
 use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
-export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type ChartOption = ComposeOption<
+  BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
+>;
 
 export const LIGHT_COLORS: Record<Light, string> = { green: '#2e9e44', yellow: '#e0a100', red: '#d93025', done: '#6b7785' };
 export const GREY = '#c5ccd6';

@@ -25,7 +25,15 @@ export function cnDateTime(instant: string | null | undefined): string {
   if (!instant) return '—';
   const d = new Date(instant);
   if (Number.isNaN(d.getTime())) return instant;
-  return d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  return d.toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  });
 }
 
 /** `≥500`, `≤5`, `1–2`. */
@@ -45,7 +53,12 @@ export function sectionHeading(n: number, title: string): string {
   return `${SECTION_NUMERALS[n - 1] ?? n}、${title}`;
 }
 
-export const UNIT_STATUS_TEXT: Record<string, string> = { not_started: '未启动', in_progress: '推进中', completed: '已完成', blocked: '受阻' };
+export const UNIT_STATUS_TEXT: Record<string, string> = {
+  not_started: '未启动',
+  in_progress: '推进中',
+  completed: '已完成',
+  blocked: '受阻',
+};
 
 /** `YYYY-MM-DD` + n days (calendar), independent of the browser's time zone. */
 export function addDays(date: string, n: number): string {
@@ -71,6 +84,7 @@ export function reasonText(reason: string): string {
   if (reason === 'all lead units completed') return '牵头单位均已报告完成';
   if ((m = /^(\S+) overdue since (\d{4}-\d{2}-\d{2})$/.exec(reason))) return `${item(m[1]!)}已于${m[2]}到期，尚未完成`;
   if ((m = /^progress (\S+) behind expected (\S+)$/.exec(reason))) return `进度${m[1]}，落后于序时进度${m[2]}`;
-  if ((m = /^(\S+) due in (-?\d+) day\(s\)$/.exec(reason))) return Number(m[2]) === 0 ? `${item(m[1]!)}今日到期` : `${item(m[1]!)}还有${m[2]}天到期`;
+  if ((m = /^(\S+) due in (-?\d+) day\(s\)$/.exec(reason)))
+    return Number(m[2]) === 0 ? `${item(m[1]!)}今日到期` : `${item(m[1]!)}还有${m[2]}天到期`;
   return reason;
 }

@@ -42,7 +42,18 @@ function shell(active: string): HTMLElement {
       h(
         'nav',
         { 'aria-label': '视图' },
-        NAV.map((n) => h('a', { href: `#/${n.path}`, class: n.path === active ? 'active' : '', 'aria-current': n.path === active ? 'page' : undefined, 'data-view': n.path }, n.label)),
+        NAV.map((n) =>
+          h(
+            'a',
+            {
+              href: `#/${n.path}`,
+              class: n.path === active ? 'active' : '',
+              'aria-current': n.path === active ? 'page' : undefined,
+              'data-view': n.path,
+            },
+            n.label,
+          ),
+        ),
       ),
       h(
         'button',
@@ -78,7 +89,9 @@ async function render(): Promise<void> {
   const planId = config.plans[0]!.planId;
   const ctx: ViewContext = { config, planId, main, params, base: `/v1/plans/${encodeURIComponent(planId)}` };
   try {
-    await (await entry.view())(ctx, arg);
+    await (
+      await entry.view()
+    )(ctx, arg);
     if (ticket !== rendering) return;
     main.removeAttribute('aria-busy');
     document.title = `${NAV.find((n) => n.path === entry.path)?.label ?? '事项详情'} · 督查督办`;

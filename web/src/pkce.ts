@@ -47,5 +47,11 @@ export function authorizeUrl(endpoint: string, r: AuthorizeRequest): string {
 
 /** The form body of the code exchange (a public client: no secret, the verifier proves possession). */
 export function tokenRequestBody(r: { code: string; redirectUri: string; clientId: string; verifier: string }): URLSearchParams {
-  return new URLSearchParams({ grant_type: 'authorization_code', code: r.code, redirect_uri: r.redirectUri, client_id: r.clientId, code_verifier: r.verifier });
+  return new URLSearchParams({
+    grant_type: 'authorization_code',
+    code: r.code,
+    redirect_uri: r.redirectUri,
+    client_id: r.clientId,
+    code_verifier: r.verifier,
+  });
 }

@@ -4,7 +4,17 @@
  * adds later are simply carried along.
  */
 import type { z } from 'zod';
-import type { KpiItem, Light as LightSchema, OverdueItem, PlanResponse, RankingsResponse, ReviewsResponse, SnapshotsResponse, Target as TargetSchema, TaskResponse } from '../../shared/api/responses.js';
+import type {
+  KpiItem,
+  Light as LightSchema,
+  OverdueItem,
+  PlanResponse,
+  RankingsResponse,
+  ReviewsResponse,
+  SnapshotsResponse,
+  Target as TargetSchema,
+  TaskResponse,
+} from '../../shared/api/responses.js';
 
 export type Plan = PlanResponse;
 export type Task = PlanResponse['tasks'][number];

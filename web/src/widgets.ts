@@ -31,7 +31,20 @@ export function empty(text: string): HTMLParagraphElement {
 
 /** A table with a header row; `rows` are `<tr>` elements built by the caller. */
 export function table(headers: string[], rows: HTMLTableRowElement[], className = ''): HTMLTableElement {
-  return h('table', { class: `grid ${className}` }, h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))), h('tbody', {}, rows));
+  return h(
+    'table',
+    { class: `grid ${className}` },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((x) => h('th', { scope: 'col' }, x)),
+      ),
+    ),
+    h('tbody', {}, rows),
+  );
 }
 
 /** A table cell with a label for the narrow (card) layout of tables on phones. */

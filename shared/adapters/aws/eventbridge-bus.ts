@@ -18,7 +18,12 @@ export class EventBridgeBus implements EventBus {
       const chunk = events.slice(i, i + MAX_ENTRIES);
       const out = await this.client.send(
         new PutEventsCommand({
-          Entries: chunk.map((e) => ({ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: e.detailType, Detail: JSON.stringify(e.detail) })),
+          Entries: chunk.map((e) => ({
+            EventBusName: this.busName,
+            Source: EVENT_SOURCE,
+            DetailType: e.detailType,
+            Detail: JSON.stringify(e.detail),
+          })),
         }),
       );
       const failed = out.FailedEntryCount ?? 0;

@@ -44,7 +44,8 @@ export class DynamoCalendarOverrides implements CalendarOverrideSource {
 
 function parseRow(row: Record<string, unknown>): CalendarOverrideYear {
   const sk = String(row.sk);
-  if (typeof row.entry !== 'string') throw new CalendarOverrideError(`${CALENDAR_OVERRIDE_PK} ${sk}: attribute entry (a JSON string) is missing`);
+  if (typeof row.entry !== 'string')
+    throw new CalendarOverrideError(`${CALENDAR_OVERRIDE_PK} ${sk}: attribute entry (a JSON string) is missing`);
   let json: unknown;
   try {
     json = JSON.parse(row.entry);
@@ -53,9 +54,12 @@ function parseRow(row: Record<string, unknown>): CalendarOverrideYear {
   }
   const parsed = CalendarOverrideYear.safeParse(json);
   if (!parsed.success) {
-    throw new CalendarOverrideError(`${CALENDAR_OVERRIDE_PK} ${sk}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new CalendarOverrideError(
+      `${CALENDAR_OVERRIDE_PK} ${sk}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   // The sort key names the year: an entry filed under another year is a copy-paste slip.
-  if (sk !== calendarOverrideSk(parsed.data.year)) throw new CalendarOverrideError(`${CALENDAR_OVERRIDE_PK} ${sk}: entry is for ${parsed.data.year}`);
+  if (sk !== calendarOverrideSk(parsed.data.year))
+    throw new CalendarOverrideError(`${CALENDAR_OVERRIDE_PK} ${sk}: entry is for ${parsed.data.year}`);
   return parsed.data;
 }

@@ -53,7 +53,8 @@ export class DynamoEventRegistrar {
         const reasons = (err as { name?: string; CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
         assertIsError(err);
         if (err.name !== 'TransactionCanceledException' || !reasons) throw err;
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new EventCapReachedError(event.sourceId, event.planId, this.maxEventsPerSource);
+        if (reasons[1]?.Code === 'ConditionalCheckFailed')
+          throw new EventCapReachedError(event.sourceId, event.planId, this.maxEventsPerSource);
         // The event appeared meanwhile (a concurrent delivery): go round as an update.
       }
     }

@@ -5,7 +5,8 @@ export const planStatePk = (planId: string) => `PLAN#${planId}#STATE`;
 export const unitTaskSk = (taskId: string, orgId: string) => `TASK#${taskId}#ORG#${orgId}`;
 export const taskAuditPk = (planId: string, taskId: string) => `PLAN#${planId}#TASK#${taskId}`;
 /** An audit row: one per (source, webhook-id) — two sources may use the same webhook-id for the same instant. */
-export const reportSk = (reportedAtUtc: string, sourceId: string, webhookId: string) => `${reportInstantPrefix(reportedAtUtc)}${sourceId}#${webhookId}`;
+export const reportSk = (reportedAtUtc: string, sourceId: string, webhookId: string) =>
+  `${reportInstantPrefix(reportedAtUtc)}${sourceId}#${webhookId}`;
 /** The audit rows of one instant (any source): the prefix of `reportSk`. */
 export const reportInstantPrefix = (reportedAtUtc: string) => `REPORT#${reportedAtUtc}#`;
 export const eventsPk = (planId: string) => `PLAN#${planId}#EVENT`;

@@ -27,7 +27,13 @@ export function outboxRecord(message: AcceptedMessage, bodyHash: string): Record
   const d = message.detail;
   if (message.type === 'progress.submitted') {
     const r = message.detail;
-    return { pk: taskAuditPk(r.planId, r.taskId), sk: reportSk(utcInstant(r.reportedAt), r.sourceId, r.webhookId), kind: 'report', ...r, bodyHash };
+    return {
+      pk: taskAuditPk(r.planId, r.taskId),
+      sk: reportSk(utcInstant(r.reportedAt), r.sourceId, r.webhookId),
+      kind: 'report',
+      ...r,
+      bodyHash,
+    };
   }
   return {
     pk: eventMessagePk(d.sourceId, d.webhookId),

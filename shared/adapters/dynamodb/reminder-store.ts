@@ -1,19 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  BatchGetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReminderDueDetail } from '../../../events/schemas.js';
-import type {
-  CommitOutcome,
-  DigestCommit,
-  EscalationRef,
-  ReminderLookup,
-  ReminderStore,
-} from '../../ports/reminders.js';
+import type { CommitOutcome, DigestCommit, EscalationRef, ReminderLookup, ReminderStore } from '../../ports/reminders.js';
 import { REMINDER_RETENTION_DAYS } from '../../reminders/constants.js';
 import { escalationStateKey } from '../../reminders/keys.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
@@ -74,7 +62,15 @@ export class DynamoReminderStore implements ReminderStore {
       ...commit.claims.map((c) => ({
         Put: {
           TableName,
-          Item: { pk, sk: c.key, kind: c.kind, recipientOrgId: digest.orgId, digestId: digest.digestId, claimedAt: commit.createdAt, expiresAt },
+          Item: {
+            pk,
+            sk: c.key,
+            kind: c.kind,
+            recipientOrgId: digest.orgId,
+            digestId: digest.digestId,
+            claimedAt: commit.createdAt,
+            expiresAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       })),

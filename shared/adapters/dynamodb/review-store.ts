@@ -50,7 +50,10 @@ export class DynamoReviewStore implements ReviewStore, ClaimReader {
       'queryReviewDecisions',
       taskId === undefined
         ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': reviewsPk(planId) } }
-        : { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)', ExpressionAttributeValues: { ':pk': reviewsPk(planId), ':task': reviewTaskPrefix(taskId) } },
+        : {
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
+            ExpressionAttributeValues: { ':pk': reviewsPk(planId), ':task': reviewTaskPrefix(taskId) },
+          },
     );
     return rows.map(toDecision).sort((a, b) => new Date(a.decidedAt).getTime() - new Date(b.decidedAt).getTime());
   }
@@ -59,7 +62,11 @@ export class DynamoReviewStore implements ReviewStore, ClaimReader {
    * The claim's audit row: a Query on the task's audit partition for the rows of that instant (the
    * row's key also names the source, which old unit records may not carry), then the webhook-id.
    */
-  async claimReport(planId: string, taskId: string, claim: { reportedAt: string; sourceId?: string | undefined; webhookId: string }): Promise<StoredReport | undefined> {
+  async claimReport(
+    planId: string,
+    taskId: string,
+    claim: { reportedAt: string; sourceId?: string | undefined; webhookId: string },
+  ): Promise<StoredReport | undefined> {
     const rows = await this.queryAll('queryClaimReport', {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :at)',
       ExpressionAttributeValues: { ':pk': taskAuditPk(planId, taskId), ':at': reportInstantPrefix(utcInstant(claim.reportedAt)) },

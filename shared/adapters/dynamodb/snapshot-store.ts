@@ -18,7 +18,13 @@ export class DynamoSnapshotStore implements SnapshotStore {
   async putSnapshot(snapshot: PlanSnapshot): Promise<void> {
     const pk = snapshotsPk(snapshot.planId);
     const [full, trend] = await Promise.all([
-      this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk: snapshotSk(snapshot.date), ...snapshot }, ...capacityOption(this.meter) })),
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk, sk: snapshotSk(snapshot.date), ...snapshot },
+          ...capacityOption(this.meter),
+        }),
+      ),
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
@@ -43,7 +49,9 @@ export class DynamoSnapshotStore implements SnapshotStore {
     const items: Array<Record<string, unknown>> = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey, ...capacityOption(this.meter) }));
+      const out = await this.doc.send(
+        new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey, ...capacityOption(this.meter) }),
+      );
       this.meter?.record(operation, 'read', out.ConsumedCapacity);
       items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
@@ -56,6 +64,11 @@ export class DynamoSnapshotStore implements SnapshotStore {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': snapshotsPk(planId), ':from': snapshotSk(from), ':to': snapshotSk(to) },
     });
-    return items.map((it) => ({ planId: String(it.planId), date: String(it.date), createdAt: String(it.createdAt), view: it.view as PlanSnapshot['view'] }));
+    return items.map((it) => ({
+      planId: String(it.planId),
+      date: String(it.date),
+      createdAt: String(it.createdAt),
+      view: it.view as PlanSnapshot['view'],
+    }));
   }
 }

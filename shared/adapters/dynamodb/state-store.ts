@@ -111,7 +111,9 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
     this.waiting.delete(key);
     const { planId, taskId, orgId } = reports[0]!;
     const itemKey = { pk: planStatePk(planId), sk: unitTaskSk(taskId, orgId) };
-    const got = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: itemKey, ConsistentRead: true, ...capacityOption(this.meter) }));
+    const got = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: itemKey, ConsistentRead: true, ...capacityOption(this.meter) }),
+    );
     this.meter?.record('getUnitState', 'read', got.ConsumedCapacity);
     let stored = got.Item;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
@@ -189,7 +191,11 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
     return p;
   }
 
-  async listReports(planId: string, taskId: string, options: { limit: number; startKey?: Record<string, unknown> }): Promise<Page<StoredReport>> {
+  async listReports(
+    planId: string,
+    taskId: string,
+    options: { limit: number; startKey?: Record<string, unknown> },
+  ): Promise<Page<StoredReport>> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -218,7 +224,9 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
     const items: Row[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey, ...capacityOption(this.meter) }));
+      const out = await this.doc.send(
+        new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey, ...capacityOption(this.meter) }),
+      );
       this.meter?.record(operation, 'read', out.ConsumedCapacity);
       items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
@@ -264,8 +272,17 @@ function stateOf(row: Row): UnitTaskState {
   return {
     taskId: it.taskId,
     orgId: it.orgId,
-    head: { status: it.status, percentComplete: it.percentComplete ?? null, period: it.period, reportedAt: it.reportedAt, sourceId: it.sourceId, webhookId: it.webhookId },
-    figures: Object.fromEntries(Object.entries(it.figures ?? {}).map(([kpiId, [value, ...p]]) => [kpiId, { value: Number(value), ...provenance(p) }])),
+    head: {
+      status: it.status,
+      percentComplete: it.percentComplete ?? null,
+      period: it.period,
+      reportedAt: it.reportedAt,
+      sourceId: it.sourceId,
+      webhookId: it.webhookId,
+    },
+    figures: Object.fromEntries(
+      Object.entries(it.figures ?? {}).map(([kpiId, [value, ...p]]) => [kpiId, { value: Number(value), ...provenance(p) }]),
+    ),
     ...(it.milestones && it.milestonesFrom ? { milestones: { ids: [...it.milestones], ...provenance(it.milestonesFrom) } } : {}),
     periods: [...(it.periods ?? [])],
   };

@@ -26,7 +26,12 @@ export class EmfMetrics implements MetricsRecorder {
     this.#metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: service, logger: withoutSetOverlapWarning });
   }
 
-  count<N extends MetricName>(name: N, dimensions: MetricDimensions<N>, value = 1, metadata: Readonly<Record<string, string | number>> = {}): void {
+  count<N extends MetricName>(
+    name: N,
+    dimensions: MetricDimensions<N>,
+    value = 1,
+    metadata: Readonly<Record<string, string | number>> = {},
+  ): void {
     const dims = dimensions as Readonly<Record<string, string>>;
     // Counts with other metadata (another missing year) stay lines of their own: one line has one set.
     const key = JSON.stringify([name, ...BUSINESS_METRICS[name].dimensions.map((d: string) => dims[d]), metadata]);

@@ -24,9 +24,7 @@ export class OutboxNotifier implements Notifier {
   /** File appends, one after another, in send order. */
   private writes: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly options: { file?: string; now?: () => Date } = {},
-  ) {
+  constructor(private readonly options: { file?: string; now?: () => Date } = {}) {
     const file = options.file;
     if (file && existsSync(file)) {
       for (const line of readFileSync(file, 'utf8').split('\n')) {

@@ -40,7 +40,9 @@ export class SecretsManagerRobotDirectory implements RobotDirectory {
 
   async get(secretKey: string): Promise<RobotEndpoint> {
     if (!this.cache || this.now() - this.cache.at > this.ttlMs) {
-      const robots = this.client.send(new GetSecretValueCommand({ SecretId: this.secretId })).then((out) => parseRobotSecret(out.SecretString ?? '{}'));
+      const robots = this.client
+        .send(new GetSecretValueCommand({ SecretId: this.secretId }))
+        .then((out) => parseRobotSecret(out.SecretString ?? '{}'));
       const entry = { at: this.now(), robots };
       this.cache = entry;
       // A failed read is not cached: the next send tries again.

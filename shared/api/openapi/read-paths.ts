@@ -6,7 +6,12 @@ import { REF, planIdParam, queryParameters, taskIdParam, type Json } from './sch
 /** The paths of the read API (bearer token): the JSON listings and the bulletin file. */
 
 /** A GET operation of the read API: bearer auth, the shared error answers, `ok` for 200. */
-function readOperation(r: { operationId: string; summary: string; description: string }, parameters: Json[], ok: Json, badRequest: Json = responseRef('BadRequest')): Json {
+function readOperation(
+  r: { operationId: string; summary: string; description: string },
+  parameters: Json[],
+  ok: Json,
+  badRequest: Json = responseRef('BadRequest'),
+): Json {
   return {
     get: {
       operationId: r.operationId,
@@ -44,23 +49,32 @@ export function bulletinOperation(): Json {
     name: 'period',
     in: 'path',
     required: true,
-    description: 'A month (`2023-06`) or a quarter (`2023-Q2`) of the plan\'s year.',
+    description: "A month (`2023-06`) or a quarter (`2023-Q2`) of the plan's year.",
     schema: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2]|Q[1-4])$' },
   };
   const ok = {
     description: 'The bulletin file.',
     headers: {
       'content-disposition': {
-        description: 'RFC 6266: `attachment` (`inline` for html) with an ASCII `filename` and `filename*=UTF-8\'\'通报-<period>.<format>` (percent-encoded).',
+        description:
+          "RFC 6266: `attachment` (`inline` for html) with an ASCII `filename` and `filename*=UTF-8''通报-<period>.<format>` (percent-encoded).",
         schema: { type: 'string' },
       },
     },
-    content: Object.fromEntries(BULLETIN_FORMATS.map((f) => [BULLETIN_MEDIA_TYPES[f], { schema: { type: 'string', ...(f === 'xlsx' ? { format: 'binary' } : {}) } }])),
+    content: Object.fromEntries(
+      BULLETIN_FORMATS.map((f) => [BULLETIN_MEDIA_TYPES[f], { schema: { type: 'string', ...(f === 'xlsx' ? { format: 'binary' } : {}) } }]),
+    ),
   };
-  const badRequest = errorResponse('The period is malformed, outside the plan\'s year or not begun, or a query parameter is invalid.', {
-    invalid_period: errorExample('invalid_period', 'period must be a month (2023-06) or a quarter (2023-Q2), got "2023-13"', [{ path: 'period', message: 'period must be a month (2023-06) or a quarter (2023-Q2), got "2023-13"' }]),
-    period_outside_plan: errorExample('period_outside_plan', "period 2024-01 is outside the plan's year 2023", [{ path: 'period', message: "period 2024-01 is outside the plan's year 2023" }]),
-    invalid_query: errorExample('invalid_query', 'the query parameters are invalid', [{ path: 'format', message: 'Invalid option: expected one of "xlsx"|"csv"|"html"' }]),
+  const badRequest = errorResponse("The period is malformed, outside the plan's year or not begun, or a query parameter is invalid.", {
+    invalid_period: errorExample('invalid_period', 'period must be a month (2023-06) or a quarter (2023-Q2), got "2023-13"', [
+      { path: 'period', message: 'period must be a month (2023-06) or a quarter (2023-Q2), got "2023-13"' },
+    ]),
+    period_outside_plan: errorExample('period_outside_plan', "period 2024-01 is outside the plan's year 2023", [
+      { path: 'period', message: "period 2024-01 is outside the plan's year 2023" },
+    ]),
+    invalid_query: errorExample('invalid_query', 'the query parameters are invalid', [
+      { path: 'format', message: 'Invalid option: expected one of "xlsx"|"csv"|"html"' },
+    ]),
   });
   return readOperation(r, [planIdParam, periodParam, ...queryParameters(r.query)], ok, badRequest);
 }

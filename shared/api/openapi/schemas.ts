@@ -56,6 +56,24 @@ export function queryParameters(query: z.ZodObject): Json[] {
   });
 }
 
-export const planIdParam = { name: 'planId', in: 'path', required: true, description: 'The plan, e.g. `jining-sports-2023`.', schema: fieldSchema(Plan.shape.planId) };
-export const taskIdParam = { name: 'taskId', in: 'path', required: true, description: 'The task, `T01`…`T27`.', schema: fieldSchema(TaskId) };
-export const sourceIdParam = { name: 'sourceId', in: 'path', required: true, description: 'The sending system, as registered with the bureau.', schema: fieldSchema(WebhookSource.shape.sourceId) };
+export const planIdParam = {
+  name: 'planId',
+  in: 'path',
+  required: true,
+  description: 'The plan, e.g. `jining-sports-2023`.',
+  schema: fieldSchema(Plan.shape.planId),
+};
+export const taskIdParam = {
+  name: 'taskId',
+  in: 'path',
+  required: true,
+  description: 'The task, `T01`…`T27`.',
+  schema: fieldSchema(TaskId),
+};
+export const sourceIdParam = {
+  name: 'sourceId',
+  in: 'path',
+  required: true,
+  description: 'The sending system, as registered with the bureau.',
+  schema: fieldSchema(WebhookSource.shape.sourceId),
+};

@@ -91,8 +91,16 @@ function pairKpis(draft: Kpi[], reference: Kpi[], report: CheckReport['kpis']): 
     }
   };
   const changed = (a: Kpi, b: Kpi) =>
-    report.changed.push({ taskId: a.taskId, draftKpiId: a.kpiId, referenceKpiId: b.kpiId, diffs: diffFields(kpiShape(a), kpiShape(b), KPI_FIELDS) });
-  take((a, b) => equal(kpiShape(a), kpiShape(b)), (a, b) => report.same.push({ taskId: a.taskId, draftKpiId: a.kpiId, referenceKpiId: b.kpiId }));
+    report.changed.push({
+      taskId: a.taskId,
+      draftKpiId: a.kpiId,
+      referenceKpiId: b.kpiId,
+      diffs: diffFields(kpiShape(a), kpiShape(b), KPI_FIELDS),
+    });
+  take(
+    (a, b) => equal(kpiShape(a), kpiShape(b)),
+    (a, b) => report.same.push({ taskId: a.taskId, draftKpiId: a.kpiId, referenceKpiId: b.kpiId }),
+  );
   take((a, b) => equal(a.target, b.target), changed);
   take((a, b) => similarity(a.source, b.source) >= 0.5 || b.source.includes(a.source) || a.source.includes(b.source), changed);
   report.missing.push(...r.map(kpiRef));
@@ -112,7 +120,9 @@ function pairMilestones(taskId: string, draft: Milestone[], reference: Milestone
     if (a.assumption === b.assumption) report.same.push(ids);
     else report.changed.push({ ...ids, diffs: [{ field: 'assumption', draft: a.assumption, reference: b.assumption }] });
   }
-  report.missing.push(...r.map((b) => ({ taskId, milestoneId: b.milestoneId, dueDate: b.dueDate, title: b.title, assumption: b.assumption })));
+  report.missing.push(
+    ...r.map((b) => ({ taskId, milestoneId: b.milestoneId, dueDate: b.dueDate, title: b.title, assumption: b.assumption })),
+  );
 }
 
 /**
@@ -141,14 +151,23 @@ export function checkDraft(draftInput: PlanInput, referenceInput: PlanInput): Ch
       if (diffs.length > 0) report.sections.push({ sectionId: s.sectionId, status: 'changed', diffs });
     }
   }
-  for (const d of draft.sections) if (!reference.sections.some((s) => s.sectionId === d.sectionId)) report.sections.push({ sectionId: d.sectionId, status: 'extra' });
+  for (const d of draft.sections)
+    if (!reference.sections.some((s) => s.sectionId === d.sectionId)) report.sections.push({ sectionId: d.sectionId, status: 'extra' });
 
   for (const t of reference.tasks) {
     const d = draft.tasks.find((x) => x.taskId === t.taskId);
     if (!d) {
       report.tasks.push({ taskId: t.taskId, status: 'missing' });
       report.kpis.missing.push(...t.kpis.map(kpiRef));
-      report.milestones.missing.push(...t.milestones.map((b) => ({ taskId: t.taskId, milestoneId: b.milestoneId, dueDate: b.dueDate, title: b.title, assumption: b.assumption })));
+      report.milestones.missing.push(
+        ...t.milestones.map((b) => ({
+          taskId: t.taskId,
+          milestoneId: b.milestoneId,
+          dueDate: b.dueDate,
+          title: b.title,
+          assumption: b.assumption,
+        })),
+      );
       continue;
     }
     const diffs = diffFields(d, t, ['sectionId', 'title', 'text', 'dueDate']);
@@ -160,7 +179,15 @@ export function checkDraft(draftInput: PlanInput, referenceInput: PlanInput): Ch
     if (reference.tasks.some((t) => t.taskId === d.taskId)) continue;
     report.tasks.push({ taskId: d.taskId, status: 'extra' });
     report.kpis.extra.push(...d.kpis.map(kpiRef));
-    report.milestones.extra.push(...d.milestones.map((a) => ({ taskId: d.taskId, milestoneId: a.milestoneId, dueDate: a.dueDate, title: a.title, assumption: a.assumption })));
+    report.milestones.extra.push(
+      ...d.milestones.map((a) => ({
+        taskId: d.taskId,
+        milestoneId: a.milestoneId,
+        dueDate: a.dueDate,
+        title: a.title,
+        assumption: a.assumption,
+      })),
+    );
   }
   return report;
 }
@@ -180,22 +207,29 @@ export function formatCheckReport(report: CheckReport): string[] {
   const lines: string[] = [`核对：草稿 ${report.draftPlanId} 对照现有计划 ${report.referencePlanId}`];
   for (const d of report.header) lines.push(`  文件信息 ${d.field} 不同：草稿 ${show(d.draft)} ／ 现有 ${show(d.reference)}`);
   for (const s of report.sections) {
-    if (s.status === 'changed') for (const d of s.diffs) lines.push(`  部分 ${s.sectionId} ${d.field} 不同：草稿 ${show(d.draft)} ／ 现有 ${show(d.reference)}`);
+    if (s.status === 'changed')
+      for (const d of s.diffs) lines.push(`  部分 ${s.sectionId} ${d.field} 不同：草稿 ${show(d.draft)} ／ 现有 ${show(d.reference)}`);
     else lines.push(`  部分 ${s.sectionId}：${s.status === 'missing' ? '草稿中没有' : '现有计划中没有'}`);
   }
   for (const t of report.tasks) {
-    if (t.status === 'changed') for (const d of t.diffs) lines.push(`  事项 ${t.taskId} ${d.field} 不同${d.field === 'text' ? '' : `：草稿 ${show(d.draft)} ／ 现有 ${show(d.reference)}`}`);
+    if (t.status === 'changed')
+      for (const d of t.diffs)
+        lines.push(`  事项 ${t.taskId} ${d.field} 不同${d.field === 'text' ? '' : `：草稿 ${show(d.draft)} ／ 现有 ${show(d.reference)}`}`);
     else lines.push(`  事项 ${t.taskId}：${t.status === 'missing' ? '草稿中没有' : '现有计划中没有'}`);
   }
   const k = report.kpis;
   lines.push(`  指标：相同 ${k.same.length}，不同 ${k.changed.length}，草稿缺 ${k.missing.length}，草稿多 ${k.extra.length}`);
-  for (const c of k.changed) for (const d of c.diffs) lines.push(`    ${c.taskId} ${c.draftKpiId} ↔ ${c.referenceKpiId} ${d.field}：草稿 ${show(d.draft)} ／ 现有 ${show(d.reference)}`);
+  for (const c of k.changed)
+    for (const d of c.diffs)
+      lines.push(`    ${c.taskId} ${c.draftKpiId} ↔ ${c.referenceKpiId} ${d.field}：草稿 ${show(d.draft)} ／ 现有 ${show(d.reference)}`);
   for (const m of k.missing) lines.push(`    草稿缺 ${m.taskId} ${m.kpiId}（${targetText(m.target)} ${m.unit}）：${m.source}`);
   for (const e of k.extra) lines.push(`    草稿多 ${e.taskId} ${e.kpiId}（${targetText(e.target)} ${e.unit}）：${e.source}`);
   const m = report.milestones;
   lines.push(`  节点：相同 ${m.same.length}，不同 ${m.changed.length}，草稿缺 ${m.missing.length}，草稿多 ${m.extra.length}`);
-  for (const c of m.changed) for (const d of c.diffs) lines.push(`    ${c.taskId} ${c.dueDate} ${d.field}：草稿 ${show(d.draft)} ／ 现有 ${show(d.reference)}`);
-  for (const x of m.missing) lines.push(`    草稿缺 ${x.taskId} ${x.milestoneId} ${x.dueDate}${x.assumption ? '（推定）' : ''}：${x.title}`);
+  for (const c of m.changed)
+    for (const d of c.diffs) lines.push(`    ${c.taskId} ${c.dueDate} ${d.field}：草稿 ${show(d.draft)} ／ 现有 ${show(d.reference)}`);
+  for (const x of m.missing)
+    lines.push(`    草稿缺 ${x.taskId} ${x.milestoneId} ${x.dueDate}${x.assumption ? '（推定）' : ''}：${x.title}`);
   for (const x of m.extra) lines.push(`    草稿多 ${x.taskId} ${x.milestoneId} ${x.dueDate}${x.assumption ? '（推定）' : ''}：${x.title}`);
   return lines;
 }

@@ -39,7 +39,10 @@ const QUARTER: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, '1': 1
 
 interface Rule {
   pattern: RegExp;
-  resolve: (m: RegExpExecArray, year: number) => { year: number; month: number; day: number; assumption: boolean } | { reject: string } | undefined;
+  resolve: (
+    m: RegExpExecArray,
+    year: number,
+  ) => { year: number; month: number; day: number; assumption: boolean } | { reject: string } | undefined;
 }
 
 function lastDay(year: number, month: number): number {
@@ -103,7 +106,8 @@ const RULES: Rule[] = [
   },
   {
     pattern: /(上半年|下半年)/g,
-    resolve: (m, year) => (m[1] === '下半年' ? { year, month: 12, day: 31, assumption: true } : { year, month: 6, day: 30, assumption: true }),
+    resolve: (m, year) =>
+      m[1] === '下半年' ? { year, month: 12, day: 31, assumption: true } : { year, month: 6, day: 30, assumption: true },
   },
 ];
 

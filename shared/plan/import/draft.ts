@@ -54,14 +54,22 @@ export function readItem(text: string, year: number, countyCount = COUNTY_IDS.le
  */
 export function importNotice(input: string | Uint8Array, rawOptions: ImportOptions = {}): ImportDraft {
   const options = ImportOptions.parse(rawOptions);
-  const { text, encoding }: { text: string; encoding: NoticeEncoding } = typeof input === 'string' ? { text: input, encoding: 'utf-8' } : decodeNotice(input);
-  const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ').split('\n');
+  const { text, encoding }: { text: string; encoding: NoticeEncoding } =
+    typeof input === 'string' ? { text: input, encoding: 'utf-8' } : decodeNotice(input);
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\u00a0/g, ' ')
+    .split('\n');
 
   const body = parseBody(lines);
   if (body.sections.length === 0 || body.items.length === 0) {
-    throw new NoticeFormatError('没有找到“一、”这样的部分标题和“1.”或“（一）”这样的编号事项，不像一份工作要点。 / No numbered sections and items found: this does not read as a work-plan notice.');
+    throw new NoticeFormatError(
+      '没有找到“一、”这样的部分标题和“1.”或“（一）”这样的编号事项，不像一份工作要点。 / No numbered sections and items found: this does not read as a work-plan notice.',
+    );
   }
-  if (body.items.length > 99) throw new NoticeFormatError(`编号事项有 ${body.items.length} 项，超过 99 项（T01…T99）。 / More than 99 items.`);
+  if (body.items.length > 99)
+    throw new NoticeFormatError(`编号事项有 ${body.items.length} 项，超过 99 项（T01…T99）。 / More than 99 items.`);
   const header = parseHeader(body.headerLines);
   if (header.year === undefined) {
     throw new NoticeFormatError('标题和文号中都找不到年度（如“2023年”“〔2023〕”）。 / No year in the title or the document number.');
@@ -141,7 +149,9 @@ export function importNotice(input: string | Uint8Array, rawOptions: ImportOptio
   };
   const parsed = Plan.safeParse(draft);
   if (!parsed.success) {
-    throw new DraftInvalidError(`草稿未通过计划结构校验（导入程序缺陷）：${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new DraftInvalidError(
+      `草稿未通过计划结构校验（导入程序缺陷）：${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const plan = parsed.data;
 

@@ -52,7 +52,15 @@ export function parseHeader(lines: string[]): NoticeHeader {
   // The plan's own title line: the last short line without a full stop before the first section.
   const ownTitle = [...trimmed]
     .reverse()
-    .find((l) => l.length <= 40 && YEAR_IN_TITLE.test(l) && !/[。《]|关于印发/.test(l) && !/[：:]$/.test(l) && !DATE_LINE.test(l.replace(/\s+/g, '')) && !DOC_NUMBER.test(l));
+    .find(
+      (l) =>
+        l.length <= 40 &&
+        YEAR_IN_TITLE.test(l) &&
+        !/[。《]|关于印发/.test(l) &&
+        !/[：:]$/.test(l) &&
+        !DATE_LINE.test(l.replace(/\s+/g, '')) &&
+        !DOC_NUMBER.test(l),
+    );
   const title = quoted ?? ownTitle;
   if (quoted && ownTitle && quoted !== ownTitle && YEAR_IN_TITLE.test(ownTitle)) {
     notes.push(`通知标题中的《${quoted}》与正文标题“${ownTitle}”不一致，草稿采用前者`);
@@ -71,12 +79,16 @@ export function parseHeader(lines: string[]): NoticeHeader {
     const d = parseNumber(m[3]!);
     if (y !== undefined && mo !== undefined && d !== undefined) issueDate = { year: y, month: mo, day: d };
     // The signature is the line above the date (right-aligned in the printed notice).
-    const above = trimmed.slice(0, dateIndex).filter((l) => l.length > 0).at(-1);
+    const above = trimmed
+      .slice(0, dateIndex)
+      .filter((l) => l.length > 0)
+      .at(-1);
     if (above && above.length <= 30 && !/[。，：:]/.test(above)) issuer = above;
   }
   const titlePrefix = title ? /^(.+?)(?:\d{4}|[〇○零一二三四五六七八九]{4})年/.exec(title)?.[1] : undefined;
   if (!issuer && titlePrefix) issuer = titlePrefix;
-  else if (issuer && titlePrefix && issuer !== titlePrefix) notes.push(`落款“${issuer}”与标题中的单位“${titlePrefix}”不一致，请核对发文单位`);
+  else if (issuer && titlePrefix && issuer !== titlePrefix)
+    notes.push(`落款“${issuer}”与标题中的单位“${titlePrefix}”不一致，请核对发文单位`);
 
   // 主送: the first line after the number or title that ends with a colon (各县（市、区）…：).
   const addresseeLine = trimmed.find((l) => /[：:]$/.test(l) && !/^(现将|附件|抄送)/.test(l))?.replace(/[：:]$/, '');
@@ -88,7 +100,9 @@ export function parseHeader(lines: string[]): NoticeHeader {
     // A plan may be issued late in the year before it (2023年12月 for 2024): that alone is no contradiction.
     // A date before its own document number's year is one, and so is a date far from the plan year.
     if (againstNumber || (documentYear === undefined && againstYear && issueDate.year !== year - 1)) {
-      const contradicted = [againstNumber ? `文号〔${documentYear}〕` : undefined, againstYear ? `${year}年度` : undefined].filter(Boolean).join('及');
+      const contradicted = [againstNumber ? `文号〔${documentYear}〕` : undefined, againstYear ? `${year}年度` : undefined]
+        .filter(Boolean)
+        .join('及');
       const likely = documentYear ?? year;
       flags.push({
         field: 'issueDatePrinted',

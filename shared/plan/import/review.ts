@@ -42,7 +42,11 @@ export function buildReview(input: ReviewInput): ReviewItem[] {
   for (const note of input.headerNotes) add('header', [], `${note}。`);
   const unresolved = input.addressees.filter((a) => a.match === 'none');
   if (unresolved.length > 0) {
-    add('addressees', unresolved.map((a) => a.printed), `主送单位中有 ${unresolved.length} 个在单位目录（shared/org/directory.ts）中找不到：${unresolved.map((a) => `“${a.printed}”`).join('、')}；如需督办，请先在目录中添加。`);
+    add(
+      'addressees',
+      unresolved.map((a) => a.printed),
+      `主送单位中有 ${unresolved.length} 个在单位目录（shared/org/directory.ts）中找不到：${unresolved.map((a) => `“${a.printed}”`).join('、')}；如需督办，请先在目录中添加。`,
+    );
   }
   for (const note of input.structureNotes) add('structure', [], `${note}，请对照原文核对。`);
 
@@ -95,14 +99,24 @@ export function buildReview(input: ReviewInput): ReviewItem[] {
   }
   const relative = input.kpiNotes.filter((n) => n.relative);
   if (relative.length > 0) {
-    add('kpi-relative', relative.map((n) => n.kpiId), `“${relative.map((n) => n.printed).join('”“')}”表示在现有基础上再增加：草稿记为本市新增 ≥ 1，请核对。`);
+    add(
+      'kpi-relative',
+      relative.map((n) => n.kpiId),
+      `“${relative.map((n) => n.printed).join('”“')}”表示在现有基础上再增加：草稿记为本市新增 ≥ 1，请核对。`,
+    );
   }
   const coverage = input.kpiNotes.filter((n) => n.coverage);
   if (coverage.length > 0) {
-    add('kpi-coverage', coverage.map((n) => n.kpiId), '“全覆盖”草稿记为覆盖率 ≥ 100%，请确认覆盖率的统计口径（覆盖对象和总数）。');
+    add(
+      'kpi-coverage',
+      coverage.map((n) => n.kpiId),
+      '“全覆盖”草稿记为覆盖率 ≥ 100%，请确认覆盖率的统计口径（覆盖对象和总数）。',
+    );
   }
 
-  const assumed = plan.tasks.flatMap((t) => t.milestones.filter((m) => m.assumption).map((m) => `${m.milestoneId}（${m.title}：${m.dueDate}）`));
+  const assumed = plan.tasks.flatMap((t) =>
+    t.milestones.filter((m) => m.assumption).map((m) => `${m.milestoneId}（${m.title}：${m.dueDate}）`),
+  );
   if (assumed.length > 0) {
     add(
       'milestone-assumed',

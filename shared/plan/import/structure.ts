@@ -64,7 +64,8 @@ export function parseBody(rawLines: string[]): ParsedBody {
     const headingNumber = heading ? parseChineseNumeral(heading[1]!) : undefined;
     const lastSection = sections.at(-1)?.number ?? 0;
     if (heading && headingNumber !== undefined && headingNumber > lastSection) {
-      if (headingNumber !== lastSection + 1) notes.push(`部分序号跳号：${lastSection === 0 ? '开头' : `第${lastSection}部分之后`}直接出现“${heading[1]}、”`);
+      if (headingNumber !== lastSection + 1)
+        notes.push(`部分序号跳号：${lastSection === 0 ? '开头' : `第${lastSection}部分之后`}直接出现“${heading[1]}、”`);
       // A heading is one line; text after its full stop (rare) is the section's first paragraph.
       const stop = heading[2]!.indexOf('。');
       sections.push({ number: headingNumber, title: (stop > 0 ? heading[2]!.slice(0, stop) : heading[2]!).trim(), intro: '' });

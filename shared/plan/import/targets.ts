@@ -37,7 +37,8 @@ const NUM = `(\\d+(?:\\.\\d+)?|[${CHINESE_NUMERAL_CHARS}]+)`;
 const AT_MOST_BEFORE = /(不超过|不高于|不多于|控制在|(?<!不)低于|(?<!不)少于|降至|降低到|降到)\s*$/;
 const AT_MOST_AFTER = /^\s*(以内|以下)/;
 const AT_LEAST_AFTER = /^\s*(及以上|以上)/;
-const REACH_VERB = /(达到|达|突破|超过|不少于|不低于|不超过|不高于|控制在|保持在|保持|稳定在|提高到|提升到|增长到|增加到|增至|提高至|提升至|至少)\s*$/;
+const REACH_VERB =
+  /(达到|达|突破|超过|不少于|不低于|不超过|不高于|控制在|保持在|保持|稳定在|提高到|提升到|增长到|增加到|增至|提高至|提升至|至少)\s*$/;
 const LEADING_ADVERBS = /^(?:力争|争取|确保|努力|年内|全年)+/;
 const PER_COUNTY = /(每个县(?:（市、区）|\(市、区\)|市区|区)|各县(?:（市、区）|\(市、区\)|市区)(?:均|各|分别))/;
 const NOUN_END = /(、|，|,|的|建立|建成|实现|达到|开展|形成|纳入|$)/;
@@ -49,7 +50,10 @@ function usableNumber(text: string): number | undefined {
 }
 
 function trimName(text: string): string {
-  return text.replace(LEADING_ADVERBS, '').replace(/^[，,、\s]+|[，,、\s]+$/g, '').trim();
+  return text
+    .replace(LEADING_ADVERBS, '')
+    .replace(/^[，,、\s]+|[，,、\s]+$/g, '')
+    .trim();
 }
 
 interface Match {
@@ -69,8 +73,16 @@ interface Pass {
 
 const PASSES: Pass[] = [
   // 前3名 / 全省前3 / 第1名: a rank (lower is better). Without 名 the number must end the phrase: 前3天 is not a rank.
-  { kind: 'rank', pattern: new RegExp(`(?:前|第)\\s*${NUM}\\s*(?:名|位)`, 'g'), read: (m) => ({ value: usableNumber(m[1]!) ?? NaN, unit: '名' }) },
-  { kind: 'rank', pattern: new RegExp(`前\\s*${NUM}(?![\\d\\p{Script=Han}])`, 'gu'), read: (m) => ({ value: usableNumber(m[1]!) ?? NaN, unit: '名' }) },
+  {
+    kind: 'rank',
+    pattern: new RegExp(`(?:前|第)\\s*${NUM}\\s*(?:名|位)`, 'g'),
+    read: (m) => ({ value: usableNumber(m[1]!) ?? NaN, unit: '名' }),
+  },
+  {
+    kind: 'rank',
+    pattern: new RegExp(`前\\s*${NUM}(?![\\d\\p{Script=Han}])`, 'gu'),
+    read: (m) => ({ value: usableNumber(m[1]!) ?? NaN, unit: '名' }),
+  },
   // 第三个兑奖点在我市落地: one more (the first two are elsewhere).
   { kind: 'relative', pattern: new RegExp(`第\\s*${NUM}\\s*(个|家|座|处|所)`, 'g'), read: (m) => ({ value: 1, unit: m[2]! }) },
   // Ordinals and editions are names, not targets: 第十三届, 第16届, 26届省运会, 第一方阵, 二级裁判员.
@@ -85,7 +97,11 @@ const PASSES: Pass[] = [
       return min === undefined || max === undefined || min > max ? undefined : { value: min, max, unit: m[3]! };
     },
   },
-  { kind: 'percent', pattern: new RegExp(`${NUM}\\s*%|百分之${NUM}`, 'g'), read: (m) => ({ value: usableNumber(m[1] ?? m[2]!) ?? NaN, unit: '%' }) },
+  {
+    kind: 'percent',
+    pattern: new RegExp(`${NUM}\\s*%|百分之${NUM}`, 'g'),
+    read: (m) => ({ value: usableNumber(m[1] ?? m[2]!) ?? NaN, unit: '%' }),
+  },
   {
     kind: 'money',
     pattern: new RegExp(`${NUM}\\s*(亿|万)?元`, 'g'),
@@ -94,7 +110,11 @@ const PASSES: Pass[] = [
       return value === undefined ? undefined : toWanYuan(value, (m[2] ?? '') as '亿' | '万' | '');
     },
   },
-  { kind: 'count', pattern: new RegExp(`${NUM}\\s*(${MEASURE_PATTERN})`, 'g'), read: (m) => ({ value: usableNumber(m[1]!) ?? NaN, unit: m[2]! }) },
+  {
+    kind: 'count',
+    pattern: new RegExp(`${NUM}\\s*(${MEASURE_PATTERN})`, 'g'),
+    read: (m) => ({ value: usableNumber(m[1]!) ?? NaN, unit: m[2]! }),
+  },
 ];
 
 /**
@@ -154,7 +174,12 @@ export function findTargets(text: string, working: string, countyCount: number):
     if (at < 0) continue;
     if (targets.some((t) => t.start >= clause.start && t.start < clause.end)) continue;
     const sentence = sentenceSpans.find((s) => clause.start >= s.start && clause.start < s.end)!;
-    const subject = trimName(clause.text.replace('全覆盖', '').replace(/(实现|达到|做到|基本)+\s*$/, '').replace(/^(实现|推进|推动)/, ''));
+    const subject = trimName(
+      clause.text
+        .replace('全覆盖', '')
+        .replace(/(实现|达到|做到|基本)+\s*$/, '')
+        .replace(/^(实现|推进|推动)/, ''),
+    );
     targets.push({
       printed: clause.text.trim(),
       name: `${subject || clause.text.trim()}覆盖率`,

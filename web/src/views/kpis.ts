@@ -10,14 +10,26 @@ import { lightBadge } from '../widgets.js';
 export async function kpis(ctx: ViewContext): Promise<void> {
   const body = await getJson<{ asOf: string; kpis: Kpi[] }>(`${ctx.base}/kpis`);
   const cards = body.kpis.map(kpiCard);
-  mount(ctx.main, h('h1', { class: 'view-title' }, `指标完成情况（${body.kpis.length}项）`), h('div', { class: 'kpi-grid' }, cards.map((c) => c.el)));
+  mount(
+    ctx.main,
+    h('h1', { class: 'view-title' }, `指标完成情况（${body.kpis.length}项）`),
+    h(
+      'div',
+      { class: 'kpi-grid' },
+      cards.map((c) => c.el),
+    ),
+  );
   // Charts are drawn once their containers are in the document and have a size.
   for (const c of cards) c.draw();
 }
 
 /** One KPI: its figures, a bar chart against target and pace, and each unit's figure. */
 export function kpiCard(k: Kpi): { el: HTMLElement; draw: () => void } {
-  const main = h('div', { class: 'chart chart-kpi', role: 'img', 'aria-label': `${k.name}：完成${num(k.value)}，目标${targetText(k.target)}` });
+  const main = h('div', {
+    class: 'chart chart-kpi',
+    role: 'img',
+    'aria-label': `${k.name}：完成${num(k.value)}，目标${targetText(k.target)}`,
+  });
   const byOrg = k.byOrg.length > 0 ? h('div', { class: 'chart chart-org', role: 'img', 'aria-label': `${k.name}：各单位完成情况` }) : null;
   if (byOrg) byOrg.style.height = `${Math.max(120, 26 * k.byOrg.length + 50)}px`;
   const quota = k.byOrg.some((f) => f.perOrgTarget !== undefined);
@@ -49,8 +61,16 @@ export function kpiCard(k: Kpi): { el: HTMLElement; draw: () => void } {
           label: { show: true, position: 'right' },
           data: [
             { value: target, itemStyle: { color: GREY } },
-            { value: k.expected === null ? 0 : Math.round(k.expected * 100) / 100, itemStyle: { color: BLUE }, ...(k.expected === null ? { label: { formatter: '到期考核' } } : {}) },
-            { value: k.value ?? 0, itemStyle: { color: LIGHT_COLORS[k.status] }, ...(k.value === null ? { label: { formatter: '未报' } } : {}) },
+            {
+              value: k.expected === null ? 0 : Math.round(k.expected * 100) / 100,
+              itemStyle: { color: BLUE },
+              ...(k.expected === null ? { label: { formatter: '到期考核' } } : {}),
+            },
+            {
+              value: k.value ?? 0,
+              itemStyle: { color: LIGHT_COLORS[k.status] },
+              ...(k.value === null ? { label: { formatter: '未报' } } : {}),
+            },
           ],
         },
       ],
@@ -64,8 +84,16 @@ export function kpiCard(k: Kpi): { el: HTMLElement; draw: () => void } {
       xAxis: { type: 'value', splitLine: { show: false } },
       yAxis: { type: 'category', data: names, inverse: true, axisTick: { show: false } },
       series: [
-        { name: '完成', type: 'bar', data: k.byOrg.map((f) => f.value), itemStyle: { color: BLUE }, label: { show: true, position: 'right' } },
-        ...(quota ? [{ name: '目标', type: 'bar' as const, data: k.byOrg.map((f) => f.perOrgTarget ?? null), itemStyle: { color: GREY } }] : []),
+        {
+          name: '完成',
+          type: 'bar',
+          data: k.byOrg.map((f) => f.value),
+          itemStyle: { color: BLUE },
+          label: { show: true, position: 'right' },
+        },
+        ...(quota
+          ? [{ name: '目标', type: 'bar' as const, data: k.byOrg.map((f) => f.perOrgTarget ?? null), itemStyle: { color: GREY } }]
+          : []),
       ],
     });
   };

@@ -27,7 +27,9 @@ export async function overdue(ctx: ViewContext): Promise<void> {
   const lights = new Map(plan.tasks.map((t) => [t.taskId, t.status]));
   const key = (o: Overdue) => `${o.taskId}#${o.milestoneId ?? ''}`;
   const overdueKeys = new Set(now.items.map(key));
-  const dueSoon = ahead.items.filter((o) => !overdueKeys.has(key(o))).sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.taskId.localeCompare(b.taskId));
+  const dueSoon = ahead.items
+    .filter((o) => !overdueKeys.has(key(o)))
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.taskId.localeCompare(b.taskId));
 
   const row = (o: Overdue, last: HTMLTableCellElement[]) => {
     const light = lights.get(o.taskId);
@@ -49,13 +51,21 @@ export async function overdue(ctx: ViewContext): Promise<void> {
     card(
       `逾期（${now.items.length}）`,
       now.items.length > 0
-        ? table(['事项', '名称', '灯色', '责任单位', '截止日期', '逾期天数', '逾期工作日'], now.items.map((o) => row(o, [td('逾期天数', o.daysOverdue), td('逾期工作日', o.workdaysOverdue)])), 'overdue')
+        ? table(
+            ['事项', '名称', '灯色', '责任单位', '截止日期', '逾期天数', '逾期工作日'],
+            now.items.map((o) => row(o, [td('逾期天数', o.daysOverdue), td('逾期工作日', o.workdaysOverdue)])),
+            'overdue',
+          )
         : empty('没有逾期事项'),
     ),
     card(
       `临期：${DUE_SOON_DAYS}天内到期（${dueSoon.length}）`,
       dueSoon.length > 0
-        ? table(['事项', '名称', '灯色', '责任单位', '截止日期', '剩余天数'], dueSoon.map((o) => row(o, [td('剩余天数', daysBetween(asOf, o.dueDate))])), 'due-soon')
+        ? table(
+            ['事项', '名称', '灯色', '责任单位', '截止日期', '剩余天数'],
+            dueSoon.map((o) => row(o, [td('剩余天数', daysBetween(asOf, o.dueDate))])),
+            'due-soon',
+          )
         : empty(`${DUE_SOON_DAYS}天内没有到期事项`),
     ),
   );

@@ -28,14 +28,22 @@ export async function overview(ctx: ViewContext): Promise<void> {
     (['green', 'yellow', 'red', 'done'] as const).map((l) =>
       h(
         'button',
-        { type: 'button', class: `count count-${l}${light === l ? ' active' : ''}`, 'data-light': l, 'aria-pressed': light === l ? 'true' : 'false', onclick: () => setFilter('light', light === l ? '' : l) },
+        {
+          type: 'button',
+          class: `count count-${l}${light === l ? ' active' : ''}`,
+          'data-light': l,
+          'aria-pressed': light === l ? 'true' : 'false',
+          onclick: () => setFilter('light', light === l ? '' : l),
+        },
         h('span', { class: 'count-n' }, plan.summary[l]),
         h('span', { class: 'count-label' }, LIGHT_TEXT[l]),
       ),
     ),
   );
 
-  const units = [...new Set(plan.tasks.flatMap((t) => [...t.leadOrgIds, ...t.supportOrgIds]))].sort((a, b) => nameOf(a).localeCompare(nameOf(b), 'zh-CN'));
+  const units = [...new Set(plan.tasks.flatMap((t) => [...t.leadOrgIds, ...t.supportOrgIds]))].sort((a, b) =>
+    nameOf(a).localeCompare(nameOf(b), 'zh-CN'),
+  );
   const filters = h(
     'div',
     { class: 'filters' },
@@ -83,7 +91,9 @@ export async function overview(ctx: ViewContext): Promise<void> {
       { class: 'card section', 'data-section-id': s.sectionId },
       h('h2', {}, sectionHeading(s.number, s.title)),
       h('p', { class: 'section-counts' }, `共${s.tasks}项：绿灯${s.green}、黄灯${s.yellow}、红灯${s.red}、已办结${s.done}`),
-      rows.length > 0 ? table(['编号', '事项', '灯色', '进度 / 序时', '牵头单位', '截止日期'], rows, 'tasks') : empty('没有符合筛选条件的事项'),
+      rows.length > 0
+        ? table(['编号', '事项', '灯色', '进度 / 序时', '牵头单位', '截止日期'], rows, 'tasks')
+        : empty('没有符合筛选条件的事项'),
     );
   });
 
@@ -93,7 +103,11 @@ export async function overview(ctx: ViewContext): Promise<void> {
       'section',
       { class: 'card plan-head' },
       h('h1', {}, plan.title),
-      h('p', { class: 'meta' }, `${plan.issuer} · ${plan.documentNumber} · 数据日期 ${cnDate(plan.asOf)} · 全年序时进度 ${pct(plan.expected)}`),
+      h(
+        'p',
+        { class: 'meta' },
+        `${plan.issuer} · ${plan.documentNumber} · 数据日期 ${cnDate(plan.asOf)} · 全年序时进度 ${pct(plan.expected)}`,
+      ),
       plan.flags.map((f) => h('p', { class: 'flag' }, `注：${f.message}`)),
       counts,
       bulletinLinks(ctx, plan),
@@ -110,7 +124,11 @@ function bulletinLinks(ctx: ViewContext, plan: Plan): HTMLElement {
     const id = `${plan.year}-${String(m).padStart(2, '0')}`;
     if (`${id}-01` <= plan.asOf) months.push(id);
   }
-  const select = h('select', { name: 'period', 'aria-label': '通报月份' }, months.reverse().map((id) => h('option', { value: id, selected: id === monthPeriodOf(plan.asOf) }, `${Number(id.slice(5))}月`)));
+  const select = h(
+    'select',
+    { name: 'period', 'aria-label': '通报月份' },
+    months.reverse().map((id) => h('option', { value: id, selected: id === monthPeriodOf(plan.asOf) }, `${Number(id.slice(5))}月`)),
+  );
   const status = h('span', { class: 'bulletin-status', role: 'status' });
   // The click handler returns nothing; the download's own errors are shown in `status`.
   const get = (format: 'xlsx' | 'csv' | 'html') => () => void fetchBulletin(format);

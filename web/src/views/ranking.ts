@@ -26,7 +26,8 @@ export async function ranking(ctx: ViewContext): Promise<void> {
   );
   const scoreChart = h('div', { class: 'chart chart-score', role: 'img', 'aria-label': '各单位得分' });
   scoreChart.style.height = `${Math.max(200, 22 * rankings.orgs.length + 40)}px`;
-  const trendChart = snapshots.items.length > 0 ? h('div', { class: 'chart chart-trend', role: 'img', 'aria-label': '每日灯色趋势' }) : null;
+  const trendChart =
+    snapshots.items.length > 0 ? h('div', { class: 'chart chart-trend', role: 'img', 'aria-label': '每日灯色趋势' }) : null;
 
   mount(
     ctx.main,
@@ -37,18 +38,28 @@ export async function ranking(ctx: ViewContext): Promise<void> {
       card('单位排名', table(['名次', '单位', '得分', '事项', '绿灯', '黄灯', '红灯', '已办结', '逾期'], rows, 'ranking')),
       card('得分', scoreChart),
     ),
-    card(
-      `每日趋势（${cnDate(snapshots.from)}—${cnDate(snapshots.to)}）`,
-      trendChart ?? empty('这段时间还没有每日快照（每天01:00生成）'),
-    ),
+    card(`每日趋势（${cnDate(snapshots.from)}—${cnDate(snapshots.to)}）`, trendChart ?? empty('这段时间还没有每日快照（每天01:00生成）')),
   );
 
   drawChart(scoreChart, {
     grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => pct(Number(v)) },
     xAxis: { type: 'value', max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
-    yAxis: { type: 'category', data: rankings.orgs.map((o) => `${o.rank}. ${o.name}`), inverse: true, axisTick: { show: false }, axisLabel: { interval: 0, width: 170, overflow: 'truncate' } },
-    series: [{ type: 'bar', data: rankings.orgs.map((o) => o.score), itemStyle: { color: BLUE }, label: { show: true, position: 'right', formatter: (p: { value: unknown }) => pct(Number(p.value), 0) } }],
+    yAxis: {
+      type: 'category',
+      data: rankings.orgs.map((o) => `${o.rank}. ${o.name}`),
+      inverse: true,
+      axisTick: { show: false },
+      axisLabel: { interval: 0, width: 170, overflow: 'truncate' },
+    },
+    series: [
+      {
+        type: 'bar',
+        data: rankings.orgs.map((o) => o.score),
+        itemStyle: { color: BLUE },
+        label: { show: true, position: 'right', formatter: (p: { value: unknown }) => pct(Number(p.value), 0) },
+      },
+    ],
   });
   if (trendChart) {
     const dates = snapshots.items.map((s) => s.date.slice(5));

@@ -20,17 +20,28 @@ export async function reviews(ctx: ViewContext): Promise<void> {
       return;
     }
     try {
-      await postJson(`${ctx.base}/tasks/${encodeURIComponent(item.taskId)}/reviews`, { orgId: item.orgId, decision, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+      await postJson(`${ctx.base}/tasks/${encodeURIComponent(item.taskId)}/reviews`, {
+        orgId: item.orgId,
+        decision,
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+      });
       row.remove();
       status.textContent = `${item.taskId} ${item.name}：已${decision === 'approve' ? '销号' : '退回'}。`;
     } catch (err) {
       status.textContent =
-        err instanceof ApiFailure && err.status === 403 ? '当前令牌没有督查室权限：请以督查室令牌登录后再销号或退回。' : `未能提交：${err instanceof Error ? err.message : String(err)}`;
+        err instanceof ApiFailure && err.status === 403
+          ? '当前令牌没有督查室权限：请以督查室令牌登录后再销号或退回。'
+          : `未能提交：${err instanceof Error ? err.message : String(err)}`;
     }
   };
 
   const rows = pending.items.map((item) => {
-    const comment = h('input', { type: 'text', name: 'comment', placeholder: '退回意见（退回时必填）', 'aria-label': `${item.taskId} ${item.name} 的审核意见` });
+    const comment = h('input', {
+      type: 'text',
+      name: 'comment',
+      placeholder: '退回意见（退回时必填）',
+      'aria-label': `${item.taskId} ${item.name} 的审核意见`,
+    });
     const row = h(
       'tr',
       { 'data-task-id': item.taskId, 'data-org-id': item.orgId, class: 'review-row' },
@@ -45,7 +56,17 @@ export async function reviews(ctx: ViewContext): Promise<void> {
           ? item.evidence.map((e) => h('a', { href: e.url, target: '_blank', rel: 'noopener noreferrer', class: 'evidence' }, e.title))
           : ['—']),
       ),
-      td('指标', ...item.kpis.map((k) => h('div', { 'data-kpi-id': k.kpiId }, lightBadge(k.status), ` ${k.name}：${num(k.value)}${k.unit}（目标${targetText(k.target)}${k.unit}）`))),
+      td(
+        '指标',
+        ...item.kpis.map((k) =>
+          h(
+            'div',
+            { 'data-kpi-id': k.kpiId },
+            lightBadge(k.status),
+            ` ${k.name}：${num(k.value)}${k.unit}（目标${targetText(k.target)}${k.unit}）`,
+          ),
+        ),
+      ),
       td(
         '审核',
         comment,
@@ -61,7 +82,9 @@ export async function reviews(ctx: ViewContext): Promise<void> {
     h('h1', { class: 'view-title' }, `待销号（截至${cnDate(pending.asOf)}）`),
     card(
       `申请办结待审核（${pending.items.length}）`,
-      rows.length > 0 ? table(['事项', '申请单位', '申请时间', '办结时限', '情况说明', '佐证材料', '指标', '审核'], rows, 'reviews') : empty('没有待销号的申请'),
+      rows.length > 0
+        ? table(['事项', '申请单位', '申请时间', '办结时限', '情况说明', '佐证材料', '指标', '审核'], rows, 'reviews')
+        : empty('没有待销号的申请'),
       status,
     ),
   );

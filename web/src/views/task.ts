@@ -20,7 +20,11 @@ export async function taskView(ctx: ViewContext, taskId = ''): Promise<void> {
       'tr',
       { 'data-milestone-id': m.milestoneId },
       td('节点', m.title),
-      td('截止日期', m.dueDate, m.assumption ? h('span', { class: 'assumed', title: '通知未载明日期，为推定日期，请督查室确认' }, '（推定）') : null),
+      td(
+        '截止日期',
+        m.dueDate,
+        m.assumption ? h('span', { class: 'assumed', title: '通知未载明日期，为推定日期，请督查室确认' }, '（推定）') : null,
+      ),
       td('完成', m.completed ? '已完成' : '未完成'),
     ),
   );
@@ -36,7 +40,11 @@ export async function taskView(ctx: ViewContext, taskId = ''): Promise<void> {
       td('填报时间', cnDateTime(o.reportedAt), o.period ? h('span', { class: 'muted' }, `（${o.period}）`) : null),
       td(
         '最新填报',
-        r ? h('div', { class: 'report' }, r.summary || '（无说明）', evidence(r)) : o.reportedAt ? h('span', { class: 'muted' }, '更早的填报未在此列出') : '—',
+        r
+          ? h('div', { class: 'report' }, r.summary || '（无说明）', evidence(r))
+          : o.reportedAt
+            ? h('span', { class: 'muted' }, '更早的填报未在此列出')
+            : '—',
       ),
     );
   });
@@ -56,13 +64,28 @@ export async function taskView(ctx: ViewContext, taskId = ''): Promise<void> {
         ` · ${t.reporting.cycle === 'monthly' ? '每月' : '每季度'}${t.reporting.dueDay}日前填报`,
       ),
       paceBar(t.progress, t.expected, t.status),
-      t.reasons.length > 0 ? h('ul', { class: 'reasons' }, t.reasons.map((r) => h('li', {}, reasonText(r)))) : null,
+      t.reasons.length > 0
+        ? h(
+            'ul',
+            { class: 'reasons' },
+            t.reasons.map((r) => h('li', {}, reasonText(r))),
+          )
+        : null,
       t.orgAssignmentAssumed ? h('p', { class: 'flag' }, '注：通知未明确责任单位，牵头、配合单位为系统默认，请督查室确认。') : null,
     ),
     card('通知原文', h('p', { class: 'notice-text' }, t.text)),
     card('节点', milestones.length > 0 ? table(['节点', '截止日期', '完成'], milestones, 'milestones') : empty('本事项未设节点')),
-    t.kpis.length > 0 ? h('div', { class: 'kpi-grid' }, kpiCards.map((c) => c.el)) : null,
-    card(`各单位最新填报（进度 ${pct(t.progress)}）`, units.length > 0 ? table(['单位', '状态', '完成比例', '填报时间', '最新填报'], units, 'units') : empty('尚无单位')),
+    t.kpis.length > 0
+      ? h(
+          'div',
+          { class: 'kpi-grid' },
+          kpiCards.map((c) => c.el),
+        )
+      : null,
+    card(
+      `各单位最新填报（进度 ${pct(t.progress)}）`,
+      units.length > 0 ? table(['单位', '状态', '完成比例', '填报时间', '最新填报'], units, 'units') : empty('尚无单位'),
+    ),
   );
   for (const c of kpiCards) c.draw();
 }
