@@ -1,10 +1,6 @@
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaFunction } from '../../shared/adapters/aws/lambda-function.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
-import { loadTracing } from '../../shared/adapters/aws/tracing.js';
-import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
 import { planAmender } from '../../shared/plan/amender.js';
@@ -14,15 +10,12 @@ import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js'
 import { systemClock } from '../../shared/time/clocks.js';
 import { createAggregateKpisHandler } from './app.js';
 
-const env = parseFunctionEnv('aggregate-kpis', process.env);
-// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
-const tracing = await loadTracing('aggregate-kpis');
-const logger = new Logger({ serviceName: 'aggregate-kpis' });
+const { env, tracing, logger, wrap } = await lambdaFunction('aggregate-kpis');
 const doc = tracing.capture(documentClient());
 const tableName = env.TABLE_NAME;
 const state = new DynamoStateStore(doc, tableName);
 
-export const handler = middy(
+export const handler = wrap(
   createAggregateKpisHandler({
     reader: state,
     auditTrail: state,
@@ -33,6 +26,4 @@ export const handler = middy(
     clock: systemClock,
     logger,
   }),
-)
-  .use(tracing.middlewares)
-  .use(injectLambdaContext(logger));
+);

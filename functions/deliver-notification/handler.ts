@@ -1,11 +1,7 @@
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaFunction } from '../../shared/adapters/aws/lambda-function.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
-import { loadTracing } from '../../shared/adapters/aws/tracing.js';
-import { parseFunctionEnv } from '../../shared/config/env.js';
 import { DynamoDeliveryReceipts } from '../../shared/adapters/dynamodb/delivery-receipts.js';
 import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DingtalkNotifier } from '../../shared/adapters/notify/dingtalk.js';
@@ -16,10 +12,7 @@ import { WecomNotifier } from '../../shared/adapters/notify/wecom.js';
 import { channelsFromDirectory } from '../../shared/reminders/channels.js';
 import { createDeliverNotificationHandler } from './app.js';
 
-const env = parseFunctionEnv('deliver-notification', process.env);
-// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
-const tracing = await loadTracing('deliver-notification');
-const logger = new Logger({ serviceName: 'deliver-notification' });
+const { env, tracing, logger, wrap } = await lambdaFunction('deliver-notification');
 const metrics = new EmfMetrics('deliver-notification');
 const tableName = env.TABLE_NAME;
 const doc = tracing.capture(documentClient());
@@ -40,4 +33,4 @@ const app = createDeliverNotificationHandler({
 });
 
 /** SQS delivery queue consumer (ReportBatchItemFailures). */
-export const handler = middy(app).use(tracing.middlewares).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
+export const handler = wrap(app, publishMetrics(metrics));

@@ -1,10 +1,6 @@
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaFunction } from '../../shared/adapters/aws/lambda-function.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
-import { loadTracing } from '../../shared/adapters/aws/tracing.js';
-import { parseFunctionEnv } from '../../shared/config/env.js';
 import { SecretsSourceRegistry } from '../../shared/adapters/aws/secrets-source-registry.js';
 import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
 import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
@@ -17,10 +13,7 @@ import { systemClock } from '../../shared/time/clocks.js';
 import { createIngestWebhookHandler } from './app.js';
 import { countWebhookOutcomes } from './outcomes.js';
 
-const env = parseFunctionEnv('ingest-webhook', process.env);
-// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
-const tracing = await loadTracing('ingest-webhook');
-const logger = new Logger({ serviceName: 'ingest-webhook' });
+const { env, tracing, logger, wrap } = await lambdaFunction('ingest-webhook');
 const metrics = new EmfMetrics('ingest-webhook');
 
 const doc = tracing.capture(documentClient());
@@ -57,7 +50,4 @@ const app = createIngestWebhookHandler({
     : rateLimiterFor(undefined),
 });
 
-export const handler = middy(countWebhookOutcomes(app, { metrics, sources }))
-  .use(tracing.middlewares)
-  .use(injectLambdaContext(logger))
-  .use(publishMetrics(metrics));
+export const handler = wrap(countWebhookOutcomes(app, { metrics, sources }), publishMetrics(metrics));

@@ -1,23 +1,16 @@
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaFunction } from '../../shared/adapters/aws/lambda-function.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
-import { loadTracing } from '../../shared/adapters/aws/tracing.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
 import { officeCallerFromAuthorizer, parseOfficeRole } from '../../shared/api/office-role.js';
-import { parseFunctionEnv } from '../../shared/config/env.js';
 import { planAmender } from '../../shared/plan/amender.js';
 import { systemClock } from '../../shared/time/clocks.js';
 import { createOfficeApiHandler } from './app.js';
 
-const env = parseFunctionEnv('office-api', process.env);
-// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
-const tracing = await loadTracing('office-api');
-const logger = new Logger({ serviceName: 'office-api' });
+const { env, tracing, logger, wrap } = await lambdaFunction('office-api');
 const doc = tracing.capture(documentClient());
 // The HTTP API's authorizer has checked the token; the office role is a claim of it, checked here.
 const role = parseOfficeRole(env.OFFICE_CLAIM);
@@ -35,4 +28,4 @@ const app = createOfficeApiHandler({
   authorize: (event) => officeCallerFromAuthorizer(event, role),
 });
 
-export const handler = middy(app).use(tracing.middlewares).use(injectLambdaContext(logger));
+export const handler = wrap(app);

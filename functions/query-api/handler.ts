@@ -1,10 +1,7 @@
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaFunction } from '../../shared/adapters/aws/lambda-function.js';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { documentClient, requireEnv } from '../../shared/adapters/aws/clients.js';
-import { loadTracing } from '../../shared/adapters/aws/tracing.js';
+import { documentClient } from '../../shared/adapters/aws/clients.js';
 import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
 import { planAmender } from '../../shared/plan/amender.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
@@ -15,13 +12,11 @@ import { chineseWorkdayCalendar } from '../../shared/calendar/workdays.js';
 import { systemClock } from '../../shared/time/clocks.js';
 import { createQueryApiHandler } from './app.js';
 
-// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
-const tracing = await loadTracing('query-api');
-const logger = new Logger({ serviceName: 'query-api' });
+const { env, tracing, logger, wrap } = await lambdaFunction('query-api');
 const metrics = new EmfMetrics('query-api');
 const doc = tracing.capture(documentClient());
-const tableName = requireEnv('TABLE_NAME');
-const cursorSecretArn = requireEnv('CURSOR_SECRET_ARN');
+const tableName = env.TABLE_NAME;
+const cursorSecretArn = env.CURSOR_SECRET_ARN;
 const secrets = tracing.capture(new SecretsManagerClient({}));
 const state = new DynamoStateStore(doc, tableName);
 
@@ -61,13 +56,10 @@ async function build() {
   });
 }
 
-export const handler = middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+export const handler = wrap(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   app ??= build().catch((err: unknown) => {
     app = undefined; // retry on the next invocation rather than poison the container
     throw err;
   });
   return (await app)(event);
-})
-  .use(tracing.middlewares)
-  .use(injectLambdaContext(logger))
-  .use(publishMetrics(metrics));
+}, publishMetrics(metrics));

@@ -1,10 +1,6 @@
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { lambdaFunction } from '../../shared/adapters/aws/lambda-function.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
-import { loadTracing } from '../../shared/adapters/aws/tracing.js';
-import { parseFunctionEnv } from '../../shared/config/env.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { DynamoCalendarOverrides } from '../../shared/adapters/dynamodb/calendar-overrides.js';
 import { EmfMetrics, publishMetrics } from '../../shared/adapters/metrics/emf.js';
@@ -16,10 +12,7 @@ import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js'
 import { systemClock } from '../../shared/time/clocks.js';
 import { createSendRemindersHandler } from './app.js';
 
-const env = parseFunctionEnv('send-reminders', process.env);
-// X-Ray, when the stack is bundled with tracing on (CDK context `tracing`); otherwise not even in the bundle.
-const tracing = await loadTracing('send-reminders');
-const logger = new Logger({ serviceName: 'send-reminders' });
+const { env, tracing, logger, wrap } = await lambdaFunction('send-reminders');
 const metrics = new EmfMetrics('send-reminders');
 const tableName = env.TABLE_NAME;
 const doc = tracing.capture(documentClient());
@@ -37,4 +30,4 @@ const app = createSendRemindersHandler({
 });
 
 /** Invoked by the 09:00 Asia/Shanghai schedule (`{}`) or manually (`{ planId?, now? }`). */
-export const handler = middy(app).use(tracing.middlewares).use(injectLambdaContext(logger)).use(publishMetrics(metrics));
+export const handler = wrap(app, publishMetrics(metrics));
