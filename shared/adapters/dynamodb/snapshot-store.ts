@@ -1,7 +1,8 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { decodeTrend, encodeTrend, snapshotItem, type TrendItem } from '../../api/trend.js';
 import type { PlanSnapshot, SnapshotStore } from '../../ports/snapshots.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
+import { queryAll } from './query-all.js';
 import { snapshotSk, snapshotsPk, trendSk } from './keys.js';
 
 /**
@@ -45,18 +46,8 @@ export class DynamoSnapshotStore implements SnapshotStore {
     return items.map((it) => decodeTrend(String(it.date), String(it.trend)));
   }
 
-  private async query(operation: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey, ...capacityOption(this.meter) }),
-      );
-      this.meter?.record(operation, 'read', out.ConsumedCapacity);
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private query(operation: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Array<Record<string, unknown>>> {
+    return queryAll(this.doc, this.tableName, this.meter, operation, input);
   }
 
   async listSnapshots(planId: string, from: string, to: string): Promise<PlanSnapshot[]> {

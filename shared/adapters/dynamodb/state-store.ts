@@ -20,6 +20,7 @@ import type {
 import { UnitStateContentionError } from '../errors.js';
 import { DynamoEventRegistrar } from './event-registrar.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
+import { queryAll } from './query-all.js';
 import { isConditionFailure } from './errors.js';
 import { messageOf } from './outbox.js';
 import { MAX_EVENTS_PER_SOURCE, eventsPk, planStatePk, taskAuditPk, unitTaskSk } from './keys.js';
@@ -220,18 +221,8 @@ export class DynamoStateStore implements ProgressWriter, EventWriter, PlanStateR
     return items.map((it) => stripKeys(it) as StoredReport);
   }
 
-  private async queryAll(operation: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Row[]> {
-    const items: Row[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey, ...capacityOption(this.meter) }),
-      );
-      this.meter?.record(operation, 'read', out.ConsumedCapacity);
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private queryAll(operation: string, input: Omit<QueryCommandInput, 'TableName'>): Promise<Row[]> {
+    return queryAll(this.doc, this.tableName, this.meter, operation, input);
   }
 }
 
