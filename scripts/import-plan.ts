@@ -9,8 +9,6 @@
  * Exit codes: 0 done, 1 the file cannot be read or is not a notice, 2 wrong arguments.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getPlan, listPlans } from '../shared/plan/catalog.js';
 import {
@@ -23,8 +21,9 @@ import {
   type ImportDraft,
 } from '../shared/plan/import/index.js';
 import { Plan } from '../shared/plan/schema.js';
-import { describeError, errorMessage } from '../shared/errors.js';
+import { errorMessage } from '../shared/errors.js';
 import { ImportPlanUsageError, NoticeFileError } from './lib/errors.js';
+import { runWhenInvoked } from './lib/cli.js';
 
 export const USAGE = `usage: npm run import-plan -- <notice.txt> [--plan-id ID] [--out FILE] [--check PLAN_ID]
 
@@ -175,15 +174,4 @@ export async function runImportPlan(argv: readonly string[], io: ImportPlanIo = 
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  runImportPlan(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      console.error(`import-plan: ${describeError(err)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenInvoked(import.meta.url, 'import-plan', runImportPlan);

@@ -8,11 +8,8 @@
  *
  * Options: `npm run ops -- --help`. docs/deploy.md ("Operating") says when to use which.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DEAD_LETTER_QUEUES, type DeadLetterQueueName, type QueueName } from '../shared/routing.js';
-import { describeError } from '../shared/errors.js';
-import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
+import { exitUsage, readCommandLine, runWhenInvoked, type CommandLineValues } from './lib/cli.js';
 import { OpsUsageError } from './lib/errors.js';
 
 export const OPS_CLI = {
@@ -164,15 +161,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      console.error(`ops: ${describeError(err)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenInvoked(import.meta.url, 'ops', main);

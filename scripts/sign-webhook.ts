@@ -13,11 +13,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { signWebhook, WebhookSecretError, type SignedHeaders } from '../clients/ts/signing.js';
 import { SourcesFile } from '../shared/ingest/sources.js';
-import { describeError } from '../shared/errors.js';
-import { exitUsage, readCommandLine, type CommandLineValues } from './lib/cli.js';
+import { exitUsage, readCommandLine, runWhenInvoked, type CommandLineValues } from './lib/cli.js';
 import { SignUsageError } from './lib/errors.js';
 
 export interface SignOptions {
@@ -211,15 +209,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return res.ok ? 0 : 1;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      console.error(err instanceof SignUsageError ? `sign: ${err.message}` : `sign: ${describeError(err)}`);
-      process.exitCode = 2;
-    },
-  );
-}
+runWhenInvoked(import.meta.url, 'sign', main);

@@ -4,8 +4,10 @@
  * stray argument prints the problem and the usage and exits 2. Scripts call `readCommandLine` first,
  * so neither does any work.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { errorMessage } from '../../shared/errors.js';
+import { describeError, errorMessage } from '../../shared/errors.js';
 import { UsageError } from './errors.js';
 
 /** The exit code of a command-line mistake (as most Unix tools use it). */
@@ -95,4 +97,24 @@ export function readCommandLine<const O extends Options>(
 export function exitUsage(cli: CommandLine<Options>, message: string): never {
   process.stderr.write(`${message}\n\n${usageText(cli)}`);
   process.exit(EXIT_USAGE);
+}
+
+/**
+ * Runs `main` when the module is the program (`tsx scripts/x.ts`), not when a test imports it: its
+ * result is the exit code; a usage error that escapes prints `name: message` and exits 2, anything
+ * else `name: Error: message` and exits 1.
+ */
+export function runWhenInvoked(moduleUrl: string, name: string, main: (argv: string[]) => Promise<number>): void {
+  const program = process.argv[1];
+  if (program === undefined || moduleUrl !== pathToFileURL(resolve(program)).href) return;
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const usage = err instanceof UsageError;
+      console.error(`${name}: ${usage ? err.message : describeError(err)}`);
+      process.exitCode = usage ? EXIT_USAGE : 1;
+    },
+  );
 }
