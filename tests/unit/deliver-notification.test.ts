@@ -5,6 +5,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import * as fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReminderDueDetail } from '../../events/schemas.js';
 import { createDeliverNotificationHandler, type DeliverNotificationDeps } from '../../functions/deliver-notification/app.js';
@@ -13,7 +14,7 @@ import { RobotNotConfiguredError } from '../../shared/adapters/errors.js';
 import { OutboxNotifier } from '../../shared/adapters/notify/outbox.js';
 import { SecretsManagerRobotDirectory, parseRobotSecret } from '../../shared/adapters/notify/robot-secrets.js';
 import { SnsNotifier } from '../../shared/adapters/notify/sns.js';
-import { truncateUtf8 } from '../../shared/adapters/notify/text.js';
+import { splitUtf8ByLines, truncateUtf8 } from '../../shared/adapters/notify/text.js';
 import { WECOM_MAX_BYTES, WecomNotifier } from '../../shared/adapters/notify/wecom.js';
 import type { DeliveryChannel, DeliveryReceipts, HttpClient, ReceiptState } from '../../shared/ports/notifier.js';
 import { recordingLogger } from './reminders.fakes.js';
@@ -288,14 +289,77 @@ describe('notify adapters', () => {
     }
   });
 
-  it('cuts WeCom content to 4096 UTF-8 bytes', async () => {
+  it('sends a digest over WeCom’s 4096 bytes as several messages cut between items: every item once, in order', async () => {
     const http = new FakeHttp();
-    const long = { ...digest(), text: '逾'.repeat(3000) };
-    await new WecomNotifier(http, { get: async () => ({ url: WECOM_URL }) }).send({ kind: 'wecom', secretKey: 'k' }, long);
-    const content = (http.calls[0]?.body as { markdown: { content: string } }).markdown.content;
-    expect(new TextEncoder().encode(content).length).toBeLessThanOrEqual(WECOM_MAX_BYTES);
-    expect(content).toContain('已截断');
+    const title = '### 督查督办提醒（2023年10月9日）';
+    const items = Array.from({ length: 30 }, (_, i) => `${i + 1}. 【督办升级】${'逾'.repeat(100)}`);
+    const text = [title, '**济宁市体育局**：共30项待办——督办升级30项。', '', ...items].join('\n');
+    await new WecomNotifier(http, { get: async () => ({ url: WECOM_URL }) }).send({ kind: 'wecom', secretKey: 'k' }, { ...digest(), text });
+    const contents = http.calls.map((c) => (c.body as { markdown: { content: string } }).markdown.content);
+    expect(contents).toHaveLength(3);
+    contents.forEach((content, i) => {
+      expect(new TextEncoder().encode(content).length).toBeLessThanOrEqual(WECOM_MAX_BYTES);
+      expect(content.split('\n')[0]).toBe(`${title}（第${i + 1}/3条）`);
+    });
+    const lines = contents.flatMap((c) => c.split('\n').slice(1)).filter((l) => l !== '');
+    expect(lines).toEqual(
+      text
+        .split('\n')
+        .slice(1)
+        .filter((l) => l !== ''),
+    );
+    expect(contents.join('')).not.toContain('已截断');
+  });
+
+  it('a digest that fits is one message, unchanged; one line longer than a whole message is cut and says so', async () => {
+    const http = new FakeHttp();
+    const wecom = new WecomNotifier(http, { get: async () => ({ url: WECOM_URL }) });
+    await wecom.send({ kind: 'wecom', secretKey: 'k' }, digest());
+    expect((http.calls[0]?.body as { markdown: { content: string } }).markdown.content).toBe(digest().text);
+    await wecom.send({ kind: 'wecom', secretKey: 'k' }, { ...digest(), text: `标题\n${'逾'.repeat(3000)}` });
+    const cut = (http.calls[1]?.body as { markdown: { content: string } }).markdown.content;
+    expect(http.calls).toHaveLength(2);
+    expect(new TextEncoder().encode(cut).length).toBeLessThanOrEqual(WECOM_MAX_BYTES);
+    expect(cut).toContain('已截断');
     expect(truncateUtf8('短', 10)).toBe('短');
+  });
+
+  it('a part the robot refuses fails the send, so that the delivery is retried (whole: at least once)', async () => {
+    const http = new FakeHttp();
+    http.answers = [
+      { status: 200, json: { errcode: 0, errmsg: 'ok' } },
+      { status: 200, json: { errcode: 45009, errmsg: 'api freq out of limit' } },
+    ];
+    const text = ['标题', ...Array.from({ length: 30 }, (_, i) => `${i + 1}. ${'逾'.repeat(100)}`)].join('\n');
+    await expect(
+      new WecomNotifier(http, { get: async () => ({ url: WECOM_URL }) }).send({ kind: 'wecom', secretKey: 'k' }, { ...digest(), text }),
+    ).rejects.toThrow(/errcode 45009/);
+    expect(http.calls).toHaveLength(2);
+  });
+
+  it('property: the parts are each within the limit and keep every line that fits, in order, under a numbered title', () => {
+    // Lines of 1–4 UTF-8 bytes a character, sometimes blank; `size: 'max'` so that about half the
+    // digests need parts (fast-check's default sizes would rarely split one).
+    const line = fc.oneof(
+      fc.constant(''),
+      fc.string({ unit: fc.constantFrom('逾', '期', 'a', ' ', '😀', '。'), minLength: 20, maxLength: 100, size: 'max' }),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 80, size: 'max' }), fc.integer({ min: 1000, max: 4000 }), (rest, maxBytes) => {
+        const text = ['### 标题', ...rest].join('\n');
+        const parts = splitUtf8ByLines(text, maxBytes);
+        if (new TextEncoder().encode(text).length <= maxBytes) {
+          expect(parts).toEqual([text]);
+          return;
+        }
+        parts.forEach((p, i) => {
+          expect(new TextEncoder().encode(p).length).toBeLessThanOrEqual(maxBytes);
+          expect(p.split('\n')[0]).toBe(`### 标题（第${i + 1}/${parts.length}条）`);
+        });
+        const kept = parts.flatMap((p) => p.split('\n').slice(1)).filter((l) => l.trim() !== '');
+        expect(kept).toEqual(rest.filter((l) => l.trim() !== ''));
+      }),
+    );
   });
 
   it('the outbox lists entries oldest first and keeps them in a JSONL file across restarts', async () => {

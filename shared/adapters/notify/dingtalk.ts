@@ -3,7 +3,7 @@ import type { ReminderDueDetail } from '../../../events/schemas.js';
 import type { DeliveryChannel, HttpClient, Notifier, RobotDirectory } from '../../ports/notifier.js';
 import { RobotNotConfiguredError } from '../errors.js';
 import { checkRobotResponse } from './robot-response.js';
-import { truncateUtf8 } from './text.js';
+import { splitUtf8ByLines } from './text.js';
 
 /** Kept well under DingTalk's message size limit. */
 export const DINGTALK_MAX_BYTES = 18_000;
@@ -20,7 +20,10 @@ export function signedDingtalkUrl(url: string, secret: string, timestampMs: numb
   return `${url}${sep}timestamp=${timestampMs}&sign=${dingtalkSign(secret, timestampMs)}`;
 }
 
-/** A DingTalk (钉钉) group robot with signing (加签): `POST {msgtype:'markdown', markdown:{title, text}}`. */
+/**
+ * A DingTalk (钉钉) group robot with signing (加签): `POST {msgtype:'markdown', markdown:{title, text}}`.
+ * A digest over the limit goes as several messages cut between items, as for WeCom (wecom.ts).
+ */
 export class DingtalkNotifier implements Notifier {
   constructor(
     private readonly http: HttpClient,
@@ -32,10 +35,13 @@ export class DingtalkNotifier implements Notifier {
     if (channel.kind !== 'dingtalk') throw new TypeError(`DingtalkNotifier cannot send through ${channel.kind}`);
     const robot = await this.robots.get(channel.secretKey);
     if (!robot.secret) throw new RobotNotConfiguredError(`dingtalk robot ${channel.secretKey} has no signing secret`);
-    const res = await this.http.postJson(signedDingtalkUrl(robot.url, robot.secret, this.now()), {
-      msgtype: 'markdown',
-      markdown: { title: `督查督办提醒 ${digest.date}`, text: truncateUtf8(digest.text, DINGTALK_MAX_BYTES) },
-    });
-    checkRobotResponse('dingtalk', res);
+    for (const text of splitUtf8ByLines(digest.text, DINGTALK_MAX_BYTES)) {
+      // Signed per message: the signature's timestamp must be within an hour of the send.
+      const res = await this.http.postJson(signedDingtalkUrl(robot.url, robot.secret, this.now()), {
+        msgtype: 'markdown',
+        markdown: { title: `督查督办提醒 ${digest.date}`, text },
+      });
+      checkRobotResponse('dingtalk', res);
+    }
   }
 }
