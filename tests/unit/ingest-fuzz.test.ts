@@ -13,6 +13,7 @@ import { staticSourceRegistry, type WebhookSource } from '../../shared/ingest/so
 import { fixedSecret, InMemoryIntake, recordingLogger, responseJson, sampleBody, signature, webhookEvent } from '../helpers/webhooks.js';
 
 const SCALE = process.env.LONG ? 20 : 1;
+const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20230625);
 /** Per-test timeout: the long mode runs 20× the cases. */
 const TIMEOUT = 30_000 * SCALE;
 const NOW = new Date('2023-06-25T02:20:00.000Z');
@@ -376,7 +377,9 @@ describe('fuzz: arbitrary requests', () => {
             for (const s of ALL_SECRETS) expect(everything).not.toContain(s.slice('whsec_'.length));
           }
         }),
-        { numRuns: 300 * SCALE },
+        // A fixed seed (FUZZ_SEED to try another): the coverage guard below must not depend on luck.
+        // Unseeded, 409 (a resend changed after a 202) came up 3–8 times in 300 runs, and once not at all.
+        { numRuns: 300 * SCALE, seed: FUZZ_SEED },
       );
       if (process.env.FUZZ_STATS) console.log(Object.fromEntries(statuses), { accepted });
       // The generators reach the interesting answers, not only 401 (a guard on the fuzzer itself).
