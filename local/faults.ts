@@ -1,27 +1,44 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FUNCTION_NAMES, type FunctionName } from '../infra/functions.js';
 import { FaultsSyntaxError } from './errors.js';
 
 /** What `FAULTS` can target. */
 export const FAULT_TARGETS = ['dynamodb', 'eventbridge'] as const;
 export type FaultTarget = (typeof FAULT_TARGETS)[number];
-export type Faults = Partial<Record<FaultTarget, number>>;
+export type Faults = Partial<Record<FaultTarget, number>> & {
+  /** `dynamodb@<function>`: a share for one function's table calls. */
+  dynamodbFor?: Partial<Record<FunctionName, number>>;
+};
 
-/** Parses `dynamodb:0.2,eventbridge:0.05` (each a share between 0 and 1); empty or undefined → no faults. */
+/**
+ * Parses `dynamodb:0.2,eventbridge:0.05` (each a share between 0 and 1); empty or undefined → no
+ * faults. `dynamodb@<function>:<share>` faults only that function's table calls (a registry name,
+ * e.g. `dynamodb@apply-progress:0.95`: the consumer fails while ingest accepts), over any `dynamodb`.
+ */
 export function parseFaults(spec: string | undefined): Faults {
   const faults: Faults = {};
   if (!spec || spec.trim() === '') return faults;
   for (const part of spec.split(',')) {
-    const m = /^\s*([a-z]+)\s*:\s*([0-9]*\.?[0-9]+)\s*$/.exec(part);
+    const m = /^\s*([a-z]+)(?:@([a-z-]+))?\s*:\s*([0-9]*\.?[0-9]+)\s*$/.exec(part);
     const target = m?.[1] as FaultTarget | undefined;
-    const share = Number(m?.[2]);
-    if (!m || !target || !(FAULT_TARGETS as readonly string[]).includes(target) || !(share >= 0 && share <= 1)) {
+    const fn = m?.[2];
+    const share = Number(m?.[3]);
+    const known = target !== undefined && (FAULT_TARGETS as readonly string[]).includes(target);
+    const fnOk = fn === undefined || (target === 'dynamodb' && (FUNCTION_NAMES as readonly string[]).includes(fn));
+    if (!m || !target || !known || !fnOk || !(share >= 0 && share <= 1)) {
       throw new FaultsSyntaxError(
-        `FAULTS: cannot read "${part.trim()}"; expected e.g. "dynamodb:0.2,eventbridge:0.05" (targets: ${FAULT_TARGETS.join(', ')}; shares 0–1)`,
+        `FAULTS: cannot read "${part.trim()}"; expected e.g. "dynamodb:0.2,eventbridge:0.05" or "dynamodb@apply-progress:0.9" (targets: ${FAULT_TARGETS.join(', ')}; functions: ${FUNCTION_NAMES.join(', ')}; shares 0–1)`,
       );
     }
-    faults[target] = share;
+    if (fn) faults.dynamodbFor = { ...faults.dynamodbFor, [fn]: share };
+    else faults[target] = share;
   }
   return faults;
+}
+
+/** The share of `fn`'s DynamoDB calls to fail: its own, else every function's. */
+export function dynamoDbShareFor(faults: Faults, fn: FunctionName): number | undefined {
+  return faults.dynamodbFor?.[fn] ?? faults.dynamodb;
 }
 
 /** The errors DynamoDB gives under load, shaped as the SDK's service exceptions so its retry logic classifies them. */

@@ -40,7 +40,8 @@ export interface LocalWiring {
    * A new document client over DynamoDB Local. Each function of each environment gets its own, as each
    * Lambda environment has its own SDK client (its own sockets and retry quota).
    */
-  documentClient: () => DynamoDBDocumentClient;
+  /** A client for one function's table calls (faults can target one function, local/faults.ts). */
+  documentClient: (fn: FunctionName) => DynamoDBDocumentClient;
   tableName: string;
   sources: readonly WebhookSource[];
   /** The business clock (CLOCK): jobs, lights and reminders run on it. Webhook signatures use the real clock. */
@@ -75,8 +76,8 @@ function asLambda<TEvent, TResult>(name: FunctionName, build: (o: Observability)
  */
 export function localFunctions(w: LocalWiring): FunctionsFactory {
   return ({ bus, isAuthorized, isOffice, onRecordFailure }): LocalFunctions => {
-    const stores = () => {
-      const doc = w.documentClient();
+    const stores = (fn: FunctionName) => {
+      const doc = w.documentClient(fn);
       const amendments = new DynamoAmendmentStore(doc, w.tableName);
       return {
         doc,
@@ -99,9 +100,9 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       'ingest-webhook': asLambda('ingest-webhook', ({ logger, metrics }) =>
         countWebhookOutcomes(
           createIngestWebhookHandler({
-            amender: stores().hotAmender,
+            amender: stores('ingest-webhook').hotAmender,
             sources,
-            intake: new DynamoIntake(w.documentClient(), w.tableName),
+            intake: new DynamoIntake(w.documentClient('ingest-webhook'), w.tableName),
             clock: systemClock,
             logger,
             ...(w.rateLimit ? { rateLimiter: tokenBucket(w.rateLimit) } : {}),
@@ -111,7 +112,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
       ),
       'relay-outbox': asLambda('relay-outbox', ({ logger }) => createRelayOutboxHandler({ bus, logger })),
       'query-api': asLambda('query-api', ({ logger }) => {
-        const q = stores();
+        const q = stores('query-api');
         return createQueryApiHandler({
           reader: q.state,
           reports: q.state,
@@ -126,7 +127,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
         });
       }),
       'bulletin-api': asLambda('bulletin-api', ({ logger }) => {
-        const b = stores();
+        const b = stores('bulletin-api');
         return createBulletinApiHandler({
           reader: b.state,
           reports: b.state,
@@ -139,7 +140,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
         });
       }),
       'office-api': asLambda('office-api', ({ logger }) => {
-        const o = stores();
+        const o = stores('office-api');
         return createOfficeApiHandler({
           reader: o.state,
           reviews: o.reviews,
@@ -158,25 +159,25 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
         });
       }),
       'apply-progress': asLambda('apply-progress', ({ logger, metrics }) => {
-        const p = stores();
+        const p = stores('apply-progress');
         return createApplyProgressHandler({ writer: p.state, amender: p.hotAmender, logger, metrics, onFailure: onRecordFailure });
       }),
       'register-event': asLambda('register-event', ({ logger, metrics }) => {
-        const e = stores();
+        const e = stores('register-event');
         return createRegisterEventHandler({ writer: e.state, amender: e.hotAmender, logger, metrics, onFailure: onRecordFailure });
       }),
       'deliver-notification': asLambda('deliver-notification', ({ logger, metrics }) =>
         createDeliverNotificationHandler({
           channelsFor: () => [{ kind: 'outbox' }],
           senders: { outbox: w.outbox },
-          receipts: new DynamoDeliveryReceipts(w.documentClient(), w.tableName),
+          receipts: new DynamoDeliveryReceipts(w.documentClient('deliver-notification'), w.tableName),
           logger,
           metrics,
           now: () => w.clock.now(),
         }),
       ),
       'aggregate-kpis': asLambda('aggregate-kpis', ({ logger }) => {
-        const a = stores();
+        const a = stores('aggregate-kpis');
         return createAggregateKpisHandler({
           reader: a.state,
           auditTrail: a.state,
@@ -189,7 +190,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
         });
       }),
       'send-reminders': asLambda('send-reminders', ({ logger, metrics }) => {
-        const r = stores();
+        const r = stores('send-reminders');
         return createSendRemindersHandler({
           reader: r.state,
           reviews: r.reviews,

@@ -16,7 +16,8 @@ import { errorMessage } from '../shared/errors.js';
 import { ConfigError, loadSources, readConfig } from './config.js';
 import { assertJava, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { JavaMissingError, SameTokenError, StopRequested } from './errors.js';
-import { injectDynamoDbFaults } from './faults.js';
+import type { FunctionName } from '../infra/functions.js';
+import { dynamoDbShareFor, injectDynamoDbFaults } from './faults.js';
 import { localFunctions } from './functions.js';
 import { startRuntime, type Runtime } from './runtime.js';
 import { dynamoDbStream } from './stream.js';
@@ -87,13 +88,14 @@ async function main(): Promise<void> {
   });
   checkpoint();
 
-  const newClient = () => {
+  const newClient = (fn?: FunctionName) => {
     const c = new DynamoDBClient({
       endpoint: ddb.endpoint,
       region: 'local',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    if (config.faults.dynamodb) injectDynamoDbFaults(c, config.faults.dynamodb);
+    const share = fn ? dynamoDbShareFor(config.faults, fn) : config.faults.dynamodb;
+    if (share) injectDynamoDbFaults(c, share);
     running.clients.push(c);
     return c;
   };
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
       log: progress,
     },
     localFunctions({
-      documentClient: () => documentClient(newClient()),
+      documentClient: (fn) => documentClient(newClient(fn)),
       tableName: config.tableName,
       sources,
       clock,

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTable } from '../helpers/dynamodb.js';
 import { FaultsSyntaxError } from '../../local/errors.js';
-import { injectDynamoDbFaults, parseFaults } from '../../local/faults.js';
+import { dynamoDbShareFor, injectDynamoDbFaults, parseFaults } from '../../local/faults.js';
 
 describe('parseFaults', () => {
   it('reads shares per target', () => {
@@ -14,7 +14,23 @@ describe('parseFaults', () => {
     expect(parseFaults('')).toEqual({});
   });
 
-  it.each(['dynamodb', 'dynamodb:1.5', 'sqs:0.1', 'dynamodb:-0.1', 'dynamodb:0.1;eventbridge:0.1'])('refuses %s', (spec) => {
+  it('reads a share for one function’s table calls, over the share for all', () => {
+    const faults = parseFaults('dynamodb:0.1,dynamodb@apply-progress:0.95');
+    expect(faults).toEqual({ dynamodb: 0.1, dynamodbFor: { 'apply-progress': 0.95 } });
+    expect(dynamoDbShareFor(faults, 'apply-progress')).toBe(0.95);
+    expect(dynamoDbShareFor(faults, 'ingest-webhook')).toBe(0.1);
+    expect(dynamoDbShareFor(parseFaults('dynamodb@register-event:0.5'), 'ingest-webhook')).toBeUndefined();
+  });
+
+  it.each([
+    'dynamodb',
+    'dynamodb:1.5',
+    'sqs:0.1',
+    'dynamodb:-0.1',
+    'dynamodb:0.1;eventbridge:0.1',
+    'dynamodb@no-such-fn:0.1',
+    'eventbridge@relay-outbox:0.1',
+  ])('refuses %s', (spec) => {
     expect(() => parseFaults(spec)).toThrow(FaultsSyntaxError);
   });
 });
