@@ -169,7 +169,8 @@ export type ReviewRecordedDetail = z.infer<typeof ReviewRecordedDetail>;
  * its work blocked, for its supervisor to resolve (协调); `returned`: the office returned the unit's
  * completion claim (退回), with its comment. docs/reminders.md has every kind.
  */
-export const REMINDER_KINDS = [
+/** The kinds about one task: they name its `taskId` and a `dueDate`. */
+export const TASK_REMINDER_KINDS = [
   'due_soon',
   'overdue',
   'escalation',
@@ -178,74 +179,77 @@ export const REMINDER_KINDS = [
   'report_due_soon',
   'blocked',
   'returned',
-  'bulletin_ready',
 ] as const;
+/** The kinds about the plan as a whole, not one task: no `taskId`, no `dueDate`; a `period`. */
+export const PLAN_REMINDER_KINDS = ['bulletin_ready'] as const;
+export const REMINDER_KINDS = [...TASK_REMINDER_KINDS, ...PLAN_REMINDER_KINDS] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
-/** The kinds about the plan as a whole, not one task: no `taskId`, no `dueDate`. */
-export const PLAN_REMINDER_KINDS = ['bulletin_ready'] as const satisfies readonly (typeof REMINDER_KINDS)[number][];
+const ReminderItemFields = z.object({
+  key: z.string().min(1),
+  kind: z.enum(REMINDER_KINDS),
+  /** Every kind but `bulletin_ready` (PLAN_REMINDER_KINDS). */
+  taskId: Id.optional(),
+  milestoneId: Id.optional(),
+  /** For escalations and `blocked`: the unit the item is about (the digest goes to its supervisor). */
+  subjectOrgId: Id.optional(),
+  /** Every kind but `bulletin_ready`. For reports: the (earliest missing) period's due day, moved to a workday. */
+  dueDate: IsoDate.optional(),
+  title: z.string(),
+  daysOverdue: z.number().int().optional(),
+  workdaysOverdue: z.number().int().optional(),
+  daysLeft: z.number().int().optional(),
+  /** `due_soon`: workdays from today through the due date, today included. */
+  workdaysLeft: z.number().int().optional(),
+  /** For reports: the (earliest missing) period. */
+  period: Period.optional(),
+  /** `report_missing`: every period of the task not reported yet, oldest first. */
+  periods: z.array(Period).optional(),
+  /**
+   * The escalation of a unit's missing reports: each task with a report late enough to escalate and
+   * its periods not reported, oldest first (`taskId`, `dueDate` and `period` are the oldest one's).
+   */
+  reportTasks: z
+    .array(z.object({ taskId: Id, periods: z.array(Period).min(1) }))
+    .min(1)
+    .optional(),
+  /** The date the item's instruction asks for (请于…前办结并报送). */
+  actBy: IsoDate.optional(),
+  /** The due date is ours, not the notice's, and not confirmed yet (节点日期待确认). */
+  dateAssumed: z.boolean().optional(),
+  /** `stagnant` and `blocked`: the business date of the unit's latest report. */
+  lastReportDate: IsoDate.optional(),
+  /** `returned`: the office's comment (退回意见), as the office wrote it. */
+  comment: z.string().max(1000).optional(),
+  /** `returned`: the business date the office returned the claim. */
+  decidedOn: IsoDate.optional(),
+  /**
+   * `stagnant` and `blocked`: the report the item answers (its source and webhook-id), so that the
+   * delivery's log lines follow the report that caused them (shared/observability/correlation.ts).
+   */
+  sourceId: Id.optional(),
+  webhookId: Id.optional(),
+  /** `bulletin_ready`: where the bulletin is read, relative to the read API (`/v1/plans/{planId}/bulletins/{period}`). */
+  link: z
+    .string()
+    .regex(/^\/v1\//)
+    .max(200)
+    .optional(),
+});
 
-export const ReminderItem = z
-  .object({
-    key: z.string().min(1),
-    kind: z.enum(REMINDER_KINDS),
-    /** Every kind but `bulletin_ready` (PLAN_REMINDER_KINDS). */
-    taskId: Id.optional(),
-    milestoneId: Id.optional(),
-    /** For escalations and `blocked`: the unit the item is about (the digest goes to its supervisor). */
-    subjectOrgId: Id.optional(),
-    /** Every kind but `bulletin_ready`. For reports: the (earliest missing) period's due day, moved to a workday. */
-    dueDate: IsoDate.optional(),
-    title: z.string(),
-    daysOverdue: z.number().int().optional(),
-    workdaysOverdue: z.number().int().optional(),
-    daysLeft: z.number().int().optional(),
-    /** `due_soon`: workdays from today through the due date, today included. */
-    workdaysLeft: z.number().int().optional(),
-    /** For reports: the (earliest missing) period. */
-    period: Period.optional(),
-    /** `report_missing`: every period of the task not reported yet, oldest first. */
-    periods: z.array(Period).optional(),
-    /**
-     * The escalation of a unit's missing reports: each task with a report late enough to escalate and
-     * its periods not reported, oldest first (`taskId`, `dueDate` and `period` are the oldest one's).
-     */
-    reportTasks: z
-      .array(z.object({ taskId: Id, periods: z.array(Period).min(1) }))
-      .min(1)
-      .optional(),
-    /** The date the item's instruction asks for (请于…前办结并报送). */
-    actBy: IsoDate.optional(),
-    /** The due date is ours, not the notice's, and not confirmed yet (节点日期待确认). */
-    dateAssumed: z.boolean().optional(),
-    /** `stagnant` and `blocked`: the business date of the unit's latest report. */
-    lastReportDate: IsoDate.optional(),
-    /** `returned`: the office's comment (退回意见), as the office wrote it. */
-    comment: z.string().max(1000).optional(),
-    /** `returned`: the business date the office returned the claim. */
-    decidedOn: IsoDate.optional(),
-    /**
-     * `stagnant` and `blocked`: the report the item answers (its source and webhook-id), so that the
-     * delivery's log lines follow the report that caused them (shared/observability/correlation.ts).
-     */
-    sourceId: Id.optional(),
-    webhookId: Id.optional(),
-    /** `bulletin_ready`: where the bulletin is read, relative to the read API (`/v1/plans/{planId}/bulletins/{period}`). */
-    link: z.string().startsWith('/v1/').max(200).optional(),
-  })
-  .superRefine((item, ctx) => {
-    if ((PLAN_REMINDER_KINDS as readonly string[]).includes(item.kind)) {
-      if (!item.period) ctx.addIssue({ code: 'custom', path: ['period'], message: `${item.kind} names its period` });
-      return;
-    }
-    for (const field of ['taskId', 'dueDate'] as const) {
-      if (item[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `a ${item.kind} item names its ${field}` });
-    }
-  });
+/**
+ * One item of a digest. A union on `kind`, so that the contract (and the JSON Schema generated from
+ * it) requires `taskId` and `dueDate` of an item about a task and `period` of one about the plan.
+ */
+export const ReminderItem = z.discriminatedUnion('kind', [
+  ReminderItemFields.extend({ kind: z.enum(TASK_REMINDER_KINDS), taskId: Id, dueDate: IsoDate }),
+  ReminderItemFields.extend({ kind: z.enum(PLAN_REMINDER_KINDS), period: Period }),
+]);
 export type ReminderItem = z.infer<typeof ReminderItem>;
-/** An item about one task (every kind but PLAN_REMINDER_KINDS): its task and due date are known. */
-export type TaskReminderItem = ReminderItem & { taskId: string; dueDate: string };
-export const isTaskReminderItem = (item: ReminderItem): item is TaskReminderItem => item.taskId !== undefined && item.dueDate !== undefined;
+/** An item about one task (TASK_REMINDER_KINDS): its task and due date are known. */
+export type TaskReminderItem = Extract<ReminderItem, { kind: (typeof TASK_REMINDER_KINDS)[number] }>;
+export const isTaskReminderItem = (item: ReminderItem): item is TaskReminderItem =>
+  (TASK_REMINDER_KINDS as readonly string[]).includes(item.kind);
 
 /** One digest (one notification) for one recipient unit from one reminder run. */
 export const ReminderDueDetail = z.object({

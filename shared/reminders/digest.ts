@@ -133,8 +133,6 @@ function line(input: DigestInput, item: ReminderItem): string {
       const since = item.lastReportDate ?? date;
       return `${name}：最近一次进度填报为${cnDate(since)}，已${daysBetween(since, date)}天无更新。请于${by}前报送最新进度。`;
     }
-    case 'bulletin_ready':
-      return planLine(plan, item);
   }
 }
 

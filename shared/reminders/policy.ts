@@ -1,4 +1,4 @@
-import type { ReminderItem } from '../../events/schemas.js';
+import type { ReminderItem, TaskReminderItem } from '../../events/schemas.js';
 import { addWorkdays, lastWorkdayOnOrBefore, workdaysBetween, type WorkdayCalendar } from '../calendar/workdays.js';
 import { findOrg } from '../org/directory.js';
 import type { Plan, ReminderConfig, Task } from '../plan/schema.js';
@@ -289,7 +289,7 @@ export function reminderCandidates(input: ReminderInput): ReminderCandidate[] {
     task: Task,
     kind: 'stagnant' | 'blocked' | 'returned',
     key: string,
-    fields: Partial<ReminderItem>,
+    fields: Omit<Partial<TaskReminderItem>, 'key' | 'kind' | 'taskId' | 'dueDate' | 'title' | 'actBy'>,
   ): void {
     out.push({
       recipientOrgId,

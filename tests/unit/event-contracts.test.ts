@@ -2,7 +2,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { EventRegisteredData, ProgressSubmittedData, WebhookEnvelope } from '../../events/schemas.js';
+import {
+  EventRegisteredData,
+  PLAN_REMINDER_KINDS,
+  ProgressSubmittedData,
+  TASK_REMINDER_KINDS,
+  WebhookEnvelope,
+} from '../../events/schemas.js';
 import { JSON_SCHEMA_DIR, jsonSchemaDocuments } from '../../scripts/generate-json-schema.js';
 import { findTask, getPlan } from '../../shared/plan/catalog.js';
 import { findOrg } from '../../shared/org/directory.js';
@@ -153,6 +159,52 @@ describe('JSON Schema', () => {
       expect(committed).toBe(doc.text);
     },
   );
+
+  // zod writes its own names for some checks (`startsWith` became `format: "starts_with"`), which a
+  // validator in strict mode (Ajv) refuses to compile: every format must be one JSON Schema defines.
+  it('uses only the formats JSON Schema 2020-12 defines, so that strict validators compile it', () => {
+    const STANDARD = new Set([
+      'date-time',
+      'date',
+      'time',
+      'duration',
+      'email',
+      'idn-email',
+      'hostname',
+      'idn-hostname',
+      'ipv4',
+      'ipv6',
+      'uri',
+      'uri-reference',
+      'iri',
+      'iri-reference',
+      'uuid',
+      'uri-template',
+      'json-pointer',
+      'relative-json-pointer',
+      'regex',
+    ]);
+    const formats = (node: unknown): string[] =>
+      Array.isArray(node)
+        ? node.flatMap(formats)
+        : node && typeof node === 'object'
+          ? Object.entries(node).flatMap(([k, v]) => (k === 'format' && typeof v === 'string' ? [v] : formats(v)))
+          : [];
+    for (const d of docs)
+      expect(
+        formats(JSON.parse(d.text)).filter((f) => !STANDARD.has(f)),
+        d.fileName,
+      ).toEqual([]);
+  });
+
+  it('requires a task item’s taskId and dueDate, and a plan item’s period, in the reminder contract', () => {
+    const doc = JSON.parse(docs.find((d) => d.fileName === 'reminder-due-detail.schema.json')!.text);
+    const branches = doc.properties.items.items.oneOf as Array<{ properties: { kind: { enum: string[] } }; required: string[] }>;
+    expect(branches.map((b) => [b.properties.kind.enum, b.required.filter((r) => ['taskId', 'dueDate', 'period'].includes(r))])).toEqual([
+      [[...TASK_REMINDER_KINDS], ['taskId', 'dueDate']],
+      [[...PLAN_REMINDER_KINDS], ['period']],
+    ]);
+  });
 
   it('no stray files sit in events/json-schema', () => {
     expect(readdirSync(JSON_SCHEMA_DIR).sort()).toEqual(docs.map((d) => d.fileName).sort());
