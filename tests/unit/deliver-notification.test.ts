@@ -337,6 +337,17 @@ describe('notify adapters', () => {
     expect(http.calls).toHaveLength(2);
   });
 
+  it('more than 99 parts: the labels are widened before packing, so that none pushes a part over', () => {
+    // 58-byte lines, three to a part when packed for two-digit labels: exactly full, so a
+    // three-digit label (the 100th part) would overflow by a byte; packed for three digits, two fit.
+    const lines = Array.from({ length: 300 }, (_, i) => `${'x'.repeat(55)}${String(i).padStart(3, '0')}`);
+    const parts = splitUtf8ByLines(['### T', ...lines].join('\n'), 200);
+    expect(Math.max(...parts.map((p) => new TextEncoder().encode(p).length))).toBeLessThanOrEqual(200);
+    expect(parts).toHaveLength(150);
+    expect(parts.at(-1)!.split('\n')[0]).toBe('### T（第150/150条）');
+    expect(parts.flatMap((p) => p.split('\n').slice(1))).toEqual(lines);
+  });
+
   it('property: the parts are each within the limit and keep every line that fits, in order, under a numbered title', () => {
     // Lines of 1–4 UTF-8 bytes a character, sometimes blank; `size: 'max'` so that about half the
     // digests need parts (fast-check's default sizes would rarely split one).

@@ -26,12 +26,25 @@ const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 export function splitUtf8ByLines(text: string, maxBytes: number): string[] {
   if (utf8Length(text) <= maxBytes) return [text];
   const [title = '', ...rest] = text.split('\n');
-  // Room for the widest part label, so that numbering the parts afterwards cannot overflow one.
   const label = (k: number, n: number) => `（第${k}/${n}条）`;
-  const budget = maxBytes - utf8Length(title) - utf8Length(label(99, 99)) - 1;
+  // Packed with room for a label of `width` digits; packed again, wider, in the unlikely case that
+  // the parts then number more than the width holds (a label must never push a part over).
+  for (let width = 2; ; width++) {
+    const widest = 10 ** width - 1;
+    const budget = maxBytes - utf8Length(title) - utf8Length(label(widest, widest)) - 1;
+    // A title that leaves no room for a line (never a digest's): one message, cut.
+    if (budget < 64) return [truncateUtf8(text, maxBytes)];
+    const parts = pack(rest, budget);
+    if (parts.length === 0) return [truncateUtf8(text, maxBytes)];
+    if (parts.length <= widest) return parts.map((body, i) => `${title}${label(i + 1, parts.length)}\n${body}`);
+  }
+}
+
+/** Lines into bodies of at most `budget` bytes each, cut between lines; a line alone over the budget is cut. */
+function pack(lines: readonly string[], budget: number): string[] {
   const bodies: string[][] = [[]];
   let used = 0;
-  for (const raw of rest) {
+  for (const raw of lines) {
     const line = utf8Length(raw) > budget ? truncateUtf8(raw, budget) : raw;
     const n = utf8Length(line) + 1;
     const current = bodies[bodies.length - 1]!;
@@ -43,7 +56,6 @@ export function splitUtf8ByLines(text: string, maxBytes: number): string[] {
       used += n;
     }
   }
-  // A part that would open with blank lines opens with its first line of text.
-  const parts = bodies.map((lines) => lines.join('\n').replace(/^\n+/, '')).filter((body) => body.trim() !== '');
-  return parts.map((body, i) => `${title}${label(i + 1, parts.length)}\n${body}`);
+  // A part that would open with blank lines opens with its first line of text; a blank part is none.
+  return bodies.map((body) => body.join('\n').replace(/^\n+/, '')).filter((body) => body.trim() !== '');
 }

@@ -11,7 +11,8 @@ export const WECOM_MAX_BYTES = 4096;
  * webhook URL. A digest over the robot's 4096 bytes (the bureau's, with every escalation, often is)
  * goes as several messages cut between items, in order, each titled with its part: nothing is left
  * out. At least once: if a later part fails, the delivery is retried whole and the parts before it
- * are sent again (the receipt covers the digest, not each part).
+ * are sent again (the receipt covers the digest, not each part). A digest holds at most 99 items
+ * (one transaction), about 8 parts: within the robot's 20 messages a minute.
  */
 export class WecomNotifier implements Notifier {
   constructor(
