@@ -13,7 +13,8 @@ import { staticSourceRegistry, type WebhookSource } from '../../shared/ingest/so
 import { fixedSecret, InMemoryIntake, recordingLogger, responseJson, sampleBody, signature, webhookEvent } from '../helpers/webhooks.js';
 
 const SCALE = process.env.LONG ? 20 : 1;
-const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20230625);
+// CI runs one fixed seed (the coverage guard needs it); LONG=1 explores from a fresh one each run.
+const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.LONG ? undefined : 20230625;
 /** Per-test timeout: the long mode runs 20× the cases. */
 const TIMEOUT = 30_000 * SCALE;
 const NOW = new Date('2023-06-25T02:20:00.000Z');
@@ -379,7 +380,7 @@ describe('fuzz: arbitrary requests', () => {
         }),
         // A fixed seed (FUZZ_SEED to try another): the coverage guard below must not depend on luck.
         // Unseeded, 409 (a resend changed after a 202) came up 3–8 times in 300 runs, and once not at all.
-        { numRuns: 300 * SCALE, seed: FUZZ_SEED },
+        { numRuns: 300 * SCALE, ...(FUZZ_SEED === undefined ? {} : { seed: FUZZ_SEED }) },
       );
       if (process.env.FUZZ_STATS) console.log(Object.fromEntries(statuses), { accepted });
       // The generators reach the interesting answers, not only 401 (a guard on the fuzzer itself).

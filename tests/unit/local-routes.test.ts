@@ -7,7 +7,7 @@ import { FUNCTIONS, type FunctionOf } from '../../infra/functions.js';
 import type { HttpFunction, LocalFunctions } from '../../local/registry.js';
 import { startRuntime, type Runtime } from '../../local/runtime.js';
 import { buildOpenApiDocument } from '../../shared/api/openapi.js';
-import { API_ROUTES, matchRoute, routeKey, type ApiRoute } from '../../shared/api/routes.js';
+import { API_ROUTES, matchRoute, matchTemplate, routeKey, type ApiRoute } from '../../shared/api/routes.js';
 import { fixedClock } from '../../shared/time/clocks.js';
 
 /** A concrete path for a route's template: `{planId}` → `planId-1` (a space, to see decoding). */
@@ -20,12 +20,13 @@ describe('the route table (shared/api/routes.ts)', () => {
     expect([...new Set(API_ROUTES.map((r) => r.function))].sort()).toEqual(http.sort());
   });
 
-  it('has no two routes that a request could both take', () => {
+  it('has no two routes that a request could both take: each route’s request matches its own template only', () => {
     for (const route of API_ROUTES) {
       const takers = API_ROUTES.filter(
-        (other) => other.method === route.method && matchRoute(route.method, concrete(route))?.route === other,
+        (other) => other.method === route.method && matchTemplate(other.path, concrete(route)) !== undefined,
       );
       expect(takers, routeKey(route)).toEqual([route]);
+      expect(matchRoute(route.method, concrete(route))?.route, routeKey(route)).toBe(route);
     }
   });
 
