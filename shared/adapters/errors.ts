@@ -52,3 +52,13 @@ export class RobotRejectedError extends AdapterError {
 export class RobotUnreachableError extends AdapterError {
   override readonly name = 'RobotUnreachableError';
 }
+
+/** A consumer's message that is well-formed but can never apply (e.g. the plan no longer has its task). */
+export class UnappliableMessageError extends AdapterError {
+  override readonly name = 'UnappliableMessageError';
+}
+
+/** A consumer's message that is not an event of its queue (not JSON, or not the contract). */
+export class MalformedMessageError extends AdapterError {
+  override readonly name = 'MalformedMessageError';
+}

@@ -9,15 +9,7 @@ import type { MetricsRecorder } from '../../ports/metrics.js';
 import type { Logger } from '../../ports/logger.js';
 import { QUEUES } from '../../routing.js';
 import { describeError } from '../../errors.js';
-
-/** A message that is well-formed but can never apply (e.g. the plan no longer has its task). */
-export class UnappliableMessageError extends Error {
-  override readonly name = 'UnappliableMessageError';
-}
-
-export class MalformedMessageError extends Error {
-  override readonly name = 'MalformedMessageError';
-}
+import { MalformedMessageError, UnappliableMessageError } from '../errors.js';
 
 export interface ConsumerOptions<T> {
   name: string;
