@@ -2,6 +2,15 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const NO_SIBLING_FUNCTION = {
+  regex: '^\\.\\./(?!\\.\\.)[^/]+/',
+  message: 'import what functions share from shared/, not from a sibling function',
+};
+const NO_POWERTOOLS_LOGGER_IN_APPS = {
+  group: ['@aws-lambda-powertools/logger'],
+  message: 'depend on the Logger port (shared/ports/logger.ts); handler.ts builds the Powertools logger',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.data/', 'bench/results/', 'coverage/', 'dist/', 'test-artifacts/'] },
   eslint.configs.recommended,
@@ -52,21 +61,16 @@ export default tseslint.config(
     },
   },
   {
-    // Apps take a Logger port (shared/ports/logger.ts); only handlers build Powertools' Logger.
+    // A function's folder is its own: what two functions share lives in shared/ (a sibling import
+    // bundles one function's code into another and hides the shared concept). And apps take a
+    // Logger port (shared/ports/logger.ts); only handlers build Powertools' Logger. One entry per
+    // file set: ESLint replaces, not merges, a rule configured twice for the same file.
+    files: ['functions/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_SIBLING_FUNCTION] }] },
+  },
+  {
     files: ['functions/*/app.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@aws-lambda-powertools/logger'],
-              message: 'depend on the Logger port (shared/ports/logger.ts); handler.ts builds the Powertools logger',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_SIBLING_FUNCTION, NO_POWERTOOLS_LOGGER_IN_APPS] }] },
   },
   {
     // The function registry and its rights are read by the local runtime and the bench too: plain data, no CDK.

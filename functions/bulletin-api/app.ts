@@ -10,7 +10,7 @@ import type { Clock } from '../../shared/ports/clock.js';
 import type { ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanStateReader, ReportReader } from '../../shared/ports/state.js';
 import { localDateOf } from '../../shared/time/local-date.js';
-import { ApiError, NotFoundError, parseQuery } from '../query-api/errors.js';
+import { ApiError, NotFoundError, parseQuery } from '../../shared/api/read-errors.js';
 import { describeError } from '../../shared/errors.js';
 import { loadBulletin } from './bulletin.js';
 import { renderBulletin } from './bulletin-render.js';

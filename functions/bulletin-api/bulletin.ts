@@ -12,9 +12,9 @@ import type { PlanStateReader, ReportReader, StoredReport } from '../../shared/p
 import { decisionsUntil, withReviews } from '../../shared/review/state.js';
 import type { Light } from '../../shared/status/light.js';
 import { localDateOf } from '../../shared/time/local-date.js';
-import { InvalidPeriodError } from '../query-api/errors.js';
-import { overdueItems } from '../query-api/overdue.js';
-import { kpiItem, rankingsBody } from '../query-api/views.js';
+import { InvalidPeriodError } from '../../shared/api/read-errors.js';
+import { overdueItems } from '../../shared/api/overdue.js';
+import { kpiItem, rankingsBody } from '../../shared/api/views.js';
 
 /** One KPI row of a bulletin: the read API's KPI item, with its figure per county (and functional zone). */
 export type BulletinKpi = Omit<z.infer<typeof KpiItem>, 'byOrg'> & {

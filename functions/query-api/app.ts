@@ -38,10 +38,10 @@ import { withReviews } from '../../shared/review/state.js';
 import { addDays, daysBetween, localDateOf } from '../../shared/time/local-date.js';
 import { describeError } from '../../shared/errors.js';
 import { cursorCodec, InvalidCursorError, type CursorCodec, type CursorKey } from './cursor.js';
-import { ApiError, InvalidCursorParamError, InvalidQueryError, NotFoundError, parseQuery } from './errors.js';
-import { overdueItems } from './overdue.js';
+import { ApiError, InvalidCursorParamError, InvalidQueryError, NotFoundError, parseQuery } from '../../shared/api/read-errors.js';
+import { overdueItems } from '../../shared/api/overdue.js';
 import { claimsInState, reviewItems } from './reviews.js';
-import { kpiItem, planBody, rankingsBody, taskDetail } from './views.js';
+import { kpiItem, planBody, rankingsBody, taskDetail } from '../../shared/api/views.js';
 
 export interface QueryApiDeps {
   reader: PlanStateReader;

@@ -1,9 +1,9 @@
-import type { KpiView, PlanView, TaskView } from '../../shared/kpi/evaluate-plan.js';
-import { orgName } from '../../shared/org/directory.js';
-import type { Plan, Task } from '../../shared/plan/schema.js';
-import type { PlanAmendment } from '../../shared/plan/amendment.js';
+import type { KpiView, PlanView, TaskView } from '../kpi/evaluate-plan.js';
+import { orgName } from '../org/directory.js';
+import type { Plan, Task } from '../plan/schema.js';
+import type { PlanAmendment } from '../plan/amendment.js';
 import type { z } from 'zod';
-import type { KpiItem, PlanResponse, RankingsResponse, TaskSummary } from '../../shared/api/responses.js';
+import type { KpiItem, PlanResponse, RankingsResponse, TaskSummary } from './responses.js';
 
 /** Shapes the evaluated plan (`evaluatePlan`) into the read API's response bodies. */
 

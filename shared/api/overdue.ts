@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { OverdueItem } from '../../shared/api/responses.js';
-import { workdaysBetween, type WorkdayCalendar } from '../../shared/calendar/workdays.js';
-import type { PlanView } from '../../shared/kpi/evaluate-plan.js';
-import { daysBetween } from '../../shared/time/local-date.js';
+import type { OverdueItem } from './responses.js';
+import { workdaysBetween, type WorkdayCalendar } from '../calendar/workdays.js';
+import type { PlanView } from '../kpi/evaluate-plan.js';
+import { daysBetween } from '../time/local-date.js';
 
 type Overdue = z.infer<typeof OverdueItem>;
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import type { ErrorIssue } from '../../shared/http/json-response.js';
-import { ApiError, NotFoundError } from '../../shared/http/api-error.js';
+import type { ErrorIssue } from '../http/json-response.js';
+import { ApiError, NotFoundError } from '../http/api-error.js';
 
 export { ApiError, NotFoundError };
 
