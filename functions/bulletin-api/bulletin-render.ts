@@ -6,7 +6,8 @@ import { LIGHT_LABELS, targetText } from './bulletin.js';
 /** The bulletin in one of its three formats, as an HTTP answer with RFC 6266 file names. */
 
 /** The column headings of the ranking, shared by the xlsx sheet 排名 and the csv. */
-export const RANKING_HEADERS = ['名次', '单位', '得分', '事项数', '绿灯', '黄灯', '红灯', '办结', '逾期'] as const;
+/** `其中逾期办结`: of the done items, those completed after their due date (the rankings' `lateDone`). */
+export const RANKING_HEADERS = ['名次', '单位', '得分', '事项数', '绿灯', '黄灯', '红灯', '办结', '其中逾期办结', '逾期'] as const;
 export const OVERDUE_HEADERS = ['事项', '节点', '名称', '责任单位', '截止日期', '逾期天数', '逾期工作日'] as const;
 export const KPI_FIXED_HEADERS = ['指标', '所属事项', '计量单位', '目标', '完成值', '序时目标值', '灯色', '各县（市、区）目标'] as const;
 
@@ -20,7 +21,7 @@ export function contentDisposition(disposition: 'attachment' | 'inline', fileNam
 const percent = (score: number) => `${(score * 100).toFixed(1)}%`;
 
 function rankingRows(b: Bulletin): Array<Array<string | number>> {
-  return b.ranking.map((r) => [r.rank, r.name, r.score, r.items, r.green, r.yellow, r.red, r.done, r.overdue]);
+  return b.ranking.map((r) => [r.rank, r.name, r.score, r.items, r.green, r.yellow, r.red, r.done, r.lateDone, r.overdue]);
 }
 
 // ─── csv ─────────────────────────────────────────────────────────────────────
@@ -57,7 +58,7 @@ export async function bulletinXlsx(b: Bulletin): Promise<Buffer> {
   });
   ranking.columns = RANKING_HEADERS.map((header, i) => ({
     header,
-    width: i === 1 ? 24 : 9,
+    width: i === 1 ? 24 : Math.max(9, header.length * 2 + 1),
     ...(i === 2 ? { style: { numFmt: '0.0%' } } : {}),
   }));
   ranking.addRows(rankingRows(b));
@@ -142,6 +143,7 @@ export function bulletinHtml(b: Bulletin): string {
       { v: r.yellow },
       { v: r.red },
       { v: r.done },
+      { v: r.lateDone },
       { v: r.overdue },
     ]),
   );

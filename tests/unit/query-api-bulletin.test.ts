@@ -245,7 +245,9 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
     const rankings = RankingsResponse.parse(JSON.parse((await handler(request(`${P}/rankings`))).body ?? ''));
     const [head, ...rows] = rowsOf(wb.getWorksheet('排名'));
     expect(head).toEqual([...RANKING_HEADERS]);
-    expect(rows).toEqual(rankings.orgs.map((o) => [o.rank, o.name, o.score, o.items, o.green, o.yellow, o.red, o.done, o.overdue]));
+    expect(rows).toEqual(
+      rankings.orgs.map((o) => [o.rank, o.name, o.score, o.items, o.green, o.yellow, o.red, o.done, o.lateDone, o.overdue]),
+    );
     expect(rows.length).toBeGreaterThan(10);
 
     const [overdueHead, ...overdue] = rowsOf(wb.getWorksheet('逾期事项'));
@@ -299,7 +301,7 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
     const rankings = RankingsResponse.parse(JSON.parse((await handler(request(`${P}/rankings`))).body ?? ''));
     expect(lines.slice(1)).toEqual(
       rankings.orgs.map((o) =>
-        [o.rank, o.name, `${(o.score * 100).toFixed(1)}%`, o.items, o.green, o.yellow, o.red, o.done, o.overdue].join(','),
+        [o.rank, o.name, `${(o.score * 100).toFixed(1)}%`, o.items, o.green, o.yellow, o.red, o.done, o.lateDone, o.overdue].join(','),
       ),
     );
   });
