@@ -244,6 +244,14 @@ describe('the dashboard in headless Chromium', () => {
       els.map((e) => [e.getAttribute('data-org-id'), e.querySelector('td')?.textContent]),
     );
     expect(rows).toEqual(rankings.orgs.map((o) => [o.orgId, String(o.rank)]));
+    // Every count the API answers, late completions (其中逾期办结) included, in its own column.
+    const headers = await page.$$eval('table.ranking thead th', (els) => els.map((e) => e.textContent));
+    const cells = await page.$$eval('table.ranking tbody tr', (els) =>
+      els.map((e) => [...e.querySelectorAll('td')].map((c) => c.textContent)),
+    );
+    const column = (name: string) => cells.map((r) => r[headers.indexOf(name)]);
+    expect(column('其中逾期办结')).toEqual(rankings.orgs.map((o) => String(o.lateDone)));
+    expect(column('已办结')).toEqual(rankings.orgs.map((o) => String(o.done)));
     expect(await page.$$eval('.chart-trend svg path', (els) => els.length)).toBeGreaterThan(4);
     expect(await page.textContent('.chart-trend svg')).toContain('06-29');
     await shot('ranking');

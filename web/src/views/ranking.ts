@@ -21,6 +21,7 @@ export async function ranking(ctx: ViewContext): Promise<void> {
       td('黄灯', o.yellow),
       td('红灯', o.red),
       td('已办结', o.done),
+      td('其中逾期办结', o.lateDone),
       td('逾期', o.overdue),
     ),
   );
@@ -35,7 +36,7 @@ export async function ranking(ctx: ViewContext): Promise<void> {
     h(
       'div',
       { class: 'two-col' },
-      card('单位排名', table(['名次', '单位', '得分', '事项', '绿灯', '黄灯', '红灯', '已办结', '逾期'], rows, 'ranking')),
+      card('单位排名', table(['名次', '单位', '得分', '事项', '绿灯', '黄灯', '红灯', '已办结', '其中逾期办结', '逾期'], rows, 'ranking')),
       card('得分', scoreChart),
     ),
     card(`每日趋势（${cnDate(snapshots.from)}—${cnDate(snapshots.to)}）`, trendChart ?? empty('这段时间还没有每日快照（每天01:00生成）')),
