@@ -339,6 +339,26 @@ describe('the dashboard in headless Chromium', () => {
     await page.evaluate((t) => sessionStorage.setItem('supervision.token', t), TOKEN);
   });
 
+  it('计划调整: the overview lists the plan’s amendments, newest first, once there is one', async () => {
+    await open('#/', 'overview');
+    expect(await page.$('details.amendments')).toBeNull();
+    const res = await fetch(`${api.url}/v1/plans/${PLAN_ID}/amendments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${OFFICE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        reason: '局务会确认换届日期',
+        changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1', dueDate: '2023-08-31' }],
+      }),
+    });
+    expect(res.status).toBe(201);
+    await page.reload();
+    await page.waitForFunction(() => document.body.dataset.view === 'overview' && !document.querySelector('main[aria-busy]'));
+    expect(await page.textContent('details.amendments summary')).toBe('计划调整：现为第2版（共1次调整）');
+    expect(await page.$$eval('details.amendments li', (els) => els.map((e) => [e.getAttribute('data-version'), e.textContent]))).toEqual([
+      ['2', '第2版，2023年6月30日起：局务会确认换届日期（节点T08-M1日期确认为2023年8月31日）'],
+    ]);
+  });
+
   it('reads on a phone: the overview as cards, no horizontal scrolling', async () => {
     const phone = await browser.newContext({
       viewport: { width: 390, height: 844 },

@@ -111,6 +111,7 @@ export async function overview(ctx: ViewContext): Promise<void> {
       plan.flags.map((f) => h('p', { class: 'flag' }, `注：${f.message}`)),
       counts,
       bulletinLinks(ctx, plan),
+      amendmentHistory(plan),
     ),
     filters,
     sections,
@@ -150,5 +151,39 @@ function bulletinLinks(ctx: ViewContext, plan: Plan): HTMLElement {
     h('button', { type: 'button', 'data-format': 'csv', onclick: get('csv') }, '排名CSV'),
     h('button', { type: 'button', 'data-format': 'html', onclick: get('html') }, '打印版'),
     status,
+  );
+}
+
+type Amendment = Plan['amendments'][number];
+
+/** One change of an amendment, as the office would list it. */
+function changeText(c: Amendment['changes'][number]): string {
+  switch (c.op) {
+    case 'confirm_milestone':
+      return c.dueDate ? `节点${c.milestoneId}日期确认为${cnDate(c.dueDate)}` : `节点${c.milestoneId}日期确认`;
+    case 'set_target':
+      return `指标${c.kpiId}目标调整`;
+    case 'assign_units':
+      return `事项${c.taskId}责任单位调整`;
+  }
+}
+
+/** 计划调整: the plan's versions since the notice, newest first (nothing while it is as issued). */
+function amendmentHistory(plan: Plan): HTMLElement | null {
+  if (plan.amendments.length === 0) return null;
+  const rows = [...plan.amendments]
+    .reverse()
+    .map((a) =>
+      h(
+        'li',
+        { 'data-version': String(a.version) },
+        `第${a.version}版，${cnDate(a.effectiveFrom)}起：${a.reason}（${a.changes.map(changeText).join('；')}）`,
+      ),
+    );
+  return h(
+    'details',
+    { class: 'amendments' },
+    h('summary', {}, `计划调整：现为第${plan.version}版（共${plan.amendments.length}次调整）`),
+    h('ol', {}, rows),
   );
 }
