@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { signWebhook } from '../../clients/ts/signing.js';
 import { SourcesFile } from '../../shared/ingest/sources.js';
 import { messageOrder } from '../../shared/kpi/order.js';
+import type { OutboxEntry } from '../../shared/adapters/notify/outbox.js';
 import { descendants, isRunning, startLocal, waitUntil, type LocalProcess } from './local-process.js';
 
 /**
@@ -220,6 +221,11 @@ export class Api {
     throw new Error(`drain did not finish (last answer ${last})`);
   }
 
+  /** Every digest the local runtime delivered (its outbox channel), oldest first. */
+  async outbox(): Promise<OutboxEntry[]> {
+    return (await this.get<{ items: OutboxEntry[] }>('/v1/admin/outbox')).items;
+  }
+
   /** Runs a job as of `now` (admin endpoint), expecting 200. */
   async job<S>(name: 'aggregate-kpis' | 'send-reminders', body: Record<string, unknown>): Promise<S> {
     const res = await this.post<{ summary: S }>(`/v1/admin/jobs/${name}`, body);
@@ -432,4 +438,11 @@ export async function stopLocal(p: LocalProcess | undefined, graceMs = 20_000): 
 export async function launch(dataDir: string, env: Record<string, string> = {}): Promise<{ p: LocalProcess; api: Api }> {
   const p = await startLocal({ dataDir, env: { API_TOKEN: TOKEN, OFFICE_TOKEN, ...env } });
   return { p, api: new Api(p.url) };
+}
+
+/** The one digest of `orgId` among `sent` (a test failure naming the units that got one otherwise). */
+export function digestOf(sent: readonly OutboxEntry[], orgId: string): OutboxEntry {
+  const d = sent.find((s) => s.orgId === orgId);
+  if (!d) throw new Error(`no digest for ${orgId} among ${sent.map((s) => s.orgId).join(', ')}`);
+  return d;
 }

@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Api, TOKEN, progressBody, sendWebhook, stopLocal, tempDataDir } from './helpers.js';
+import type { OutboxEntry } from '../../shared/adapters/notify/outbox.js';
+import type { SendRemindersSummary } from '../../functions/send-reminders/app.js';
+import { Api, TOKEN, digestOf, progressBody, sendWebhook, stopLocal, tempDataDir } from './helpers.js';
 import { startLocal, type LocalProcess } from './local-process.js';
 
 /**
@@ -8,16 +10,6 @@ import { startLocal, type LocalProcess } from './local-process.js';
  * dates by the admin endpoint, drained into the outbox. Two runtimes: one where nobody reports, one
  * where a few counties do (任城区 on T08 every month, 曲阜市 reporting T08 blocked in June).
  */
-
-interface OutboxItem {
-  id: string;
-  orgId: string;
-  items: Array<{ kind: string; taskId: string; milestoneId?: string; dueDate: string }>;
-  text: string;
-}
-interface RunSummary {
-  runs: Array<{ date: string; workday: boolean; sent: number; digests: number; deferred: number }>;
-}
 
 class Runtime {
   private seen = 0;
@@ -28,11 +20,11 @@ class Runtime {
   ) {}
 
   /** Runs the job as of 09:00 on `date`, drains, and returns the digests it added to the outbox. */
-  async remind(date: string): Promise<OutboxItem[]> {
-    const summary = await this.api.job<RunSummary>('send-reminders', { now: `${date}T09:00:00+08:00` });
+  async remind(date: string): Promise<OutboxEntry[]> {
+    const summary = await this.api.job<SendRemindersSummary>('send-reminders', { now: `${date}T09:00:00+08:00` });
     expect(summary.runs[0]).toMatchObject({ date, workday: true });
     await this.api.drain();
-    const { items } = await this.api.get<{ items: OutboxItem[] }>('/v1/admin/outbox');
+    const items = await this.api.outbox();
     const sent = items.slice(this.seen);
     this.seen = items.length;
     expect(sent).toHaveLength(summary.runs[0]?.digests ?? -1);
@@ -52,16 +44,10 @@ async function start(name: string): Promise<Runtime> {
   return new Runtime(process, new Api(process.url), dataDir);
 }
 
-function digestOf(sent: readonly OutboxItem[], orgId: string): OutboxItem {
-  const d = sent.find((s) => s.orgId === orgId);
-  if (!d) throw new Error(`no digest for ${orgId} among ${sent.map((s) => s.orgId).join(', ')}`);
-  return d;
-}
-
-const kindsOf = (d: OutboxItem, kind: string) => [...new Set(d.items.filter((i) => i.kind === kind).map((i) => i.taskId))].sort();
+const kindsOf = (d: OutboxEntry, kind: string) => [...new Set(d.items.filter((i) => i.kind === kind).map((i) => i.taskId))].sort();
 
 /** Point 13: every line in the office's words. */
-function expectOfficeWording(sent: readonly OutboxItem[], date: string): void {
+function expectOfficeWording(sent: readonly OutboxEntry[], date: string): void {
   const [y, m, d] = date.split('-').map(Number);
   for (const digest of sent) {
     expect(digest.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);

@@ -1,7 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMINDER_KINDS } from '../../events/schemas.js';
-import { Api, EVIDENCE, OFFICE_TOKEN, TOKEN, progressBody, sendWebhook, stopLocal, tempDataDir } from './helpers.js';
+import type { OutboxEntry } from '../../shared/adapters/notify/outbox.js';
+import type { SendRemindersSummary } from '../../functions/send-reminders/app.js';
+import { Api, EVIDENCE, OFFICE_TOKEN, TOKEN, digestOf, progressBody, sendWebhook, stopLocal, tempDataDir } from './helpers.js';
 import { startLocal, type LocalProcess } from './local-process.js';
 
 /**
@@ -10,26 +12,6 @@ import { startLocal, type LocalProcess } from './local-process.js';
  * right kinds, nothing for done items, nothing twice, nothing on a holiday, and the 调休 make-up
  * Saturday counts as a workday.
  */
-
-interface OutboxItem {
-  id: string;
-  channel: string;
-  orgId: string;
-  items: Array<{ kind: string; taskId: string; milestoneId?: string; dueDate: string }>;
-  text: string;
-  sentAt: string;
-}
-interface RunSummary {
-  runs: Array<{
-    planId: string;
-    date: string;
-    workday: boolean;
-    sent: number;
-    digests: number;
-    skippedAlreadySent: number;
-    byKind: Record<string, number>;
-  }>;
-}
 
 let dataDir: string;
 let running: LocalProcess | undefined;
@@ -48,23 +30,17 @@ afterAll(async () => {
 });
 
 /** Runs the job as of `now`, drains the delivery queue, and returns the summary and the outbox entries it added. */
-async function remind(now: string): Promise<{ run: RunSummary['runs'][number]; sent: OutboxItem[] }> {
-  const summary = await api.job<RunSummary>('send-reminders', { now });
+async function remind(now: string): Promise<{ run: SendRemindersSummary['runs'][number]; sent: OutboxEntry[] }> {
+  const summary = await api.job<SendRemindersSummary>('send-reminders', { now });
   expect(summary.runs).toHaveLength(1);
   await api.drain();
-  const { items } = await api.get<{ items: OutboxItem[] }>('/v1/admin/outbox');
+  const items = await api.outbox();
   const sent = items.slice(seen);
   seen = items.length;
   return { run: summary.runs[0]!, sent };
 }
 
-function digestOf(sent: readonly OutboxItem[], orgId: string): OutboxItem {
-  const d = sent.find((s) => s.orgId === orgId);
-  if (!d) throw new Error(`no digest for ${orgId} among ${sent.map((s) => s.orgId).join(', ')}`);
-  return d;
-}
-
-function expectOneDigestPerUnit(sent: readonly OutboxItem[], digests: number): void {
+function expectOneDigestPerUnit(sent: readonly OutboxEntry[], digests: number): void {
   expect(sent).toHaveLength(digests);
   expect(new Set(sent.map((s) => s.orgId)).size).toBe(sent.length);
   for (const s of sent) {

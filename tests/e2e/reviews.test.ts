@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxEntry } from '../../shared/adapters/notify/outbox.js';
 import type { Api } from './helpers.js';
 import { EVIDENCE, OFFICE_TOKEN, PLAN_ID, TOKEN, launch, progressBody, sendWebhook, stopLocal, tempDataDir } from './helpers.js';
 import type { LocalProcess } from './local-process.js';
@@ -45,11 +46,6 @@ interface TaskBody {
     late: boolean;
   }>;
   reviews: Array<{ orgId: string; state: string; decision: string; comment: string | null; decidedBy: string }>;
-}
-interface OutboxItem {
-  orgId: string;
-  items: Array<{ kind: string; taskId: string; milestoneId?: string }>;
-  text: string;
 }
 
 const MASS = 'jn-mass-sports';
@@ -159,7 +155,7 @@ describe('completion claims reviewed by the office (办结/销号)', () => {
     // Pending, T09 is not chased on 01-08.
     await api.job('send-reminders', { now: '2024-01-08T09:00:00+08:00' });
     await api.drain();
-    const before = (await api.get<{ items: OutboxItem[] }>('/v1/admin/outbox')).items;
+    const before = await api.outbox();
     expect(
       before
         .filter((d) => d.orgId === MASS)
@@ -176,7 +172,7 @@ describe('completion claims reviewed by the office (办结/销号)', () => {
 
     await api.job('send-reminders', { now: '2024-01-09T09:00:00+08:00' });
     await api.drain();
-    const after = (await api.get<{ items: OutboxItem[] }>('/v1/admin/outbox')).items.slice(before.length);
+    const after = (await api.outbox()).slice(before.length);
     const digest = after.find((d) => d.orgId === MASS);
     expect(digest, 'a digest for 群众体育科 on 01-09').toBeDefined();
     expect(digest!.items.filter((i) => i.taskId === 'T09').map((i) => i.kind)).toEqual(expect.arrayContaining(['returned', 'overdue']));
@@ -233,13 +229,13 @@ describe('completion claims reviewed by the office (办结/销号)', () => {
     expect(after.reasons).toContain('节点T08-M1（市体育总会换届）已逾期（应于2023年6月30日前完成）');
 
     // The reminders: an assumed date was never an alarm (none on 01-09); now it is overdue and escalated.
-    const t08m1 = (items: OutboxItem[]) =>
+    const t08m1 = (items: OutboxEntry[]) =>
       items.flatMap((d) => d.items.filter((i) => i.milestoneId === 'T08-M1').map((i) => `${d.orgId} ${i.kind}`));
-    const sentBefore = (await api.get<{ items: OutboxItem[] }>('/v1/admin/outbox')).items;
+    const sentBefore = await api.outbox();
     expect(t08m1(sentBefore)).toEqual([]);
     await api.job('send-reminders', { now: '2024-01-10T09:00:00+08:00' });
     await api.drain();
-    const sent = (await api.get<{ items: OutboxItem[] }>('/v1/admin/outbox')).items.slice(sentBefore.length);
+    const sent = (await api.outbox()).slice(sentBefore.length);
     expect(t08m1(sent).sort()).toEqual([`${MASS} overdue`, 'jn-sports-bureau escalation']);
   }, 90_000);
 });
