@@ -88,6 +88,37 @@ describe('importing the 2023 notice', () => {
     ]);
   });
 
+  it('a task only one side has: every KPI and milestone of it is missing (or extra), by task', () => {
+    // The reference without T07, the draft with T07 renamed T99: T07 is missing, T99 extra, whole.
+    const t07 = reference.tasks.find((t) => t.taskId === 'T07')!;
+    const renamed = {
+      ...draft.plan,
+      tasks: draft.plan.tasks.map((t) =>
+        t.taskId === 'T07'
+          ? {
+              ...t,
+              taskId: 'T99',
+              kpis: t.kpis.map((k) => ({ ...k, taskId: 'T99' })),
+              milestones: t.milestones.map((m) => ({ ...m, milestoneId: m.milestoneId.replace('T07-', 'T99-') })),
+            }
+          : t,
+      ),
+    };
+    const r = checkDraft(renamed, reference);
+    expect(r.tasks.filter((t) => t.status !== 'changed').map((t) => [t.taskId, t.status])).toEqual([
+      ['T07', 'missing'],
+      ['T99', 'extra'],
+    ]);
+    expect(r.kpis.missing.filter((k) => k.taskId === 'T07').map((k) => k.kpiId)).toEqual(t07.kpis.map((k) => k.kpiId));
+    expect(r.milestones.missing.filter((m) => m.taskId === 'T07').map((m) => m.milestoneId)).toEqual(
+      t07.milestones.map((m) => m.milestoneId),
+    );
+    expect(r.kpis.extra.map((k) => k.taskId)).toEqual(draft.plan.tasks.find((t) => t.taskId === 'T07')!.kpis.map(() => 'T99'));
+    expect(r.milestones.extra.map((m) => [m.taskId, m.dueDate])).toEqual(
+      draft.plan.tasks.find((t) => t.taskId === 'T07')!.milestones.map((m) => ['T99', m.dueDate]),
+    );
+  });
+
   it('pins the differences --check reports against the hand-written plan', () => {
     // Every numeric target of the notice is read with its number, comparison and unit as printed.
     expect(report.kpis.changed).toEqual([]);

@@ -34,7 +34,7 @@ export interface CheckReport {
     same: Array<{ taskId: string; dueDate: string; draftMilestoneId: string; referenceMilestoneId: string }>;
     changed: Array<{ taskId: string; dueDate: string; draftMilestoneId: string; referenceMilestoneId: string; diffs: FieldDiff[] }>;
     missing: Array<{ taskId: string; milestoneId: string; dueDate: string; title: string; assumption: boolean }>;
-    extra: Array<{ taskId: string; milestoneId: string; dueDate: string; title: string; assumption: boolean }>;
+    extra: CheckReport['milestones']['missing'];
   };
 }
 
@@ -71,6 +71,12 @@ function kpiShape(k: Kpi) {
 
 function kpiRef(k: Kpi): KpiRef {
   return { taskId: k.taskId, kpiId: k.kpiId, target: k.target, unit: k.unit, source: k.source };
+}
+
+type MilestoneRef = CheckReport['milestones']['missing'][number];
+
+function milestoneRef(taskId: string, m: Milestone): MilestoneRef {
+  return { taskId, milestoneId: m.milestoneId, dueDate: m.dueDate, title: m.title, assumption: m.assumption };
 }
 
 /**
@@ -112,7 +118,7 @@ function pairMilestones(taskId: string, draft: Milestone[], reference: Milestone
   for (const a of draft) {
     const b = r.find((x) => x.dueDate === a.dueDate);
     if (!b) {
-      report.extra.push({ taskId, milestoneId: a.milestoneId, dueDate: a.dueDate, title: a.title, assumption: a.assumption });
+      report.extra.push(milestoneRef(taskId, a));
       continue;
     }
     r.splice(r.indexOf(b), 1);
@@ -120,9 +126,7 @@ function pairMilestones(taskId: string, draft: Milestone[], reference: Milestone
     if (a.assumption === b.assumption) report.same.push(ids);
     else report.changed.push({ ...ids, diffs: [{ field: 'assumption', draft: a.assumption, reference: b.assumption }] });
   }
-  report.missing.push(
-    ...r.map((b) => ({ taskId, milestoneId: b.milestoneId, dueDate: b.dueDate, title: b.title, assumption: b.assumption })),
-  );
+  report.missing.push(...r.map((b) => milestoneRef(taskId, b)));
 }
 
 /**
@@ -157,17 +161,10 @@ export function checkDraft(draftInput: PlanInput, referenceInput: PlanInput): Ch
   for (const t of reference.tasks) {
     const d = draft.tasks.find((x) => x.taskId === t.taskId);
     if (!d) {
+      // Paired with nothing, every KPI and milestone of the task is reported missing.
       report.tasks.push({ taskId: t.taskId, status: 'missing' });
-      report.kpis.missing.push(...t.kpis.map(kpiRef));
-      report.milestones.missing.push(
-        ...t.milestones.map((b) => ({
-          taskId: t.taskId,
-          milestoneId: b.milestoneId,
-          dueDate: b.dueDate,
-          title: b.title,
-          assumption: b.assumption,
-        })),
-      );
+      pairKpis([], t.kpis, report.kpis);
+      pairMilestones(t.taskId, [], t.milestones, report.milestones);
       continue;
     }
     const diffs = diffFields(d, t, ['sectionId', 'title', 'text', 'dueDate']);
@@ -178,16 +175,8 @@ export function checkDraft(draftInput: PlanInput, referenceInput: PlanInput): Ch
   for (const d of draft.tasks) {
     if (reference.tasks.some((t) => t.taskId === d.taskId)) continue;
     report.tasks.push({ taskId: d.taskId, status: 'extra' });
-    report.kpis.extra.push(...d.kpis.map(kpiRef));
-    report.milestones.extra.push(
-      ...d.milestones.map((a) => ({
-        taskId: d.taskId,
-        milestoneId: a.milestoneId,
-        dueDate: a.dueDate,
-        title: a.title,
-        assumption: a.assumption,
-      })),
-    );
+    pairKpis(d.kpis, [], report.kpis);
+    pairMilestones(d.taskId, d.milestones, [], report.milestones);
   }
   return report;
 }
