@@ -39,6 +39,15 @@ export const WEBHOOK_ROUTE: ApiRoute = {
 /** API Gateway's route key: `POST /v1/webhooks/{sourceId}`. */
 export const routeKey = (route: ApiRoute): string => `${route.method} ${route.path}`;
 
+/** A concrete path from a route template and its parameters (encoded): the inverse of `matchTemplate`. */
+export function fillTemplate(template: string, params: Readonly<Record<string, string>>): string {
+  return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new TypeError(`${template}: no value for {${name}}`);
+    return encodeURIComponent(value);
+  });
+}
+
 /** Matches a concrete path against a route template; returns the (decoded) path parameters. */
 export function matchTemplate(template: string, path: string): Record<string, string> | undefined {
   const names: string[] = [];

@@ -29,6 +29,7 @@ export {
   OPENAPI_PATH,
   WEBHOOK_PATH,
   WEBHOOK_ROUTE,
+  fillTemplate,
   matchTemplate,
   routeKey,
   type ApiRoute,

@@ -1,5 +1,5 @@
 // route-paths, not routes: the read API's schemas stay out of send-reminders' bundle.
-import { BULLETIN_PATH } from '../api/route-paths.js';
+import { BULLETIN_PATH, fillTemplate } from '../api/route-paths.js';
 import { addWorkdays, nextWorkday, type WorkdayCalendar } from '../calendar/workdays.js';
 import { BUREAU } from '../org/directory.js';
 import type { Plan } from '../plan/schema.js';
@@ -11,7 +11,7 @@ import type { ReminderCandidate } from './policy.js';
 
 /** The read API's path of a plan's bulletin for a period, from the route table. */
 export function bulletinPath(planId: string, period: string): string {
-  return BULLETIN_PATH.replace('{planId}', encodeURIComponent(planId)).replace('{period}', encodeURIComponent(period));
+  return fillTemplate(BULLETIN_PATH, { planId, period });
 }
 
 /**

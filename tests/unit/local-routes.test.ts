@@ -7,11 +7,11 @@ import { FUNCTIONS, type FunctionOf } from '../../infra/functions.js';
 import type { HttpFunction, LocalFunctions } from '../../local/registry.js';
 import { startRuntime, type Runtime } from '../../local/runtime.js';
 import { buildOpenApiDocument } from '../../shared/api/openapi.js';
-import { API_ROUTES, matchRoute, matchTemplate, routeKey, type ApiRoute } from '../../shared/api/routes.js';
+import { API_ROUTES, fillTemplate, matchRoute, matchTemplate, routeKey, type ApiRoute } from '../../shared/api/routes.js';
 import { fixedClock } from '../../shared/time/clocks.js';
 
-/** A concrete path for a route's template: `{planId}` → `planId-1` (a space, to see decoding). */
-const concrete = (route: ApiRoute) => route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(`${name} 1`));
+/** A concrete path for a route's template: `{planId}` → `planId%201` (a space, to see decoding). */
+const concrete = (route: ApiRoute) => fillTemplate(route.path, expectedParams(route));
 const expectedParams = (route: ApiRoute) => Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, `${m[1]} 1`]));
 
 describe('the route table (shared/api/routes.ts)', () => {
