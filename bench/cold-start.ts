@@ -57,6 +57,7 @@ async function bundle(
     target: `node${process.versions.node.split('.')[0]}`,
     mainFields: [...LAMBDA_BUNDLING.mainFields],
     minify: LAMBDA_BUNDLING.minify,
+    charset: LAMBDA_BUNDLING.charset,
     alias: LAMBDA_BUNDLING.alias(resolve('.')),
     define: LAMBDA_BUNDLING.define(tracing),
     external: sdkExternal ? ['@aws-sdk/*'] : [],
