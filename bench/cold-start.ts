@@ -42,7 +42,7 @@ export interface TracingColdStart {
  * credential alias, tracing as deployed by default), for the Node that runs the bench. `sdkExternal`:
  * @aws-sdk/* left to the runtime.
  */
-async function bundle(
+export async function bundle(
   entry: string,
   outfile: string,
   sdkExternal = false,
@@ -60,7 +60,7 @@ async function bundle(
     charset: LAMBDA_BUNDLING.charset,
     alias: LAMBDA_BUNDLING.alias(resolve('.')),
     define: LAMBDA_BUNDLING.define(tracing),
-    external: sdkExternal ? ['@aws-sdk/*'] : [],
+    external: sdkExternal ? ['@aws-sdk/*', ...LAMBDA_BUNDLING.external] : [...LAMBDA_BUNDLING.external],
     sourcemap: false,
     metafile: true,
     logLevel: 'silent',

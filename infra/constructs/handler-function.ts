@@ -107,8 +107,9 @@ export class HandlerFunction extends Construct {
         // The tracer is bundled only when tracing is on (shared/adapters/aws/tracing.ts).
         define: LAMBDA_BUNDLING.define(config.tracing),
         // Bundle the AWS SDK clients too: the version is pinned by our lockfile, not the runtime's, and
-        // a bundled client starts faster than the runtime's (docs/cost-model.md, cold starts).
-        externalModules: [],
+        // a bundled client starts faster than the runtime's (docs/cost-model.md, cold starts). Only what
+        // the SDK imports dynamically and we never reach is left out (infra/bundling.ts).
+        externalModules: [...LAMBDA_BUNDLING.external],
         esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_BUNDLING.alias(REPO_ROOT)).map(([from, to]) => [`--alias:${from}`, to])),
       },
     });

@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../bench/cold-start.js';
+import { LAMBDA_BUNDLING } from '../../infra/bundling.js';
+import { FUNCTION_NAMES, entryOf } from '../../infra/functions.js';
+
+/**
+ * The modules left out of the bundles (infra/bundling.ts `external`) must be ones the bundle reaches
+ * only through a dynamic `import()`: a static import of one would fail every cold start.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'bundles-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the Lambda bundles (as infra/ deploys them)', () => {
+  it.each(FUNCTION_NAMES)(
+    '%s imports what it leaves out only dynamically, and nothing else from outside',
+    async (name) => {
+      const out = join(dir, `${name}.mjs`);
+      const { metafile } = await bundle(resolve(entryOf(name)), out);
+      const code = readFileSync(out, 'utf8');
+      const outsideImports = Object.values(metafile.outputs)
+        .flatMap((o) => o.imports)
+        .filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path));
+      for (const i of outsideImports) {
+        expect(LAMBDA_BUNDLING.external, `${name} imports ${i.path} from outside the bundle`).toContain(i.path);
+        expect(i.kind, `${name} imports ${i.path} ${i.kind}`).toBe('dynamic-import');
+      }
+      for (const specifier of LAMBDA_BUNDLING.external) {
+        const quoted = new RegExp(`["'\`]${specifier.replace(/[/.]/g, '\\$&')}["'\`]`, 'g');
+        const all = code.match(quoted)?.length ?? 0;
+        const dynamic = code.match(new RegExp(`import\\(${quoted.source}\\)`, 'g'))?.length ?? 0;
+        expect(all, `${name}: every mention of ${specifier} is a dynamic import()`).toBe(dynamic);
+      }
+    },
+    60_000,
+  );
+});
