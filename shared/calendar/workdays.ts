@@ -1,5 +1,5 @@
-import chineseDays from 'chinese-days';
 import bundledOverrides from '../../config/holidays-override.json' with { type: 'json' };
+import prcHolidays from './prc-holidays.json' with { type: 'json' };
 import { addDays, dayOfWeek, daysBetween, yearOf } from '../time/local-date.js';
 import { CalendarOverrideFile, withOverrides, type CalendarOverrideYear } from './overrides.js';
 
@@ -9,6 +9,12 @@ import { CalendarOverrideFile, withOverrides, type CalendarOverrideYear } from '
  * it lists, under the holiday overrides of config/holidays-override.json (shared/calendar/overrides.ts);
  * for any other year the calendar falls back to Monday–Friday and says so through `onMissingYear`
  * (the jobs log it and emit a metric) rather than stop.
+ *
+ * The package's data reaches the functions as a table generated from it (shared/calendar/prc-holidays.json,
+ * scripts/generate-holiday-table.ts), not as the package: the package bundles its lunar calendar and
+ * solar terms with the holidays, about 22 KiB minified in every function that uses the calendar, and
+ * the calendar needs only which dates break the Monday–Friday rule. A test checks the table against
+ * the package date by date, so the two cannot drift apart.
  */
 export interface WorkdayCalendar {
   isWorkday(date: string): boolean;
@@ -17,19 +23,27 @@ export interface WorkdayCalendar {
 }
 
 /**
- * Whether the package has holiday data for a year (a covered year has statutory holidays on
- * weekdays), looked up once per year and only for the years actually asked about.
+ * The shape of shared/calendar/prc-holidays.json: per year the package covers, the dates ('MM-DD')
+ * that break the Monday–Friday rule. `off`: weekdays off (法定节假日); `on`: Saturdays and Sundays
+ * worked (调休上班). Every other date of a covered year is a workday exactly when it is Monday–Friday.
  */
-const coverage = new Map<number, boolean>();
-
-function packageCovers(year: number): boolean {
-  let covered = coverage.get(year);
-  if (covered === undefined) {
-    covered = chineseDays.getHolidaysInRange(`${year}-01-01`, `${year}-12-31`, false).length > 0;
-    coverage.set(year, covered);
-  }
-  return covered;
+export interface HolidayTable {
+  readonly years: Readonly<Record<string, HolidayTableYear>>;
 }
+export interface HolidayTableYear {
+  readonly off: readonly string[];
+  readonly on: readonly string[];
+}
+
+/** Typed against `HolidayTable` here, so a table of another shape does not compile. */
+const HOLIDAY_TABLE: HolidayTable = prcHolidays;
+
+/** The table by year, as sets: a few hundred dates, built once at load. */
+const EXCEPTIONS: ReadonlyMap<number, { off: ReadonlySet<string>; on: ReadonlySet<string> }> = new Map(
+  Object.entries(HOLIDAY_TABLE.years).map(([year, { off, on }]) => [Number(year), { off: new Set(off), on: new Set(on) }]),
+);
+
+const tableCovers = (year: number): boolean => EXCEPTIONS.has(year);
 
 /**
  * The overrides shipped with the build, validated once at load: an invalid file fails every test
@@ -44,22 +58,25 @@ export function chineseWorkdayCalendar(
   return withOverrides(packageCalendar(onMissingYear), overrides);
 }
 
-/** The package's data alone, Monday–Friday for the years it lacks. */
+/** The package's data alone (through its table), Monday–Friday for the years it lacks. */
 function packageCalendar(onMissingYear: (year: number) => void): WorkdayCalendar {
   const warned = new Set<number>();
   return {
-    coversYear: packageCovers,
+    coversYear: tableCovers,
     isWorkday(date) {
       const year = yearOf(date);
-      if (!packageCovers(year)) {
+      const dow = dayOfWeek(date);
+      const weekend = dow === 0 || dow === 6;
+      const exceptions = EXCEPTIONS.get(year);
+      if (!exceptions) {
         if (!warned.has(year)) {
           warned.add(year);
           onMissingYear(year);
         }
-        const dow = dayOfWeek(date);
-        return dow !== 0 && dow !== 6;
+        return !weekend;
       }
-      return chineseDays.isWorkday(date);
+      const monthDay = date.slice(5);
+      return weekend ? exceptions.on.has(monthDay) : !exceptions.off.has(monthDay);
     },
   };
 }
