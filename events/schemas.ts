@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod.js';
 
 /**
  * The event contracts: what county and office systems send (the webhook envelope and its two
@@ -20,20 +20,22 @@ function plausibleOffset(value: string): boolean {
   const minutes = Number(m[2]) * 60 + Number(m[3]);
   return m[1] === '+' ? minutes <= 14 * 60 : minutes <= 12 * 60;
 }
-const IsoInstant = z.iso.datetime({ offset: true }).refine(plausibleOffset, { message: 'UTC offset must be between -12:00 and +14:00' });
+const IsoInstant = z.iso
+  .datetime({ offset: true })
+  .check(z.refine(plausibleOffset, { message: 'UTC offset must be between -12:00 and +14:00' }));
 const IsoDate = z.iso.date();
-const Id = z.string().min(1).max(128);
+const Id = z.string().check(z.minLength(1), z.maxLength(128));
 
-export const Period = z.string().regex(/^\d{4}-(?:Q[1-4]|0[1-9]|1[0-2])$/, 'period is YYYY-Qn (quarter) or YYYY-MM (month)');
+export const Period = z.string().check(z.regex(/^\d{4}-(?:Q[1-4]|0[1-9]|1[0-2])$/, 'period is YYYY-Qn (quarter) or YYYY-MM (month)'));
 
 export const Metric = z.strictObject({
   kpiId: Id,
-  value: z.number().finite().nonnegative(),
+  value: z.number().check(z.nonnegative()),
 });
 
 export const Evidence = z.strictObject({
-  title: z.string().min(1).max(200),
-  url: z.url({ protocol: /^https$/, error: 'evidence url must be https' }).max(2048),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
+  url: z.url({ protocol: /^https$/, error: 'evidence url must be https' }).check(z.maxLength(2048)),
 });
 
 export const ProgressStatus = z.enum(['not_started', 'in_progress', 'completed', 'blocked']);
@@ -46,25 +48,31 @@ export const ProgressSubmittedData = z
     reportedAt: IsoInstant,
     period: Period,
     status: ProgressStatus,
-    percentComplete: z.number().min(0).max(100).optional(),
-    metrics: z.array(Metric).max(50).default([]),
-    completedMilestoneIds: z.array(Id).max(50).optional().meta({
-      description:
-        'Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it.',
-    }),
-    summary: z.string().max(2000).default(''),
-    evidence: z.array(Evidence).max(20).default([]).meta({
-      description:
-        'Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.',
-    }),
+    percentComplete: z.optional(z.number().check(z.gte(0), z.lte(100))),
+    metrics: z._default(z.array(Metric).check(z.maxLength(50)), []),
+    completedMilestoneIds: z.optional(z.array(Id).check(z.maxLength(50))).check(
+      z.meta({
+        description:
+          'Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it.',
+      }),
+    ),
+    summary: z._default(z.string().check(z.maxLength(2000)), ''),
+    evidence: z._default(z.array(Evidence).check(z.maxLength(20)), []).check(
+      z.meta({
+        description:
+          'Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.',
+      }),
+    ),
   })
-  .superRefine((d, ctx) => {
-    const seen = new Set<string>();
-    d.metrics.forEach((m, i) => {
-      if (seen.has(m.kpiId)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'kpiId'], message: `kpiId ${m.kpiId} appears twice` });
-      seen.add(m.kpiId);
-    });
-  });
+  .check(
+    z.superRefine((d, ctx) => {
+      const seen = new Set<string>();
+      d.metrics.forEach((m, i) => {
+        if (seen.has(m.kpiId)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'kpiId'], message: `kpiId ${m.kpiId} appears twice` });
+        seen.add(m.kpiId);
+      });
+    }),
+  );
 export type ProgressSubmittedData = z.infer<typeof ProgressSubmittedData>;
 
 export const EVENT_CATEGORIES = ['marathon', 'games', 'series', 'fitness_activity', 'competition', 'training', 'other'] as const;
@@ -76,18 +84,18 @@ export const EventRegisteredData = z
     planId: Id,
     eventId: Id,
     orgId: Id,
-    name: z.string().min(1).max(200),
+    name: z.string().check(z.minLength(1), z.maxLength(200)),
     category: z.enum(EVENT_CATEGORIES),
     level: z.enum(EVENT_LEVELS),
     startDate: IsoDate,
     endDate: IsoDate,
-    venue: z.string().min(1).max(200),
-    expectedParticipants: z.number().int().nonnegative().optional(),
-    actualParticipants: z.number().int().nonnegative().optional(),
-    taskIds: z.array(Id).max(27).default([]),
+    venue: z.string().check(z.minLength(1), z.maxLength(200)),
+    expectedParticipants: z.optional(z.int().check(z.nonnegative())),
+    actualParticipants: z.optional(z.int().check(z.nonnegative())),
+    taskIds: z._default(z.array(Id).check(z.maxLength(27)), []),
     status: z.enum(EVENT_STATUSES),
   })
-  .refine((d) => d.endDate >= d.startDate, { path: ['endDate'], message: 'endDate is before startDate' });
+  .check(z.refine((d) => d.endDate >= d.startDate, { path: ['endDate'], message: 'endDate is before startDate' }));
 export type EventRegisteredData = z.infer<typeof EventRegisteredData>;
 
 export const ProgressSubmittedEnvelope = z.strictObject({
@@ -125,7 +133,7 @@ export const KpiSnapshotCreatedDetail = z.object({
   planId: Id,
   date: IsoDate,
   createdAt: IsoInstant,
-  summary: z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int(), done: z.number().int() }),
+  summary: z.object({ green: z.int(), yellow: z.int(), red: z.int(), done: z.int() }),
 });
 export type KpiSnapshotCreatedDetail = z.infer<typeof KpiSnapshotCreatedDetail>;
 
@@ -140,7 +148,7 @@ export type ReviewState = (typeof REVIEW_STATES)[number];
 export const ClaimRef = z.object({
   reportedAt: IsoInstant,
   /** Absent only for claims stored before the order carried the source. */
-  sourceId: Id.optional(),
+  sourceId: z.optional(Id),
   webhookId: Id,
 });
 export type ClaimRef = z.infer<typeof ClaimRef>;
@@ -157,10 +165,10 @@ export const ReviewRecordedDetail = z.object({
   decision: z.enum(REVIEW_DECISIONS),
   state: z.enum(['approved', 'returned']),
   /** Required when returning (退回意见); optional when approving. */
-  comment: z.string().max(1000).nullable(),
+  comment: z.nullable(z.string().check(z.maxLength(1000))),
   decidedAt: IsoInstant,
   /** Who decided: the JWT's subject in AWS, the office token locally. */
-  decidedBy: z.string().min(1).max(256),
+  decidedBy: z.string().check(z.minLength(1), z.maxLength(256)),
 });
 export type ReviewRecordedDetail = z.infer<typeof ReviewRecordedDetail>;
 
@@ -186,55 +194,48 @@ export const REMINDER_KINDS = [...TASK_REMINDER_KINDS, ...PLAN_REMINDER_KINDS] a
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 const ReminderItemFields = z.object({
-  key: z.string().min(1),
+  key: z.string().check(z.minLength(1)),
   kind: z.enum(REMINDER_KINDS),
   /** Every kind but `bulletin_ready` (PLAN_REMINDER_KINDS). */
-  taskId: Id.optional(),
-  milestoneId: Id.optional(),
+  taskId: z.optional(Id),
+  milestoneId: z.optional(Id),
   /** For escalations and `blocked`: the unit the item is about (the digest goes to its supervisor). */
-  subjectOrgId: Id.optional(),
+  subjectOrgId: z.optional(Id),
   /** Every kind but `bulletin_ready`. For reports: the (earliest missing) period's due day, moved to a workday. */
-  dueDate: IsoDate.optional(),
+  dueDate: z.optional(IsoDate),
   title: z.string(),
-  daysOverdue: z.number().int().optional(),
-  workdaysOverdue: z.number().int().optional(),
-  daysLeft: z.number().int().optional(),
+  daysOverdue: z.optional(z.int()),
+  workdaysOverdue: z.optional(z.int()),
+  daysLeft: z.optional(z.int()),
   /** `due_soon`: workdays from today through the due date, today included. */
-  workdaysLeft: z.number().int().optional(),
+  workdaysLeft: z.optional(z.int()),
   /** For reports: the (earliest missing) period. */
-  period: Period.optional(),
+  period: z.optional(Period),
   /** `report_missing`: every period of the task not reported yet, oldest first. */
-  periods: z.array(Period).optional(),
+  periods: z.optional(z.array(Period)),
   /**
    * The escalation of a unit's missing reports: each task with a report late enough to escalate and
    * its periods not reported, oldest first (`taskId`, `dueDate` and `period` are the oldest one's).
    */
-  reportTasks: z
-    .array(z.object({ taskId: Id, periods: z.array(Period).min(1) }))
-    .min(1)
-    .optional(),
+  reportTasks: z.optional(z.array(z.object({ taskId: Id, periods: z.array(Period).check(z.minLength(1)) })).check(z.minLength(1))),
   /** The date the item's instruction asks for (请于…前办结并报送). */
-  actBy: IsoDate.optional(),
+  actBy: z.optional(IsoDate),
   /** The due date is ours, not the notice's, and not confirmed yet (节点日期待确认). */
-  dateAssumed: z.boolean().optional(),
+  dateAssumed: z.optional(z.boolean()),
   /** `stagnant` and `blocked`: the business date of the unit's latest report. */
-  lastReportDate: IsoDate.optional(),
+  lastReportDate: z.optional(IsoDate),
   /** `returned`: the office's comment (退回意见), as the office wrote it. */
-  comment: z.string().max(1000).optional(),
+  comment: z.optional(z.string().check(z.maxLength(1000))),
   /** `returned`: the business date the office returned the claim. */
-  decidedOn: IsoDate.optional(),
+  decidedOn: z.optional(IsoDate),
   /**
    * `stagnant` and `blocked`: the report the item answers (its source and webhook-id), so that the
    * delivery's log lines follow the report that caused them (shared/observability/correlation.ts).
    */
-  sourceId: Id.optional(),
-  webhookId: Id.optional(),
+  sourceId: z.optional(Id),
+  webhookId: z.optional(Id),
   /** `bulletin_ready`: where the bulletin is read, relative to the read API (`/v1/plans/{planId}/bulletins/{period}`). */
-  link: z
-    .string()
-    .regex(/^\/v1\//)
-    .max(200)
-    .optional(),
+  link: z.optional(z.string().check(z.regex(/^\/v1\//), z.maxLength(200))),
 });
 
 /**
@@ -242,8 +243,8 @@ const ReminderItemFields = z.object({
  * it) requires `taskId` and `dueDate` of an item about a task and `period` of one about the plan.
  */
 export const ReminderItem = z.discriminatedUnion('kind', [
-  ReminderItemFields.extend({ kind: z.enum(TASK_REMINDER_KINDS), taskId: Id, dueDate: IsoDate }),
-  ReminderItemFields.extend({ kind: z.enum(PLAN_REMINDER_KINDS), period: Period }),
+  z.extend(ReminderItemFields, { kind: z.enum(TASK_REMINDER_KINDS), taskId: Id, dueDate: IsoDate }),
+  z.extend(ReminderItemFields, { kind: z.enum(PLAN_REMINDER_KINDS), period: Period }),
 ]);
 export type ReminderItem = z.infer<typeof ReminderItem>;
 /** An item about one task (TASK_REMINDER_KINDS): its task and due date are known. */
@@ -253,26 +254,26 @@ export const isTaskReminderItem = (item: ReminderItem): item is TaskReminderItem
 
 /** One digest (one notification) for one recipient unit from one reminder run. */
 export const ReminderDueDetail = z.object({
-  digestId: z.string().min(1),
+  digestId: z.string().check(z.minLength(1)),
   planId: Id,
   orgId: Id,
   date: IsoDate,
-  items: z.array(ReminderItem).min(1),
-  text: z.string().min(1),
+  items: z.array(ReminderItem).check(z.minLength(1)),
+  text: z.string().check(z.minLength(1)),
 });
 export type ReminderDueDetail = z.infer<typeof ReminderDueDetail>;
 
 /** An EventBridge event as SQS delivers it to the consumers (the rule's target is the queue). */
-export function eventBridgeEnvelope<T extends z.ZodType>(detail: T) {
+export function eventBridgeEnvelope<T extends z.ZodMiniType>(detail: T) {
   return z.object({
-    version: z.string().optional(),
+    version: z.optional(z.string()),
     id: z.string(),
     'detail-type': z.string(),
     source: z.string(),
     time: z.string(),
-    account: z.string().optional(),
-    region: z.string().optional(),
-    resources: z.array(z.string()).optional(),
+    account: z.optional(z.string()),
+    region: z.optional(z.string()),
+    resources: z.optional(z.array(z.string())),
     detail,
   });
 }

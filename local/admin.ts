@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as z from 'zod';
+import * as z from '../shared/zod.js';
 import type { Clock } from '../shared/ports/clock.js';
 import { SCHEDULES, type QueueName, type ScheduleName } from '../shared/routing.js';
 import { errorBody, writeJson } from './http-event.js';
@@ -8,7 +8,7 @@ import type { LocalQueue } from './queue.js';
 import { NotWiredError } from './errors.js';
 import type { JobEvent } from './registry.js';
 
-const JobBody = z.looseObject({ now: z.iso.datetime({ offset: true }).optional() });
+const JobBody = z.looseObject({ now: z.optional(z.iso.datetime({ offset: true })) });
 
 export interface AdminOptions {
   queues: Record<QueueName, LocalQueue>;

@@ -28,7 +28,7 @@ export const JSON_SCHEMA_DIR = fileURLToPath(new URL('../events/json-schema/', i
 interface Contract {
   name: string;
   title: string;
-  schema: z.ZodType;
+  schema: z.core.$ZodType;
   /**
    * `input` for what senders write (fields with defaults are optional), `output` for what the bus
    * carries after validation (defaults applied, so those fields are always present).

@@ -1,5 +1,5 @@
 import type { Logger } from '../../shared/ports/logger.js';
-import * as z from 'zod';
+import * as z from '../../shared/zod.js';
 import type { KpiSnapshotCreatedDetail } from '../../events/schemas.js';
 import { evaluatePlan } from '../../shared/kpi/evaluate-plan.js';
 import { findDrift, replayReports, type Drift } from '../../shared/kpi/reconcile.js';
@@ -15,15 +15,13 @@ import type { AuditTrailReader, PlanStateReader, StoredReport } from '../../shar
 import { localDateOf } from '../../shared/time/local-date.js';
 import { UnknownPlanError } from '../../shared/plan/errors.js';
 
-export const AggregateKpisEvent = z
-  .object({
-    planId: z.string().optional(),
-    /** The business instant to aggregate as of (manual and on-demand runs); the clock otherwise. */
-    now: z.iso.datetime({ offset: true }).optional(),
-    /** `reconcile` recomputes the aggregates from the audit trail and reports drift; it writes no snapshot. */
-    mode: z.enum(['snapshot', 'reconcile']).default('snapshot'),
-  })
-  .passthrough();
+export const AggregateKpisEvent = z.looseObject({
+  planId: z.optional(z.string()),
+  /** The business instant to aggregate as of (manual and on-demand runs); the clock otherwise. */
+  now: z.optional(z.iso.datetime({ offset: true })),
+  /** `reconcile` recomputes the aggregates from the audit trail and reports drift; it writes no snapshot. */
+  mode: z._default(z.enum(['snapshot', 'reconcile']), 'snapshot'),
+});
 
 export interface AggregateKpisDeps {
   reader: PlanStateReader;

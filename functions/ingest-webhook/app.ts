@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../shared/zod.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '../../shared/ports/logger.js';
 import { WEBHOOK_TYPES, WebhookEnvelope, type Receipt } from '../../events/schemas.js';

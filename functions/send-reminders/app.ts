@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../shared/zod.js';
 import { REMINDER_KINDS, type ReminderDueDetail, type ReminderKind } from '../../events/schemas.js';
 import { withOverrides } from '../../shared/calendar/overrides.js';
 import { chineseWorkdayCalendar, type WorkdayCalendar } from '../../shared/calendar/workdays.js';
@@ -28,8 +28,8 @@ export const REMINDER_DUE = 'reminder.due';
 
 /** Scheduler input (`{}`), or a manual run: one plan and/or a business instant. */
 export const SendRemindersEvent = z.looseObject({
-  planId: z.string().min(1).optional(),
-  now: z.iso.datetime({ offset: true }).optional(),
+  planId: z.optional(z.string().check(z.minLength(1))),
+  now: z.optional(z.iso.datetime({ offset: true })),
 });
 export type SendRemindersEvent = z.input<typeof SendRemindersEvent>;
 

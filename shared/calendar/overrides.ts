@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { addDays, dayOfWeek, yearOf } from '../time/local-date.js';
 import type { WorkdayCalendar } from './workdays.js';
 
@@ -14,68 +14,72 @@ const LocalDate = z.iso.date();
 export const HolidayRange = z
   .strictObject({
     /** The holiday's name as the notice prints it (元旦, 春节, …). */
-    name: z.string().min(1),
+    name: z.string().check(z.minLength(1)),
     from: LocalDate,
     /** Inclusive. */
     to: LocalDate,
   })
-  .refine((r) => r.from <= r.to, { path: ['to'], message: 'to is before from' });
+  .check(z.refine((r) => r.from <= r.to, { path: ['to'], message: 'to is before from' }));
 export type HolidayRange = z.infer<typeof HolidayRange>;
 
 export const MakeUpWorkday = z.strictObject({
   /** What the notice says it is for (春节调休上班, …). */
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   date: LocalDate,
 });
 
 export const CalendarOverrideYear = z
   .strictObject({
-    year: z.number().int().min(2000).max(2100),
+    year: z.int().check(z.gte(2000), z.lte(2100)),
     /** The notice the dates come from (title and document number): who checks the entry reads it here. */
-    source: z.string().min(1),
-    holidays: z.array(HolidayRange).default([]),
-    workdays: z.array(MakeUpWorkday).default([]),
+    source: z.string().check(z.minLength(1)),
+    holidays: z._default(z.array(HolidayRange), []),
+    workdays: z._default(z.array(MakeUpWorkday), []),
   })
-  .superRefine((entry, ctx) => {
-    const inYear = (date: string) => yearOf(date) === entry.year;
-    const off = new Set<string>();
-    entry.holidays.forEach((h, i) => {
-      // A range that crosses into another year belongs to two notices; each year's entry lists its own days.
-      if (!inYear(h.from) || !inYear(h.to))
-        ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `${h.name} ${h.from}…${h.to} is not within ${entry.year}` });
-      for (const d of datesOf(h)) off.add(d);
-    });
-    entry.workdays.forEach((w, i) => {
-      if (!inYear(w.date))
-        ctx.addIssue({ code: 'custom', path: ['workdays', i, 'date'], message: `${w.date} is not within ${entry.year}` });
-      // A make-up workday (调休上班) is always a Saturday or Sunday: a weekday here is a typo.
-      const dow = dayOfWeek(w.date);
-      if (dow !== 0 && dow !== 6)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['workdays', i, 'date'],
-          message: `${w.date} is a weekday: a make-up workday falls on a Saturday or Sunday`,
-        });
-      if (off.has(w.date))
-        ctx.addIssue({ code: 'custom', path: ['workdays', i, 'date'], message: `${w.date} is also inside a holiday range` });
-    });
-  });
+  .check(
+    z.superRefine((entry, ctx) => {
+      const inYear = (date: string) => yearOf(date) === entry.year;
+      const off = new Set<string>();
+      entry.holidays.forEach((h, i) => {
+        // A range that crosses into another year belongs to two notices; each year's entry lists its own days.
+        if (!inYear(h.from) || !inYear(h.to))
+          ctx.addIssue({ code: 'custom', path: ['holidays', i], message: `${h.name} ${h.from}…${h.to} is not within ${entry.year}` });
+        for (const d of datesOf(h)) off.add(d);
+      });
+      entry.workdays.forEach((w, i) => {
+        if (!inYear(w.date))
+          ctx.addIssue({ code: 'custom', path: ['workdays', i, 'date'], message: `${w.date} is not within ${entry.year}` });
+        // A make-up workday (调休上班) is always a Saturday or Sunday: a weekday here is a typo.
+        const dow = dayOfWeek(w.date);
+        if (dow !== 0 && dow !== 6)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['workdays', i, 'date'],
+            message: `${w.date} is a weekday: a make-up workday falls on a Saturday or Sunday`,
+          });
+        if (off.has(w.date))
+          ctx.addIssue({ code: 'custom', path: ['workdays', i, 'date'], message: `${w.date} is also inside a holiday range` });
+      });
+    }),
+  );
 export type CalendarOverrideYear = z.infer<typeof CalendarOverrideYear>;
 export type CalendarOverrideYearInput = z.input<typeof CalendarOverrideYear>;
 
 /** The override file shipped with the build (config/holidays-override.json). */
 export const CalendarOverrideFile = z
   .strictObject({
-    $comment: z.string().optional(),
+    $comment: z.optional(z.string()),
     years: z.array(CalendarOverrideYear),
   })
-  .superRefine((file, ctx) => {
-    const seen = new Set<number>();
-    file.years.forEach((y, i) => {
-      if (seen.has(y.year)) ctx.addIssue({ code: 'custom', path: ['years', i, 'year'], message: `year ${y.year} appears twice` });
-      seen.add(y.year);
-    });
-  });
+  .check(
+    z.superRefine((file, ctx) => {
+      const seen = new Set<number>();
+      file.years.forEach((y, i) => {
+        if (seen.has(y.year)) ctx.addIssue({ code: 'custom', path: ['years', i, 'year'], message: `year ${y.year} appears twice` });
+        seen.add(y.year);
+      });
+    }),
+  );
 
 function datesOf(range: HolidayRange): string[] {
   const out: string[] = [];

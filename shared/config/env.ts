@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -16,14 +16,20 @@ const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
 function envNumber(options: { fallback: number; min: number; max: number; integer?: boolean }) {
   const pattern = options.integer ? /^\d+$/ : /^\d+(?:\.\d+)?$/;
   const message = options.integer ? 'expected a whole number' : 'expected a number such as 20 or 0.5';
-  return z.preprocess(
-    unsetIfEmpty,
-    z.string().regex(pattern, message).transform(Number).pipe(z.number().min(options.min).max(options.max)).default(options.fallback),
+  return z.pipe(
+    z.transform(unsetIfEmpty),
+    z._default(
+      z.pipe(
+        z.pipe(z.string().check(z.regex(pattern, message)), z.transform(Number)),
+        z.number().check(z.gte(options.min), z.lte(options.max)),
+      ),
+      options.fallback,
+    ),
   );
 }
 
-const Required = z.string({ error: 'required' }).min(1, 'required');
-const Arn = z.string({ error: 'required' }).regex(/^arn:[\w-]+:[\w-]+:/, 'expected an ARN');
+const Required = z.string({ error: 'required' }).check(z.minLength(1, 'required'));
+const Arn = z.string({ error: 'required' }).check(z.regex(/^arn:[\w-]+:[\w-]+:/, 'expected an ARN'));
 
 /** A per-source token bucket's settings; `undefined` = no limit. */
 export interface RateLimit {
@@ -37,23 +43,24 @@ export interface RateLimit {
  * at most (default 40). `SOURCE_RATE_PER_SECOND=0` turns the limit off — in both places (a bucket
  * that never refills would refuse every source for good after its burst).
  */
-export const RateLimitEnv = z
-  .object({
+export const RateLimitEnv = z.pipe(
+  z.object({
     SOURCE_RATE_PER_SECOND: envNumber({ fallback: 20, min: 0, max: 1_000_000 }),
     SOURCE_BURST: envNumber({ fallback: 40, min: 1, max: 1_000_000, integer: true }),
-  })
-  .transform((e): { rateLimit: RateLimit | undefined } => ({
+  }),
+  z.transform((e): { rateLimit: RateLimit | undefined } => ({
     rateLimit: e.SOURCE_RATE_PER_SECOND === 0 ? undefined : { ratePerSecond: e.SOURCE_RATE_PER_SECOND, burst: e.SOURCE_BURST },
-  }));
+  })),
+);
 
 const TableEnv = z.object({ TABLE_NAME: Required });
 /** `<claim>=<value>`: the JWT claim that makes a caller the supervision office (shared/api/office-role.ts). */
-const OfficeClaim = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .regex(/^[^=\s]+=\S+$/, 'expected <claim>=<value>, e.g. scope=supervision/office')
-    .default('scope=supervision/office'),
+const OfficeClaim = z.pipe(
+  z.transform(unsetIfEmpty),
+  z._default(
+    z.string().check(z.regex(/^[^=\s]+=\S+$/, 'expected <claim>=<value>, e.g. scope=supervision/office')),
+    'scope=supervision/office',
+  ),
 );
 const TableAndBusEnv = z.object({ TABLE_NAME: Required, EVENT_BUS_NAME: Required });
 

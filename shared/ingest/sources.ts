@@ -1,30 +1,31 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { WEBHOOK_TYPES } from '../../events/schemas.js';
 import type { SourceRegistry } from '../ports/sources.js';
 
 /** A county or office system allowed to send webhooks. */
 export const WebhookSource = z.strictObject({
-  sourceId: z.string().regex(/^[a-z0-9-]{2,64}$/),
+  sourceId: z.string().check(z.regex(/^[a-z0-9-]{2,64}$/)),
   /** Units this source may report for. */
-  orgIds: z.array(z.string().min(1)).min(1),
+  orgIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
   /** Active signing secrets (`whsec_` + base64); two during rotation. */
   secrets: z
     .array(
       z
         .string()
-        .regex(
-          /^whsec_(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^whsec_(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/,
-          'secret is whsec_ + padded base64',
+        .check(
+          z.regex(
+            /^whsec_(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^whsec_(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)$/,
+            'secret is whsec_ + padded base64',
+          ),
         ),
     )
-    .min(1)
-    .max(2),
-  types: z.array(z.enum(WEBHOOK_TYPES)).min(1),
+    .check(z.minLength(1), z.maxLength(2)),
+  types: z.array(z.enum(WEBHOOK_TYPES)).check(z.minLength(1)),
 });
 export type WebhookSource = z.infer<typeof WebhookSource>;
 
 export const SourcesFile = z.strictObject({
-  $comment: z.string().optional(),
+  $comment: z.optional(z.string()),
   sources: z.array(WebhookSource),
 });
 

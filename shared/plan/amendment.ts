@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { findOrg } from '../org/directory.js';
 import { formatChineseDate } from '../time/local-date.js';
 import { KpiId, LocalDate, MilestoneId, OrgId, Plan, TaskId, Target } from './schema.js';
@@ -14,9 +14,11 @@ import { KpiId, LocalDate, MilestoneId, OrgId, Plan, TaskId, Target } from './sc
 export const ConfirmMilestone = z.strictObject({
   op: z.literal('confirm_milestone'),
   milestoneId: MilestoneId,
-  dueDate: LocalDate.optional().meta({
-    description: "The confirmed date, when it differs from the one the plan has; absent: the plan's date is confirmed as is.",
-  }),
+  dueDate: z.optional(LocalDate).check(
+    z.meta({
+      description: "The confirmed date, when it differs from the one the plan has; absent: the plan's date is confirmed as is.",
+    }),
+  ),
 });
 export const SetTarget = z.strictObject({
   op: z.literal('set_target'),
@@ -27,32 +29,45 @@ export const AssignUnits = z
   .strictObject({
     op: z.literal('assign_units'),
     taskId: TaskId,
-    leadOrgIds: z.array(OrgId).min(1).max(20).optional().meta({ description: "The lead units (牵头单位), replacing the plan's." }),
-    supportOrgIds: z.array(OrgId).max(40).optional().meta({ description: "The support units (配合单位), replacing the plan's." }),
+    leadOrgIds: z
+      .optional(z.array(OrgId).check(z.minLength(1), z.maxLength(20)))
+      .check(z.meta({ description: "The lead units (牵头单位), replacing the plan's." })),
+    supportOrgIds: z
+      .optional(z.array(OrgId).check(z.maxLength(40)))
+      .check(z.meta({ description: "The support units (配合单位), replacing the plan's." })),
   })
-  .refine((c) => c.leadOrgIds !== undefined || c.supportOrgIds !== undefined, { message: 'name leadOrgIds or supportOrgIds (or both)' });
+  .check(
+    z.refine((c) => c.leadOrgIds !== undefined || c.supportOrgIds !== undefined, { message: 'name leadOrgIds or supportOrgIds (or both)' }),
+  );
 
 export const AmendmentChange = z.discriminatedUnion('op', [ConfirmMilestone, SetTarget, AssignUnits]);
 export type AmendmentChange = z.infer<typeof AmendmentChange>;
 
 /** `POST /v1/plans/{planId}/amendments`. */
 export const AmendmentRequest = z.strictObject({
-  reason: z.string().trim().min(1).max(500).meta({ description: "Why the plan changes (调整事由), e.g. the office's meeting or notice." }),
-  changes: z.array(AmendmentChange).min(1).max(50),
+  reason: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(500),
+      z.meta({ description: "Why the plan changes (调整事由), e.g. the office's meeting or notice." }),
+    ),
+  changes: z.array(AmendmentChange).check(z.minLength(1), z.maxLength(50)),
 });
 export type AmendmentRequest = z.infer<typeof AmendmentRequest>;
 
 /** An amendment as stored, answered (201) and put on the bus (`plan.amended`). */
 export const PlanAmendedDetail = z.object({
-  planId: z.string().min(1),
-  version: z.number().int().min(2),
+  planId: z.string().check(z.minLength(1)),
+  version: z.int().check(z.gte(2)),
   /** The business date (plan time zone) from which the plan reads as amended. */
   effectiveFrom: LocalDate,
-  reason: z.string().min(1),
-  changes: z.array(AmendmentChange).min(1),
+  reason: z.string().check(z.minLength(1)),
+  changes: z.array(AmendmentChange).check(z.minLength(1)),
   amendedAt: z.iso.datetime({ offset: true }),
   /** Who amended: the JWT's subject in AWS, the office token locally. */
-  amendedBy: z.string().min(1).max(256),
+  amendedBy: z.string().check(z.minLength(1), z.maxLength(256)),
 });
 export type PlanAmendment = z.infer<typeof PlanAmendedDetail>;
 

@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { z } from 'zod';
+import type * as z from '../../zod.js';
 import { eventBridgeEnvelope, type EventRegisteredDetail, type ProgressSubmittedDetail } from '../../../events/schemas.js';
 import { checkMessageAsAmended } from '../../ingest/message-checks.js';
 import { baselineOnly, type PlanAmender } from '../../plan/amender.js';
@@ -13,7 +13,7 @@ import { MalformedMessageError, UnappliableMessageError } from '../errors.js';
 
 export interface ConsumerOptions<T> {
   name: string;
-  detail: z.ZodType<T>;
+  detail: z.ZodMiniType<T>;
   apply: (detail: T) => Promise<unknown>;
   logger: Logger;
   /** `DeadLetters` (shared/observability/metrics.ts). */
@@ -36,7 +36,7 @@ export function isFinalReceive(consumer: string, record: SQSRecord): boolean {
  * The consumers' reading of a record's body: JSON → EventBridge envelope → detail. Throws
  * `MalformedMessageError` with the reason (scripts/ops.ts says the same of a dead letter).
  */
-export function detailOf<T>(envelope: z.ZodType<{ detail: T }>, body: string): T {
+export function detailOf<T>(envelope: z.ZodMiniType<{ detail: T }>, body: string): T {
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { KpiId, OrgId, Plan } from '../schema.js';
 
 /**
@@ -27,7 +27,7 @@ export type ReviewTopic = z.infer<typeof ReviewTopic>;
 export const ReviewItem = z.object({
   topic: ReviewTopic,
   refs: z.array(z.string()),
-  message: z.string().min(1),
+  message: z.string().check(z.minLength(1)),
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
 
@@ -44,7 +44,7 @@ export const KpiNote = z.object({
   stretch: z.boolean(),
   /** The target is derived, not printed: a per-county quota's total, 第三个 as ≥ 1, 全覆盖 as 100 %. */
   assumption: z.boolean(),
-  perCounty: z.object({ perOrgTarget: z.number(), counties: z.number().int().positive() }).optional(),
+  perCounty: z.optional(z.object({ perOrgTarget: z.number(), counties: z.int().check(z.positive()) })),
   relative: z.boolean(),
   coverage: z.boolean(),
 });
@@ -62,7 +62,7 @@ export const ImportDraft = z.object({
   version: z.literal(1),
   source: z.object({ encoding: z.enum(['utf-8', 'gb18030']) }),
   header: z.object({
-    issuerOrgId: OrgId.optional(),
+    issuerOrgId: z.optional(OrgId),
     addressees: z.array(AddresseeOut),
     /** Section paragraphs that sit between a heading and its first item (not part of any task). */
     sectionIntros: z.array(z.object({ sectionId: z.string(), text: z.string() })),
@@ -76,7 +76,7 @@ export type ImportDraft = z.infer<typeof ImportDraft>;
 /** Options of an import, parsed at the boundary (the CLI today, an office endpoint later). */
 export const ImportOptions = z.object({
   /** The plan's id; by default `<issuer org id>-<year>` (and a review entry). */
-  planId: Plan.shape.planId.optional(),
-  timeZone: z.string().min(1).default('Asia/Shanghai'),
+  planId: z.optional(Plan.shape.planId),
+  timeZone: z._default(z.string().check(z.minLength(1)), 'Asia/Shanghai'),
 });
 export type ImportOptions = z.input<typeof ImportOptions>;
