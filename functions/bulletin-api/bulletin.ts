@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../../shared/zod.js';
 import type { KpiItem, LightCounts, RankingOrg, Target } from '../../shared/api/responses.js';
 import { parseBulletinPeriod, type BulletinPeriod } from '../../shared/bulletin/period.js';
 import type { WorkdayCalendar } from '../../shared/calendar/workdays.js';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '../../shared/ports/logger.js';
-import type { z } from 'zod';
+import type * as z from '../../shared/zod.js';
 import type { ReviewRecordedDetail } from '../../events/schemas.js';
 import type { OfficeCaller } from '../../shared/api/office-role.js';
 import { ReviewRequest } from '../../shared/api/office.js';
@@ -223,7 +223,7 @@ function sameDecision(a: ReviewRecordedDetail, b: ReviewRecordedDetail): boolean
 }
 
 /** A JSON body parsed with `schema`: 415 unless JSON, 400 `malformed_json` / `invalid_body` (every issue). */
-function parseBody<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
+function parseBody<T extends z.ZodMiniType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
   const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/json') throw new ApiError(415, 'unsupported_media_type', 'content-type must be application/json');
   const text = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '../../shared/ports/logger.js';
-import * as z from 'zod';
+import * as z from '../../shared/zod.js';
 import { renderOpenApiJson } from '../../shared/api/openapi.js';
 import {
   DEFAULT_EVENTS_LIMIT,
@@ -79,14 +79,14 @@ const EventsCursor = z.strictObject({
   r: z.literal('events'),
   p: z.string(),
   f: z.string(),
-  o: z.number().int().nonnegative(),
+  o: z.int().check(z.nonnegative()),
 });
 const ReviewsCursor = z.strictObject({
   v: z.literal(1),
   r: z.literal('reviews'),
   p: z.string(),
   s: z.string(),
-  o: z.number().int().nonnegative(),
+  o: z.int().check(z.nonnegative()),
 });
 
 let openApiText: string | undefined;
@@ -301,7 +301,7 @@ function checkDatesWithinPlan(plan: Plan, query: Record<string, unknown>): void 
 }
 const DATE_PARAMS = ['asOf', 'from', 'to'] as const;
 
-function decodeCursor<T extends z.ZodType>(codec: CursorCodec, schema: T, cursor: string): z.infer<T> {
+function decodeCursor<T extends z.ZodMiniType>(codec: CursorCodec, schema: T, cursor: string): z.infer<T> {
   let payload: unknown;
   try {
     payload = codec.decode(cursor);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../../shared/zod.js';
 import type { ReviewState } from '../../events/schemas.js';
 import type { ReviewItem } from '../../shared/api/responses.js';
 import type { PlanView } from '../../shared/kpi/evaluate-plan.js';

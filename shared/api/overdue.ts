@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import type { OverdueItem } from './responses.js';
 import { workdaysBetween, type WorkdayCalendar } from '../calendar/workdays.js';
 import type { PlanView } from '../kpi/evaluate-plan.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { EVENT_CATEGORIES, EVENT_STATUSES, REVIEW_STATES } from '../../events/schemas.js';
 import { OrgId, TaskId } from '../plan/schema.js';
 
@@ -21,21 +21,15 @@ export const MAX_CURSOR_LENGTH = 2048;
 const DateParam = z.iso.date({ error: 'a date YYYY-MM-DD' });
 
 function limitParam(max: number, fallback: number) {
+  const digits = z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'a positive integer'));
   return z
-    .string()
-    .regex(/^[1-9]\d{0,5}$/, 'a positive integer')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(max))
-    .optional()
-    .meta({ description: `Page size, 1–${max} (default ${fallback}).` });
+    .optional(z.pipe(z.pipe(digits, z.transform(Number)), z.int().check(z.gte(1), z.lte(max))))
+    .check(z.meta({ description: `Page size, 1–${max} (default ${fallback}).` }));
 }
 
 export const CursorParam = z
-  .string()
-  .min(1)
-  .max(MAX_CURSOR_LENGTH)
-  .optional()
-  .meta({ description: 'The opaque `nextCursor` of the previous page, unchanged.' });
+  .optional(z.string().check(z.minLength(1), z.maxLength(MAX_CURSOR_LENGTH)))
+  .check(z.meta({ description: 'The opaque `nextCursor` of the previous page, unchanged.' }));
 
 export const PlanQuery = z.strictObject({});
 export const KpisQuery = z.strictObject({});
@@ -48,36 +42,41 @@ export const TaskQuery = z.strictObject({
 export type TaskQuery = z.infer<typeof TaskQuery>;
 
 export const OverdueQuery = z.strictObject({
-  asOf: DateParam.optional().meta({ description: 'The business date to judge against (default: today in the plan time zone).' }),
+  asOf: z.optional(DateParam).check(z.meta({ description: 'The business date to judge against (default: today in the plan time zone).' })),
 });
 export type OverdueQuery = z.infer<typeof OverdueQuery>;
 
 export const EventsQuery = z.strictObject({
-  orgId: OrgId.optional().meta({ description: 'Only events registered by this unit.' }),
-  status: z.enum(EVENT_STATUSES).optional().meta({ description: 'Only events with this status.' }),
-  category: z.enum(EVENT_CATEGORIES).optional().meta({ description: 'Only events of this category.' }),
-  taskId: TaskId.optional().meta({ description: 'Only events linked to this task.' }),
-  from: DateParam.optional().meta({ description: 'Only events starting on or after this date.' }),
-  to: DateParam.optional().meta({ description: 'Only events starting on or before this date.' }),
+  orgId: z.optional(OrgId).check(z.meta({ description: 'Only events registered by this unit.' })),
+  status: z.optional(z.enum(EVENT_STATUSES)).check(z.meta({ description: 'Only events with this status.' })),
+  category: z.optional(z.enum(EVENT_CATEGORIES)).check(z.meta({ description: 'Only events of this category.' })),
+  taskId: z.optional(TaskId).check(z.meta({ description: 'Only events linked to this task.' })),
+  from: z.optional(DateParam).check(z.meta({ description: 'Only events starting on or after this date.' })),
+  to: z.optional(DateParam).check(z.meta({ description: 'Only events starting on or before this date.' })),
   limit: limitParam(MAX_EVENTS_LIMIT, DEFAULT_EVENTS_LIMIT),
   cursor: CursorParam,
 });
 export type EventsQuery = z.infer<typeof EventsQuery>;
 
 export const ReviewsQuery = z.strictObject({
-  state: z.enum(REVIEW_STATES).default('pending').meta({
-    description: '`pending` (待销号, default): claims waiting for the office; `approved` (已销号) or `returned` (已退回): claims decided.',
-  }),
+  state: z._default(z.enum(REVIEW_STATES), 'pending').check(
+    z.meta({
+      description:
+        '`pending` (待销号, default): claims waiting for the office; `approved` (已销号) or `returned` (已退回): claims decided.',
+    }),
+  ),
   limit: limitParam(MAX_REVIEWS_LIMIT, DEFAULT_REVIEWS_LIMIT),
   cursor: CursorParam,
 });
 export type ReviewsQuery = z.infer<typeof ReviewsQuery>;
 
 export const SnapshotsQuery = z.strictObject({
-  from: DateParam.optional().meta({ description: `First day (default: ${DEFAULT_SNAPSHOT_DAYS - 1} days before \`to\`).` }),
-  to: DateParam.optional().meta({
-    description: `Last day (default: today, or ${MAX_SNAPSHOT_DAYS - 1} days after \`from\` if that is earlier). At most ${MAX_SNAPSHOT_DAYS} days in all.`,
-  }),
+  from: z.optional(DateParam).check(z.meta({ description: `First day (default: ${DEFAULT_SNAPSHOT_DAYS - 1} days before \`to\`).` })),
+  to: z.optional(DateParam).check(
+    z.meta({
+      description: `Last day (default: today, or ${MAX_SNAPSHOT_DAYS - 1} days after \`from\` if that is earlier). At most ${MAX_SNAPSHOT_DAYS} days in all.`,
+    }),
+  ),
 });
 export type SnapshotsQuery = z.infer<typeof SnapshotsQuery>;
 
@@ -92,8 +91,9 @@ export const BULLETIN_MEDIA_TYPES: Record<BulletinFormat, string> = {
 
 export const BulletinQuery = z.strictObject({
   format: z
-    .enum(BULLETIN_FORMATS)
-    .default('xlsx')
-    .meta({ description: 'xlsx: sheets 排名, 逾期事项, 指标; csv: the ranking (UTF-8 with BOM); html: the printable bulletin (A4).' }),
+    ._default(z.enum(BULLETIN_FORMATS), 'xlsx')
+    .check(
+      z.meta({ description: 'xlsx: sheets 排名, 逾期事项, 指标; csv: the ranking (UTF-8 with BOM); html: the printable bulletin (A4).' }),
+    ),
 });
 export type BulletinQuery = z.infer<typeof BulletinQuery>;

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../zod.js';
 import type { ErrorIssue } from '../http/json-response.js';
 import { ApiError, NotFoundError } from '../http/api-error.js';
 
@@ -28,7 +28,7 @@ export class InvalidPeriodError extends ApiError {
 }
 
 /** The query parameters of a request by `schema`; an unknown or invalid one is an InvalidQueryError naming each. */
-export function parseQuery(schema: z.ZodObject, event: Pick<APIGatewayProxyEventV2, 'queryStringParameters'>): Record<string, unknown> {
+export function parseQuery(schema: z.ZodMiniObject, event: Pick<APIGatewayProxyEventV2, 'queryStringParameters'>): Record<string, unknown> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (parsed.success) return parsed.data;
   const issues: ErrorIssue[] = [];

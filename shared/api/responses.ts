@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import {
   ClaimRef,
   Evidence,
@@ -19,31 +19,35 @@ import { PlanAmendedDetail } from '../plan/amendment.js';
 const IsoDate = z.iso.date();
 const IsoInstant = z.iso.datetime({ offset: true });
 
-export const Light = z.enum(LIGHTS).meta({ description: '红黄绿灯: green, yellow, red, or done (办结).' });
+export const Light = z.enum(LIGHTS).check(z.meta({ description: '红黄绿灯: green, yellow, red, or done (办结).' }));
 
 export const ErrorIssue = z.object({
-  path: z.string().meta({ description: 'Dotted path of the offending field or query parameter (`data.metrics.0.value`, `limit`).' }),
+  path: z
+    .string()
+    .check(z.meta({ description: 'Dotted path of the offending field or query parameter (`data.metrics.0.value`, `limit`).' })),
   message: z.string(),
-  code: z.string().optional().meta({
-    description:
-      'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `evidence_required`, `invalid_value`).',
-  }),
+  code: z.optional(z.string()).check(
+    z.meta({
+      description:
+        'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `evidence_required`, `invalid_value`).',
+    }),
+  ),
 });
 
 export const ErrorResponse = z.object({
   error: z.object({
-    code: z.string().meta({ description: 'Stable, machine-readable code (see docs/api.md).' }),
-    message: z.string().meta({ description: 'Human-readable explanation; do not parse.' }),
-    issues: z.array(ErrorIssue).optional().meta({ description: 'Every violation, when the request was invalid.' }),
+    code: z.string().check(z.meta({ description: 'Stable, machine-readable code (see docs/api.md).' })),
+    message: z.string().check(z.meta({ description: 'Human-readable explanation; do not parse.' })),
+    issues: z.optional(z.array(ErrorIssue)).check(z.meta({ description: 'Every violation, when the request was invalid.' })),
   }),
 });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
 
-export const LightCounts = z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int(), done: z.number().int() });
+export const LightCounts = z.object({ green: z.int(), yellow: z.int(), red: z.int(), done: z.int() });
 
-export const SectionRef = z.object({ sectionId: z.string(), number: z.number().int(), title: z.string() });
+export const SectionRef = z.object({ sectionId: z.string(), number: z.int(), title: z.string() });
 
-export const SectionSummary = z.object({ ...SectionRef.shape, tasks: z.number().int(), ...LightCounts.shape });
+export const SectionSummary = z.object({ ...SectionRef.shape, tasks: z.int(), ...LightCounts.shape });
 
 export const Target = z.union([
   z.object({ op: z.literal('>='), value: z.number() }),
@@ -59,37 +63,38 @@ export const TaskSummary = z.object({
   leadOrgIds: z.array(z.string()),
   supportOrgIds: z.array(z.string()),
   status: Light,
-  progress: z.number().meta({ description: 'Task progress 0…1 as used by the pace rule.' }),
-  expected: z.number().meta({ description: 'Share of the task period elapsed (序时进度), 0…1.' }),
-  reasons: z.array(z.string()).meta({ description: 'Why the light is not green (or why done).' }),
-  completedAt: IsoInstant.nullable().meta({
-    description: "Done: when the last lead unit's approved claim was reported (its `reportedAt`); null otherwise.",
-  }),
-  late: z.boolean().meta({ description: '逾期办结: done, but completed after the due date (plan time zone).' }),
-  pendingReview: z.array(z.string()).meta({ description: "Units whose completion claim waits for the office's review (待销号)." }),
+  progress: z.number().check(z.meta({ description: 'Task progress 0…1 as used by the pace rule.' })),
+  expected: z.number().check(z.meta({ description: 'Share of the task period elapsed (序时进度), 0…1.' })),
+  reasons: z.array(z.string()).check(z.meta({ description: 'Why the light is not green (or why done).' })),
+  completedAt: z
+    .nullable(IsoInstant)
+    .check(z.meta({ description: "Done: when the last lead unit's approved claim was reported (its `reportedAt`); null otherwise." })),
+  late: z.boolean().check(z.meta({ description: '逾期办结: done, but completed after the due date (plan time zone).' })),
+  pendingReview: z.array(z.string()).check(z.meta({ description: "Units whose completion claim waits for the office's review (待销号)." })),
 });
 
 export const PlanResponse = z.object({
   planId: z.string(),
   version: z
-    .number()
     .int()
-    .min(1)
-    .meta({ description: "The plan's version as of today: 1 as encoded from the notice, then one more per amendment (计划调整)." }),
+    .check(
+      z.gte(1),
+      z.meta({ description: "The plan's version as of today: 1 as encoded from the notice, then one more per amendment (计划调整)." }),
+    ),
   amendments: z
     .array(PlanAmendedDetail)
-    .meta({ description: 'Every amendment of the plan, oldest first; each applies from its `effectiveFrom`.' }),
+    .check(z.meta({ description: 'Every amendment of the plan, oldest first; each applies from its `effectiveFrom`.' })),
   title: z.string(),
-  year: z.number().int(),
+  year: z.int(),
   documentNumber: z.string(),
   issuer: z.string(),
   timeZone: z.string(),
   startDate: IsoDate,
   flags: z.array(z.object({ field: z.string(), message: z.string() })),
-  asOf: IsoDate.meta({ description: 'The business date (plan time zone) the lights are judged as of.' }),
+  asOf: IsoDate.check(z.meta({ description: 'The business date (plan time zone) the lights are judged as of.' })),
   expected: z.number(),
   summary: LightCounts,
-  lateDone: z.number().int().meta({ description: 'Done tasks completed after their due date (逾期办结).' }),
+  lateDone: z.int().check(z.meta({ description: 'Done tasks completed after their due date (逾期办结).' })),
   sections: z.array(SectionSummary),
   tasks: z.array(TaskSummary),
 });
@@ -98,21 +103,22 @@ export type PlanResponse = z.infer<typeof PlanResponse>;
 export const KpiOrgFigure = z.object({
   orgId: z.string(),
   name: z.string(),
-  value: z.number().nullable().meta({ description: "The unit's current figure; null for a unit with a quota that has not reported yet." }),
+  value: z
+    .nullable(z.number())
+    .check(z.meta({ description: "The unit's current figure; null for a unit with a quota that has not reported yet." })),
   reportedAt: z
-    .string()
-    .nullable()
-    .meta({ description: 'When the unit reported this figure (or held the last counted event); null before its first report.' }),
-  perOrgTarget: z.number().optional().meta({ description: "The unit's own quota (quota KPIs)." }),
-  status: Light.optional().meta({ description: 'Quota KPIs: the unit against its own quota and its own pace.' }),
-  progress: z.number().nullable().optional().meta({ description: "Quota KPIs: share of the unit's quota reached." }),
-  expected: z.number().nullable().optional().meta({ description: 'Quota KPIs: the figure the unit should have by now.' }),
-  reasons: z.array(z.string()).optional().meta({ description: "Quota KPIs: why the unit's status is not green." }),
+    .nullable(z.string())
+    .check(z.meta({ description: 'When the unit reported this figure (or held the last counted event); null before its first report.' })),
+  perOrgTarget: z.optional(z.number()).check(z.meta({ description: "The unit's own quota (quota KPIs)." })),
+  status: z.optional(Light).check(z.meta({ description: 'Quota KPIs: the unit against its own quota and its own pace.' })),
+  progress: z.optional(z.nullable(z.number())).check(z.meta({ description: "Quota KPIs: share of the unit's quota reached." })),
+  expected: z.optional(z.nullable(z.number())).check(z.meta({ description: 'Quota KPIs: the figure the unit should have by now.' })),
+  reasons: z.optional(z.array(z.string())).check(z.meta({ description: "Quota KPIs: why the unit's status is not green." })),
 });
 
 export const KpiBaseline = z.object({
   value: z.number(),
-  date: IsoDate.optional().meta({ description: "The date the start value holds on; absent: the plan's start date." }),
+  date: z.optional(IsoDate).check(z.meta({ description: "The date the start value holds on; absent: the plan's start date." })),
   source: z.string(),
 });
 
@@ -124,27 +130,31 @@ export const KpiItem = z.object({
   target: Target,
   aggregation: z.enum(['sum_latest', 'latest_of_org', 'count_held_events']),
   pace: z.enum(['linear', 'none']),
-  measure: z.enum(['flow', 'stock']).meta({
-    description: '`flow`: starts the year at 0. `stock`: a year-end count, paced only from its baseline (年初基数), never from 0.',
-  }),
-  baseline: KpiBaseline.optional().meta({ description: "A stock's declared start value." }),
-  stretch: z.boolean().meta({ description: '力争: missing the target at the deadline is yellow, not red.' }),
+  measure: z.enum(['flow', 'stock']).check(
+    z.meta({
+      description: '`flow`: starts the year at 0. `stock`: a year-end count, paced only from its baseline (年初基数), never from 0.',
+    }),
+  ),
+  baseline: z.optional(KpiBaseline).check(z.meta({ description: "A stock's declared start value." })),
+  stretch: z.boolean().check(z.meta({ description: '力争: missing the target at the deadline is yellow, not red.' })),
   assumption: z
     .boolean()
-    .meta({ description: 'True when the target is ours, derived from the notice rather than printed in it; `note` says how.' }),
-  note: z.string().optional(),
-  value: z.number().nullable().meta({ description: 'The city figure; null until anything is reported.' }),
+    .check(z.meta({ description: 'True when the target is ours, derived from the notice rather than printed in it; `note` says how.' })),
+  note: z.optional(z.string()),
+  value: z.nullable(z.number()).check(z.meta({ description: 'The city figure; null until anything is reported.' })),
   progress: z
-    .number()
-    .nullable()
-    .meta({ description: "Share of the target reached (1 = met); for a quota KPI, the mean of the units' shares, each capped at 1." }),
-  expected: z.number().nullable().meta({ description: 'The figure expected by now (序时进度); null when judged only at the deadline.' }),
+    .nullable(z.number())
+    .check(
+      z.meta({ description: "Share of the target reached (1 = met); for a quota KPI, the mean of the units' shares, each capped at 1." }),
+    ),
+  expected: z
+    .nullable(z.number())
+    .check(z.meta({ description: 'The figure expected by now (序时进度); null when judged only at the deadline.' })),
   status: Light,
-  reasons: z.array(z.string()).meta({ description: 'Why the status is not green (or why done).' }),
+  reasons: z.array(z.string()).check(z.meta({ description: 'Why the status is not green (or why done).' })),
   quota: z
-    .object({ perOrgTarget: z.number(), units: z.number().int(), met: z.number().int() })
-    .optional()
-    .meta({ description: 'Quota KPIs (e.g. 8421 per county): how many units meet their own quota; done only when all do.' }),
+    .optional(z.object({ perOrgTarget: z.number(), units: z.int(), met: z.int() }))
+    .check(z.meta({ description: 'Quota KPIs (e.g. 8421 per county): how many units meet their own quota; done only when all do.' })),
   byOrg: z.array(KpiOrgFigure),
 });
 
@@ -157,15 +167,18 @@ export const MilestoneItem = z.object({
   dueDate: IsoDate,
   assumption: z
     .boolean()
-    .meta({ description: 'True when the date is ours and unconfirmed: it makes the task yellow at worst (节点日期待确认), never red.' }),
-  ownerOrgIds: z.array(z.string()).meta({ description: 'The units whose reports complete the milestone (by default the lead units).' }),
-  completedBy: z
-    .object({ heldEvent: z.object({ categories: z.array(z.string()) }) })
-    .optional()
-    .meta({
+    .check(
+      z.meta({ description: 'True when the date is ours and unconfirmed: it makes the task yellow at worst (节点日期待确认), never red.' }),
+    ),
+  ownerOrgIds: z
+    .array(z.string())
+    .check(z.meta({ description: 'The units whose reports complete the milestone (by default the lead units).' })),
+  completedBy: z.optional(z.object({ heldEvent: z.object({ categories: z.array(z.string()) }) })).check(
+    z.meta({
       description:
         'A sports event of one of these categories, registered as held for the task by a unit of the task, completes the milestone.',
     }),
+  ),
   completed: z.boolean(),
 });
 
@@ -173,35 +186,40 @@ export const TaskOrgStatus = z.object({
   orgId: z.string(),
   name: z.string(),
   role: z.enum(['lead', 'support']),
-  status: ProgressStatus.nullable().meta({ description: "The unit's latest reported status; null before its first report." }),
-  percentComplete: z.number().nullable(),
-  reportedAt: z.string().nullable(),
-  period: z.string().nullable(),
-  light: Light.meta({
-    description:
-      "The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these.",
-  }),
+  status: z.nullable(ProgressStatus).check(z.meta({ description: "The unit's latest reported status; null before its first report." })),
+  percentComplete: z.nullable(z.number()),
+  reportedAt: z.nullable(z.string()),
+  period: z.nullable(z.string()),
+  light: Light.check(
+    z.meta({
+      description:
+        "The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these.",
+    }),
+  ),
   reasons: z.array(z.string()),
   review: z
-    .object({
-      state: z.enum(REVIEW_STATES),
-      claimedReportedAt: IsoInstant.meta({ description: 'The `reportedAt` of the claim (its `completed` report).' }),
-      decidedAt: IsoInstant.optional(),
-      decidedBy: z.string().optional(),
-      comment: z.string().nullable().optional(),
-    })
-    .nullable()
-    .meta({
-      description:
-        "The unit's completion claim under review: 待销号 (pending), 已销号 (approved), 已退回 (returned); null when its latest status is not `completed`.",
-    }),
-  completedAt: IsoInstant.nullable().meta({ description: "销号: the approved claim's `reportedAt`; null until approved." }),
-  late: z.boolean().meta({ description: "逾期办结: approved, but claimed after the task's due date." }),
+    .nullable(
+      z.object({
+        state: z.enum(REVIEW_STATES),
+        claimedReportedAt: IsoInstant.check(z.meta({ description: 'The `reportedAt` of the claim (its `completed` report).' })),
+        decidedAt: z.optional(IsoInstant),
+        decidedBy: z.optional(z.string()),
+        comment: z.optional(z.nullable(z.string())),
+      }),
+    )
+    .check(
+      z.meta({
+        description:
+          "The unit's completion claim under review: 待销号 (pending), 已销号 (approved), 已退回 (returned); null when its latest status is not `completed`.",
+      }),
+    ),
+  completedAt: z.nullable(IsoInstant).check(z.meta({ description: "销号: the approved claim's `reportedAt`; null until approved." })),
+  late: z.boolean().check(z.meta({ description: "逾期办结: approved, but claimed after the task's due date." })),
 });
 
 export const ReportsPage = z.object({
-  items: z.array(ProgressSubmittedDetail).meta({ description: 'Reports, newest `reportedAt` first.' }),
-  nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  items: z.array(ProgressSubmittedDetail).check(z.meta({ description: 'Reports, newest `reportedAt` first.' })),
+  nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
 });
 
 export const TaskResponse = z.object({
@@ -210,35 +228,39 @@ export const TaskResponse = z.object({
   ...TaskSummary.shape,
   text: z.string(),
   orgAssignmentAssumed: z.boolean(),
-  reporting: z.object({ cycle: z.enum(['monthly', 'quarterly']), dueDay: z.number().int() }),
+  reporting: z.object({ cycle: z.enum(['monthly', 'quarterly']), dueDay: z.int() }),
   milestones: z.array(MilestoneItem),
   kpis: z.array(KpiItem),
   byOrg: z.array(TaskOrgStatus),
-  reviews: z.array(ReviewRecordedDetail).meta({
-    description: "Every decision of the office on the task's completion claims (销号 / 退回), newest first: the immutable audit rows.",
-  }),
+  reviews: z.array(ReviewRecordedDetail).check(
+    z.meta({
+      description: "Every decision of the office on the task's completion claims (销号 / 退回), newest first: the immutable audit rows.",
+    }),
+  ),
   reports: ReportsPage,
 });
 export type TaskResponse = z.infer<typeof TaskResponse>;
 
 export const OverdueItem = z.object({
   taskId: z.string(),
-  milestoneId: z.string().optional().meta({ description: 'Present when the overdue item is a milestone of the task.' }),
-  dateAssumed: z.literal(true).optional().meta({
-    description:
-      'The milestone date is ours, not printed in the notice and not yet confirmed by the office (节点日期待确认): shown, but no alarm — not in the bulletin, no overdue reminder.',
-  }),
+  milestoneId: z.optional(z.string()).check(z.meta({ description: 'Present when the overdue item is a milestone of the task.' })),
+  dateAssumed: z.optional(z.literal(true)).check(
+    z.meta({
+      description:
+        'The milestone date is ours, not printed in the notice and not yet confirmed by the office (节点日期待确认): shown, but no alarm — not in the bulletin, no overdue reminder.',
+    }),
+  ),
   title: z.string(),
   dueDate: IsoDate,
-  daysOverdue: z.number().int().positive(),
+  daysOverdue: z.int().check(z.positive()),
   workdaysOverdue: z
-    .number()
     .int()
-    .nonnegative()
-    .meta({ description: 'Workdays after the due date up to asOf (PRC calendar, 调休 included).' }),
+    .check(z.nonnegative(), z.meta({ description: 'Workdays after the due date up to asOf (PRC calendar, 调休 included).' })),
   orgIds: z
     .array(z.string())
-    .meta({ description: 'Lead units whose completion is not approved (销号) yet: no claim, or a claim pending review or returned.' }),
+    .check(
+      z.meta({ description: 'Lead units whose completion is not approved (销号) yet: no claim, or a claim pending review or returned.' }),
+    ),
 });
 
 export const OverdueResponse = z.object({ planId: z.string(), asOf: IsoDate, items: z.array(OverdueItem) });
@@ -248,17 +270,21 @@ export const RankingOrg = z.object({
   orgId: z.string(),
   name: z.string(),
   kind: z.string(),
-  rank: z.number().int().positive(),
-  score: z.number().meta({ description: "Share of the unit's items whose own light (see TaskOrgStatus.light) is green or done (0…1)." }),
-  items: z.number().int(),
-  green: z.number().int(),
-  yellow: z.number().int(),
-  red: z.number().int(),
-  done: z.number().int(),
-  overdue: z.number().int(),
-  lateDone: z.number().int().meta({
-    description: 'Of its done items, those completed after the due date (逾期办结); after score, overdue and done, fewer rank first.',
-  }),
+  rank: z.int().check(z.positive()),
+  score: z
+    .number()
+    .check(z.meta({ description: "Share of the unit's items whose own light (see TaskOrgStatus.light) is green or done (0…1)." })),
+  items: z.int(),
+  green: z.int(),
+  yellow: z.int(),
+  red: z.int(),
+  done: z.int(),
+  overdue: z.int(),
+  lateDone: z.int().check(
+    z.meta({
+      description: 'Of its done items, those completed after the due date (逾期办结); after score, overdue and done, fewer rank first.',
+    }),
+  ),
 });
 
 export const RankingsResponse = z.object({ planId: z.string(), asOf: IsoDate, orgs: z.array(RankingOrg) });
@@ -267,21 +293,23 @@ export type RankingsResponse = z.infer<typeof RankingsResponse>;
 /** One completion claim (申请办结) for the office's review list. */
 export const ReviewItem = z.object({
   taskId: z.string(),
-  title: z.string().meta({ description: "The task's title." }),
+  title: z.string().check(z.meta({ description: "The task's title." })),
   dueDate: IsoDate,
   orgId: z.string(),
-  name: z.string().meta({ description: "The unit's name." }),
+  name: z.string().check(z.meta({ description: "The unit's name." })),
   role: z.enum(['lead', 'support']),
   state: z.enum(REVIEW_STATES),
   claim: ClaimRef,
-  claimedAt: IsoInstant.nullable().meta({
-    description: "When the claim was received (its audit row's `receivedAt`); null if the row is not found.",
-  }),
-  reportedAt: IsoInstant.meta({ description: "The claim's own `reportedAt`: the completion date once approved." }),
-  late: z.boolean().meta({ description: "The claim is dated after the task's due date: approving it is a late completion (逾期办结)." }),
-  percentComplete: z.number().nullable(),
-  summary: z.string().meta({ description: "The claim's summary (from its audit row; empty if not found)." }),
-  evidence: z.array(Evidence).meta({ description: "The claim's evidence (佐证材料)." }),
+  claimedAt: z
+    .nullable(IsoInstant)
+    .check(z.meta({ description: "When the claim was received (its audit row's `receivedAt`); null if the row is not found." })),
+  reportedAt: IsoInstant.check(z.meta({ description: "The claim's own `reportedAt`: the completion date once approved." })),
+  late: z
+    .boolean()
+    .check(z.meta({ description: "The claim is dated after the task's due date: approving it is a late completion (逾期办结)." })),
+  percentComplete: z.nullable(z.number()),
+  summary: z.string().check(z.meta({ description: "The claim's summary (from its audit row; empty if not found)." })),
+  evidence: z.array(Evidence).check(z.meta({ description: "The claim's evidence (佐证材料)." })),
   kpis: z
     .array(
       z.object({
@@ -289,28 +317,30 @@ export const ReviewItem = z.object({
         name: z.string(),
         unit: z.string(),
         target: Target,
-        value: z.number().nullable().meta({ description: 'The city figure now.' }),
-        orgValue: z.number().nullable().meta({ description: "The claiming unit's own current figure; null when it reports none." }),
-        progress: z.number().nullable(),
+        value: z.nullable(z.number()).check(z.meta({ description: 'The city figure now.' })),
+        orgValue: z
+          .nullable(z.number())
+          .check(z.meta({ description: "The claiming unit's own current figure; null when it reports none." })),
+        progress: z.nullable(z.number()),
         status: Light,
       }),
     )
-    .meta({ description: "The task's KPIs as they stand now, against target: what the office checks the claim against." }),
-  decision: ReviewRecordedDetail.nullable().meta({ description: 'The decision on this claim, once taken.' }),
+    .check(z.meta({ description: "The task's KPIs as they stand now, against target: what the office checks the claim against." })),
+  decision: z.nullable(ReviewRecordedDetail).check(z.meta({ description: 'The decision on this claim, once taken.' })),
 });
 
 export const ReviewsResponse = z.object({
   planId: z.string(),
   asOf: IsoDate,
   state: z.enum(REVIEW_STATES),
-  items: z.array(ReviewItem).meta({ description: 'Claims in that state, oldest `reportedAt` first.' }),
-  nextCursor: z.string().nullable(),
+  items: z.array(ReviewItem).check(z.meta({ description: 'Claims in that state, oldest `reportedAt` first.' })),
+  nextCursor: z.nullable(z.string()),
 });
 export type ReviewsResponse = z.infer<typeof ReviewsResponse>;
 
 export const EventsResponse = z.object({
-  items: z.array(EventRegisteredDetail).meta({ description: 'Events, latest startDate first.' }),
-  nextCursor: z.string().nullable(),
+  items: z.array(EventRegisteredDetail).check(z.meta({ description: 'Events, latest startDate first.' })),
+  nextCursor: z.nullable(z.string()),
 });
 export type EventsResponse = z.infer<typeof EventsResponse>;
 
@@ -319,7 +349,7 @@ export const SnapshotItem = z.object({
   createdAt: IsoInstant,
   expected: z.number(),
   summary: LightCounts,
-  kpis: z.array(z.object({ kpiId: z.string(), value: z.number().nullable(), progress: z.number().nullable(), status: Light })),
+  kpis: z.array(z.object({ kpiId: z.string(), value: z.nullable(z.number()), progress: z.nullable(z.number()), status: Light })),
   tasks: z.array(z.object({ taskId: z.string(), status: Light, progress: z.number() })),
   sections: z.array(SectionSummary),
 });
@@ -327,4 +357,4 @@ export const SnapshotItem = z.object({
 export const SnapshotsResponse = z.object({ planId: z.string(), from: IsoDate, to: IsoDate, items: z.array(SnapshotItem) });
 export type SnapshotsResponse = z.infer<typeof SnapshotsResponse>;
 
-export const WebhookAccepted = z.object({ id: z.string().meta({ description: 'The `webhook-id` that was accepted.' }) });
+export const WebhookAccepted = z.object({ id: z.string().check(z.meta({ description: 'The `webhook-id` that was accepted.' })) });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import {
   BulletinQuery,
   EventsQuery,
@@ -45,8 +45,8 @@ export interface ReadRoute {
   path: string;
   summary: string;
   description: string;
-  query: z.ZodObject;
-  response: z.ZodType;
+  query: z.ZodMiniObject;
+  response: z.ZodMiniType;
   /** The component name of the response schema. */
   responseName: string;
 }
@@ -152,9 +152,9 @@ export interface OfficeRoute {
   path: string;
   summary: string;
   description: string;
-  request: z.ZodType;
+  request: z.ZodMiniType;
   requestName: string;
-  response: z.ZodType;
+  response: z.ZodMiniType;
   responseName: string;
   successStatus: 200 | 201;
 }

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod.js';
 import { LIGHTS, type Light } from '../status/light.js';
 import type { PlanSnapshot } from '../ports/snapshots.js';
 import type { SnapshotItem } from './responses.js';

@@ -2,7 +2,7 @@ import type { KpiView, PlanView, TaskView } from '../kpi/evaluate-plan.js';
 import { orgName } from '../org/directory.js';
 import type { Plan, Task } from '../plan/schema.js';
 import type { PlanAmendment } from '../plan/amendment.js';
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import type { KpiItem, PlanResponse, RankingsResponse, TaskSummary } from './responses.js';
 
 /** Shapes the evaluated plan (`evaluatePlan`) into the read API's response bodies. */

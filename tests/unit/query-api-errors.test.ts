@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../../shared/api/openapi.js';
+import { buildOpenApiDocument, renderOpenApiJson } from '../../shared/api/openapi.js';
 import { TaskResponse } from '../../shared/api/responses.js';
 import { PLAN, FakeStore, setup, request, json, expectError, P } from '../helpers/query-api.js';
 
@@ -38,6 +38,8 @@ describe('authorization', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['content-type']).toBe('application/json; charset=utf-8');
     expect(json(res)).toEqual(buildOpenApiDocument());
+    // Byte for byte the generator's text, the same as docs/openapi.json (held to it by openapi.test.ts).
+    expect(res.body).toBe(renderOpenApiJson());
   });
 });
 

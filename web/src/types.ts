@@ -3,7 +3,7 @@
  * nothing of zod reaches the bundle). The page reads only the fields it shows, so fields the API
  * adds later are simply carried along.
  */
-import type { z } from 'zod';
+import type * as z from '../../shared/zod.js';
 import type {
   KpiItem,
   Light as LightSchema,

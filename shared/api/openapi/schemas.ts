@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { WebhookEnvelope } from '../../../events/schemas.js';
 import { Plan, TaskId } from '../../plan/schema.js';
 import { WebhookSource } from '../../ingest/sources.js';
@@ -44,13 +44,13 @@ export function componentSchemas(): Record<string, Json> {
 }
 
 /** A single field's JSON Schema (for parameters). */
-function fieldSchema(schema: z.ZodType): Json {
+function fieldSchema(schema: z.core.$ZodType): Json {
   return stripMeta(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'throw', target: 'draft-2020-12' }));
 }
 
-export function queryParameters(query: z.ZodObject): Json[] {
+export function queryParameters(query: z.ZodMiniObject): Json[] {
   return Object.entries(query.shape).map(([name, field]) => {
-    const schema = fieldSchema(field as z.ZodType);
+    const schema = fieldSchema(field);
     const { description, ...rest } = schema;
     return { name, in: 'query', required: false, ...(description ? { description } : {}), schema: rest };
   });
