@@ -1,4 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Cell, CellObject, Feature, Image, Sheet } from 'write-excel-file/node';
+import type * as XmlUtilityModule from 'write-excel-file/utility';
 import { BULLETIN_MEDIA_TYPES, type BulletinFormat } from '../../shared/api/query-params.js';
 import type { Bulletin } from './bulletin.js';
 import { LIGHT_LABELS, targetText } from './bulletin.js';
@@ -41,61 +43,155 @@ export function bulletinCsv(b: Bulletin): string {
 
 // ─── xlsx ────────────────────────────────────────────────────────────────────
 
-/** Sheets 排名, 逾期事项, 指标; headings on row 1 so that the sheets read back as tables. */
+/** What write-excel-file takes as a file's content in Node (its `Image` type names it; the package exports no alias). */
+type FileContent = Image['content'];
+type XmlUtility = typeof XmlUtilityModule;
+
+/** Paper size 9 of ECMA-376 (ST_PaperSize): A4, 210 × 297 mm. */
+const A4 = 9;
+/**
+ * The library's README documents `orientation: 'portrait' | 'landscape'`; its 4.1.1 typings name
+ * only 'landscape' (portrait being Excel's default). The ranking says portrait explicitly, as the
+ * exceljs file did: without the attribute the printer's own default decides.
+ */
+const PORTRAIT = 'portrait' as unknown as 'landscape';
+
+/**
+ * What the library has no option for, through its own extension point (a "feature" transforming
+ * each sheet's XML): A4 fitted to one page wide (as many pages tall as needed) and the footer
+ * the office prints on every page. The library writes `<pageSetup>` for a sheet with an
+ * orientation; the feature adds the fit to its attributes, `fitToPage` (without which Excel ignores
+ * the fit) and `<headerFooter>`, each in the place ECMA-376 orders it.
+ */
+function printLayout(xml: XmlUtility, footer: string): Feature<FileContent> {
+  const fitToPage = xml.getSelfClosingTagMarkup('pageSetUpPr', { fitToPage: 1 });
+  return {
+    files: {
+      transform: {
+        'xl/worksheets/sheet{id}.xml': {
+          transformElementAttributes: (tag, attributes) =>
+            tag === 'pageSetup' ? { ...attributes, paperSize: A4, fitToWidth: 1, fitToHeight: 0 } : attributes,
+          transform: (content, _sheet, { sheetId }) => {
+            const order = xml.getOrderOfSiblings('xl/worksheets/sheet{id}.xml', 'worksheet');
+            if (!order) throw new Error('write-excel-file knows no order of a worksheet’s elements');
+            if (!xml.findElement(content, 'pageSetup'))
+              throw new Error(`sheet${sheetId}.xml has no <pageSetup>: give the sheet its orientation`);
+            const sheetPr = xml.findElement(content, 'sheetPr');
+            // <pageSetUpPr> is the last child <sheetPr> may have (after tabColor and outlinePr).
+            let out = sheetPr
+              ? xml.appendMarkupInsideElement(content, sheetPr, fitToPage)
+              : xml.insertElementMarkupAccordingToOrderOfSiblings(content, `<sheetPr>${fitToPage}</sheetPr>`, order, 'worksheet');
+            const footerXml = `<headerFooter><oddFooter>${xml.sanitizeTextContent(footer)}</oddFooter></headerFooter>`;
+            out = xml.insertElementMarkupAccordingToOrderOfSiblings(out, footerXml, order, 'worksheet');
+            return out;
+          },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The workbook's author, title and dates (File › Properties), which the library does not write:
+ * docProps/core.xml, declared in [Content_Types].xml and related from the package's _rels/.rels.
+ */
+function coreProperties(xml: XmlUtility, p: { creator: string; title: string; created: Date }): Feature<FileContent> {
+  // W3CDTF as Excel writes it: seconds, UTC, no milliseconds.
+  const when = p.created.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const core =
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ' +
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    `<dc:creator>${xml.sanitizeTextContent(p.creator)}</dc:creator>` +
+    `<dc:title>${xml.sanitizeTextContent(p.title)}</dc:title>` +
+    `<dcterms:created xsi:type="dcterms:W3CDTF">${when}</dcterms:created>` +
+    `<dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified>` +
+    '</cp:coreProperties>';
+  return {
+    files: {
+      write: { files: () => ({ 'docProps/core.xml': core }) },
+      transform: {
+        '[Content_Types].xml': {
+          insert: () =>
+            xml.getSelfClosingTagMarkup('Override', {
+              PartName: '/docProps/core.xml',
+              ContentType: 'application/vnd.openxmlformats-package.core-properties+xml',
+            }),
+        },
+        '_rels/.rels': {
+          insert: () =>
+            xml.getSelfClosingTagMarkup('Relationship', {
+              Id: 'rId-bulletin-core',
+              Type: 'http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties',
+              Target: 'docProps/core.xml',
+            }),
+        },
+      },
+    },
+  };
+}
+
+const heading = (value: string): CellObject => ({ value, fontWeight: 'bold' });
+
+/**
+ * Sheets 排名, 逾期事项, 指标; headings on row 1 (bold, frozen) so that the sheets read back as
+ * tables; an empty cell where there is nothing to say (a task's own deadline has no 节点, a unit
+ * that has not reported has no figure).
+ */
 export async function bulletinXlsx(b: Bulletin): Promise<Buffer> {
-  // Loaded on first use: exceljs is large and only this route needs it (keeps the API's cold start).
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
-  wb.creator = b.issuer;
-  wb.title = b.title;
-  wb.created = new Date(b.generatedAt);
-  wb.modified = wb.created;
-  const footer = `&L${b.title}&R统计截至${b.asOf}  第&P页/共&N页`;
+  // Loaded on first use: only the xlsx format needs the writer (about 78 KiB minified with fflate).
+  const [{ default: writeExcelFile }, xml] = await Promise.all([import('write-excel-file/node'), import('write-excel-file/utility')]);
 
-  const ranking = wb.addWorksheet('排名', {
-    views: [{ state: 'frozen', ySplit: 1 }],
-    pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  ranking.columns = RANKING_HEADERS.map((header, i) => ({
-    header,
-    width: i === 1 ? 24 : Math.max(9, header.length * 2 + 1),
-    ...(i === 2 ? { style: { numFmt: '0.0%' } } : {}),
-  }));
-  ranking.addRows(rankingRows(b));
+  const ranking: Sheet<FileContent> = {
+    sheet: '排名',
+    data: [
+      RANKING_HEADERS.map(heading),
+      ...rankingRows(b).map((row) => row.map((v, i): Cell => (i === 2 ? { value: v, format: '0.0%' } : v))),
+    ],
+    columns: RANKING_HEADERS.map((header, i) => ({ width: i === 1 ? 24 : Math.max(9, header.length * 2 + 1) })),
+    stickyRowsCount: 1,
+    orientation: PORTRAIT,
+  };
 
-  const overdue = wb.addWorksheet('逾期事项', {
-    views: [{ state: 'frozen', ySplit: 1 }],
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  overdue.columns = OVERDUE_HEADERS.map((header, i) => ({ header, width: [8, 10, 40, 30, 12, 10, 10][i] ?? 10 }));
-  overdue.addRows(
-    b.overdue.map((o) => [o.taskId, o.milestoneId ?? '', o.title, o.units.join('、'), o.dueDate, o.daysOverdue, o.workdaysOverdue]),
-  );
+  const overdue: Sheet<FileContent> = {
+    sheet: '逾期事项',
+    data: [
+      OVERDUE_HEADERS.map(heading),
+      ...b.overdue.map((o) => [o.taskId, o.milestoneId ?? null, o.title, o.units.join('、'), o.dueDate, o.daysOverdue, o.workdaysOverdue]),
+    ],
+    columns: [8, 10, 40, 30, 12, 10, 10].map((width) => ({ width })),
+    stickyRowsCount: 1,
+    orientation: 'landscape',
+  };
 
-  const kpis = wb.addWorksheet('指标', {
-    views: [{ state: 'frozen', ySplit: 1, xSplit: 1 }],
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  kpis.columns = [...KPI_FIXED_HEADERS, ...b.orgColumns.map((o) => o.name)].map((header, i) => ({ header, width: i === 0 ? 32 : 11 }));
-  kpis.addRows(
-    b.kpis.map((k) => [
-      k.name,
-      k.taskId,
-      k.unit,
-      targetText(k.target),
-      k.value,
-      k.expected === null ? null : Math.round(k.expected * 100) / 100,
-      LIGHT_LABELS[k.status],
-      k.perOrgTarget ?? null,
-      ...b.orgColumns.map((o) => k.byOrg[o.orgId] ?? null),
-    ]),
-  );
+  const kpiHeaders = [...KPI_FIXED_HEADERS, ...b.orgColumns.map((o) => o.name)];
+  const kpis: Sheet<FileContent> = {
+    sheet: '指标',
+    data: [
+      kpiHeaders.map(heading),
+      ...b.kpis.map((k) => [
+        k.name,
+        k.taskId,
+        k.unit,
+        targetText(k.target),
+        k.value,
+        k.expected === null ? null : Math.round(k.expected * 100) / 100,
+        LIGHT_LABELS[k.status],
+        k.perOrgTarget ?? null,
+        ...b.orgColumns.map((o) => k.byOrg[o.orgId] ?? null),
+      ]),
+    ],
+    columns: kpiHeaders.map((_, i) => ({ width: i === 0 ? 32 : 11 })),
+    stickyRowsCount: 1,
+    stickyColumnsCount: 1,
+    orientation: 'landscape',
+  };
 
-  for (const ws of [ranking, overdue, kpis]) {
-    ws.getRow(1).font = { bold: true };
-    ws.headerFooter.oddFooter = footer;
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  const features = [
+    printLayout(xml, `&L${b.title}&R统计截至${b.asOf}  第&P页/共&N页`),
+    coreProperties(xml, { creator: b.issuer, title: b.title, created: new Date(b.generatedAt) }),
+  ];
+  return writeExcelFile([ranking, overdue, kpis], { features }).toBuffer();
 }
 
 // ─── html ────────────────────────────────────────────────────────────────────

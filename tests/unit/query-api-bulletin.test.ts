@@ -272,6 +272,51 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
     expect(clubs?.[col('微山县')]).toBeUndefined(); // no report: an empty cell, not 0
   });
 
+  it('prints as the office prints it: bold frozen headings, the score as 0.0%, A4 one page wide, the footer, author and title', async () => {
+    const { handler } = setup('2023-06-30T12:00:00+08:00');
+    const wb = await workbookOf(await handler(request(`${P}/bulletins/2023-06`, { format: 'xlsx' })));
+    const title = '济宁市体育局2023年工作要点落实情况通报（2023年6月）';
+    expect(wb.creator).toBe('济宁市体育局');
+    expect(wb.title).toBe(title);
+    expect(wb.created?.toISOString()).toBe('2023-06-30T04:00:00.000Z'); // when it was generated (12:00 in Asia/Shanghai)
+
+    const sheet = (name: string) => {
+      const ws = wb.getWorksheet(name);
+      if (!ws) throw new Error(`missing sheet ${name}`);
+      return ws;
+    };
+    const layout = {
+      排名: { orientation: 'portrait', xSplit: 0 },
+      逾期事项: { orientation: 'landscape', xSplit: 0 },
+      指标: { orientation: 'landscape', xSplit: 1 },
+    } as const;
+    for (const [name, { orientation, xSplit }] of Object.entries(layout)) {
+      const ws = sheet(name);
+      // Every heading bold, the figures not.
+      const headings = rowsOf(ws)[0]!;
+      headings.forEach((_, i) => expect(ws.getRow(1).getCell(i + 1).font?.bold, `${name} heading ${i + 1}`).toBe(true));
+      expect(ws.getRow(2).getCell(1).font?.bold ?? false, `${name} A2`).toBe(false);
+      // The headings stay on screen (and 指标's names of the indicators) while scrolling.
+      expect(ws.views[0], name).toMatchObject({ state: 'frozen', ySplit: 1, xSplit });
+      // A4, as wide as one page, as many pages tall as it takes.
+      expect(ws.pageSetup, name).toMatchObject({ paperSize: 9, orientation, fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
+      expect(ws.headerFooter?.oddFooter, name).toBe(`&L${title}&R统计截至2023-06-30  第&P页/共&N页`);
+    }
+
+    const ranking = sheet('排名');
+    const rows = rowsOf(ranking).length;
+    for (let r = 2; r <= rows; r++) {
+      expect(ranking.getCell(r, 3).numFmt, `C${r}`).toBe('0.0%');
+      expect(typeof ranking.getCell(r, 3).value, `C${r}`).toBe('number');
+    }
+    expect(ranking.getCell(2, 4).numFmt ?? 'General').not.toContain('%'); // 事项数 is a count
+    expect([ranking.getColumn(2).width, ranking.getColumn(9).width]).toEqual([24, 13]); // 单位, 其中逾期办结
+    expect(sheet('逾期事项').columns.map((c) => c.width)).toEqual([8, 10, 40, 30, 12, 10, 10]);
+    const kpis = sheet('指标');
+    expect(kpis.getColumn(1).width).toBe(32);
+    expect(new Set(kpis.columns.slice(1).map((c) => c.width))).toEqual(new Set([11]));
+  });
+
   it('is as of the period end: a report sent after June changes the July bulletin, not the June one', async () => {
     const { handler } = setup('2023-07-05T12:00:00+08:00');
     const clubsOf = async (period: string) => {
