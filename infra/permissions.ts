@@ -1,5 +1,5 @@
 import { PARTITIONS, type Partition } from '../shared/adapters/dynamodb/keys.js';
-import { WEBHOOK_TYPES } from '../events/schemas.js';
+import { OUTBOX_KINDS } from '../shared/adapters/dynamodb/outbox.js';
 import type { FunctionName } from './functions.js';
 
 /** DynamoDB actions (without the `dynamodb:` prefix) a function may call on the table. */
@@ -52,7 +52,7 @@ export const TABLE_ACCESS: Record<FunctionName, readonly TableAccess[]> = {
   // amendments as of the period's end.
   'bulletin-api': [access(['Query'], ['events', 'audit', 'reviews', 'amendments'])],
   // The office's actions: reads the unit's claim (state), the task's decisions and the amendments;
-  // puts a decision or an amendment once (conditional Put).
+  // puts a decision or an amendment once (conditional Put), an outbox record the stream relays.
   'office-api': [access(['Query', 'PutItem'], ['state', 'reviews', 'amendments'])],
 };
 
@@ -73,9 +73,9 @@ export type StreamAction = 'DescribeStream' | 'GetShardIterator' | 'GetRecords' 
 
 /** The detail-types each function puts on the bus (its `events:PutEvents` grant is limited to them). */
 export const PUBLISHES: Partial<Record<FunctionName, readonly string[]>> = {
-  // The webhooks' events, from the table's stream (ingest no longer publishes: it stores).
-  'relay-outbox': WEBHOOK_TYPES,
+  // What the outbox records stand for, from the table's stream: the webhooks' events and the office's
+  // decisions and amendments (ingest and office-api no longer publish: they store).
+  'relay-outbox': Object.values(OUTBOX_KINDS),
   'aggregate-kpis': ['kpi.snapshot.created'],
   'send-reminders': ['reminder.due'],
-  'office-api': ['review.recorded', 'plan.amended'],
 };

@@ -61,7 +61,6 @@ export class SupervisionStack extends Stack {
       config,
       entryFor,
       table,
-      bus,
       ingest: this.ingest.handler,
       officeRole: props.officeRole ?? DEFAULT_OFFICE_ROLE,
       ...(props.oidc ? { oidc: props.oidc } : {}),

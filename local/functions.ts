@@ -146,7 +146,7 @@ export function localFunctions(w: LocalWiring): FunctionsFactory {
           reviews: o.reviews,
           amendments: o.amendments,
           amender: o.amender,
-          bus,
+          // No bus, as in Lambda: its rows reach the bus through the table's stream (relay-outbox).
           clock: w.clock,
           logger,
           // The office token is the office role (AWS: a claim of the JWT); the read token may only read.

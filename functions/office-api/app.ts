@@ -13,8 +13,6 @@ import { baselineOnly, type PlanAmender } from '../../shared/plan/amender.js';
 import type { Plan } from '../../shared/plan/schema.js';
 import type { AmendmentStore } from '../../shared/ports/amendments.js';
 import { isTaskUnit } from '../../shared/plan/units.js';
-import { BusPublishError } from '../../shared/adapters/errors.js';
-import type { EventBus } from '../../shared/ports/bus.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanStateReader } from '../../shared/ports/state.js';
@@ -29,10 +27,9 @@ export interface OfficeApiDeps {
   amendments: AmendmentStore;
   /** The plan as amended, for the units of a task under review (default: the baseline only). */
   amender?: PlanAmender;
-  bus: EventBus;
   /** The business clock: stamps `decidedAt`. */
   clock: Clock;
-  logger: Pick<Logger, 'error' | 'warn' | 'info'>;
+  logger: Pick<Logger, 'error' | 'info'>;
   /** Who is calling: the office, a reader (403) or nobody (401). AWS: the JWT claim; locally: the tokens. */
   authorize: (event: APIGatewayProxyEventV2) => OfficeCaller;
   /** The plans (default: the catalog). */
@@ -54,11 +51,14 @@ const AMEND_ATTEMPTS = 3;
 /**
  * The supervision office's actions (督查室), writes kept out of the read-only query-api:
  * - `POST /v1/plans/{planId}/tasks/{taskId}/reviews` — 销号 (approve) or 退回 (return) a unit's
- *   completion claim. Each decision is an immutable row (one per claim, a conditional put) and a
- *   `review.recorded` event.
+ *   completion claim. Each decision is an immutable row (one per claim, a conditional put).
  * - `POST /v1/plans/{planId}/amendments` — 计划调整: the next version of the plan, checked whole
  *   against the plan as amended so far (422 with every issue, nothing applied), then a row per
- *   version (a conditional put) and a `plan.amended` event.
+ *   version (a conditional put).
+ * Each row is an outbox record (shared/adapters/dynamodb/outbox.ts): the table's stream puts it on
+ * the bus once as `review.recorded` / `plan.amended`. This function does not publish: the one
+ * conditional put decides and carries the event, so there is no stored-but-unpublished state for
+ * the office to repair by repeating the request (the old dual write answered 503 then).
  * Auth before routing: 401 without a valid token, 403 for a reader.
  */
 export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
@@ -122,8 +122,9 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
     const current = reviewOf(unit, indexDecisions(decisions));
     let recorded = decision;
     if (current?.state !== 'pending') {
-      // Decided already: a repeat of the very same decision (a retry after a failed publish) publishes
-      // it again; anything else is a conflict.
+      // Decided already: a repeat of the very same decision (a retry after a lost answer) gets the
+      // stored decision back and changes nothing — its event went out once, from the stream; anything
+      // else is a conflict.
       const existing = decisions.find((d) => d.orgId === body.orgId && sameClaim(d, decision));
       if (!existing || !sameDecision(existing, decision))
         throw new ConflictError(
@@ -139,7 +140,6 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
         recorded = outcome.existing;
       }
     }
-    await publish('review.recorded', recorded, { planId: plan.planId, taskId: task.taskId, orgId: body.orgId });
     deps.logger.info('review recorded', { planId: plan.planId, taskId: task.taskId, orgId: body.orgId, state: recorded.state });
     return recorded;
   }
@@ -148,16 +148,10 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
     for (let attempt = 1; ; attempt++) {
       const existing = await deps.amendments.list(base.planId);
       const last = existing[existing.length - 1];
-      // The same amendment by the same user repeated (a retry after a failed publish): publish it again.
-      if (
-        last &&
-        last.amendedBy === actor &&
-        last.reason === body.reason &&
-        JSON.stringify(last.changes) === JSON.stringify(body.changes)
-      ) {
-        await publish('plan.amended', last, { planId: base.planId, version: last.version });
+      // The same amendment by the same user repeated (a retry after a lost answer): the stored version
+      // back, nothing written — its event went out once, from the stream.
+      if (last && last.amendedBy === actor && last.reason === body.reason && JSON.stringify(last.changes) === JSON.stringify(body.changes))
         return last;
-      }
       const issues = checkChanges(amendedLatest(base, existing), body.changes);
       if (issues.length > 0) throw new ApiError(422, 'invalid_amendment', 'the amendment cannot be applied; nothing was changed', issues);
       const now = deps.clock.now();
@@ -171,7 +165,6 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
         amendedBy: actor,
       };
       if ((await deps.amendments.append(amendment)) === 'recorded') {
-        await publish('plan.amended', amendment, { planId: base.planId, version: amendment.version });
         deps.logger.info('plan amended', { planId: base.planId, version: amendment.version, changes: amendment.changes.length });
         return amendment;
       }
@@ -181,20 +174,6 @@ export function createOfficeApiHandler(deps: OfficeApiDeps): Handler {
           `version ${amendment.version} of ${base.planId} was taken by another amendment; send it again`,
           'version_conflict',
         );
-    }
-  }
-
-  async function publish(
-    detailType: 'review.recorded' | 'plan.amended',
-    detail: ReviewRecordedDetail | PlanAmendment,
-    context: Record<string, unknown>,
-  ): Promise<void> {
-    try {
-      await deps.bus.publish([{ detailType, detail }]);
-    } catch (err) {
-      if (!(err instanceof BusPublishError)) throw err;
-      deps.logger.warn(`${detailType}: recorded but not published`, { ...context, error: err.message });
-      throw new ApiError(503, 'bus_unavailable', 'recorded, but its event is not on the bus yet; repeat the same request to publish it');
     }
   }
 

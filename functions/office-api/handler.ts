@@ -1,7 +1,5 @@
 import { lambdaFunction } from '../../shared/adapters/aws/lambda-function.js';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { documentClient } from '../../shared/adapters/aws/clients.js';
-import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { DynamoAmendmentStore } from '../../shared/adapters/dynamodb/amendment-store.js';
 import { DynamoReviewStore } from '../../shared/adapters/dynamodb/review-store.js';
 import { DynamoStateStore } from '../../shared/adapters/dynamodb/state-store.js';
@@ -22,7 +20,7 @@ const app = createOfficeApiHandler({
   amendments,
   // The office acts on the plan as it stands now: no cache.
   amender: planAmender(amendments, { ttlMs: 0 }),
-  bus: new EventBridgeBus(tracing.capture(new EventBridgeClient({})), env.EVENT_BUS_NAME),
+  // No bus: a decision's or an amendment's row is its event (the table's stream → relay-outbox).
   clock: systemClock,
   logger,
   authorize: (event) => officeCallerFromAuthorizer(event, role),

@@ -11,7 +11,6 @@ import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigateway
 import type { CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -28,7 +27,6 @@ export interface ApiProps {
   readonly config: StageConfig;
   readonly entryFor: EntryResolver;
   readonly table: ITable;
-  readonly bus: IEventBus;
   readonly ingest: HandlerFunction;
   /** JWT authorizer on the read and office routes when given; IAM authorization otherwise. */
   readonly oidc?: OidcConfig;
@@ -82,9 +80,8 @@ export class Api extends Construct {
       config,
       entryFor: props.entryFor,
       environment: { OFFICE_CLAIM: formatOfficeRole(props.officeRole) },
-    })
-      .bindTable(props.table)
-      .bindBus(props.bus);
+      // No bus: its rows are outbox records, which the table's stream relays (relay-outbox).
+    }).bindTable(props.table);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: `Supervision API (${config.stage})`,

@@ -75,7 +75,8 @@ export const FUNCTION_ENV = {
   'deliver-notification': z.object({ TABLE_NAME: Required, ROBOT_SECRET_ARN: Arn, NOTIFICATION_TOPIC_ARN: Arn }),
   'query-api': z.object({ TABLE_NAME: Required, CURSOR_SECRET_ARN: Arn }),
   'bulletin-api': TableEnv,
-  'office-api': z.object({ TABLE_NAME: Required, EVENT_BUS_NAME: Required, OFFICE_CLAIM: OfficeClaim }),
+  // No EVENT_BUS_NAME: its decisions and amendments reach the bus through the table's stream.
+  'office-api': z.object({ TABLE_NAME: Required, OFFICE_CLAIM: OfficeClaim }),
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENV;

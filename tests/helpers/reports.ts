@@ -3,7 +3,9 @@ import {
   ProgressSubmittedEnvelope,
   type EventRegisteredDetail,
   type ProgressSubmittedDetail,
+  type ReviewRecordedDetail,
 } from '../../events/schemas.js';
+import type { PlanAmendment } from '../../shared/plan/amendment.js';
 import progressSample from '../../events/samples/valid/progress-t08-rencheng-clubs.json' with { type: 'json' };
 import eventSample from '../../events/samples/valid/event-marathon-2023-planned.json' with { type: 'json' };
 
@@ -43,6 +45,36 @@ export function sportsEvent(overrides: Partial<EventRegisteredDetail> = {}): Eve
     webhookId: 'msg_e1',
     receivedAt: afterOneSecond(timestamp),
     timestamp,
+    ...overrides,
+  };
+}
+
+/** The office's decision on T22's claim (销号 by default), as stored and as on the bus (`review.recorded`). */
+export function reviewDecision(overrides: Partial<ReviewRecordedDetail> = {}): ReviewRecordedDetail {
+  return {
+    planId: 'jining-sports-2023',
+    taskId: 'T22',
+    orgId: 'jn-sports-economy',
+    claim: { reportedAt: '2023-11-20T10:00:00+08:00', sourceId: 'sports-economy', webhookId: 'msg_claim' },
+    decision: 'approve',
+    state: 'approved',
+    comment: null,
+    decidedAt: '2023-11-21T02:00:00.000Z',
+    decidedBy: 'jwt:u-1',
+    ...overrides,
+  };
+}
+
+/** A plan amendment (T08-M1's date confirmed), as stored and as on the bus (`plan.amended`). */
+export function planAmendment(overrides: Partial<PlanAmendment> = {}): PlanAmendment {
+  return {
+    planId: 'jining-sports-2023',
+    version: 2,
+    effectiveFrom: '2023-07-03',
+    reason: '督查室确认',
+    changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }],
+    amendedAt: '2023-07-03T02:00:00.000Z',
+    amendedBy: 'jwt:a',
     ...overrides,
   };
 }

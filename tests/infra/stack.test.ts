@@ -240,6 +240,13 @@ describe('the table stream → the bus (transactional outbox)', () => {
     const p = streamMapping()[0]!.Properties!;
     const filters = (p.FilterCriteria as { Filters: { Pattern: string }[] }).Filters.map((f) => JSON.parse(f.Pattern));
     expect(filters).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: Object.keys(OUTBOX_KINDS) } } } }]);
+    // The webhooks' messages and the office's decisions and amendments (issue 18: office-api no longer publishes).
+    expect([...(filters[0] as { dynamodb: { NewImage: { kind: { S: string[] } } } }).dynamodb.NewImage.kind.S].sort()).toEqual([
+      'eventMessage',
+      'planAmendment',
+      'report',
+      'reviewDecision',
+    ]);
   });
 
   it('only relay-outbox may read the stream, with exactly STREAM_READ, on the stream ARN only', () => {
@@ -306,11 +313,15 @@ describe('functions', () => {
       'deliver-notification': ['TABLE_NAME', 'NOTIFICATION_TOPIC_ARN', 'ROBOT_SECRET_ARN'],
       'query-api': ['TABLE_NAME', 'CURSOR_SECRET_ARN'],
       'bulletin-api': ['TABLE_NAME'],
-      'office-api': ['TABLE_NAME', 'EVENT_BUS_NAME', 'OFFICE_CLAIM'],
+      // No bus since issue 18: its rows reach the bus through the table's stream.
+      'office-api': ['TABLE_NAME', 'OFFICE_CLAIM'],
     };
+    const read = new Set(Object.values(expected).flat());
     for (const name of FUNCTION_NAMES) {
       const vars = (functions[fnId(name)]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
       for (const key of expected[name]) expect(vars[key], `${name} ${key}`).toBeDefined();
+      // …and none another function reads that it does not.
+      for (const key of read) if (!expected[name].includes(key)) expect(vars[key], `${name} ${key}`).toBeUndefined();
       expect(vars).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: name, POWERTOOLS_LOG_LEVEL: 'DEBUG' });
     }
   });
@@ -434,7 +445,8 @@ describe('least privilege', () => {
       ],
       'query-api': ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue'],
       'bulletin-api': ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      'office-api': ['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      // No events:PutEvents since issue 18: its rows are outbox records, which relay-outbox publishes.
+      'office-api': ['logs:CreateLogStream', 'logs:PutLogEvents'],
     };
     for (const name of FUNCTION_NAMES) {
       const actions = roleStatements(name)

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoIntake } from '../../shared/adapters/dynamodb/intake.js';
 import { EVENT_MESSAGE_SK, eventMessagePk, reportSk, taskAuditPk } from '../../shared/adapters/dynamodb/keys.js';
-import { EVENT_MESSAGE_TTL_SECONDS, busEventOf, isOutboxInsert } from '../../shared/adapters/dynamodb/outbox.js';
+import { EVENT_MESSAGE_TTL_SECONDS } from '../../shared/adapters/dynamodb/outbox.js';
 import type { AcceptedMessage } from '../../shared/ports/intake.js';
-import { dynamoDbStream } from '../../local/stream.js';
 import { createTestTable } from '../helpers/dynamodb.js';
+import { relayedEvents } from '../helpers/stream.js';
 import { progressReport, sportsEvent } from '../helpers/reports.js';
 
 /**
@@ -20,19 +16,12 @@ import { progressReport, sportsEvent } from '../helpers/reports.js';
 
 let table: Awaited<ReturnType<typeof createTestTable>>;
 let intake: DynamoIntake;
-let streams: DynamoDBStreamsClient;
 
 beforeAll(async () => {
   table = await createTestTable();
   intake = new DynamoIntake(table.doc, table.tableName);
-  streams = new DynamoDBStreamsClient({
-    endpoint: inject('dynamodbEndpoint'),
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
 });
 afterAll(async () => {
-  streams?.destroy();
   await table?.drop();
 });
 
@@ -95,21 +84,7 @@ describe('DynamoIntake (DynamoDB Local)', () => {
   });
 
   it('the stream carries one outbox insert per accepted message, and nothing for resends and conflicts', async () => {
-    const streamArn = (await table.client.send(new DescribeTableCommand({ TableName: table.tableName }))).Table!.LatestStreamArn!;
-    const source = dynamoDbStream(streams, streamArn, 'local');
-    const records = [];
-    for (const shard of await source.shards()) {
-      let iterator: string | undefined = await source.iterator(shard.shardId);
-      for (let i = 0; iterator && i < 20; i++) {
-        const page = await source.records(iterator, 1000);
-        records.push(...page.records);
-        if (page.records.length === 0) break;
-        iterator = page.next;
-      }
-    }
-    const published = records
-      .filter((r) => isOutboxInsert(r as never))
-      .map((r) => busEventOf(unmarshall(r.dynamodb!.NewImage as Record<string, AttributeValue>))!);
+    const published = await relayedEvents(table);
     // Accepted above: msg_life, msg_evt_life, msg_shared ×2, msg_race, msg_race2.
     expect(published.map((e) => `${e.detailType}:${String(e.detail.sourceId)}:${String(e.detail.webhookId)}`).sort()).toEqual(
       [

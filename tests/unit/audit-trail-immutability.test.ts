@@ -135,11 +135,13 @@ describe('the source has no update or delete path for the audit trail', () => {
     const reviewUses = reviews.split('\n').filter((l) => l.includes('taskAuditPk('));
     expect(reviewUses).toHaveLength(1);
     expect(reviewUses[0]).toMatch(/':pk': taskAuditPk\(/);
-    // Its one write is the decision's put, once (attribute_not_exists), into its own partition.
+    // Its one write is the decision's put, once (attribute_not_exists), into its own partition: the
+    // item is the decision's row (`decisionItem`, also an outbox record), keyed by reviewsPk.
     const reviewPuts = commandCalls(reviews, 'PutCommand');
     expect(reviewPuts).toHaveLength(1);
-    expect(reviewPuts[0]).toMatch(/pk: reviewsPk\(/);
+    expect(reviewPuts[0]).toMatch(/Item: decisionItem\(decision\),/);
     expect(reviewPuts[0]).toMatch(/ConditionExpression: 'attribute_not_exists\(pk\)'/);
+    expect(reviews.split('\n').filter((l) => /^\s*pk: /.test(l))).toEqual(['    pk: reviewsPk(decision.planId),']);
 
     // The state store only queries the trail: every use of taskAuditPk is a query's key value, and it never builds a REPORT# key.
     const store = readFileSync(join(ROOT, dynamo('state-store.ts')), 'utf8');

@@ -51,7 +51,15 @@ describe('the function registry (infra/functions.ts)', () => {
     const office = functionSpec('office-api');
     expect(office).toMatchObject({ name: 'office-api', entry: 'functions/office-api/handler.ts', trigger: 'http', memoryMiB: 256 });
     expect(office.tableAccess).toBe(TABLE_ACCESS['office-api']);
-    expect(office.publishes).toBe(PUBLISHES['office-api']);
+    expect(functionSpec('relay-outbox').publishes).toBe(PUBLISHES['relay-outbox']);
     expect(functionSpec('query-api').publishes).toEqual([]);
+    // Its decisions and amendments are outbox records: the relay publishes them, office-api nothing (issue 18).
+    expect(office.publishes).toEqual([]);
+    expect([...functionSpec('relay-outbox').publishes].sort()).toEqual([
+      'event.registered',
+      'plan.amended',
+      'progress.submitted',
+      'review.recorded',
+    ]);
   });
 });

@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createOfficeApiHandler } from '../../functions/office-api/app.js';
+import { createOfficeApiHandler, type OfficeApiDeps } from '../../functions/office-api/app.js';
 import type { OfficeCaller } from '../../shared/api/office-role.js';
 import { ErrorResponse } from '../../shared/api/responses.js';
 import { ReviewResponse } from '../../shared/api/office.js';
-import { ReviewRecordedDetail } from '../../events/schemas.js';
 import { fixedClock } from '../../shared/time/clocks.js';
 import { progressReport } from '../helpers/reports.js';
-import { FakeAmendmentStore, FakeReviewStore, RecordingBus, ReportsReader } from './review.fakes.js';
+import type { BusEvent } from '../../shared/ports/bus.js';
+import { FakeAmendmentStore, FakeReviewStore, ReportsReader } from './review.fakes.js';
 import { PlanAmendedDetail } from '../../shared/plan/amendment.js';
 import { planAmender } from '../../shared/plan/amender.js';
 
@@ -40,20 +40,27 @@ const support = progressReport({
 let reader: ReportsReader;
 let reviews: FakeReviewStore;
 let amendments: FakeAmendmentStore;
-let bus: RecordingBus;
 let caller: OfficeCaller;
+/**
+ * office-api publishes nothing: a decision's or an amendment's row is an outbox record, and the table's
+ * stream puts it on the bus (tests/integration/review-store.test.ts, amendment-store.test.ts; the local
+ * runtime in tests/e2e/office-outbox.test.ts). Its deps have no bus; one is handed over anyway so that
+ * a return of the old dual write would show here.
+ */
+let published: BusEvent[];
 
 function handler() {
-  return createOfficeApiHandler({
+  const deps: OfficeApiDeps & { bus: unknown } = {
     reader,
     reviews,
     amendments,
     amender: planAmender(amendments, { ttlMs: 0 }),
-    bus,
+    bus: { publish: async (events: readonly BusEvent[]) => void published.push(...events) },
     clock: fixedClock('2023-11-21T02:00:00Z'),
     logger,
     authorize: () => caller,
-  });
+  };
+  return createOfficeApiHandler(deps);
 }
 
 function post(
@@ -78,7 +85,7 @@ beforeEach(() => {
   reader = new ReportsReader([claim, support]);
   reviews = new FakeReviewStore();
   amendments = new FakeAmendmentStore();
-  bus = new RecordingBus();
+  published = [];
   caller = { kind: 'office', actor: 'jwt:office-user-1' };
 });
 
@@ -98,7 +105,7 @@ describe('office-api: who may act', () => {
 });
 
 describe('office-api: POST …/tasks/{taskId}/reviews', () => {
-  it('approve (销号): 200 with the decision, an immutable row, and review.recorded on the bus', async () => {
+  it('approve (销号): 200 with the decision and one immutable row (the outbox record); office-api publishes nothing', async () => {
     const res = await handler()(post(REVIEWS, { orgId: LEAD, decision: 'approve' }));
     expect(res.statusCode, res.body).toBe(200);
     const body = ReviewResponse.parse(json(res));
@@ -114,8 +121,7 @@ describe('office-api: POST …/tasks/{taskId}/reviews', () => {
       decidedBy: 'jwt:office-user-1',
     });
     expect([...reviews.rows.values()]).toEqual([body]);
-    expect(bus.events).toEqual([{ detailType: 'review.recorded', detail: body }]);
-    expect(ReviewRecordedDetail.parse(bus.events[0]!.detail)).toEqual(body);
+    expect(published).toEqual([]);
   });
 
   it('return (退回) needs a comment (400 naming it); with one, the state is returned and the comment kept', async () => {
@@ -152,17 +158,18 @@ describe('office-api: POST …/tasks/{taskId}/reviews', () => {
     expect(reviews.rows.size).toBe(2);
   });
 
-  it('a decision recorded while the bus is down answers 503; the same request again publishes it (200), one row', async () => {
-    bus.down = true;
+  // Issue 18 changed this rule on purpose: no more 503 bus_unavailable and no re-publish on a repeat.
+  // The stored row is the event (the stream publishes it once), so a repeat only gets its answer back.
+  it('the very same decision again (a retry after a lost answer): 200 with the stored one, nothing written or published', async () => {
     const first = await handler()(post(REVIEWS, { orgId: LEAD, decision: 'approve' }));
-    expect(first.statusCode).toBe(503);
-    expect(errorOf(first).code).toBe('bus_unavailable');
-    expect(reviews.rows.size).toBe(1);
-    bus.down = false;
+    expect(first.statusCode).toBe(200);
     const retry = await handler()(post(REVIEWS, { orgId: LEAD, decision: 'approve' }));
     expect(retry.statusCode).toBe(200);
+    expect(json(retry)).toEqual(json(first));
     expect(json(retry)).toEqual(JSON.parse(JSON.stringify([...reviews.rows.values()][0])));
-    expect(bus.events).toHaveLength(1);
+    expect(reviews.calls.recordDecision).toBe(1);
+    expect(reviews.rows.size).toBe(1);
+    expect(published).toEqual([]);
     // Another user repeating it is not the same decision.
     caller = { kind: 'office', actor: 'jwt:office-user-2' };
     expect((await handler()(post(REVIEWS, { orgId: LEAD, decision: 'approve' }))).statusCode).toBe(409);
@@ -191,14 +198,12 @@ describe('office-api: POST …/tasks/{taskId}/reviews', () => {
       reader,
       reviews: racing,
       amendments,
-      bus,
       clock: fixedClock('2023-11-21T02:00:00Z'),
       logger,
       authorize: () => caller,
     })(post(REVIEWS, { orgId: LEAD, decision: 'approve' }));
     expect(res.statusCode).toBe(409);
     expect(store.rows.size).toBe(1);
-    expect(bus.events).toEqual([]);
   });
 
   it.each([
@@ -228,7 +233,7 @@ describe('office-api: POST …/amendments (计划调整)', () => {
   const AMEND = `/v1/plans/${PLAN}/amendments`;
   const confirmT08 = { reason: '督查室2023年11月20日会议确认', changes: [{ op: 'confirm_milestone', milestoneId: 'T08-M1' }] };
 
-  it('201: version 2, effective from today (Asia/Shanghai), stored, and plan.amended on the bus', async () => {
+  it('201: version 2, effective from today (Asia/Shanghai), stored once (the outbox record); office-api publishes nothing', async () => {
     const res = await handler()(post(AMEND, confirmT08));
     expect(res.statusCode, res.body).toBe(201);
     const body = PlanAmendedDetail.parse(json(res));
@@ -242,7 +247,7 @@ describe('office-api: POST …/amendments (计划调整)', () => {
       amendedBy: 'jwt:office-user-1',
     });
     expect(amendments.rows).toEqual([body]);
-    expect(bus.events).toEqual([{ detailType: 'plan.amended', detail: body }]);
+    expect(published).toEqual([]);
     const next = await handler()(
       post(AMEND, { reason: '目标调整', changes: [{ op: 'set_target', kpiId: 'lottery-sales', target: { op: '>=', value: 85000 } }] }),
     );
@@ -275,7 +280,6 @@ describe('office-api: POST …/amendments (计划调整)', () => {
     ]);
     expect(error.issues?.[1]?.message).toMatch(/after its task T05/);
     expect(amendments.rows).toEqual([]);
-    expect(bus.events).toEqual([]);
   });
 
   it('checks against the plan as amended so far: reassigning 8421 away from a county that reports it is refused', async () => {
@@ -302,15 +306,18 @@ describe('office-api: POST …/amendments (计划调整)', () => {
     expect(amendments.rows.map((r) => r.version)).toEqual([2, 3]);
   });
 
-  it('a repeat after a failed publish publishes the same version again (201), not a new one', async () => {
-    bus.down = true;
-    expect((await handler()(post(AMEND, confirmT08))).statusCode).toBe(503);
-    bus.down = false;
+  // Issue 18 changed this rule on purpose: a repeat no longer re-publishes (there is no failed publish
+  // to repair); it answers the stored version and writes nothing.
+  it('the same amendment again by the same user: 201 with the stored version, no new version, nothing published', async () => {
+    const first = await handler()(post(AMEND, confirmT08));
+    expect(first.statusCode).toBe(201);
     const again = await handler()(post(AMEND, confirmT08));
     expect(again.statusCode).toBe(201);
+    expect(json(again)).toEqual(json(first));
     expect(json(again)).toMatchObject({ version: 2 });
+    expect(amendments.appends).toBe(1);
     expect(amendments.rows).toHaveLength(1);
-    expect(bus.events.map((e) => e.detailType)).toEqual(['plan.amended']);
+    expect(published).toEqual([]);
   });
 
   it('a review uses the units as amended: a unit assigned to a task by amendment can have its claim decided', async () => {

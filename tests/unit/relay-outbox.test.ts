@@ -4,12 +4,15 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createRelayOutboxHandler } from '../../functions/relay-outbox/app.js';
-import { EventRegisteredDetail, EVENT_SOURCE, ProgressSubmittedDetail } from '../../events/schemas.js';
+import { EventRegisteredDetail, EVENT_SOURCE, ProgressSubmittedDetail, ReviewRecordedDetail } from '../../events/schemas.js';
 import { EventBridgeBus } from '../../shared/adapters/aws/eventbridge-bus.js';
 import { outboxRecord } from '../../shared/adapters/dynamodb/outbox.js';
+import { amendmentItem } from '../../shared/adapters/dynamodb/amendment-store.js';
+import { decisionItem } from '../../shared/adapters/dynamodb/review-store.js';
+import { PlanAmendedDetail } from '../../shared/plan/amendment.js';
 import { BusPublishError } from '../../shared/adapters/errors.js';
 import type { AcceptedMessage } from '../../shared/ports/intake.js';
-import { progressReport, sportsEvent } from '../helpers/reports.js';
+import { planAmendment, progressReport, reviewDecision, sportsEvent } from '../helpers/reports.js';
 import { recordingLogger } from '../helpers/webhooks.js';
 
 const BUS_NAME = 'supervision-bus';
@@ -68,6 +71,27 @@ describe('relay-outbox: the table stream → the bus', () => {
     expect(eventDetail).toEqual(event);
     expect(ProgressSubmittedDetail.safeParse(progressDetail).success).toBe(true);
     expect(EventRegisteredDetail.safeParse(eventDetail).success).toBe(true);
+  });
+
+  it('puts the office’s rows on the bus as review.recorded and plan.amended, each detail exactly the decision / amendment', async () => {
+    const decision = reviewDecision();
+    const amendment = planAmendment();
+    const { handler } = relay();
+    const out = await handler({
+      Records: [streamRecord('INSERT', decisionItem(decision)), streamRecord('INSERT', amendmentItem(amendment))],
+    });
+    expect(out).toEqual({ batchItemFailures: [] });
+    const entries = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries!);
+    expect(entries.map((e) => [e.Source, e.EventBusName, e.DetailType])).toEqual([
+      [EVENT_SOURCE, BUS_NAME, 'review.recorded'],
+      [EVENT_SOURCE, BUS_NAME, 'plan.amended'],
+    ]);
+    const [reviewDetail, amendedDetail] = entries.map((e) => JSON.parse(e.Detail!));
+    // Exactly what office-api published before: no key or kind.
+    expect(reviewDetail).toStrictEqual(decision);
+    expect(amendedDetail).toStrictEqual(amendment);
+    expect(ReviewRecordedDetail.parse(reviewDetail)).toStrictEqual(decision);
+    expect(PlanAmendedDetail.parse(amendedDetail)).toStrictEqual(amendment);
   });
 
   it('skips what is not an inserted outbox record (unit state writes, expiries), should the filter let it through', async () => {

@@ -2,8 +2,6 @@ import type { ReviewRecordedDetail } from '../../events/schemas.js';
 import { replayReports } from '../../shared/kpi/reconcile.js';
 import type { PlanAmendment } from '../../shared/plan/amendment.js';
 import type { AmendmentStore } from '../../shared/ports/amendments.js';
-import type { BusEvent, EventBus } from '../../shared/ports/bus.js';
-import { BusPublishError } from '../../shared/adapters/errors.js';
 import type { ClaimReader, RecordOutcome, ReviewStore } from '../../shared/ports/reviews.js';
 import type { PlanState, PlanStateReader, SportsEventRecord, StoredReport } from '../../shared/ports/state.js';
 import { claimKey } from '../../shared/review/state.js';
@@ -11,10 +9,11 @@ import { claimKey } from '../../shared/review/state.js';
 /** The office's decisions in memory, with the store's rule: one decision per claim (the conditional put). */
 export class FakeReviewStore implements ReviewStore, ClaimReader {
   readonly rows = new Map<string, ReviewRecordedDetail>();
-  readonly calls = { listDecisions: 0, claimReport: 0 };
+  readonly calls = { recordDecision: 0, listDecisions: 0, claimReport: 0 };
   constructor(private readonly reports: readonly StoredReport[] = []) {}
 
   async recordDecision(decision: ReviewRecordedDetail): Promise<RecordOutcome> {
+    this.calls.recordDecision++;
     const key = `${decision.planId}#${decision.taskId}#${decision.orgId}#${claimKey(decision.claim)}`;
     const existing = this.rows.get(key);
     if (existing) return { recorded: false, existing };
@@ -58,22 +57,14 @@ export class ReportsReader implements PlanStateReader {
   }
 }
 
-/** A bus that records what is published, and can be made to fail. */
-export class RecordingBus implements EventBus {
-  readonly events: BusEvent[] = [];
-  down = false;
-  async publish(events: readonly BusEvent[]): Promise<void> {
-    if (this.down) throw new BusPublishError('bus down', events.length);
-    this.events.push(...events);
-  }
-}
-
 /** Plan amendments in memory, with the store's rule: one row per version (the conditional put). */
 export class FakeAmendmentStore implements AmendmentStore {
   readonly rows: PlanAmendment[] = [];
   /** Versions another writer takes just before this one (a race). */
   readonly racing: PlanAmendment[] = [];
+  appends = 0;
   async append(amendment: PlanAmendment): Promise<'recorded' | 'conflict'> {
+    this.appends++;
     const rival = this.racing.shift();
     if (rival) this.rows.push(rival);
     if (this.rows.some((r) => r.planId === amendment.planId && r.version === amendment.version)) return 'conflict';

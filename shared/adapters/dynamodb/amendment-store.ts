@@ -4,12 +4,15 @@ import type { AmendmentStore } from '../../ports/amendments.js';
 import { capacityOption, type CapacityMeter } from './capacity.js';
 import { isConditionFailure } from './errors.js';
 import { amendmentSk, amendmentsPk } from './keys.js';
+import { messageOf, type OutboxKind } from './outbox.js';
 import { queryAll } from './query-all.js';
 
 /**
  * Plan amendments: one row per version in the plan's amendment partition, put once
  * (`attribute_not_exists`), so that two amendments made at once cannot both become version N: the
- * second is told, and is made again on top of the first. Rows are never updated or deleted.
+ * second is told, and is made again on top of the first. Rows are never updated or deleted. A row is
+ * also an outbox record (`kind` = `planAmendment`, outbox.ts): the table's stream carries its insert
+ * to the bus as `plan.amended`, the row without its keys and kind.
  */
 export class DynamoAmendmentStore implements AmendmentStore {
   constructor(
@@ -23,7 +26,7 @@ export class DynamoAmendmentStore implements AmendmentStore {
       const out = await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: amendmentsPk(amendment.planId), sk: amendmentSk(amendment.version), ...amendment },
+          Item: amendmentItem(amendment),
           ConditionExpression: 'attribute_not_exists(pk)',
           ...capacityOption(this.meter),
         }),
@@ -41,6 +44,13 @@ export class DynamoAmendmentStore implements AmendmentStore {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': amendmentsPk(planId) },
     });
-    return rows.map(({ pk: _pk, sk: _sk, ...rest }) => PlanAmendedDetail.parse(rest)).sort((a, b) => a.version - b.version);
+    return rows.map((row) => PlanAmendedDetail.parse(messageOf(row))).sort((a, b) => a.version - b.version);
   }
+}
+
+const PLAN_AMENDMENT_KIND: OutboxKind = 'planAmendment';
+
+/** A version's row: its keys, its outbox `kind`, and the amendment (the `plan.amended` detail) as is. */
+export function amendmentItem(amendment: PlanAmendment): Record<string, unknown> {
+  return { pk: amendmentsPk(amendment.planId), sk: amendmentSk(amendment.version), kind: PLAN_AMENDMENT_KIND, ...amendment };
 }

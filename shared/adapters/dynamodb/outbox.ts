@@ -4,13 +4,24 @@ import { EVENT_MESSAGE_SK, eventMessagePk, reportSk, taskAuditPk, utcInstant } f
 import { TTL_ATTRIBUTE } from './table-definition.js';
 
 /**
- * The outbox records: what ingest stores to accept a message, and what the table's stream carries
- * to the bus (functions/relay-outbox, and the local runtime's stream reader). No SDK import: the
- * relay bundles this file alone.
+ * The outbox records: what ingest stores to accept a message, what office-api stores as the office's
+ * decision or amendment, and what the table's stream carries to the bus (functions/relay-outbox, and
+ * the local runtime's stream reader). A writer never publishes itself: the one durable write is the
+ * event, so no write can be stored and its event lost. No SDK import: the relay bundles this file alone.
  */
 
-/** The `kind` of each outbox record and the detail-type it is published as. */
-export const OUTBOX_KINDS = { report: 'progress.submitted', eventMessage: 'event.registered' } as const;
+/**
+ * The `kind` of each outbox record and the detail-type it is published as: a report's audit row and
+ * an event message (ingest-webhook), a review decision's row (销号/退回, review-store.ts) and a plan
+ * amendment's row (计划调整, amendment-store.ts). Other items carry no `kind` or another one (`unit`,
+ * `event`, the reminder kinds), which the stream filter drops.
+ */
+export const OUTBOX_KINDS = {
+  report: 'progress.submitted',
+  eventMessage: 'event.registered',
+  reviewDecision: 'review.recorded',
+  planAmendment: 'plan.amended',
+} as const;
 export type OutboxKind = keyof typeof OUTBOX_KINDS;
 
 /** How long an event message stays (exact-resend detection); a report's record is its audit row and stays for good. */

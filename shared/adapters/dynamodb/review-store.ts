@@ -9,13 +9,15 @@ import { capacityOption, type CapacityMeter } from './capacity.js';
 import { isConditionFailure } from './errors.js';
 import { queryAll } from './query-all.js';
 import { reportInstantPrefix, reviewSk, reviewTaskPrefix, reviewsPk, taskAuditPk, utcInstant } from './keys.js';
-import { messageOf } from './outbox.js';
+import { messageOf, type OutboxKind } from './outbox.js';
 
 /**
  * The office's decisions on completion claims, one row per claim in the plan's review partition. A
  * row is put once (`attribute_not_exists`), so two office users deciding the same claim at once
  * cannot both win: the second gets the first's decision back (`ReturnValuesOnConditionCheckFailure`)
  * without an extra read. Nothing updates or deletes a row: they are the audit trail of the reviews.
+ * A row is also an outbox record (`kind` = `reviewDecision`, outbox.ts): the table's stream carries
+ * its insert to the bus as `review.recorded`, the row without its keys and kind.
  */
 export class DynamoReviewStore implements ReviewStore, ClaimReader {
   constructor(
@@ -29,7 +31,7 @@ export class DynamoReviewStore implements ReviewStore, ClaimReader {
       const out = await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: reviewsPk(decision.planId), sk: reviewSk(decision.taskId, decision.orgId, claimKey(decision.claim)), ...decision },
+          Item: decisionItem(decision),
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ...capacityOption(this.meter),
@@ -83,7 +85,19 @@ export class DynamoReviewStore implements ReviewStore, ClaimReader {
   }
 }
 
+const REVIEW_DECISION_KIND: OutboxKind = 'reviewDecision';
+
+/** A decision's row: its keys, its outbox `kind`, and the decision (the `review.recorded` detail) as is. */
+export function decisionItem(decision: ReviewDecisionRecord): Record<string, unknown> {
+  return {
+    pk: reviewsPk(decision.planId),
+    sk: reviewSk(decision.taskId, decision.orgId, claimKey(decision.claim)),
+    kind: REVIEW_DECISION_KIND,
+    ...decision,
+  };
+}
+
+/** A stored row as its decision: keys and `kind` removed (`messageOf`), the rest checked. */
 function toDecision(row: Record<string, unknown>): ReviewDecisionRecord {
-  const { pk: _pk, sk: _sk, ...rest } = row;
-  return ReviewRecordedDetail.parse(rest);
+  return ReviewRecordedDetail.parse(messageOf(row));
 }
