@@ -154,8 +154,8 @@ export const ClaimRef = z.object({
 export type ClaimRef = z.infer<typeof ClaimRef>;
 
 /**
- * Emitted by office-api once the office's decision on a completion claim is recorded; the same
- * shape is the decision's immutable audit row.
+ * The office's decision on a completion claim: the decision's immutable audit row (with its keys and
+ * outbox `kind`), put on the bus once from the table's stream by relay-outbox, not by office-api.
  */
 export const ReviewRecordedDetail = z.object({
   planId: Id,

@@ -55,7 +55,7 @@ export interface paths {
         put?: never;
         /**
          * Amend the plan (计划调整): confirm a milestone date, set a target, reassign units
-         * @description A versioned change to the plan: `confirm_milestone` (the date is no longer an assumption, optionally moved), `set_target`, `assign_units`. Every change is checked against the plan as amended so far; any issue refuses the whole amendment (422, every issue listed) and nothing is applied. The amendment becomes the next version, effective from today (the plan's time zone): the lights, reminders, snapshots and the webhook's unit checks use the plan as amended from then on; earlier snapshots and bulletins stay as they were. A `plan.amended` event goes on the bus. Office role only.
+         * @description A versioned change to the plan: `confirm_milestone` (the date is no longer an assumption, optionally moved), `set_target`, `assign_units`. Every change is checked against the plan as amended so far; any issue refuses the whole amendment (422, every issue listed) and nothing is applied. The amendment becomes the next version, effective from today (the plan's time zone): the lights, reminders, snapshots and the webhook's unit checks use the plan as amended from then on; earlier snapshots and bulletins stay as they were. The stored amendment goes on the bus once as a `plan.amended` event (from the table's stream); the same amendment sent again by the same user (a retry) answers the stored version, not a new one. Office role only.
          */
         post: operations["amendPlan"];
         delete?: never;
@@ -235,7 +235,7 @@ export interface paths {
         put?: never;
         /**
          * Approve (销号) or return (退回) a unit's completion claim
-         * @description The office decides the pending completion claim of a unit on a task: `approve` closes it (the unit is done; the task once every lead unit is), `return` sends it back with a required comment that goes into the unit's next digest. Each decision is an immutable audit row and a `review.recorded` event. Office role only: a reader's token gets 403.
+         * @description The office decides the pending completion claim of a unit on a task: `approve` closes it (the unit is done; the task once every lead unit is), `return` sends it back with a required comment that goes into the unit's next digest. Each decision is an immutable audit row, which the table's stream puts on the bus once as a `review.recorded` event. The very same decision sent again (a retry) answers the recorded one and changes nothing. Office role only: a reader's token gets 403.
          */
         post: operations["reviewClaim"];
         delete?: never;
@@ -1282,15 +1282,6 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
-            /** @description Recorded, but its event is not on the bus yet: repeat the same request (it answers as the first should have and publishes it). */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
         };
     };
     getBulletin: {
@@ -1647,15 +1638,6 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
-            /** @description Recorded, but its event is not on the bus yet: repeat the same request (it answers as the first should have and publishes it). */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
         };
     };
     postWebhook: {

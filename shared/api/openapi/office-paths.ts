@@ -80,15 +80,7 @@ export function officeOperation(r: OfficeRoute): Json {
           unsupported_media_type: errorExample('unsupported_media_type', 'content-type must be application/json'),
         }),
         500: responseRef('InternalError'),
-        503: errorResponse(
-          'Recorded, but its event is not on the bus yet: repeat the same request (it answers as the first should have and publishes it).',
-          {
-            bus_unavailable: errorExample(
-              'bus_unavailable',
-              'recorded, but its event is not on the bus yet; repeat the same request to publish it',
-            ),
-          },
-        ),
+        // No 503 bus_unavailable: the stored row is the event, which the table's stream puts on the bus.
       },
     },
   };
