@@ -50,19 +50,15 @@ export const ProgressSubmittedData = z
     status: ProgressStatus,
     percentComplete: z.optional(z.number().check(z.gte(0), z.lte(100))),
     metrics: z._default(z.array(Metric).check(z.maxLength(50)), []),
-    completedMilestoneIds: z.optional(z.array(Id).check(z.maxLength(50))).check(
-      z.meta({
-        description:
-          'Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it.',
-      }),
-    ),
+    completedMilestoneIds: z.withMeta(z.optional(z.array(Id).check(z.maxLength(50))), {
+      description:
+        'Absent: no change (milestones completed earlier stay completed). Present: the whole set of milestones of the task this unit has completed as of `reportedAt`; send the set without one to un-complete it.',
+    }),
     summary: z._default(z.string().check(z.maxLength(2000)), ''),
-    evidence: z._default(z.array(Evidence).check(z.maxLength(20)), []).check(
-      z.meta({
-        description:
-          'Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.',
-      }),
-    ),
+    evidence: z.withMeta(z._default(z.array(Evidence).check(z.maxLength(20)), []), {
+      description:
+        'Documents backing the report (佐证材料); at least one when `status` is `completed` (a completion claim), or the service answers 422 `evidence_required`.',
+    }),
   })
   .check(
     z.superRefine((d, ctx) => {

@@ -15,9 +15,21 @@
  * Why `export *` and not `export { z }`: esbuild tree-shakes `z.string` through re-exported names,
  * but not through a namespace object passed on as a value (that bundles all of Mini: 360 KiB).
  */
-import { config } from 'zod/mini';
+import { clone, config, globalRegistry, type core } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
 config(en());
 
 export * from 'zod/mini';
+
+/**
+ * Classic zod's `.meta()`: a copy of `schema` whose metadata (description, examples…) is in the
+ * global registry, where `toJSONSchema` reads it. Not Mini's `.check(z.meta(…))`: that adds a check
+ * that validates nothing, and `z.compile` stops at a check it does not know, so the field it sits on
+ * (a report's `evidence`) would parse on the slow path.
+ */
+export function withMeta<T extends core.$ZodType>(schema: T, meta: core.GlobalMeta): T {
+  const copy = clone(schema);
+  globalRegistry.add(copy, meta);
+  return copy;
+}

@@ -12,13 +12,13 @@ export const MAX_COMMENT_LENGTH = 1000;
 /** `POST /v1/plans/{planId}/tasks/{taskId}/reviews`: 销号 (approve) or 退回 (return) a unit's completion claim. */
 export const ReviewRequest = z
   .strictObject({
-    orgId: OrgId.check(z.meta({ description: 'The unit whose completion claim is decided.' })),
-    decision: z
-      .enum(REVIEW_DECISIONS)
-      .check(z.meta({ description: '`approve` = 销号 (the unit is done with the task); `return` = 退回 (back in progress).' })),
-    comment: z
-      .optional(z.string().check(z.trim(), z.maxLength(MAX_COMMENT_LENGTH)))
-      .check(z.meta({ description: "The office's words; required when returning (退回意见), sent to the unit in its next digest." })),
+    orgId: z.withMeta(OrgId, { description: 'The unit whose completion claim is decided.' }),
+    decision: z.withMeta(z.enum(REVIEW_DECISIONS), {
+      description: '`approve` = 销号 (the unit is done with the task); `return` = 退回 (back in progress).',
+    }),
+    comment: z.withMeta(z.optional(z.string().check(z.trim(), z.maxLength(MAX_COMMENT_LENGTH))), {
+      description: "The office's words; required when returning (退回意见), sent to the unit in its next digest.",
+    }),
   })
   .check(
     z.superRefine((d, ctx) => {
@@ -29,8 +29,8 @@ export const ReviewRequest = z
 export type ReviewRequest = z.infer<typeof ReviewRequest>;
 
 /** The decision as recorded (the same fields as its audit row and its `review.recorded` event). */
-export const ReviewResponse = ReviewRecordedDetail.check(
-  z.meta({ description: 'The recorded decision: `state` is `approved` (销号) or `returned` (退回).' }),
-);
+export const ReviewResponse = z.withMeta(ReviewRecordedDetail, {
+  description: 'The recorded decision: `state` is `approved` (销号) or `returned` (退回).',
+});
 
 export { ClaimRef };

@@ -22,14 +22,14 @@ const DateParam = z.iso.date({ error: 'a date YYYY-MM-DD' });
 
 function limitParam(max: number, fallback: number) {
   const digits = z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'a positive integer'));
-  return z
-    .optional(z.pipe(z.pipe(digits, z.transform(Number)), z.int().check(z.gte(1), z.lte(max))))
-    .check(z.meta({ description: `Page size, 1–${max} (default ${fallback}).` }));
+  return z.withMeta(z.optional(z.pipe(z.pipe(digits, z.transform(Number)), z.int().check(z.gte(1), z.lte(max)))), {
+    description: `Page size, 1–${max} (default ${fallback}).`,
+  });
 }
 
-export const CursorParam = z
-  .optional(z.string().check(z.minLength(1), z.maxLength(MAX_CURSOR_LENGTH)))
-  .check(z.meta({ description: 'The opaque `nextCursor` of the previous page, unchanged.' }));
+export const CursorParam = z.withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_CURSOR_LENGTH))), {
+  description: 'The opaque `nextCursor` of the previous page, unchanged.',
+});
 
 export const PlanQuery = z.strictObject({});
 export const KpisQuery = z.strictObject({});
@@ -42,41 +42,36 @@ export const TaskQuery = z.strictObject({
 export type TaskQuery = z.infer<typeof TaskQuery>;
 
 export const OverdueQuery = z.strictObject({
-  asOf: z.optional(DateParam).check(z.meta({ description: 'The business date to judge against (default: today in the plan time zone).' })),
+  asOf: z.withMeta(z.optional(DateParam), { description: 'The business date to judge against (default: today in the plan time zone).' }),
 });
 export type OverdueQuery = z.infer<typeof OverdueQuery>;
 
 export const EventsQuery = z.strictObject({
-  orgId: z.optional(OrgId).check(z.meta({ description: 'Only events registered by this unit.' })),
-  status: z.optional(z.enum(EVENT_STATUSES)).check(z.meta({ description: 'Only events with this status.' })),
-  category: z.optional(z.enum(EVENT_CATEGORIES)).check(z.meta({ description: 'Only events of this category.' })),
-  taskId: z.optional(TaskId).check(z.meta({ description: 'Only events linked to this task.' })),
-  from: z.optional(DateParam).check(z.meta({ description: 'Only events starting on or after this date.' })),
-  to: z.optional(DateParam).check(z.meta({ description: 'Only events starting on or before this date.' })),
+  orgId: z.withMeta(z.optional(OrgId), { description: 'Only events registered by this unit.' }),
+  status: z.withMeta(z.optional(z.enum(EVENT_STATUSES)), { description: 'Only events with this status.' }),
+  category: z.withMeta(z.optional(z.enum(EVENT_CATEGORIES)), { description: 'Only events of this category.' }),
+  taskId: z.withMeta(z.optional(TaskId), { description: 'Only events linked to this task.' }),
+  from: z.withMeta(z.optional(DateParam), { description: 'Only events starting on or after this date.' }),
+  to: z.withMeta(z.optional(DateParam), { description: 'Only events starting on or before this date.' }),
   limit: limitParam(MAX_EVENTS_LIMIT, DEFAULT_EVENTS_LIMIT),
   cursor: CursorParam,
 });
 export type EventsQuery = z.infer<typeof EventsQuery>;
 
 export const ReviewsQuery = z.strictObject({
-  state: z._default(z.enum(REVIEW_STATES), 'pending').check(
-    z.meta({
-      description:
-        '`pending` (待销号, default): claims waiting for the office; `approved` (已销号) or `returned` (已退回): claims decided.',
-    }),
-  ),
+  state: z.withMeta(z._default(z.enum(REVIEW_STATES), 'pending'), {
+    description: '`pending` (待销号, default): claims waiting for the office; `approved` (已销号) or `returned` (已退回): claims decided.',
+  }),
   limit: limitParam(MAX_REVIEWS_LIMIT, DEFAULT_REVIEWS_LIMIT),
   cursor: CursorParam,
 });
 export type ReviewsQuery = z.infer<typeof ReviewsQuery>;
 
 export const SnapshotsQuery = z.strictObject({
-  from: z.optional(DateParam).check(z.meta({ description: `First day (default: ${DEFAULT_SNAPSHOT_DAYS - 1} days before \`to\`).` })),
-  to: z.optional(DateParam).check(
-    z.meta({
-      description: `Last day (default: today, or ${MAX_SNAPSHOT_DAYS - 1} days after \`from\` if that is earlier). At most ${MAX_SNAPSHOT_DAYS} days in all.`,
-    }),
-  ),
+  from: z.withMeta(z.optional(DateParam), { description: `First day (default: ${DEFAULT_SNAPSHOT_DAYS - 1} days before \`to\`).` }),
+  to: z.withMeta(z.optional(DateParam), {
+    description: `Last day (default: today, or ${MAX_SNAPSHOT_DAYS - 1} days after \`from\` if that is earlier). At most ${MAX_SNAPSHOT_DAYS} days in all.`,
+  }),
 });
 export type SnapshotsQuery = z.infer<typeof SnapshotsQuery>;
 
@@ -90,10 +85,8 @@ export const BULLETIN_MEDIA_TYPES: Record<BulletinFormat, string> = {
 };
 
 export const BulletinQuery = z.strictObject({
-  format: z
-    ._default(z.enum(BULLETIN_FORMATS), 'xlsx')
-    .check(
-      z.meta({ description: 'xlsx: sheets 排名, 逾期事项, 指标; csv: the ranking (UTF-8 with BOM); html: the printable bulletin (A4).' }),
-    ),
+  format: z.withMeta(z._default(z.enum(BULLETIN_FORMATS), 'xlsx'), {
+    description: 'xlsx: sheets 排名, 逾期事项, 指标; csv: the ranking (UTF-8 with BOM); html: the printable bulletin (A4).',
+  }),
 });
 export type BulletinQuery = z.infer<typeof BulletinQuery>;

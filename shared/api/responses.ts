@@ -19,26 +19,22 @@ import { PlanAmendedDetail } from '../plan/amendment.js';
 const IsoDate = z.iso.date();
 const IsoInstant = z.iso.datetime({ offset: true });
 
-export const Light = z.enum(LIGHTS).check(z.meta({ description: '红黄绿灯: green, yellow, red, or done (办结).' }));
+export const Light = z.withMeta(z.enum(LIGHTS), { description: '红黄绿灯: green, yellow, red, or done (办结).' });
 
 export const ErrorIssue = z.object({
-  path: z
-    .string()
-    .check(z.meta({ description: 'Dotted path of the offending field or query parameter (`data.metrics.0.value`, `limit`).' })),
+  path: z.withMeta(z.string(), { description: 'Dotted path of the offending field or query parameter (`data.metrics.0.value`, `limit`).' }),
   message: z.string(),
-  code: z.optional(z.string()).check(
-    z.meta({
-      description:
-        'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `evidence_required`, `invalid_value`).',
-    }),
-  ),
+  code: z.withMeta(z.optional(z.string()), {
+    description:
+      'The cause of this issue when a webhook is refused against the plan (`unit_not_assigned`, `invalid_period`, `time_out_of_range`, `unknown_reference`, `evidence_required`, `invalid_value`).',
+  }),
 });
 
 export const ErrorResponse = z.object({
   error: z.object({
-    code: z.string().check(z.meta({ description: 'Stable, machine-readable code (see docs/api.md).' })),
-    message: z.string().check(z.meta({ description: 'Human-readable explanation; do not parse.' })),
-    issues: z.optional(z.array(ErrorIssue)).check(z.meta({ description: 'Every violation, when the request was invalid.' })),
+    code: z.withMeta(z.string(), { description: 'Stable, machine-readable code (see docs/api.md).' }),
+    message: z.withMeta(z.string(), { description: 'Human-readable explanation; do not parse.' }),
+    issues: z.withMeta(z.optional(z.array(ErrorIssue)), { description: 'Every violation, when the request was invalid.' }),
   }),
 });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
@@ -63,27 +59,24 @@ export const TaskSummary = z.object({
   leadOrgIds: z.array(z.string()),
   supportOrgIds: z.array(z.string()),
   status: Light,
-  progress: z.number().check(z.meta({ description: 'Task progress 0…1 as used by the pace rule.' })),
-  expected: z.number().check(z.meta({ description: 'Share of the task period elapsed (序时进度), 0…1.' })),
-  reasons: z.array(z.string()).check(z.meta({ description: 'Why the light is not green (or why done).' })),
-  completedAt: z
-    .nullable(IsoInstant)
-    .check(z.meta({ description: "Done: when the last lead unit's approved claim was reported (its `reportedAt`); null otherwise." })),
-  late: z.boolean().check(z.meta({ description: '逾期办结: done, but completed after the due date (plan time zone).' })),
-  pendingReview: z.array(z.string()).check(z.meta({ description: "Units whose completion claim waits for the office's review (待销号)." })),
+  progress: z.withMeta(z.number(), { description: 'Task progress 0…1 as used by the pace rule.' }),
+  expected: z.withMeta(z.number(), { description: 'Share of the task period elapsed (序时进度), 0…1.' }),
+  reasons: z.withMeta(z.array(z.string()), { description: 'Why the light is not green (or why done).' }),
+  completedAt: z.withMeta(z.nullable(IsoInstant), {
+    description: "Done: when the last lead unit's approved claim was reported (its `reportedAt`); null otherwise.",
+  }),
+  late: z.withMeta(z.boolean(), { description: '逾期办结: done, but completed after the due date (plan time zone).' }),
+  pendingReview: z.withMeta(z.array(z.string()), { description: "Units whose completion claim waits for the office's review (待销号)." }),
 });
 
 export const PlanResponse = z.object({
   planId: z.string(),
-  version: z
-    .int()
-    .check(
-      z.gte(1),
-      z.meta({ description: "The plan's version as of today: 1 as encoded from the notice, then one more per amendment (计划调整)." }),
-    ),
-  amendments: z
-    .array(PlanAmendedDetail)
-    .check(z.meta({ description: 'Every amendment of the plan, oldest first; each applies from its `effectiveFrom`.' })),
+  version: z.withMeta(z.int().check(z.gte(1)), {
+    description: "The plan's version as of today: 1 as encoded from the notice, then one more per amendment (计划调整).",
+  }),
+  amendments: z.withMeta(z.array(PlanAmendedDetail), {
+    description: 'Every amendment of the plan, oldest first; each applies from its `effectiveFrom`.',
+  }),
   title: z.string(),
   year: z.int(),
   documentNumber: z.string(),
@@ -91,10 +84,10 @@ export const PlanResponse = z.object({
   timeZone: z.string(),
   startDate: IsoDate,
   flags: z.array(z.object({ field: z.string(), message: z.string() })),
-  asOf: IsoDate.check(z.meta({ description: 'The business date (plan time zone) the lights are judged as of.' })),
+  asOf: z.withMeta(IsoDate, { description: 'The business date (plan time zone) the lights are judged as of.' }),
   expected: z.number(),
   summary: LightCounts,
-  lateDone: z.int().check(z.meta({ description: 'Done tasks completed after their due date (逾期办结).' })),
+  lateDone: z.withMeta(z.int(), { description: 'Done tasks completed after their due date (逾期办结).' }),
   sections: z.array(SectionSummary),
   tasks: z.array(TaskSummary),
 });
@@ -103,22 +96,22 @@ export type PlanResponse = z.infer<typeof PlanResponse>;
 export const KpiOrgFigure = z.object({
   orgId: z.string(),
   name: z.string(),
-  value: z
-    .nullable(z.number())
-    .check(z.meta({ description: "The unit's current figure; null for a unit with a quota that has not reported yet." })),
-  reportedAt: z
-    .nullable(z.string())
-    .check(z.meta({ description: 'When the unit reported this figure (or held the last counted event); null before its first report.' })),
-  perOrgTarget: z.optional(z.number()).check(z.meta({ description: "The unit's own quota (quota KPIs)." })),
-  status: z.optional(Light).check(z.meta({ description: 'Quota KPIs: the unit against its own quota and its own pace.' })),
-  progress: z.optional(z.nullable(z.number())).check(z.meta({ description: "Quota KPIs: share of the unit's quota reached." })),
-  expected: z.optional(z.nullable(z.number())).check(z.meta({ description: 'Quota KPIs: the figure the unit should have by now.' })),
-  reasons: z.optional(z.array(z.string())).check(z.meta({ description: "Quota KPIs: why the unit's status is not green." })),
+  value: z.withMeta(z.nullable(z.number()), {
+    description: "The unit's current figure; null for a unit with a quota that has not reported yet.",
+  }),
+  reportedAt: z.withMeta(z.nullable(z.string()), {
+    description: 'When the unit reported this figure (or held the last counted event); null before its first report.',
+  }),
+  perOrgTarget: z.withMeta(z.optional(z.number()), { description: "The unit's own quota (quota KPIs)." }),
+  status: z.withMeta(z.optional(Light), { description: 'Quota KPIs: the unit against its own quota and its own pace.' }),
+  progress: z.withMeta(z.optional(z.nullable(z.number())), { description: "Quota KPIs: share of the unit's quota reached." }),
+  expected: z.withMeta(z.optional(z.nullable(z.number())), { description: 'Quota KPIs: the figure the unit should have by now.' }),
+  reasons: z.withMeta(z.optional(z.array(z.string())), { description: "Quota KPIs: why the unit's status is not green." }),
 });
 
 export const KpiBaseline = z.object({
   value: z.number(),
-  date: z.optional(IsoDate).check(z.meta({ description: "The date the start value holds on; absent: the plan's start date." })),
+  date: z.withMeta(z.optional(IsoDate), { description: "The date the start value holds on; absent: the plan's start date." }),
   source: z.string(),
 });
 
@@ -130,31 +123,27 @@ export const KpiItem = z.object({
   target: Target,
   aggregation: z.enum(['sum_latest', 'latest_of_org', 'count_held_events']),
   pace: z.enum(['linear', 'none']),
-  measure: z.enum(['flow', 'stock']).check(
-    z.meta({
-      description: '`flow`: starts the year at 0. `stock`: a year-end count, paced only from its baseline (年初基数), never from 0.',
-    }),
-  ),
-  baseline: z.optional(KpiBaseline).check(z.meta({ description: "A stock's declared start value." })),
-  stretch: z.boolean().check(z.meta({ description: '力争: missing the target at the deadline is yellow, not red.' })),
-  assumption: z
-    .boolean()
-    .check(z.meta({ description: 'True when the target is ours, derived from the notice rather than printed in it; `note` says how.' })),
+  measure: z.withMeta(z.enum(['flow', 'stock']), {
+    description: '`flow`: starts the year at 0. `stock`: a year-end count, paced only from its baseline (年初基数), never from 0.',
+  }),
+  baseline: z.withMeta(z.optional(KpiBaseline), { description: "A stock's declared start value." }),
+  stretch: z.withMeta(z.boolean(), { description: '力争: missing the target at the deadline is yellow, not red.' }),
+  assumption: z.withMeta(z.boolean(), {
+    description: 'True when the target is ours, derived from the notice rather than printed in it; `note` says how.',
+  }),
   note: z.optional(z.string()),
-  value: z.nullable(z.number()).check(z.meta({ description: 'The city figure; null until anything is reported.' })),
-  progress: z
-    .nullable(z.number())
-    .check(
-      z.meta({ description: "Share of the target reached (1 = met); for a quota KPI, the mean of the units' shares, each capped at 1." }),
-    ),
-  expected: z
-    .nullable(z.number())
-    .check(z.meta({ description: 'The figure expected by now (序时进度); null when judged only at the deadline.' })),
+  value: z.withMeta(z.nullable(z.number()), { description: 'The city figure; null until anything is reported.' }),
+  progress: z.withMeta(z.nullable(z.number()), {
+    description: "Share of the target reached (1 = met); for a quota KPI, the mean of the units' shares, each capped at 1.",
+  }),
+  expected: z.withMeta(z.nullable(z.number()), {
+    description: 'The figure expected by now (序时进度); null when judged only at the deadline.',
+  }),
   status: Light,
-  reasons: z.array(z.string()).check(z.meta({ description: 'Why the status is not green (or why done).' })),
-  quota: z
-    .optional(z.object({ perOrgTarget: z.number(), units: z.int(), met: z.int() }))
-    .check(z.meta({ description: 'Quota KPIs (e.g. 8421 per county): how many units meet their own quota; done only when all do.' })),
+  reasons: z.withMeta(z.array(z.string()), { description: 'Why the status is not green (or why done).' }),
+  quota: z.withMeta(z.optional(z.object({ perOrgTarget: z.number(), units: z.int(), met: z.int() })), {
+    description: 'Quota KPIs (e.g. 8421 per county): how many units meet their own quota; done only when all do.',
+  }),
   byOrg: z.array(KpiOrgFigure),
 });
 
@@ -165,20 +154,16 @@ export const MilestoneItem = z.object({
   milestoneId: z.string(),
   title: z.string(),
   dueDate: IsoDate,
-  assumption: z
-    .boolean()
-    .check(
-      z.meta({ description: 'True when the date is ours and unconfirmed: it makes the task yellow at worst (节点日期待确认), never red.' }),
-    ),
-  ownerOrgIds: z
-    .array(z.string())
-    .check(z.meta({ description: 'The units whose reports complete the milestone (by default the lead units).' })),
-  completedBy: z.optional(z.object({ heldEvent: z.object({ categories: z.array(z.string()) }) })).check(
-    z.meta({
-      description:
-        'A sports event of one of these categories, registered as held for the task by a unit of the task, completes the milestone.',
-    }),
-  ),
+  assumption: z.withMeta(z.boolean(), {
+    description: 'True when the date is ours and unconfirmed: it makes the task yellow at worst (节点日期待确认), never red.',
+  }),
+  ownerOrgIds: z.withMeta(z.array(z.string()), {
+    description: 'The units whose reports complete the milestone (by default the lead units).',
+  }),
+  completedBy: z.withMeta(z.optional(z.object({ heldEvent: z.object({ categories: z.array(z.string()) }) })), {
+    description:
+      'A sports event of one of these categories, registered as held for the task by a unit of the task, completes the milestone.',
+  }),
   completed: z.boolean(),
 });
 
@@ -186,40 +171,37 @@ export const TaskOrgStatus = z.object({
   orgId: z.string(),
   name: z.string(),
   role: z.enum(['lead', 'support']),
-  status: z.nullable(ProgressStatus).check(z.meta({ description: "The unit's latest reported status; null before its first report." })),
+  status: z.withMeta(z.nullable(ProgressStatus), { description: "The unit's latest reported status; null before its first report." }),
   percentComplete: z.nullable(z.number()),
   reportedAt: z.nullable(z.string()),
   period: z.nullable(z.string()),
-  light: Light.check(
-    z.meta({
-      description:
-        "The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these.",
-    }),
-  ),
+  light: z.withMeta(Light, {
+    description:
+      "The unit's own light on the task: a lead unit carries the task's light; any other unit is judged on its own reports, quota figures and the milestones it owns. The ranking counts these.",
+  }),
   reasons: z.array(z.string()),
-  review: z
-    .nullable(
+  review: z.withMeta(
+    z.nullable(
       z.object({
         state: z.enum(REVIEW_STATES),
-        claimedReportedAt: IsoInstant.check(z.meta({ description: 'The `reportedAt` of the claim (its `completed` report).' })),
+        claimedReportedAt: z.withMeta(IsoInstant, { description: 'The `reportedAt` of the claim (its `completed` report).' }),
         decidedAt: z.optional(IsoInstant),
         decidedBy: z.optional(z.string()),
         comment: z.optional(z.nullable(z.string())),
       }),
-    )
-    .check(
-      z.meta({
-        description:
-          "The unit's completion claim under review: 待销号 (pending), 已销号 (approved), 已退回 (returned); null when its latest status is not `completed`.",
-      }),
     ),
-  completedAt: z.nullable(IsoInstant).check(z.meta({ description: "销号: the approved claim's `reportedAt`; null until approved." })),
-  late: z.boolean().check(z.meta({ description: "逾期办结: approved, but claimed after the task's due date." })),
+    {
+      description:
+        "The unit's completion claim under review: 待销号 (pending), 已销号 (approved), 已退回 (returned); null when its latest status is not `completed`.",
+    },
+  ),
+  completedAt: z.withMeta(z.nullable(IsoInstant), { description: "销号: the approved claim's `reportedAt`; null until approved." }),
+  late: z.withMeta(z.boolean(), { description: "逾期办结: approved, but claimed after the task's due date." }),
 });
 
 export const ReportsPage = z.object({
-  items: z.array(ProgressSubmittedDetail).check(z.meta({ description: 'Reports, newest `reportedAt` first.' })),
-  nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
+  items: z.withMeta(z.array(ProgressSubmittedDetail), { description: 'Reports, newest `reportedAt` first.' }),
+  nextCursor: z.withMeta(z.nullable(z.string()), { description: 'Pass as `cursor` for the next page; null on the last page.' }),
 });
 
 export const TaskResponse = z.object({
@@ -232,35 +214,29 @@ export const TaskResponse = z.object({
   milestones: z.array(MilestoneItem),
   kpis: z.array(KpiItem),
   byOrg: z.array(TaskOrgStatus),
-  reviews: z.array(ReviewRecordedDetail).check(
-    z.meta({
-      description: "Every decision of the office on the task's completion claims (销号 / 退回), newest first: the immutable audit rows.",
-    }),
-  ),
+  reviews: z.withMeta(z.array(ReviewRecordedDetail), {
+    description: "Every decision of the office on the task's completion claims (销号 / 退回), newest first: the immutable audit rows.",
+  }),
   reports: ReportsPage,
 });
 export type TaskResponse = z.infer<typeof TaskResponse>;
 
 export const OverdueItem = z.object({
   taskId: z.string(),
-  milestoneId: z.optional(z.string()).check(z.meta({ description: 'Present when the overdue item is a milestone of the task.' })),
-  dateAssumed: z.optional(z.literal(true)).check(
-    z.meta({
-      description:
-        'The milestone date is ours, not printed in the notice and not yet confirmed by the office (节点日期待确认): shown, but no alarm — not in the bulletin, no overdue reminder.',
-    }),
-  ),
+  milestoneId: z.withMeta(z.optional(z.string()), { description: 'Present when the overdue item is a milestone of the task.' }),
+  dateAssumed: z.withMeta(z.optional(z.literal(true)), {
+    description:
+      'The milestone date is ours, not printed in the notice and not yet confirmed by the office (节点日期待确认): shown, but no alarm — not in the bulletin, no overdue reminder.',
+  }),
   title: z.string(),
   dueDate: IsoDate,
   daysOverdue: z.int().check(z.positive()),
-  workdaysOverdue: z
-    .int()
-    .check(z.nonnegative(), z.meta({ description: 'Workdays after the due date up to asOf (PRC calendar, 调休 included).' })),
-  orgIds: z
-    .array(z.string())
-    .check(
-      z.meta({ description: 'Lead units whose completion is not approved (销号) yet: no claim, or a claim pending review or returned.' }),
-    ),
+  workdaysOverdue: z.withMeta(z.int().check(z.nonnegative()), {
+    description: 'Workdays after the due date up to asOf (PRC calendar, 调休 included).',
+  }),
+  orgIds: z.withMeta(z.array(z.string()), {
+    description: 'Lead units whose completion is not approved (销号) yet: no claim, or a claim pending review or returned.',
+  }),
 });
 
 export const OverdueResponse = z.object({ planId: z.string(), asOf: IsoDate, items: z.array(OverdueItem) });
@@ -271,20 +247,18 @@ export const RankingOrg = z.object({
   name: z.string(),
   kind: z.string(),
   rank: z.int().check(z.positive()),
-  score: z
-    .number()
-    .check(z.meta({ description: "Share of the unit's items whose own light (see TaskOrgStatus.light) is green or done (0…1)." })),
+  score: z.withMeta(z.number(), {
+    description: "Share of the unit's items whose own light (see TaskOrgStatus.light) is green or done (0…1).",
+  }),
   items: z.int(),
   green: z.int(),
   yellow: z.int(),
   red: z.int(),
   done: z.int(),
   overdue: z.int(),
-  lateDone: z.int().check(
-    z.meta({
-      description: 'Of its done items, those completed after the due date (逾期办结); after score, overdue and done, fewer rank first.',
-    }),
-  ),
+  lateDone: z.withMeta(z.int(), {
+    description: 'Of its done items, those completed after the due date (逾期办结); after score, overdue and done, fewer rank first.',
+  }),
 });
 
 export const RankingsResponse = z.object({ planId: z.string(), asOf: IsoDate, orgs: z.array(RankingOrg) });
@@ -293,53 +267,52 @@ export type RankingsResponse = z.infer<typeof RankingsResponse>;
 /** One completion claim (申请办结) for the office's review list. */
 export const ReviewItem = z.object({
   taskId: z.string(),
-  title: z.string().check(z.meta({ description: "The task's title." })),
+  title: z.withMeta(z.string(), { description: "The task's title." }),
   dueDate: IsoDate,
   orgId: z.string(),
-  name: z.string().check(z.meta({ description: "The unit's name." })),
+  name: z.withMeta(z.string(), { description: "The unit's name." }),
   role: z.enum(['lead', 'support']),
   state: z.enum(REVIEW_STATES),
   claim: ClaimRef,
-  claimedAt: z
-    .nullable(IsoInstant)
-    .check(z.meta({ description: "When the claim was received (its audit row's `receivedAt`); null if the row is not found." })),
-  reportedAt: IsoInstant.check(z.meta({ description: "The claim's own `reportedAt`: the completion date once approved." })),
-  late: z
-    .boolean()
-    .check(z.meta({ description: "The claim is dated after the task's due date: approving it is a late completion (逾期办结)." })),
+  claimedAt: z.withMeta(z.nullable(IsoInstant), {
+    description: "When the claim was received (its audit row's `receivedAt`); null if the row is not found.",
+  }),
+  reportedAt: z.withMeta(IsoInstant, { description: "The claim's own `reportedAt`: the completion date once approved." }),
+  late: z.withMeta(z.boolean(), {
+    description: "The claim is dated after the task's due date: approving it is a late completion (逾期办结).",
+  }),
   percentComplete: z.nullable(z.number()),
-  summary: z.string().check(z.meta({ description: "The claim's summary (from its audit row; empty if not found)." })),
-  evidence: z.array(Evidence).check(z.meta({ description: "The claim's evidence (佐证材料)." })),
-  kpis: z
-    .array(
+  summary: z.withMeta(z.string(), { description: "The claim's summary (from its audit row; empty if not found)." }),
+  evidence: z.withMeta(z.array(Evidence), { description: "The claim's evidence (佐证材料)." }),
+  kpis: z.withMeta(
+    z.array(
       z.object({
         kpiId: z.string(),
         name: z.string(),
         unit: z.string(),
         target: Target,
-        value: z.nullable(z.number()).check(z.meta({ description: 'The city figure now.' })),
-        orgValue: z
-          .nullable(z.number())
-          .check(z.meta({ description: "The claiming unit's own current figure; null when it reports none." })),
+        value: z.withMeta(z.nullable(z.number()), { description: 'The city figure now.' }),
+        orgValue: z.withMeta(z.nullable(z.number()), { description: "The claiming unit's own current figure; null when it reports none." }),
         progress: z.nullable(z.number()),
         status: Light,
       }),
-    )
-    .check(z.meta({ description: "The task's KPIs as they stand now, against target: what the office checks the claim against." })),
-  decision: z.nullable(ReviewRecordedDetail).check(z.meta({ description: 'The decision on this claim, once taken.' })),
+    ),
+    { description: "The task's KPIs as they stand now, against target: what the office checks the claim against." },
+  ),
+  decision: z.withMeta(z.nullable(ReviewRecordedDetail), { description: 'The decision on this claim, once taken.' }),
 });
 
 export const ReviewsResponse = z.object({
   planId: z.string(),
   asOf: IsoDate,
   state: z.enum(REVIEW_STATES),
-  items: z.array(ReviewItem).check(z.meta({ description: 'Claims in that state, oldest `reportedAt` first.' })),
+  items: z.withMeta(z.array(ReviewItem), { description: 'Claims in that state, oldest `reportedAt` first.' }),
   nextCursor: z.nullable(z.string()),
 });
 export type ReviewsResponse = z.infer<typeof ReviewsResponse>;
 
 export const EventsResponse = z.object({
-  items: z.array(EventRegisteredDetail).check(z.meta({ description: 'Events, latest startDate first.' })),
+  items: z.withMeta(z.array(EventRegisteredDetail), { description: 'Events, latest startDate first.' }),
   nextCursor: z.nullable(z.string()),
 });
 export type EventsResponse = z.infer<typeof EventsResponse>;
@@ -357,4 +330,4 @@ export const SnapshotItem = z.object({
 export const SnapshotsResponse = z.object({ planId: z.string(), from: IsoDate, to: IsoDate, items: z.array(SnapshotItem) });
 export type SnapshotsResponse = z.infer<typeof SnapshotsResponse>;
 
-export const WebhookAccepted = z.object({ id: z.string().check(z.meta({ description: 'The `webhook-id` that was accepted.' })) });
+export const WebhookAccepted = z.object({ id: z.withMeta(z.string(), { description: 'The `webhook-id` that was accepted.' }) });

@@ -14,11 +14,9 @@ import { KpiId, LocalDate, MilestoneId, OrgId, Plan, TaskId, Target } from './sc
 export const ConfirmMilestone = z.strictObject({
   op: z.literal('confirm_milestone'),
   milestoneId: MilestoneId,
-  dueDate: z.optional(LocalDate).check(
-    z.meta({
-      description: "The confirmed date, when it differs from the one the plan has; absent: the plan's date is confirmed as is.",
-    }),
-  ),
+  dueDate: z.withMeta(z.optional(LocalDate), {
+    description: "The confirmed date, when it differs from the one the plan has; absent: the plan's date is confirmed as is.",
+  }),
 });
 export const SetTarget = z.strictObject({
   op: z.literal('set_target'),
@@ -29,12 +27,12 @@ export const AssignUnits = z
   .strictObject({
     op: z.literal('assign_units'),
     taskId: TaskId,
-    leadOrgIds: z
-      .optional(z.array(OrgId).check(z.minLength(1), z.maxLength(20)))
-      .check(z.meta({ description: "The lead units (牵头单位), replacing the plan's." })),
-    supportOrgIds: z
-      .optional(z.array(OrgId).check(z.maxLength(40)))
-      .check(z.meta({ description: "The support units (配合单位), replacing the plan's." })),
+    leadOrgIds: z.withMeta(z.optional(z.array(OrgId).check(z.minLength(1), z.maxLength(20))), {
+      description: "The lead units (牵头单位), replacing the plan's.",
+    }),
+    supportOrgIds: z.withMeta(z.optional(z.array(OrgId).check(z.maxLength(40))), {
+      description: "The support units (配合单位), replacing the plan's.",
+    }),
   })
   .check(
     z.refine((c) => c.leadOrgIds !== undefined || c.supportOrgIds !== undefined, { message: 'name leadOrgIds or supportOrgIds (or both)' }),
@@ -45,14 +43,9 @@ export type AmendmentChange = z.infer<typeof AmendmentChange>;
 
 /** `POST /v1/plans/{planId}/amendments`. */
 export const AmendmentRequest = z.strictObject({
-  reason: z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(1),
-      z.maxLength(500),
-      z.meta({ description: "Why the plan changes (调整事由), e.g. the office's meeting or notice." }),
-    ),
+  reason: z.withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(500)), {
+    description: "Why the plan changes (调整事由), e.g. the office's meeting or notice.",
+  }),
   changes: z.array(AmendmentChange).check(z.minLength(1), z.maxLength(50)),
 });
 export type AmendmentRequest = z.infer<typeof AmendmentRequest>;
