@@ -134,6 +134,15 @@ function coreProperties(xml: XmlUtility, p: { creator: string; title: string; cr
 const heading = (value: string): CellObject => ({ value, fontWeight: 'bold' });
 
 /**
+ * The printed footer: the bulletin's title on the left, the cut-off date and 第n页/共m页 on the right.
+ * `&` starts a control code in an Excel header or footer (`&P` is the page number), so a title's own
+ * `&` is written `&&`.
+ */
+export function excelFooter(title: string, asOf: string): string {
+  return `&L${title.replaceAll('&', '&&')}&R统计截至${asOf}  第&P页/共&N页`;
+}
+
+/**
  * Sheets 排名, 逾期事项, 指标; headings on row 1 (bold, frozen) so that the sheets read back as
  * tables; an empty cell where there is nothing to say (a task's own deadline has no 节点, a unit
  * that has not reported has no figure).
@@ -188,7 +197,7 @@ export async function bulletinXlsx(b: Bulletin): Promise<Buffer> {
   };
 
   const features = [
-    printLayout(xml, `&L${b.title}&R统计截至${b.asOf}  第&P页/共&N页`),
+    printLayout(xml, excelFooter(b.title, b.asOf)),
     coreProperties(xml, { creator: b.issuer, title: b.title, created: new Date(b.generatedAt) }),
   ];
   return writeExcelFile([ranking, overdue, kpis], { features }).toBuffer();

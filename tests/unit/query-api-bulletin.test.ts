@@ -2,7 +2,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import ExcelJS from 'exceljs';
 import { describe, expect, it, vi } from 'vitest';
 import { createBulletinApiHandler } from '../../functions/bulletin-api/app.js';
-import { contentDisposition, KPI_FIXED_HEADERS, OVERDUE_HEADERS, RANKING_HEADERS } from '../../functions/bulletin-api/bulletin-render.js';
+import {
+  contentDisposition,
+  excelFooter,
+  KPI_FIXED_HEADERS,
+  OVERDUE_HEADERS,
+  RANKING_HEADERS,
+} from '../../functions/bulletin-api/bulletin-render.js';
 import { createQueryApiHandler } from '../../functions/query-api/app.js';
 import { BULLETIN_ROUTE, matchTemplate } from '../../shared/api/routes.js';
 import { buildOpenApiDocument } from '../../shared/api/openapi.js';
@@ -315,6 +321,10 @@ describe('GET /v1/plans/{planId}/bulletins/{period}', () => {
     const kpis = sheet('指标');
     expect(kpis.getColumn(1).width).toBe(32);
     expect(new Set(kpis.columns.slice(1).map((c) => c.width))).toEqual(new Set([11]));
+  });
+
+  it('writes a title’s own & as && in the footer, where & starts a control code (&P, &N)', () => {
+    expect(excelFooter('体育&健康工作要点', '2023-06-30')).toBe('&L体育&&健康工作要点&R统计截至2023-06-30  第&P页/共&N页');
   });
 
   it('is as of the period end: a report sent after June changes the July bulletin, not the June one', async () => {
