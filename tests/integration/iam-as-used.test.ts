@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -216,6 +216,12 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
       expect(poller.caughtUpSince(since), 'the relay caught up with the stream').toBe(true);
     };
     poller.start();
+    // Stopped whatever happens below: a failed expect must not leave the reader polling or the directory behind.
+    onTestFinished(async () => {
+      await poller.stop();
+      streams.destroy();
+      await rm(dir, { recursive: true, force: true });
+    });
     await relayed();
 
     const reports = bus.filter((e) => e.detailType === 'progress.submitted');
@@ -255,9 +261,6 @@ describe('IAM grants against what each function does (DynamoDB Local)', () => {
     expect(amended.statusCode, amended.body).toBe(201);
     // office-api published nothing: its two rows are outbox records, which the relay puts on the bus.
     await relayed();
-    await poller.stop();
-    streams.destroy();
-    await rm(dir, { recursive: true, force: true });
     expect(bus.filter((e) => e.detailType === 'review.recorded').map((e) => e.detail)).toEqual([JSON.parse(review.body!)]);
     expect(bus.filter((e) => e.detailType === 'plan.amended').map((e) => e.detail)).toEqual([JSON.parse(amended.body!)]);
     const registerDoc = clientFor('register-event');
