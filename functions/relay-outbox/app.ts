@@ -16,7 +16,8 @@ export interface RelayOutboxDeps {
 
 /**
  * The table's stream → the bus (the other half of the transactional outbox): each inserted outbox
- * record — a report's audit row, an event message — is put on the bus as the event it stores, in
+ * record — a report's audit row, an event message, the office's review decision or plan amendment —
+ * is put on the bus as the event it stores, in
  * stream order. When a chunk is not taken, its first record is returned as the batch item failure:
  * Lambda (ReportBatchItemFailures) checkpoints everything before it and retries from it, so a record
  * is published at least once and never skipped; the consumers are idempotent.

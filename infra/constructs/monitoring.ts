@@ -175,7 +175,7 @@ export class Monitoring extends Construct {
     for (const { label, fn, maxAge } of props.streams ?? []) {
       this.alarm(`${label}IteratorAge`, fn.function.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }), {
         threshold: maxAge.toMilliseconds(),
-        description: `${fn.name}: stream records wait more than ${maxAge.toHumanString()} to be relayed (webhooks accepted but not yet on the bus; records expire after 24 h)`,
+        description: `${fn.name}: stream records wait more than ${maxAge.toHumanString()} to be relayed (webhooks accepted, or the office's decisions recorded, but not yet on the bus; records expire after 24 h)`,
       });
     }
     for (const a of BUSINESS_ALARMS) {
