@@ -88,7 +88,7 @@ function largest(metafile: Metafile, top = 8): Array<{ input: string; bytes: num
 }
 
 /** What Lambda sets that the tracer and the X-Ray SDK read at load (they are inert without it). */
-const LAMBDA_ENV = {
+export const LAMBDA_ENV = {
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
   AWS_LAMBDA_FUNCTION_NAME: 'bench',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
@@ -96,7 +96,8 @@ const LAMBDA_ENV = {
   _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;Sampled=1',
 };
 
-function initEnv(extraEnv: Record<string, string>): NodeJS.ProcessEnv {
+/** The environment a function's bundle starts in: every variable its environment schema requires, then `extraEnv`. */
+export function initEnv(extraEnv: Record<string, string>): NodeJS.ProcessEnv {
   return {
     ...process.env,
     AWS_REGION: 'cn-north-1',
